@@ -1,0 +1,178 @@
+"""The instrument as data: surveys, questions per questionnaire version, scales,
+indicators, the key-figure rule and which questions form one series over years.
+
+Single source of truth: built from the CSV files in ``finsam_lib/data``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import pandas as pd
+
+VERSIONS = (2017, 2018, 2021)
+
+# Survey sheet names (the spec's order) and each survey's background column.
+SURVEYS = (
+    "Deltagare pågående",
+    "Deltagare avslut",
+    "Personal",
+    "Remittenter",
+    "Parternas chefsgrupp",
+    "Styrelse",
+    "Förbundschef",
+)
+# The order of the national report's tables (Tabell 1 and 2).
+REPORT_ORDER = ("Deltagare pågående", "Deltagare avslut", "Personal", "Parternas chefsgrupp",
+                "Styrelse", "Remittenter", "Förbundschef")
+BACKGROUND = {
+    "Deltagare pågående": "Kön",
+    "Deltagare avslut": "Kön",
+    "Remittenter": "Arbetsgivare",
+}
+# How the national report names each survey in its tables.
+SURVEY_LABELS = {
+    "Deltagare pågående": "Deltagare - pågåendeenkät",
+    "Deltagare avslut": "Deltagare - avslutsenkät",
+    "Personal": "Personal",
+    "Remittenter": "Remittenter",
+    "Parternas chefsgrupp": "Parternas chefsgrupp",
+    "Styrelse": "Styrelse",
+    "Förbundschef": "Förbundschef",
+}
+
+KON = {1: "Kvinna", 2: "Man", 3: "Uppges ej / vill inte svara / inget alternativ passar",
+       4: "Enkät utan variabeln kön"}
+ARBETSGIVARE = {1: "Arbetsförmedlingen", 2: "Försäkringskassan", 3: "Kommun",
+                4: "Hälso- och sjukvård (region)", 5: "Annan"}
+BACKGROUND_CODES = {"Kön": KON, "Arbetsgivare": ARBETSGIVARE}
+
+# Groups of figures.csv and the background code each stands for.
+GENDER_GROUPS = {"kvinnor": 1, "män": 2}
+EMPLOYER_GROUPS = {"Arbetsförmedlingen": 1, "Försäkringskassan": 2, "Kommun": 3, "Hälso-Sjukvård": 4}
+
+SCALES = {
+    "I": {1: "Aldrig", 2: "Sällan", 3: "Ibland", 4: "Ofta", 5: "För det mesta", 6: "Alltid"},
+    "II": {1: "Inte alls", 2: "Till liten del", 3: "Delvis", 4: "Till stor del",
+           5: "Till mycket stor del", 6: "Helt och hållet"},
+    "III": {1: "Ja", 2: "Nej"},
+}
+
+# The classification of Tabell 20.
+INCREASE, DECREASE, NEITHER = "Ökning", "Minskning", "Varken ökning eller minskning"
+# The one indicator whose key figure is the share of all positive answers.
+POSITIVE_KEY_INDICATOR = 7
+
+
+@dataclass(frozen=True)
+class Indicator:
+    number: int
+    short_name: str
+    text: str
+    key_figure: str
+
+
+def _read_csv(name: str) -> pd.DataFrame:
+    with resources.files("finsam_lib.data").joinpath(name).open(encoding="utf-8") as f:
+        return pd.read_csv(f, dtype=str, keep_default_na=False)
+
+
+def default_version(year: int) -> int:
+    """Questionnaire version used by default in a measurement year."""
+    if year <= 2017:
+        return 2017
+    if year <= 2020:
+        return 2018
+    return 2021
+
+
+@lru_cache(maxsize=None)
+def questions() -> pd.DataFrame:
+    """Every question of every version, one row each.
+
+    Columns: version, survey, question, scale, indicator, text, note, series,
+    key (``klart`` = share 5–6, ``positiv`` = share 4–6, ``ja`` = share of Ja).
+    ``series`` names the measure followed over years: questions that are
+    compared share a series; a changed question starts its own.
+    """
+    q = _read_csv("instrument_questions.csv")
+    q["version"] = q["version"].astype(int)
+    q["question"] = q["question"].astype(int)
+    q["indicator"] = q["indicator"].astype(int)
+    series = {}
+    for r in q.itertuples():
+        if r.version == 2021:
+            series[(r.version, r.survey, r.question)] = f"{r.survey}|{r.question}"
+    for r in q[q.version == 2018].itertuples():
+        series[(2018, r.survey, r.question)] = (
+            f"{r.survey}|{int(r.compared_with_2021_question)}" if r.compared_with_2021_question
+            else f"{r.survey}|{r.question}|2018")
+    # 2017 questions are "as in 2018": the same text in the same survey joins that series.
+    text_2018 = {(r.survey, r.text): (r.survey, r.question) for r in q[q.version == 2018].itertuples()}
+    for r in q[q.version == 2017].itertuples():
+        match = text_2018.get((r.survey, r.text))
+        series[(2017, r.survey, r.question)] = (
+            series[(2018, *match)] if match else f"{r.survey}|{r.question}|2017")
+    q["series"] = [series[(r.version, r.survey, r.question)] for r in q.itertuples()]
+    q["key"] = [
+        "ja" if r.scale == "III" else "positiv" if r.indicator == POSITIVE_KEY_INDICATOR else "klart"
+        for r in q.itertuples()
+    ]
+    return q[["version", "survey", "question", "scale", "indicator", "text", "note", "series", "key"]]
+
+
+def version_questions(version: int, survey: str | None = None) -> pd.DataFrame:
+    q = questions()
+    q = q[q.version == version]
+    if survey is not None:
+        q = q[q.survey == survey]
+    return q.reset_index(drop=True)
+
+
+def question_count(version: int, survey: str) -> int:
+    return len(version_questions(version, survey))
+
+
+def surveys_of(version: int) -> list[str]:
+    present = set(version_questions(version).survey)
+    return [s for s in SURVEYS if s in present]
+
+
+def scale_of(version: int, survey: str, question: int) -> str:
+    q = version_questions(version, survey)
+    return q.loc[q.question == question, "scale"].iloc[0]
+
+
+@lru_cache(maxsize=None)
+def indicators() -> dict[int, Indicator]:
+    df = _read_csv("indicators.csv")
+    return {int(r.indicator): Indicator(int(r.indicator), r.short_name, r.text, r.key_figure)
+            for r in df.itertuples()}
+
+
+def measured_indicators() -> list[int]:
+    """Indicators that the surveys measure (all but 11)."""
+    used = set(questions().indicator)
+    return [i for i in indicators() if i in used]
+
+
+def key_label(key: str) -> str:
+    """How the report names a key figure."""
+    return {"klart": "andelen klart positiva svar", "positiv": "andelen positiva svar",
+            "ja": "andelen ja-svar"}[key]
+
+
+def groups_of(survey: str) -> list[str]:
+    """The figure groups of a survey, samtliga first."""
+    col = BACKGROUND.get(survey)
+    if col == "Kön":
+        return ["samtliga", *GENDER_GROUPS]
+    if col == "Arbetsgivare":
+        return ["samtliga", *EMPLOYER_GROUPS]
+    return ["samtliga"]
+
+
+def group_codes(survey: str) -> dict[str, int]:
+    col = BACKGROUND.get(survey)
+    return GENDER_GROUPS if col == "Kön" else EMPLOYER_GROUPS if col == "Arbetsgivare" else {}
