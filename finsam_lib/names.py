@@ -1,0 +1,37 @@
+"""Forgiving förbund names: matching what a user typed, and safe file names."""
+from __future__ import annotations
+
+import difflib
+import re
+
+from .reader import norm
+
+
+class UnknownForbund(LookupError):
+    pass
+
+
+def match_forbund(typed: str, names) -> str:
+    """The förbund a user meant: case, spaces and å/ä/ö typed as a/o do not matter.
+
+    Raises UnknownForbund with a Swedish message suggesting the closest names.
+    """
+    names = sorted(set(names), key=str.casefold)
+    by_key = {norm(n): n for n in names}
+    key = norm(typed)
+    if key in by_key:
+        return by_key[key]
+    starts = [n for k, n in by_key.items() if k.startswith(key) or key in k.split(" ")]
+    if len(starts) == 1:
+        return starts[0]
+    close = difflib.get_close_matches(key, list(by_key), n=3, cutoff=0.5)
+    hint = (" Menade du " + " eller ".join(f"'{by_key[c]}'" for c in close) + "?") if close else ""
+    raise UnknownForbund(f"Förbundet '{typed}' finns inte i data.{hint}")
+
+
+def safe_filename(name: str) -> str:
+    """A file name that works on Windows and in URLs: 'Degerfors/Karlskoga' -> 'Degerfors-Karlskoga'."""
+    text = re.sub(r"[\\/:*?\"<>|,()]+", "-", name)
+    text = re.sub(r"\s+", "_", text.strip())
+    text = re.sub(r"[-_]{2,}", lambda m: "-" if "-" in m.group() else "_", text)
+    return text.strip("-_.") or "forbund"
