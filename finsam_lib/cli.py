@@ -16,7 +16,7 @@ def _progress(label: str):
         if len(items) < 20:
             return items
         from tqdm import tqdm
-        return tqdm(items, desc=label, unit="fil", file=sys.stderr, leave=False)
+        return tqdm(items, desc=label, unit="fil", file=sys.stderr, leave=False, disable=None)
     return wrap
 
 
@@ -104,6 +104,36 @@ def cmd_results(args) -> int:
     return 0
 
 
+def cmd_demo(args) -> int:
+    from .demo import YEARS, write_demo
+    out = Path(args.out)
+    if any(out.rglob("*.xlsx")) and not args.force:
+        print(f"{out} innehåller redan registreringsfiler; ange --force för att skriva över.", file=sys.stderr)
+        return 1
+    start = time.perf_counter()
+    from tqdm import tqdm
+    bar = tqdm(total=None, desc="Demodata", unit="fil", file=sys.stderr, leave=False, disable=None)
+
+    def progress(items, year):
+        bar.set_description(f"Demodata {year}")
+        for item in items:
+            yield item
+            bar.update()
+
+    paths = write_demo(out, seed=args.seed, progress=progress)
+    bar.close()
+    print(f"Skrev {len(paths)} registreringsfiler för {YEARS[0]}–{YEARS[-1]} till {out} "
+          f"({time.perf_counter() - start:.1f} s). Fiktiva svar för övning och demonstration.")
+    return 0
+
+
+def cmd_template(args) -> int:
+    from .workbook import write_template
+    path = write_template(args.out, args.forbund, args.year)
+    print(f"Skrev en tom registreringsfil för {args.forbund} {args.year} till {path}.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="finsam", description="Indikatorer för finansiell samordning.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -119,6 +149,18 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--min-n", type=int, default=fig.MIN_N)
     r.add_argument("--out", required=True)
     r.set_defaults(func=cmd_results)
+
+    d = sub.add_parser("demo", help="Skriv demodata (registreringsfiler 2018–2022).")
+    d.add_argument("--out", default="data/demo")
+    d.add_argument("--seed", type=int, default=0)
+    d.add_argument("--force", action="store_true", help="skriv även om mappen har filer")
+    d.set_defaults(func=cmd_demo)
+
+    t = sub.add_parser("template", help="Skriv en tom registreringsfil att fylla i.")
+    t.add_argument("--forbund", required=True)
+    t.add_argument("--year", type=int, required=True)
+    t.add_argument("--out", required=True)
+    t.set_defaults(func=cmd_template)
     return p
 
 

@@ -78,7 +78,10 @@ def distribution(tidy: pd.DataFrame, level: str = "national", min_n: int = MIN_N
     counts = (g.groupby(keys + ["group", "code"]).size().unstack("code", fill_value=0)
               .reindex(columns=CODES, fill_value=0))
     # Every question of every survey that had responses, in every group (n may be 0).
-    present = t[keys + ["version", "question", "indicator", "scale", "key"]].drop_duplicates(keys)
+    used = t[["year", "forbund", "survey", "version"]].drop_duplicates()
+    q = ins.questions()[["version", "survey", "series", "question", "indicator", "scale", "key"]]
+    present = used.merge(q, on=["version", "survey"]).drop_duplicates(keys)
+    present = present[keys + ["version", "question", "indicator", "scale", "key"]]
     rows = []
     for r in present.itertuples(index=False):
         for group in ins.groups_of(r.survey):

@@ -42,7 +42,8 @@ def survey_rows(version: int, survey: str, respondents: pd.DataFrame, answers: p
 
 
 def write_registration(path: Path | str, forbund: str, year: int, respondents: pd.DataFrame,
-                       answers: pd.DataFrame, population: pd.DataFrame, version: int | None = None) -> Path:
+                       answers: pd.DataFrame, population: pd.DataFrame, version: int | None = None,
+                       extra_info: list[tuple[str, str]] = ()) -> Path:
     """Write one förbund's workbook for a year.
 
     respondents: respondent, survey, insats, background; answers: respondent,
@@ -56,6 +57,8 @@ def write_registration(path: Path | str, forbund: str, year: int, respondents: p
     info.append(["Samordningsförbund", forbund])
     info.append(["Mätår", year])
     info.append(["Enkätversion", version])
+    for label, value in extra_info:
+        info.append([label, value])
     pop = wb.create_sheet("Population")
     pop.append(POPULATION_HEADER)
     for r in population.itertuples(index=False):
@@ -71,3 +74,116 @@ def write_registration(path: Path | str, forbund: str, year: int, respondents: p
             ws.append(row)
     wb.save(path)
     return path
+
+
+# --- The blank template a förbund fills in ------------------------------------------------------
+
+TEMPLATE_ROWS = 300
+INSTRUCTIONS = [
+    "Registreringsfil för Indikatorer för finansiell samordning",
+    "",
+    "Så här fyller du i filen",
+    "1. Kontrollera förbundets namn och mätåret på bladet Uppgifter.",
+    "2. Skriv en rad per inkommen enkät på enkätens blad. Kolumnen F1 är fråga 1, F2 fråga 2 och så vidare.",
+    "3. Skriv svarskoden (siffran) för varje fråga. Lämna cellen tom om frågan inte besvarats.",
+    "   Cellerna tar bara emot frågans koder; när du står i en cell visas skalans svarsalternativ.",
+    "   Håll muspekaren över en frågerubrik för att se frågans text.",
+    "4. Insats: skriv insatsens namn om ni vill kunna följa upp per insats (frivilligt).",
+    "5. Kön (deltagarenkäterna): 1 Kvinna, 2 Man, 3 Uppges ej / vill inte svara / inget alternativ passar, "
+    "4 Enkät utan variabeln kön. Tom cell räknas som 4.",
+    "6. Arbetsgivare (remittenter): 1 Arbetsförmedlingen, 2 Försäkringskassan, 3 Kommun, "
+    "4 Hälso- och sjukvård (region), 5 Annan. Tom cell = ej angivet.",
+    "7. Fyll i bladet Population: för varje enkät hur många som kunde ha tillfrågats (målpopulation) och "
+    "hur många som faktiskt tillfrågades. Antal svar räknas fram ur enkätbladen.",
+    "8. Enkäter som inte använts lämnas tomma.",
+    "",
+    "Fritextsvar skrivs aldrig in här: de är för lokalt bruk och ska inte finnas i någon rapport.",
+    "Kontrollera filen med kommandot: finsam validate <fil>",
+]
+
+
+def _code_list(codes) -> str:
+    return ",".join(str(c) for c in codes)
+
+
+def write_template(path: Path | str, forbund: str, year: int, version: int | None = None) -> Path:
+    """A blank registration workbook with validation on every answer cell."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    version = version or ins.default_version(year)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb = Workbook()
+    bold = Font(bold=True)
+    head_fill = PatternFill("solid", fgColor="DDE7F0")
+
+    guide = wb.active
+    guide.title = "Instruktioner"
+    for line in INSTRUCTIONS:
+        guide.append([line])
+    guide["A1"].font = Font(bold=True, size=14)
+    guide["A3"].font = bold
+    guide.column_dimensions["A"].width = 110
+
+    info = wb.create_sheet("Uppgifter")
+    for row in (["Samordningsförbund", forbund], ["Mätår", year], ["Enkätversion", version],
+                ["Kontaktperson", None], ["Kommentar", None]):
+        info.append(row)
+    for cell in info["A"]:
+        cell.font = bold
+    info.column_dimensions["A"].width = 22
+    info.column_dimensions["B"].width = 50
+
+    pop = wb.create_sheet("Population")
+    pop.append(POPULATION_HEADER)
+    surveys = ins.surveys_of(version)
+    for survey in surveys:
+        pop.append([survey])
+    count = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                           showErrorMessage=True, errorTitle="Ogiltigt värde",
+                           error="Skriv ett antal personer (ett heltal, 0 eller mer).")
+    pop.add_data_validation(count)
+    count.add(f"C2:F{TEMPLATE_ROWS}")
+    _style_header(pop, bold, head_fill, [22, 24, 15, 13, 12, 12])
+
+    for survey in surveys:
+        ws = wb.create_sheet(survey)
+        header = survey_header(version, survey)
+        ws.append(header)
+        qs = ins.version_questions(version, survey).set_index("question")
+        for col, name in enumerate(header, start=1):
+            letter = ws.cell(row=1, column=col).column_letter
+            rng = f"{letter}2:{letter}{TEMPLATE_ROWS}"
+            if name.startswith("F") and name[1:].isdigit():
+                q = qs.loc[int(name[1:])]
+                labels = ins.SCALES[q.scale]
+                ws.cell(row=1, column=col).comment = Comment(f"Fråga {name[1:]}: {q.text}", "finsam")
+                _list_validation(ws, rng, labels, f"Fråga {name[1:]}")
+            elif name in ins.BACKGROUND_CODES:
+                _list_validation(ws, rng, ins.BACKGROUND_CODES[name], name)
+        _style_header(ws, bold, head_fill, [8, 22] + [12] * (len(header) - 2))
+    wb.active = wb.sheetnames.index("Uppgifter")
+    wb.save(path)
+    return path
+
+
+def _list_validation(ws, cells: str, labels: dict, title: str) -> None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+    prompt = "\n".join(f"{c} = {t}" for c, t in labels.items())
+    dv = DataValidation(type="list", formula1=f'"{_code_list(labels)}"', allow_blank=True,
+                        showErrorMessage=True, showInputMessage=True, promptTitle=title[:32],
+                        prompt=prompt[:255], errorTitle="Ogiltig kod",
+                        error=f"Tillåtna koder: {', '.join(map(str, labels))}. Lämna tomt om obesvarad.")
+    ws.add_data_validation(dv)
+    dv.add(cells)
+
+
+def _style_header(ws, bold, fill, widths) -> None:
+    for cell in ws[1]:
+        cell.font = bold
+        cell.fill = fill
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = w
+    ws.freeze_panes = "A2"

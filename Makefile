@@ -1,0 +1,88 @@
+# finsam — GNU make. Needs only python3 (with its venv module); everything else
+# is installed into the project's own virtualenv, .venv/.
+#
+#   make report   set up, make demo data if data/ has none, write every report
+#   make test     set up, run the test suite
+#
+# Variables: PYTHON (python3), DATA (data), OUT (output), YEAR (latest Mätår in DATA).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.finsam-installed
+DATA   ?= data
+OUT    ?= output
+YEAR   ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help .venv test demo report clean bench
+
+help:
+	@echo "make report   set up .venv, generate demo data if $(DATA)/ has no .xlsx files, run finsam batch into $(OUT)/"
+	@echo "make test     set up .venv and run the tests"
+	@echo "make demo     generate demo registration files into $(DATA)/demo (only if $(DATA)/ has no .xlsx files)"
+	@echo "make bench    run every benchmarks/*.py"
+	@echo "make clean    remove $(OUT)/ and the .venv stamp (the next make reinstalls)"
+	@echo "Options: YEAR=2022 (default: the latest Mätår in $(DATA)/), DATA=..., OUT=..., PYTHON=..."
+
+# The virtualenv, (re)installed when pyproject.toml changes.
+.venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --upgrade pip setuptools
+	$(BIN)/python -m pip install -e ".[test]"
+	touch $@
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q -n 2 tests
+
+demo: $(STAMP)
+	@if [ -n "$$(find $(DATA) -name '*.xlsx' ! -name '~$$*' ! -name '.*' 2>/dev/null | head -1)" ]; then \
+		echo "$(DATA)/ already holds registration files (.xlsx): no demo data generated."; \
+	else \
+		echo "$(BIN)/finsam demo --out $(DATA)/demo"; \
+		$(BIN)/finsam demo --out $(DATA)/demo; \
+	fi
+
+# The latest measurement year (Mätår on the Uppgifter sheet) of the workbooks
+# under the folders given as arguments. Used when YEAR is not set.
+define LATEST_YEAR_PY
+import sys
+from python_calamine import CalamineWorkbook
+from finsam_lib.reader import find_files, norm, whole_number
+years = set()
+for path in find_files(sys.argv[1:])[0]:
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        sheet = next(n for n in book.sheet_names if norm(n) == "uppgifter")
+        for row in book.get_sheet_by_name(sheet).to_python():
+            if len(row) > 1 and norm(row[0]) == "matar":
+                years.add(whole_number(row[1]))
+    except Exception:
+        pass  # finsam batch reports unreadable files
+years = [y for y in years if y and 2000 <= y <= 2100]
+if not years:
+    sys.exit("No Mätår found in the registration files in " + " ".join(sys.argv[1:]) + "; give YEAR=...")
+print(max(years))
+endef
+export LATEST_YEAR_PY
+
+report: demo
+	@if [ -d $(DATA)/demo ] && [ -n "$$(find $(DATA) -name '*.xlsx' ! -path '$(DATA)/demo/*' ! -name '~$$*' ! -name '.*' | head -1)" ]; then \
+		echo "warning: $(DATA)/ holds both demo files ($(DATA)/demo) and other registration files; both are read. Delete $(DATA)/demo to report on your own data only." >&2; \
+	fi
+	@year="$(YEAR)"; \
+	if [ -z "$$year" ]; then year=$$($(BIN)/python -c "$$LATEST_YEAR_PY" $(DATA)) || exit 1; fi; \
+	echo "$(BIN)/finsam batch --data $(DATA) --year $$year --out $(OUT)"; \
+	$(BIN)/finsam batch --data $(DATA) --year $$year --out $(OUT)
+
+clean:
+	rm -rf $(OUT) $(STAMP)
+
+bench: $(STAMP)
+	@for f in benchmarks/*.py; do \
+		[ -e "$$f" ] || continue; \
+		echo "== $$f"; \
+		$(BIN)/python "$$f" || exit 1; \
+	done

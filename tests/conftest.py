@@ -1,0 +1,48 @@
+"""Shared test helpers."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    """The project's root folder (where pyproject.toml is)."""
+    return ROOT
+
+SHARED = ROOT.parent / "shared"
+PUBLISHED = SHARED / "reference" / "published"
+
+
+@pytest.fixture(scope="session")
+def published() -> Path:
+    """The published national figures (the yardstick)."""
+    if not PUBLISHED.is_dir():
+        pytest.skip("../shared/reference/published is not here")
+    return PUBLISHED
+
+
+@pytest.fixture(scope="session")
+def fixture_2022(tmp_path_factory) -> Path:
+    """Registration files whose national figures add up to the published 2022 report."""
+    from finsam_lib.demo import write_fixture
+    return write_fixture(tmp_path_factory.mktemp("fixture2022"), years=(2022,))
+
+
+@pytest.fixture(scope="session")
+def fixture_2020_2022(tmp_path_factory) -> Path:
+    """As fixture_2022, with 2020 and 2021 built from the published key figures."""
+    from finsam_lib.demo import write_fixture
+    return write_fixture(tmp_path_factory.mktemp("fixture2020_2022"), years=(2020, 2021, 2022))
+
+
+@pytest.fixture(scope="session")
+def demo_dir(tmp_path_factory) -> Path:
+    """The whole demo set, 2018–2022, as `finsam demo` writes it."""
+    from finsam_lib.demo import write_demo
+    out = tmp_path_factory.mktemp("demo")
+    write_demo(out, seed=0)
+    return out

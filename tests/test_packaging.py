@@ -1,0 +1,160 @@
+"""Packaging: pyproject.toml and environment.yml agree, package data are installed,
+the `finsam` command runs, and CI never downloads a browser."""
+from __future__ import annotations
+
+import glob
+import importlib.metadata as md
+import os
+import re
+import subprocess
+import sys
+import sysconfig
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+
+# conda-forge names that differ from the PyPI name of the same thing.
+CONDA_ALIASES = {"matplotlib-base": "matplotlib"}
+# Entries of environment.yml that are tools, not project dependencies.
+ENV_ONLY = {"python", "pip"}
+
+
+def norm_name(spec: str) -> str:
+    """'jupyterlab_widgets>=3,<4' -> 'jupyterlab-widgets'; 'python=3.11' -> 'python'."""
+    name = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", spec).group(1)
+    name = re.sub(r"[-_.]+", "-", name).lower()
+    return CONDA_ALIASES.get(name, name)
+
+
+@pytest.fixture(scope="module")
+def pyproject(repo_root):
+    with open(repo_root / "pyproject.toml", "rb") as f:
+        return tomllib.load(f)
+
+
+@pytest.fixture(scope="module")
+def environment(repo_root):
+    with open(repo_root / "environment.yml", encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def env_specs(environment) -> tuple[list[str], list[str]]:
+    """(conda specs, pip specs) of environment.yml."""
+    conda, pip = [], []
+    for dep in environment["dependencies"]:
+        if isinstance(dep, dict):
+            pip.extend(dep.get("pip", []))
+        else:
+            conda.append(str(dep))
+    return conda, pip
+
+
+def test_environment_lists_the_same_dependencies_as_pyproject(pyproject, environment):
+    deps = {norm_name(d) for d in pyproject["project"]["dependencies"]}
+    test = {norm_name(d) for d in pyproject["project"]["optional-dependencies"]["test"]}
+    conda, pip = env_specs(environment)
+    env = {norm_name(d) for d in conda + pip if not d.lstrip().startswith("-")} - ENV_ONLY
+    assert not test - env, f"test extra missing from environment.yml: {sorted(test - env)}"
+    assert env - test == deps, (
+        f"only in pyproject.toml: {sorted(deps - env)}; "
+        f"only in environment.yml: {sorted(env - test - deps)}")
+
+
+def test_environment_installs_the_project(environment):
+    assert environment["name"] == "finsam"
+    assert "conda-forge" in environment["channels"]
+    conda, pip = env_specs(environment)
+    assert "python=3.11" in [c.replace(" ", "") for c in conda]
+    assert "-e ." in [p.strip() for p in pip]
+
+
+def test_pyproject_essentials(pyproject):
+    project = pyproject["project"]
+    assert project["requires-python"] == ">=3.11"
+    assert project["scripts"] == {"finsam": "finsam_lib.cli:main"}
+    assert {norm_name(d) for d in project["optional-dependencies"]["test"]} >= {"pytest", "pytest-xdist"}
+
+
+def test_installed_versions_satisfy_the_pins(pyproject):
+    """The ranges in pyproject.toml include what the test environment has installed."""
+    requirements = pytest.importorskip("packaging.requirements")
+    wrong = []
+    for spec in pyproject["project"]["dependencies"]:
+        req = requirements.Requirement(spec)
+        try:
+            version = md.version(req.name)
+        except md.PackageNotFoundError:
+            wrong.append(f"{req.name} not installed")
+            continue
+        if req.specifier and not req.specifier.contains(version, prereleases=True):
+            wrong.append(f"{req.name} {version} not in {req.specifier}")
+    assert not wrong, wrong
+
+
+def _package_data_files(repo_root: Path, pyproject) -> set[Path]:
+    """The files setuptools adds as package data for finsam_lib (it globs the same way)."""
+    setup = pyproject["tool"]["setuptools"]
+    package = repo_root / "finsam_lib"
+    found = set()
+    for pattern in setup["package-data"]["finsam_lib"]:
+        found.update(Path(p) for p in glob.glob(str(package / pattern), recursive=True)
+                     if os.path.isfile(p))
+    return found
+
+
+def test_non_python_files_in_the_package_are_package_data(repo_root, pyproject):
+    package = repo_root / "finsam_lib"
+    shipped = _package_data_files(repo_root, pyproject)
+    missing = []
+    for path in package.rglob("*"):
+        parts = path.relative_to(package).parts
+        if (not path.is_file() or path.suffix in (".py", ".pyc")
+                or any(p == "__pycache__" or p.startswith(".") for p in parts)):
+            continue
+        if path not in shipped:
+            missing.append(str(path.relative_to(repo_root)))
+    assert not missing, ("not installed with the package; add a glob to "
+                         f"[tool.setuptools.package-data] in pyproject.toml: {missing}")
+    assert any(p.name == "instrument_questions.csv" for p in shipped)
+    assert any(p.parent.name == "published" for p in shipped)
+
+
+def _run(cmd, cwd):
+    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                          timeout=120, encoding="utf-8")
+
+
+def test_finsam_help_runs(repo_root):
+    done = _run([sys.executable, "-m", "finsam_lib.cli", "--help"], repo_root)
+    assert done.returncode == 0, done.stderr
+    assert "finsam" in done.stdout and "validate" in done.stdout
+
+
+def test_finsam_console_script_runs(repo_root, tmp_path):
+    try:
+        md.distribution("finsam")
+    except md.PackageNotFoundError:
+        pytest.skip("finsam is not installed in this environment (pip install -e .)")
+    name = "finsam.exe" if os.name == "nt" else "finsam"
+    candidates = [Path(sys.executable).parent / name, Path(sysconfig.get_path("scripts")) / name]
+    script = next((c for c in candidates if c.exists()), None)
+    assert script is not None, f"no {name} script in {[str(c.parent) for c in candidates]}"
+    done = _run([str(script), "--help"], tmp_path)  # outside the repo: the installed package
+    assert done.returncode == 0, done.stderr
+    assert "validate" in done.stdout
+
+
+def test_nothing_downloads_a_browser(repo_root):
+    for name in ("Makefile", ".ci/run"):
+        text = (repo_root / name).read_text(encoding="utf-8")
+        assert "playwright install" not in text, name
+
+
+def test_ci_script_is_executable_bash(repo_root):
+    run = repo_root / ".ci" / "run"
+    assert run.read_text(encoding="utf-8").startswith("#!/usr/bin/env bash")
+    assert "set -euo pipefail" in run.read_text(encoding="utf-8")
+    if os.name != "nt":
+        assert os.access(run, os.X_OK)
