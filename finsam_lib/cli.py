@@ -25,7 +25,8 @@ def _read(paths):
     return read_paths(paths, progress=_progress("Läser"))
 
 
-def print_problems(data, out=sys.stdout, limit: int | None = None) -> None:
+def print_problems(data, out=None, limit: int | None = None) -> None:
+    out = out or sys.stdout
     problems = sorted(data.problems, key=lambda p: (not p.is_error, p.file))
     for p in problems[:limit]:
         print(p, file=out)
@@ -33,7 +34,8 @@ def print_problems(data, out=sys.stdout, limit: int | None = None) -> None:
         print(f"… och {len(problems) - limit} till.", file=out)
 
 
-def print_totals(data, out=sys.stdout) -> None:
+def print_totals(data, out=None) -> None:
+    out = out or sys.stdout
     sheets = data.sheets
     if sheets.empty:
         print("Inga svar lästes.", file=out)

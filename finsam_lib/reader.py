@@ -6,10 +6,15 @@ survey, and every problem found, each naming file, sheet and cell.
 """
 from __future__ import annotations
 
+import datetime as dt
+import difflib
 import hashlib
+import math
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -18,7 +23,7 @@ import python_calamine
 from . import instrument as ins
 from .problems import ERROR, WARNING, Problem, cell_name
 
-ANSWER_HEADER = re.compile(r"^(?:f|fråga|fraga)\s*\.?\s*(\d+)$")
+ANSWER_HEADER = re.compile(r"^(?:f|fraga)\s*\.?\s*(\d+)\s*[.:]?$")  # matched on norm(header)
 OTHER_DATA_SUFFIXES = {".xls", ".xlsm", ".xlsb", ".ods", ".csv"}
 
 ANSWER_COLUMNS = ["respondent", "question", "code"]
@@ -31,6 +36,8 @@ SHEET_COLUMNS = ["file", "year", "forbund", "survey", "rows_read", "responses", 
 
 def norm(text) -> str:
     """Case-, space- and accent-insensitive key for headers and names."""
+    if text is None:
+        return ""
     text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
     return " ".join(text.casefold().split())
 
@@ -49,33 +56,51 @@ class CellError(ValueError):
 
 def whole_number(value) -> int | None:
     """A typed number -> int; blank -> None. Accepts "5", 5.0, " 5 "."""
+    if type(value) is float and value.is_integer():  # the common case: how Excel stores numbers
+        return int(value)
     if value is None or value == "":
         return None
     if isinstance(value, bool):
-        raise CellError(f"'{value}' är inte ett tal")
+        raise CellError(f"'{'SANT' if value else 'FALSKT'}' (ett sanningsvärde) är inte ett tal")
     if isinstance(value, int):
         return value
     if isinstance(value, float):
+        if not math.isfinite(value):
+            raise CellError(f"'{value}' är inte ett tal")
         if value.is_integer():
             return int(value)
         raise CellError(f"{str(value).replace('.', ',')} är inte ett heltal")
     if isinstance(value, str):
-        text = value.strip().replace("\u00a0", "")
+        text = value.strip().replace("\u00a0", "").replace("\u202f", "")
         if not text:
             return None
         try:
             number = float(text.replace(",", "."))
         except ValueError:
             raise CellError(f"'{text}' är inte ett tal") from None
+        if not math.isfinite(number):
+            raise CellError(f"'{text}' är inte ett tal")
         if number.is_integer():
             return int(number)
         raise CellError(f"'{text}' är inte ett heltal")
+    if isinstance(value, (dt.date, dt.time, dt.timedelta)):
+        raise CellError(f"'{value}' (ett datum eller klockslag) är inte ett tal")
     raise CellError(f"'{value}' är inte ett tal")
 
 
 def _scale_text(scale: str) -> str:
-    labels = ins.SCALES[scale]
-    return ", ".join(f"{c} {t}" for c, t in labels.items())
+    return _codes_text(ins.SCALES[scale])
+
+
+def _codes_text(codes: dict) -> str:
+    return ", ".join(f"{c} {t}" for c, t in codes.items())
+
+
+@lru_cache(maxsize=None)
+def _scales(version: int, survey: str) -> dict[int, str]:
+    """{question: scale} of a survey in a questionnaire version; empty if the version lacks it."""
+    spec = ins.version_questions(version, survey)
+    return dict(zip(spec.question.tolist(), spec.scale.tolist()))
 
 
 @dataclass
@@ -91,51 +116,71 @@ class Workbook:
     population: list = field(default_factory=list)
     sheets: list = field(default_factory=list)
     problems: list = field(default_factory=list)
-    cells: dict = field(default_factory=dict)  # (survey, insats) -> first cell, for overlap messages
-    population_cells: dict = field(default_factory=dict)
+    cells: dict = field(default_factory=dict)  # (survey, insats) -> (sheet, cell) of its first response
+    population_cells: dict = field(default_factory=dict)  # (survey, insats) -> (sheet, cell)
 
     def problem(self, level, message, sheet="", cell=""):
         self.problems.append(Problem(level, self.file, message, sheet, cell))
 
 
 def _rows(sheet) -> list[list]:
+    # skip_empty_area=False: row and column indexes are Excel's (0 = row 1, column A).
     return sheet.to_python(skip_empty_area=False)
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _text(value) -> str:
+    if _blank(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
 
 
 def _read_uppgifter(wb: Workbook, rows: list[list], sheet: str) -> None:
     found = {}
     for r, row in enumerate(rows):
-        if len(row) < 1 or row[0] in ("", None):
+        if not row or _blank(row[0]):
             continue
-        found.setdefault(norm(row[0]), (r, row[1] if len(row) > 1 else ""))
+        found.setdefault(norm(row[0]).rstrip(":").strip(), (r, row[1] if len(row) > 1 else ""))
     name = found.get("samordningsforbund")
-    if not name or not str(name[1]).strip():
-        cell = cell_name(name[0], 1) if name else ""
-        wb.problem(ERROR, "Samordningsförbundets namn saknas (etikett 'Samordningsförbund' i kolumn A, "
-                   "namnet i kolumn B).", sheet, cell)
+    if name is None:
+        wb.problem(ERROR, "Etiketten 'Samordningsförbund' saknas i kolumn A; förbundets namn ska stå "
+                   "bredvid, i kolumn B.", sheet)
+    elif not _text(name[1]):
+        wb.problem(ERROR, "Samordningsförbundets namn saknas: skriv det i kolumn B bredvid etiketten "
+                   "'Samordningsförbund'.", sheet, cell_name(name[0], 1))
     else:
-        wb.forbund = " ".join(str(name[1]).split())
+        wb.forbund = _text(name[1])
     year = found.get("matar")
-    if not year:
-        wb.problem(ERROR, "Mätår saknas (etikett 'Mätår' i kolumn A, året i kolumn B, t.ex. 2022).", sheet)
+    if year is None:
+        wb.problem(ERROR, "Etiketten 'Mätår' saknas i kolumn A; mätåret ska stå bredvid, i kolumn B "
+                   "(t.ex. 2022 för mätperioden november 2021 – oktober 2022).", sheet)
+    elif not _text(year[1]):
+        wb.problem(ERROR, "Mätår saknas: skriv året i kolumn B bredvid etiketten 'Mätår', t.ex. 2022.",
+                   sheet, cell_name(year[0], 1))
     else:
         try:
             value = whole_number(year[1])
         except CellError:
             value = None
         if value is None or not 2000 <= value <= 2100:
-            wb.problem(ERROR, f"Mätår ska vara ett årtal, t.ex. 2022; fann '{year[1]}'.", sheet,
-                       cell_name(year[0], 1))
+            wb.problem(ERROR, f"Mätår ska vara ett årtal, t.ex. 2022, men cellen innehåller "
+                       f"'{_text(year[1])}'.", sheet, cell_name(year[0], 1))
         else:
             wb.year = value
     version = found.get("enkatversion")
-    if version and str(version[1]).strip() != "":
+    if version and _text(version[1]):
         try:
             value = whole_number(version[1])
         except CellError:
             value = None
         if value not in ins.VERSIONS:
-            wb.problem(ERROR, f"Enkätversion ska vara 2017, 2018 eller 2021; fann '{version[1]}'.",
+            wb.problem(ERROR, f"Enkätversion ska vara 2017, 2018 eller 2021 (eller tom: då gäller "
+                       f"mätårets version), men cellen innehåller '{_text(version[1])}'.",
                        sheet, cell_name(version[0], 1))
         else:
             wb.version = value
@@ -162,63 +207,77 @@ def _header_map(header: list) -> tuple[dict, dict, list]:
 
 def _first_row(rows: list[list]) -> int:
     for r, row in enumerate(rows):
-        if any(v not in ("", None) for v in row):
+        if not all(_blank(v) for v in row):
             return r
     return -1
 
 
-def _text(value) -> str:
-    if value in (None, ""):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return " ".join(str(value).split())
+def _last_row(rows: list[list]) -> int:
+    for r in range(len(rows) - 1, -1, -1):
+        if not all(_blank(v) for v in rows[r]):
+            return r
+    return -1
 
 
 def _read_survey(wb: Workbook, rows: list[list], sheet: str, survey: str) -> None:
     head = _first_row(rows)
     if head < 0:
-        return
-    questions, roles, duplicates = _header_map(rows[head])
+        return  # an empty sheet: the survey was not used
+    end = _last_row(rows) + 1  # rows after the last filled one are not rows read
+    header = rows[head]
+    questions, roles, duplicates = _header_map(header)
     if not questions:
-        wb.sheets.append((survey, len(rows) - head - 1, 0, len(rows) - head - 1))
-        if len(rows) - head > 1:
-            wb.problem(WARNING, "Bladet har rader men inga frågekolumner (F1, F2 …); inget lästes.", sheet)
+        if end > head + 1:
+            wb.problem(ERROR, f"Bladet har {end - head - 1} rader under rubrikraden men inga frågekolumner: "
+                       "rubrikerna ska vara F1, F2 … (även 'F 1' eller 'Fråga 1' går bra). Inget lästes "
+                       "från bladet.", sheet, cell_name(head, 0))
+        else:
+            wb.sheets.append((survey, 0, 0, 0))
         return
-    spec = ins.version_questions(wb.version, survey)
-    if spec.empty:
-        wb.problem(ERROR, f"Enkäten '{survey}' finns inte i enkätversion {wb.version}; "
-                   "bladet har frågekolumner.", sheet)
+    scales = _scales(wb.version, survey)
+    if not scales:
+        wb.problem(ERROR, f"Enkäten '{survey}' ingår inte i enkätversion {wb.version} (se Mätår och "
+                   "Enkätversion på bladet Uppgifter), men bladet har frågekolumner. Inget lästes från "
+                   "bladet.", sheet, cell_name(head, min(questions.values())))
         return
-    scales = dict(zip(spec.question, spec.scale))
     bad = False
     for q, c in duplicates:
-        wb.problem(ERROR, f"Kolumnen för fråga {q} finns två gånger.", sheet, cell_name(head, c))
+        wb.problem(ERROR, f"Kolumnen för fråga {q} finns två gånger (även {cell_name(head, questions[q])}). "
+                   "Inget lästes från bladet.", sheet, cell_name(head, c))
         bad = True
+    last = max(scales)
     for q, c in sorted(questions.items()):
         if q not in scales:
-            wb.problem(ERROR, f"Fråga {q} finns inte: {survey} har F1–F{len(scales)} i enkätversion "
-                       f"{wb.version}.", sheet, cell_name(head, c))
+            wb.problem(ERROR, f"Kolumnen '{_text(header[c])}' är fråga {q}, men {survey} har bara "
+                       f"F1–F{last} i enkätversion {wb.version}. Stämmer Mätår och Enkätversion på bladet "
+                       "Uppgifter? Inget lästes från bladet.", sheet, cell_name(head, c))
             bad = True
     if bad:
         return
     missing = [q for q in scales if q not in questions]
     if missing:
-        wb.problem(WARNING, "Kolumner saknas för fråga " + ", ".join(map(str, missing))
-                   + "; de räknas som obesvarade.", sheet)
+        wb.problem(WARNING, "Kolumn saknas för " + ", ".join(f"F{q}" for q in missing)
+                   + "; de frågorna räknas som obesvarade.", sheet, cell_name(head, 0))
     bg_name = ins.BACKGROUND.get(survey)
     bg_col = roles.get(norm(bg_name)) if bg_name else None
     bg_codes = ins.BACKGROUND_CODES.get(bg_name, {})
+    if bg_name and bg_col is None and end > head + 1:
+        meaning = ("alla svar räknas som kod 4 (Enkät utan variabeln kön)" if bg_name == "Kön"
+                   else "arbetsgivaren räknas som ej angiven")
+        wb.problem(WARNING, f"Kolumnen '{bg_name}' saknas; {meaning}.", sheet, cell_name(head, 0))
     insats_col = roles.get("insats")
     qcols = sorted(questions.items())
     allowed = {q: ins.SCALES[scales[q]] for q in scales}
+    width = max(c for _, c in qcols)
     read = responses = 0
-    for r in range(head + 1, len(rows)):
+    for r in range(head + 1, end):
         row = rows[r]
+        if len(row) <= width:
+            row = row + [""] * (width + 1 - len(row))
         read += 1
         codes = []
         for q, c in qcols:
-            value = row[c] if c < len(row) else ""
+            value = row[c]
             if value == "" or value is None:
                 continue
             try:
@@ -230,8 +289,8 @@ def _read_survey(wb: Workbook, rows: list[list], sheet: str, survey: str) -> Non
             if code is None:
                 continue
             if code not in allowed[q]:
-                wb.problem(ERROR, f"Koden {code} finns inte i frågans skala; fråga {q} tar "
-                           f"{_scale_text(scales[q])}.", sheet, cell_name(r, c))
+                wb.problem(ERROR, f"Svarskoden {code} finns inte för fråga {q}; tillåtna koder är "
+                           f"{_scale_text(scales[q])}, eller tom cell.", sheet, cell_name(r, c))
                 continue
             codes.append((q, code))
         background = None
@@ -240,33 +299,35 @@ def _read_survey(wb: Workbook, rows: list[list], sheet: str, survey: str) -> Non
             try:
                 background = whole_number(value)
             except CellError as e:
-                background = None
-                wb.problem(ERROR, f"{e}; {bg_name} ska vara en kod "
-                           f"({', '.join(f'{k} {v}' for k, v in bg_codes.items())}) eller tom.",
+                wb.problem(ERROR, f"{e}; {bg_name} ska vara en kod ({_codes_text(bg_codes)}) eller tom.",
                            sheet, cell_name(r, bg_col))
             else:
                 if background is not None and background not in bg_codes:
-                    wb.problem(ERROR, f"Okänd kod {background} för {bg_name}; tillåtna koder: "
-                               f"{', '.join(f'{k} {v}' for k, v in bg_codes.items())}, eller tom.",
-                               sheet, cell_name(r, bg_col))
+                    wb.problem(ERROR, f"Okänd kod {background} i kolumnen {bg_name}; tillåtna koder är "
+                               f"{_codes_text(bg_codes)}, eller tom cell.", sheet, cell_name(r, bg_col))
                     background = None
         if bg_name == "Kön" and background is None:
-            background = 4
+            background = 4  # blank Kön: Enkät utan variabeln kön
         if not codes:
-            continue
+            continue  # an empty row: counted, not a response
         responses += 1
         insats = _text(row[insats_col]) if insats_col is not None and insats_col < len(row) else ""
         local = len(wb.respondents)
         wb.respondents.append((local, wb.year, wb.forbund, insats, survey, wb.version,
                                background, wb.file, sheet, r + 1))
         wb.answers.extend((local, q, code) for q, code in codes)
-        wb.cells.setdefault((survey, insats), f"{sheet}!{cell_name(r, 0)}")
-        if survey == "Deltagare avslut" and dict(codes).get(8) == 2:
-            later = [q for q, _ in codes if q in (9, 10)]
-            if later:
-                wb.problem(WARNING, f"Svar på fråga {' och '.join(map(str, later))} trots Nej på "
-                           "fråga 8; svaren räknas.", sheet, cell_name(r, questions[later[0]]))
+        wb.cells.setdefault((survey, insats), (sheet, cell_name(r, 0)))
+        if survey == "Deltagare avslut":
+            given = dict(codes)
+            later = [q for q in (9, 10) if q in given]
+            if given.get(8) == 2 and later:
+                wb.problem(WARNING, f"Svar på fråga {' och '.join(map(str, later))} trots Nej (2) på "
+                           "fråga 8; svaren behålls och räknas.", sheet, cell_name(r, questions[later[0]]))
     wb.sheets.append((survey, read, responses, read - responses))
+
+
+POPULATION_LABELS = {"survey": "Enkät", "insats": "Insats", "malpopulation": "Målpopulation",
+                     "tillfragade": "Tillfrågade", "tackat_nej": "Tackat nej", "ej_nabara": "Ej nåbara"}
 
 
 def _read_population(wb: Workbook, rows: list[list], sheet: str) -> None:
@@ -278,10 +339,12 @@ def _read_population(wb: Workbook, rows: list[list], sheet: str) -> None:
         role = POPULATION_HEADERS.get(norm(value))
         if role and role not in cols:
             cols[role] = c
-    for needed, label in (("survey", "Enkät"), ("tillfragade", "Tillfrågade")):
-        if needed not in cols:
-            wb.problem(ERROR, f"Kolumnen '{label}' saknas i rubrikraden.", sheet, cell_name(head, 0))
-    if "survey" not in cols or "tillfragade" not in cols:
+    lacking = [POPULATION_LABELS[role] for role in ("survey", "tillfragade") if role not in cols]
+    if lacking:
+        wb.problem(ERROR, " och ".join(f"Kolumnen '{label}'" for label in lacking)
+                   + f" saknas i rubrikraden (rad {head + 1}); rubrikerna ska vara "
+                   + ", ".join(POPULATION_LABELS.values()) + ". Bladet lästes inte.",
+                   sheet, cell_name(head, 0))
         return
     for r in range(head + 1, len(rows)):
         row = rows[r]
@@ -290,16 +353,19 @@ def _read_population(wb: Workbook, rows: list[list], sheet: str) -> None:
             c = cols.get(role)
             return row[c] if c is not None and c < len(row) else ""
 
-        if all(get(role) in ("", None) for role in cols):
+        if all(_blank(get(role)) for role in cols):
             continue
         name = _text(get("survey"))
         survey = SURVEY_BY_KEY.get(name.casefold())
         if survey is None:
-            close = SURVEY_BY_LOOSE_KEY.get(norm(name))
-            hint = f" Menade du '{close}'?" if close else ""
-            wb.problem(ERROR, f"Okänd enkät '{name}'; ska vara en av: {', '.join(ins.SURVEYS)}.{hint}",
-                       sheet, cell_name(r, cols["survey"]))
+            if not name:
+                message = "Enkätens namn saknas i kolumnen Enkät, men raden har andra uppgifter."
+            else:
+                message = f"Okänd enkät '{name}'; ska vara en av: {', '.join(ins.SURVEYS)}.{_hint(name)}"
+            wb.problem(ERROR, message, sheet, cell_name(r, cols["survey"]))
             continue
+        if not _text(get("insats")) and all(_blank(get(role)) for role in cols if role != "survey"):
+            continue  # a survey named but nothing filled in, as in the blank template
         numbers = {}
         for role in ("malpopulation", "tillfragade", "tackat_nej", "ej_nabara"):
             try:
@@ -307,18 +373,19 @@ def _read_population(wb: Workbook, rows: list[list], sheet: str) -> None:
                 if numbers[role] is not None and numbers[role] < 0:
                     raise CellError(f"{numbers[role]} är negativt")
             except CellError as e:
-                wb.problem(ERROR, f"{e}; ska vara ett antal personer (heltal) eller tom.", sheet,
-                           cell_name(r, cols[role]))
+                wb.problem(ERROR, f"{e}; {POPULATION_LABELS[role]} ska vara ett antal personer (heltal) "
+                           "eller tom.", sheet, cell_name(r, cols[role]))
                 numbers[role] = None
         insats = _text(get("insats"))
         key = (survey, insats)
+        what = f"'{survey}'" + (f" och insats '{insats}'" if insats else " (utan insats)")
         if key in wb.population_cells:
-            wb.problem(ERROR, f"Enkät '{survey}'{f' och insats {insats!r}' if insats else ''} har två "
-                       f"rader (även {wb.population_cells[key]}).", sheet, cell_name(r, cols["survey"]))
+            wb.problem(ERROR, f"{what} har redan en rad ({'!'.join(wb.population_cells[key])}); varje "
+                       "enkät och insats ska ha en rad.", sheet, cell_name(r, cols["survey"]))
             continue
-        wb.population_cells[key] = f"{sheet}!{cell_name(r, cols['survey'])}"
+        wb.population_cells[key] = (sheet, cell_name(r, cols["survey"]))
         if numbers["tillfragade"] is None:
-            wb.problem(WARNING, f"Tillfrågade saknas för '{survey}'; svarsfrekvensen kan inte räknas.",
+            wb.problem(WARNING, f"Tillfrågade saknas för {what}; svarsfrekvensen kan inte räknas.",
                        sheet, cell_name(r, cols["tillfragade"]))
         wb.population.append((wb.year, wb.forbund, insats, survey, numbers["malpopulation"],
                               numbers["tillfragade"], numbers["tackat_nej"], numbers["ej_nabara"],
@@ -326,12 +393,21 @@ def _read_population(wb: Workbook, rows: list[list], sheet: str) -> None:
                               cell_name(r, cols["tillfragade"])))
 
 
+def _hint(name: str) -> str:
+    """' Menade du 'Deltagare pågående'?' for a name close to a survey's, else ''."""
+    key = norm(name)
+    close = SURVEY_BY_LOOSE_KEY.get(key)
+    if close is None:
+        match = difflib.get_close_matches(key, list(SURVEY_BY_LOOSE_KEY), n=1, cutoff=0.8)
+        close = SURVEY_BY_LOOSE_KEY[match[0]] if match else None
+    return f" Menade du '{close}'?" if close else ""
+
+
 def _digest(sheets: dict[str, list[list]]) -> str:
     h = hashlib.sha1()
     for name in sorted(sheets):
         h.update(name.encode())
-        for row in sheets[name]:
-            h.update(repr([v for v in row]).encode())
+        h.update(repr(sheets[name]).encode())
     return h.hexdigest()
 
 
@@ -343,18 +419,30 @@ def read_workbook(path: Path | str, label: str | None = None) -> Workbook:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
         sheets = {name: _rows(book.get_sheet_by_name(name)) for name in book.sheet_names}
     except Exception as e:  # any failure to open is the user's file, not our bug
-        wb.problem(ERROR, f"Filen kan inte läsas som en Excel-arbetsbok (.xlsx): {e}")
+        wb.problem(ERROR, "Filen kan inte läsas som en Excel-arbetsbok (.xlsx): den är skadad, "
+                   "lösenordsskyddad eller en annan sorts fil med ändelsen .xlsx. Öppna den i Excel och "
+                   f"spara den som Excel-arbetsbok (.xlsx). (Tekniskt fel: {e})")
         return wb
     wb.digest = _digest(sheets)
-    by_key = {" ".join(name.casefold().split()): name for name in sheets}
+    by_key, used = {}, set()
+    for name in sheets:
+        key = " ".join(name.casefold().split())
+        if key in by_key:
+            wb.problem(ERROR, f"Två blad har samma namn om man bortser från stora och små bokstäver och "
+                       f"mellanslag: '{by_key[key]}' och '{name}'. Bara '{by_key[key]}' lästes; ta bort "
+                       "eller döp om det andra.", name)
+            used.add(name)
+        else:
+            by_key[key] = name
     uppgifter = by_key.get("uppgifter")
     if uppgifter is None:
-        wb.problem(ERROR, "Bladet 'Uppgifter' saknas; det ska ange Samordningsförbund och Mätår.")
-    else:
-        _read_uppgifter(wb, sheets[uppgifter], uppgifter)
-    if wb.year is None or not wb.forbund:
+        wb.problem(ERROR, "Bladet 'Uppgifter' saknas; det ska ange Samordningsförbund och Mätår "
+                   "(etikett i kolumn A, värde i kolumn B). Inget annat i filen kunde kontrolleras.")
         return wb
-    used = {uppgifter}
+    used.add(uppgifter)
+    _read_uppgifter(wb, sheets[uppgifter], uppgifter)
+    if wb.version is None:
+        return wb  # without a year (or a version) the answers cannot be checked
     population = by_key.get("population")
     survey_sheets = []
     for key, name in by_key.items():
@@ -367,22 +455,20 @@ def read_workbook(path: Path | str, label: str | None = None) -> Workbook:
         used.add(population)
         _read_population(wb, sheets[population], population)
     elif wb.respondents:
-        wb.problem(ERROR, "Bladet 'Population' saknas; det krävs när det finns svar "
-                   "(Enkät, Insats, Målpopulation, Tillfrågade).")
+        wb.problem(ERROR, "Bladet 'Population' saknas; det krävs när det finns svar (kolumnerna Enkät, "
+                   "Insats, Målpopulation, Tillfrågade, Tackat nej, Ej nåbara).")
     for name in sheets:
         if name in used:
             continue
         head = _first_row(sheets[name])
-        has_answers = head >= 0 and _header_map(sheets[name][head])[0]
-        if has_answers:
-            close = SURVEY_BY_LOOSE_KEY.get(norm(name))
-            hint = f" Menade du '{close}'?" if close else ""
-            wb.problem(ERROR, f"Bladet '{name}' har svarskolumner men namnet är inte någon av "
-                       f"enkäterna ({', '.join(ins.surveys_of(wb.version))}).{hint} Inget lästes "
-                       "från bladet.", name)
+        answer_cols = _header_map(sheets[name][head])[0] if head >= 0 else {}
+        if answer_cols:
+            wb.problem(ERROR, f"Bladet '{name}' har svarskolumner (F1, F2 …) men namnet är inte någon av "
+                       f"enkäterna ({', '.join(ins.surveys_of(wb.version))}).{_hint(name)} Döp om bladet; "
+                       "inget lästes från det.", name, cell_name(head, min(answer_cols.values())))
         else:
-            wb.problem(WARNING, f"Bladet '{name}' är inte en del av registreringsfilen och läses inte.",
-                       name)
+            wb.problem(WARNING, f"Bladet '{name}' hör inte till registreringsfilen och läses inte."
+                       f"{_hint(name)}", name)
     return wb
 
 
@@ -417,17 +503,22 @@ def find_files(paths) -> tuple[list[Path], list[Problem]]:
     files, problems = [], []
     for p in map(Path, paths):
         if p.is_dir():
+            found = 0
             for f in sorted(p.rglob("*")):
                 if f.name.startswith(("~$", ".")) or not f.is_file():
                     continue
                 if f.suffix.lower() == ".xlsx":
                     files.append(f)
+                    found += 1
                 elif f.suffix.lower() in OTHER_DATA_SUFFIXES:
                     problems.append(Problem(WARNING, str(f), "Filen är inte en .xlsx-arbetsbok och "
-                                            "läses inte; spara den som .xlsx."))
+                                            "läses inte; spara den som Excel-arbetsbok (.xlsx)."))
+            if not found:
+                problems.append(Problem(WARNING, str(p), "Mappen innehåller inga .xlsx-filer."))
         elif p.is_file():
             if p.suffix.lower() != ".xlsx":
-                problems.append(Problem(ERROR, str(p), "Filen är inte en .xlsx-arbetsbok."))
+                problems.append(Problem(ERROR, str(p), "Filen är inte en .xlsx-arbetsbok; spara den som "
+                                        "Excel-arbetsbok (.xlsx)."))
             else:
                 files.append(p)
         else:
@@ -436,26 +527,28 @@ def find_files(paths) -> tuple[list[Path], list[Problem]]:
 
 
 def _overlaps(books: list[Workbook]) -> list[Problem]:
+    """Workbooks of one förbund and year that hold the same part of a survey."""
     problems = []
     seen, seen_pop = {}, {}
     for wb in books:
         unit = (norm(wb.forbund), wb.year)
         for (survey, insats), where in wb.cells.items():
-            other = seen.setdefault((unit, survey, insats), (wb, where))
-            if other[0] is not wb:
-                what = f"insats '{insats}'" if insats else "svar utan insats"
+            other, other_where = seen.setdefault((unit, survey, insats), (wb, where))
+            if other is not wb:
+                what = f"svar för insats '{insats}'" if insats else "svar utan insats"
                 problems.append(Problem(
-                    ERROR, wb.file, f"Både {other[0].file} ({other[1]}) och denna fil har {what} i "
-                    f"'{survey}' för {wb.forbund} {wb.year}: en fil inmatad två gånger eller en gammal "
-                    "kopia i mappen? Ta bort den ena.", *where.split("!")))
+                    ERROR, wb.file, f"Både {other.file} ({'!'.join(other_where)}) och den här filen har "
+                    f"{what} på bladet '{survey}' för {wb.forbund}, mätår {wb.year}. Är svaren inmatade "
+                    "två gånger, eller ligger en gammal kopia kvar i mappen? Ta bort eller rätta den ena "
+                    "filen.", *where))
         for (survey, insats), where in wb.population_cells.items():
-            other = seen_pop.setdefault((unit, survey, insats), (wb, where))
-            if other[0] is not wb:
-                what = f" och insats '{insats}'" if insats else ""
+            other, other_where = seen_pop.setdefault((unit, survey, insats), (wb, where))
+            if other is not wb:
+                what = f" och insats '{insats}'" if insats else " (utan insats)"
                 problems.append(Problem(
-                    ERROR, wb.file, f"Både {other[0].file} ({other[1]}) och denna fil har en "
-                    f"Population-rad för '{survey}'{what} för {wb.forbund} {wb.year}.",
-                    *where.split("!")))
+                    ERROR, wb.file, f"Både {other.file} ({'!'.join(other_where)}) och den här filen har en "
+                    f"Population-rad för '{survey}'{what} för {wb.forbund}, mätår {wb.year}. Ta bort "
+                    "raden i den ena filen.", *where))
     return problems
 
 
@@ -464,11 +557,12 @@ def combine(books: list[Workbook], problems: list[Problem] | None = None) -> Dat
     problems = list(problems or [])
     kept, digests = [], {}
     for wb in books:
-        problems.extend(wb.problems)
         if wb.digest and wb.digest in digests:
-            problems.append(Problem(WARNING, wb.file, f"Samma innehåll som {digests[wb.digest]}; "
-                                    "arbetsboken räknas bara en gång."))
+            # Its own problems are those of the first copy, already listed.
+            problems.append(Problem(WARNING, wb.file, f"Filen har samma innehåll som {digests[wb.digest]} "
+                                    "och räknas bara en gång. Ta bort den ena kopian."))
             continue
+        problems.extend(wb.problems)
         if wb.digest:
             digests[wb.digest] = wb.file
         if wb.year is not None and wb.forbund:
@@ -507,37 +601,50 @@ def _population_checks(data: Dataset) -> list[Problem]:
     """Warnings where population figures and counted answers disagree."""
     problems = []
     resp = data.respondents
-    counted = resp.groupby(["year", "forbund", "survey", "insats"]).size()
+    keys = list(zip(resp.year.tolist(), resp.forbund.tolist(), resp.survey.tolist(), resp.insats.tolist()))
+    counted = Counter(keys)
+    first = {}
+    for key, file in zip(keys, resp.file.tolist()):
+        first.setdefault(key, file)
+    by_unit = {}  # (year, forbund, survey) -> {insats: responses}
+    for (year, forbund, survey, insats), n in counted.items():
+        by_unit.setdefault((year, forbund, survey), {})[insats] = n
     pop = data.population
-    for (year, forbund, survey), rows in pop.groupby(["year", "forbund", "survey"]):
-        here = counted.get((year, forbund, survey), pd.Series(dtype="int64"))
-        named = set(rows.insats) - {""}
-        for r in rows.itertuples():
-            n = int(here.get(r.insats, 0)) if r.insats else int(
-                sum(v for i, v in here.items() if i not in named))
-            if pd.notna(r.tillfragade) and r.tillfragade < n:
-                problems.append(Problem(
-                    WARNING, r.file, f"Tillfrågade ({r.tillfragade}) är färre än antalet svar ({n}) för "
-                    f"'{survey}'; svarsfrekvensen bygger på motsägelsefulla populationsuppgifter.",
-                    r.sheet, r.tillfragade_cell))
-            if pd.notna(r.malpopulation) and pd.notna(r.tillfragade) and r.malpopulation < r.tillfragade:
-                problems.append(Problem(
-                    WARNING, r.file, f"Målpopulationen ({r.malpopulation}) är mindre än Tillfrågade "
-                    f"({r.tillfragade}) för '{survey}'; andelarna bygger på motsägelsefulla "
-                    "populationsuppgifter.", r.sheet, r.mal_cell))
+    rows = list(pop.itertuples(index=False))
+    named = {}
+    for r in rows:
+        if r.insats:
+            named.setdefault((r.year, r.forbund, r.survey), set()).add(r.insats)
     covered = {}
-    for r in pop.itertuples():
-        covered.setdefault((r.year, r.forbund, r.survey), set()).add(r.insats)
+    for r in rows:
+        unit = (r.year, r.forbund, r.survey)
+        covered.setdefault(unit, set()).add(r.insats)
+        here = by_unit.get(unit, {})
+        if r.insats:
+            n = here.get(r.insats, 0)
+        else:  # a row without insats covers the responses no insats row covers
+            skip = named.get(unit, set())
+            n = sum(v for i, v in here.items() if i not in skip)
+        what = f"'{r.survey}'" + (f" och insats '{r.insats}'" if r.insats else "")
+        if pd.notna(r.tillfragade) and r.tillfragade < n:
+            problems.append(Problem(
+                WARNING, r.file, f"Tillfrågade ({r.tillfragade}) är färre än antalet svar ({n}) för {what}; "
+                "svarsfrekvensen visas men bygger på motsägelsefulla populationsuppgifter.",
+                r.sheet, r.tillfragade_cell))
+        if pd.notna(r.malpopulation) and pd.notna(r.tillfragade) and r.malpopulation < r.tillfragade:
+            problems.append(Problem(
+                WARNING, r.file, f"Målpopulationen ({r.malpopulation}) är mindre än Tillfrågade "
+                f"({r.tillfragade}) för {what}; andelarna visas men bygger på motsägelsefulla "
+                "populationsuppgifter.", r.sheet, r.mal_cell))
     for (year, forbund, survey, insats), n in counted.items():
         units = covered.get((year, forbund, survey), set())
         if insats in units or "" in units:
             continue
-        first = resp[(resp.year == year) & (resp.forbund == forbund) & (resp.survey == survey)
-                     & (resp.insats == insats)].iloc[0]
-        what = f" och insats '{insats}'" if insats else ""
+        what = f"'{survey}'" + (f" och insats '{insats}'" if insats else " utan insats")
         problems.append(Problem(
-            WARNING, first.file, f"Population saknar en rad för '{survey}'{what} ({n} svar); "
-            "svarsfrekvensen kan inte räknas för dem.", "Population"))
+            WARNING, first[(year, forbund, survey, insats)],
+            f"Bladet Population saknar uppgifter för {what}, som har {n} svar ({forbund}, mätår {year}); "
+            "svarsfrekvensen kan inte räknas för dem."))
     return problems
 
 

@@ -105,3 +105,10 @@ def test_filled_template_reads_back_unchanged(template):
             i += 1
     pop_read = data.population.set_index("survey")
     assert pop_read.loc["Styrelse", "tillfragade"] == 10 and pop_read.loc["Styrelse", "malpopulation"] == 40
+
+
+def test_blank_template_reads_without_errors(template):
+    data = read_paths([template])
+    assert not data.errors
+    assert [p.sheet for p in data.problems] == ["Instruktioner"]  # an extra sheet is named, per the spec
+    assert data.respondents.empty and data.population.empty
