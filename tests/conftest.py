@@ -46,3 +46,18 @@ def demo_dir(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("demo")
     write_demo(out, seed=0)
     return out
+
+
+def write_book(path: Path, sheets: dict[str, list[list]]) -> Path:
+    """A workbook with exactly these sheets; rows are lists of cell values (None = blank,
+    [] = an empty row). For crafting untidy registration files cell by cell."""
+    from openpyxl import Workbook
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path

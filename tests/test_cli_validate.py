@@ -8,25 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
+from conftest import write_book
 
 from finsam_lib.cli import main
 
 
 ROOT = Path(__file__).resolve().parents[1]
 POP_HEADER = ["Enkät", "Insats", "Målpopulation", "Tillfrågade"]
-
-
-def write_book(path: Path, sheets: dict[str, list[list]]) -> Path:
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
 
 
 def book(path: Path, forbund="Testförbundet", year=2022, styrelse=None, extra=None) -> Path:

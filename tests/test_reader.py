@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
+from conftest import write_book
 
 from finsam_lib.reader import read_paths
 
@@ -30,20 +30,6 @@ def uppgifter(forbund=FORBUND, year=YEAR, version=None) -> list[list]:
     if version is not None:
         rows.append(["Enkätversion", version])
     return rows
-
-
-def write_book(path: Path, sheets: dict[str, list[list]]) -> Path:
-    """A workbook with exactly these sheets; rows are lists of cell values (None = blank,
-    [] = an empty row)."""
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
 
 
 def registration(path: Path, surveys: dict[str, list[list]], population=None, info=None,
