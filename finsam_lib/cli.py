@@ -136,6 +136,115 @@ def cmd_template(args) -> int:
     return 0
 
 
+def cmd_report_national(args) -> int:
+    """Execute the national report notebook and export HTML, PDF and the Excel resultatfil."""
+    from .publish import FORMATS, PublishError, find_browser, notebook_path, publish_report
+
+    start = time.perf_counter()
+    formats = [f.strip().lower() for f in args.formats.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        print(f"Okänt format: {', '.join(unknown) or '(inget)'}; välj bland {', '.join(FORMATS)}.", file=sys.stderr)
+        return 2
+    if "pdf" in formats and not find_browser():
+        print("PDF kräver en Chromium-baserad webbläsare (Chromium, Chrome eller Edge), men ingen hittades. "
+              "Installera en, ange sökvägen i FINSAM_BROWSER eller välj --formats html,xlsx.", file=sys.stderr)
+        return 1
+    if args.commentary and not Path(args.commentary).is_file():
+        print(f"Kommentarsfilen {args.commentary} finns inte.", file=sys.stderr)
+        return 1
+    data = load_valid([args.data])
+    if data is None:
+        return 1
+    if args.year not in data.years():
+        print(f"Mätår {args.year} finns inte i data (finns: {', '.join(map(str, data.years()))}).",
+              file=sys.stderr)
+        return 1
+    parameters = {"year": args.year, "data": str(Path(args.data).resolve()), "min_n": args.min_n,
+                  "commentary": str(Path(args.commentary).resolve()) if args.commentary else None}
+    timings: dict = {}
+    print(f"Skapar nationell indikatorrapport {args.year} ({', '.join(formats)}) …", file=sys.stderr)
+    try:
+        notebook = Path(args.notebook) if args.notebook else notebook_path("national_report.ipynb")
+        paths = publish_report(notebook, parameters, args.out, f"nationell-indikatorrapport-{args.year}",
+                               f"Nationell indikatorrapport {args.year}", formats, timings=timings,
+                               keep_notebook=args.keep_notebook)
+    except PublishError as e:
+        print(e, file=sys.stderr)
+        return 1
+    steps = ", ".join(f"{k} {v:.1f} s" for k, v in timings.items())
+    for kind, path in paths.items():
+        print(f"  {kind.upper():5} {path}")
+    print(f"Klart på {time.perf_counter() - start:.1f} s ({steps}).")
+    return 0
+
+
+def cmd_explore(args) -> int:
+    """Start the explorer notebook as a Voilà app on 127.0.0.1."""
+    import signal
+    import subprocess
+    from .explore import find_data
+    from .explore_app import explore_env, notebook_path, port_free, voila_command, wait_until_serving
+    data = Path(args.data) if args.data else find_data(Path.cwd())
+    if args.data and not data.exists():
+        print(f"{args.data} finns inte.", file=sys.stderr)
+        return 1
+    if not port_free(args.port):
+        print(f"Port {args.port} är upptagen. Välj en annan, t.ex. --port {args.port + 1}.", file=sys.stderr)
+        return 1
+    print(f"Data: {data.resolve()}" if data else
+          "Inga registreringsfiler i data/: utforskaren visar demodata (fiktiva svar).", flush=True)
+    process = subprocess.Popen(voila_command(notebook_path(), args.port),
+                               env=explore_env(data, Path(args.out), args.min_n))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop Voilà too when we are stopped
+    try:
+        if not wait_until_serving(args.port, process):
+            print("Utforskaren kunde inte starta; se meddelandena ovan.", file=sys.stderr)
+            process.terminate()
+            return 1
+        print(f"Utforskaren är igång på http://127.0.0.1:{args.port}/ — öppna adressen i en webbläsare. "
+              f"Sparade bilder och tabeller hamnar i {Path(args.out).resolve()}. Avsluta med Ctrl+C.",
+              flush=True)
+        return process.wait()
+    except KeyboardInterrupt:
+        print("\nUtforskaren är avslutad.")
+        return 0
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def cmd_slides(args) -> int:
+    """The meeting deck, as PowerPoint and as one HTML file that works offline."""
+    from .slides import deck_from_data
+    from .slides_html import write_html
+    from .slides_pptx import write_pptx
+
+    start = time.perf_counter()
+    data = load_valid([args.data])
+    if data is None:
+        return 1
+    forbund = resolve_forbund(data, args.forbund)
+    if args.year not in data.years():
+        print(f"Mätår {args.year} finns inte i data (finns: {', '.join(map(str, data.years())) or 'inga'}).",
+              file=sys.stderr)
+        return 1
+    try:
+        deck = deck_from_data(data, args.year, forbund, args.min_n)
+    except ValueError as e:
+        print(e, file=sys.stderr)
+        return 1
+    out = Path(args.out)
+    pptx = write_pptx(deck, out / f"{deck.file_stem}.pptx")
+    page = write_html(deck, out / f"{deck.file_stem}.html")
+    print(f"Bildspel {args.year}, {forbund or 'riket'}: {len(deck.slides)} bilder "
+          f"({time.perf_counter() - start:.1f} s).")
+    print(f"  PowerPoint  {pptx}")
+    print(f"  HTML        {page}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="finsam", description="Indikatorer för finansiell samordning.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -163,6 +272,36 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--year", type=int, required=True)
     t.add_argument("--out", required=True)
     t.set_defaults(func=cmd_template)
+
+    rep = sub.add_parser("report", help="Skapa rapporter (HTML, PDF, Excel).")
+    rep_sub = rep.add_subparsers(dest="report_kind", required=True)
+    nat = rep_sub.add_parser("national", help="Den nationella indikatorrapporten för ett mätår.")
+    nat.add_argument("--data", required=True, help="mapp eller fil med registreringsfiler")
+    nat.add_argument("--year", type=int, required=True, help="mätår, t.ex. 2022")
+    nat.add_argument("--out", required=True, help="utmapp")
+    nat.add_argument("--formats", default="html,pdf,xlsx", help="kommaseparerat: html, pdf, xlsx")
+    nat.add_argument("--min-n", type=int, default=fig.MIN_N, help="minsta antal svar som visas")
+    nat.add_argument("--commentary", help="analytikerns kommentarer (.md eller .yaml), per indikator")
+    nat.add_argument("--notebook", help=argparse.SUPPRESS)
+    nat.add_argument("--keep-notebook", action="store_true", help="spara även den körda notebooken")
+    nat.set_defaults(func=cmd_report_national)
+
+    e = sub.add_parser("explore", help="Utforska indikatorerna i webbläsaren (Voilà).")
+    e.add_argument("--data", help="mapp med registreringsfiler (standard: data/, annars demodata)")
+    e.add_argument("--port", type=int, default=8866, help="port på 127.0.0.1 (standard 8866)")
+    e.add_argument("--out", default="output/explore", help="mapp för sparade bilder och tabeller")
+    e.add_argument("--min-n", type=int, default=fig.MIN_N, help="minsta antal svar som visas")
+    e.set_defaults(func=cmd_explore)
+
+    sl = sub.add_parser("slides", help="Bildspel för möten (PowerPoint och HTML).")
+    who = sl.add_mutually_exclusive_group(required=True)
+    who.add_argument("--national", action="store_true", help="riket: alla förbund")
+    who.add_argument("--forbund", help="ett förbunds namn (stavningen behöver inte vara exakt)")
+    sl.add_argument("--year", type=int, required=True, help="mätår, t.ex. 2022")
+    sl.add_argument("--out", required=True, help="utmapp")
+    sl.add_argument("--data", default="data", help="mapp eller fil med registreringsfiler (standard: data)")
+    sl.add_argument("--min-n", type=int, default=fig.MIN_N, help="minsta antal svar som visas")
+    sl.set_defaults(func=cmd_slides)
     return p
 
 

@@ -1,0 +1,68 @@
+"""Commentary: the analyst's file (Markdown or YAML) and the drafted facts."""
+import pandas as pd
+import pytest
+
+from finsam_lib import commentary as com
+from finsam_lib import format as fmt
+
+
+def test_markdown_file_is_keyed_by_heading(tmp_path):
+    path = tmp_path / "kommentarer.md"
+    path.write_text("# Sammanfattning\nÅret i korthet.\n\n## Indikator 3: Tillräcklig tid\nTiden räcker *oftast*.\n\n"
+                    "# Indikator 12\n<script>x</script> Strukturer.\n", encoding="utf-8")
+    c = com.load(path)
+    assert c.text("sammanfattning") == "Året i korthet."
+    assert c.text(3) == "Tiden räcker *oftast*."
+    assert "<em>oftast</em>" in c.html(3)
+    assert "<script>" not in c.html(12) and "&lt;script&gt;" in c.html(12)
+    assert c.text(1) == "" and c.html(1) == ""
+    assert c.unknown_keys() == []
+
+
+def test_yaml_file_accepts_numbers_and_spelled_keys(tmp_path):
+    path = tmp_path / "kommentarer.yaml"
+    path.write_text("1: Nytta.\nindikator_2: |\n  Inflytande.\nIndikator 16: Jämställdhet.\nokänt: x\n",
+                    encoding="utf-8")
+    c = com.load(path)
+    assert (c.text(1), c.text(2), c.text(16)) == ("Nytta.", "Inflytande.", "Jämställdhet.")
+    assert c.unknown_keys() == ["okänt"]
+
+
+def test_no_file_means_no_commentary_and_a_missing_file_is_an_error(tmp_path):
+    assert com.load(None).parts == {}
+    with pytest.raises(FileNotFoundError):
+        com.load(tmp_path / "saknas.md")
+    assert "# Indikator 16" in com.template(2022) and "# Indikator 11" not in com.template(2022)
+
+
+def test_change_sentences_say_up_down_and_same_in_percentage_points():
+    ch = pd.DataFrame({"survey": ["Deltagare pågående", "Deltagare avslut", "Personal"], "question": [1, 1, 1],
+                       "before": [75.0, 80.0, 70.0], "now": [78.0, 76.0, 71.0]})
+    ch["change"] = ch.now - ch.before
+    text = com.change_sentence(ch, 2021)
+    assert text.startswith("Jämfört med 2021 har nyckeltalet ökat för pågåendeenkätens fråga 1 (från 75")
+    assert f"{fmt.pp(3)}" in text and "Det har minskat för avslutsenkätens fråga 1" in text
+    assert "Det ligger kvar på ungefär samma nivå för personalens fråga 1 (från 70" in text
+
+
+def test_gender_sentence_names_the_largest_gap():
+    gaps = pd.DataFrame({"survey": ["Deltagare avslut", "Deltagare pågående"], "question": [6, 1],
+                         "key": ["positiv", "klart"], "kvinnor": [61.0, 79.0], "män": [68.0, 77.0]})
+    gaps["gap"] = gaps["män"] - gaps.kvinnor
+    text = com.gender_sentence(gaps)
+    assert "avslutsenkätens fråga 6" in text and "svarar positivt" in text and fmt.pp_abs(7) in text
+    small = gaps.assign(gap=[1.0, -1.0])
+    assert com.gender_sentence(small).startswith("Kvinnor och män svarar nästan likadant")
+
+
+def test_verdict_sentence_shows_sum_and_threshold():
+    trend = pd.DataFrame({"indicator": [1, 1, 1], "group": ["totalt", "kvinnor", "män"], "measures": [2, 2, 2],
+                          "sum_change_pp": [5, 3, -4], "threshold_pp": [4, 4, 4],
+                          "classification": ["Ökning", "Varken ökning eller minskning", "Minskning"]})
+    text = com.verdict_sentence(trend, 1, 2021)
+    assert "”ökning”" in text and "två mått" in text and fmt.pp(5) in text and "±4" in text
+    assert "för kvinnor ”varken ökning eller minskning” (+3) och för män ”minskning” (\u22124)" in text
+
+
+def test_indicator_11_is_not_measured():
+    assert "mäts inte med enkäterna" in com.not_measured_text(11)

@@ -1,0 +1,115 @@
+"""Report tables (finsam_lib.tables) and charts (finsam_lib.charts) from small figures frames."""
+import numpy as np
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+
+from finsam_lib import charts, tables as tb
+from finsam_lib import figures as fig
+from finsam_lib import format as fmt
+
+
+def dist_rows(year, survey, question, series, indicator, groups, scale="I", key="klart", min_n=5):
+    """Distribution rows as figures.distribution makes them, from code counts per group."""
+    rows = []
+    for group, counts in groups.items():
+        rows.append({"year": year, "forbund": "", "survey": survey, "series": series, "version": 2021,
+                     "question": question, "indicator": indicator, "scale": scale, "key": key,
+                     "group": group, **{f"code_{c}": v for c, v in zip(range(1, 7), counts)}})
+    frame = pd.DataFrame(rows)
+    frame["n"] = frame[fig.CODE_COLUMNS].sum(axis=1)
+    return fig._shares(frame, min_n)
+
+
+@pytest.fixture
+def dist():
+    parts = []
+    for year, shift in ((2021, 0), (2022, 5)):
+        parts.append(dist_rows(year, "Deltagare pågående", 1, "Deltagare pågående|1", 1, {
+            "samtliga": [2, 3, 10, 20, 30 + shift, 35], "kvinnor": [1, 1, 5, 10, 15 + shift, 20],
+            "män": [1, 2, 5, 10, 15, 15]}))
+        parts.append(dist_rows(year, "Remittenter", 1, "Remittenter|1", 1, {
+            "samtliga": [0, 1, 2, 5, 6, 6], "Arbetsförmedlingen": [0, 0, 0, 1, 1, 1],
+            "Försäkringskassan": [0, 0, 1, 2, 2, 2], "Kommun": [0, 1, 1, 2, 3, 3],
+            "Hälso-Sjukvård": [0, 0, 0, 0, 0, 0]}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def test_distribution_table_labels_carry_n_and_small_splits_are_hidden(dist):
+    t = tb.distribution_table(dist[dist.year == 2022], 1, "5.1", yes_no=False)
+    soup = BeautifulSoup(t.to_html(), "html.parser")
+    assert soup.find("figcaption").get_text(" ", strip=True) == "Tabell 5.1 Indikator 1."
+    assert [th.get_text() for th in soup.find("thead").find_all("th")][1:] == [
+        "Negativt", "Varken eller", "Positivt", "(Klart positivt)"]
+    sections = [tr.get_text(" ", strip=True) for tr in soup.select("tr.section")]
+    assert sections == ["Fråga 1 Deltagare - pågåendeenkät", "Fråga 1 Remittenter"]
+    labels = [tr.find("th").get_text() for tr in soup.select("tbody tr:not(.section)")]
+    assert labels[:3] == ["samtliga (n=105)", "kvinnor (n=57)", "män (n=48)"]
+    # Arbetsförmedlingen has 3 answers, so no employer split is shown, and a note says why.
+    assert "Arbetsförmedlingen" not in soup.get_text()
+    assert "färre än 5 svar" in t.notes[0]
+    cells = [td.get_text() for td in soup.select("tbody tr.row")[0].find_all("td")]
+    assert cells == ["5\u00a0%", "10\u00a0%", "86\u00a0%", "(67\u00a0%)"]
+
+
+def test_keyfigure_table_has_two_header_levels_and_a_row_per_group(dist):
+    t = tb.keyfigure_table(dist, 1, 2022, "5.2")
+    assert t.caption == "Tabell 5.2 Nyckeltal ”andelen klart positiva svar” för indikator 1, jämförelse 2021–2022."
+    soup = BeautifulSoup(t.to_html(), "html.parser")
+    head = soup.find("thead").find_all("tr")
+    assert [th.get_text() for th in head[0].find_all("th")][1:] == ["2021", "2022"]
+    assert [th.get_text() for th in head[1].find_all("th")] == ["antal svar", "nyckeltal"] * 2
+    first = soup.select("tbody tr.row")[0]
+    assert [td.get_text() for td in first.find_all("td")] == ["100", "65\u00a0%", "105", "67\u00a0%"]
+
+
+def test_a_suppressed_total_is_a_message_row():
+    small = dist_rows(2022, "Styrelse", 2, "Styrelse|2", 14, {"samtliga": [0, 0, 1, 1, 1, 0]}, scale="II")
+    t = tb.distribution_table(small, 14, "17.1", yes_no=False)
+    html = t.to_html()
+    assert "samtliga (n=3)" in html and "För få svar för att redovisas (färre än 5)." in html
+    assert "%" not in BeautifulSoup(html, "html.parser").find("tbody").get_text()
+
+
+def test_response_tables_mark_totals_that_leave_remittenter_out():
+    response = pd.DataFrame([
+        {"survey": "Deltagare pågående", "forbund_count": 3, "malpopulation": 100, "tillfragade": 80,
+         "antal_svar": 60, "tillfragade_av_mal_pct": 80, "svar_av_tillfragade_pct": 75, "svar_av_mal_pct": 60,
+         "kvinnor": 30, "man": 25, "ej_uppgett_kon": 5},
+        {"survey": "Remittenter", "forbund_count": 1, "malpopulation": pd.NA, "tillfragade": 20,
+         "antal_svar": 10, "tillfragade_av_mal_pct": pd.NA, "svar_av_tillfragade_pct": 50, "svar_av_mal_pct": pd.NA},
+        {"survey": "Totalt", "forbund_count": 3, "malpopulation": 100, "tillfragade": 100, "antal_svar": 70,
+         "tillfragade_av_mal_pct": 80, "svar_av_tillfragade_pct": 70, "svar_av_mal_pct": 60},
+    ])
+    t2 = tb.table_2(response)
+    assert t2.notes == ["* Remittenter ej inkluderade i beräkning (målpopulation saknas)."]
+    assert (1, "malpopulation") not in t2.marks and (2, "malpopulation") in t2.marks
+    t1 = tb.table_1(response, 2022)
+    assert list(t1.rows.iloc[0][["Deltagare pågående", "Remittenter", "Totalt"]]) == [60, 10, 70]
+    t3 = tb.gender_table(response, "Deltagare pågående", "3")
+    assert list(t3.rows.andel) == [50, 42, 8, 100]
+
+
+def test_appendix_1_marks_new_forbund_and_unused_surveys():
+    counts = pd.DataFrame({"Deltagare pågående": [10.0, 5.0], "Personal": [np.nan, 3.0],
+                           "Totalt": [10.0, 8.0], "nytt": [True, False]}, index=["Ny", "Gammal"])
+    t = tb.appendix_1(counts, 2022)
+    rows = t.rows.set_index("label")
+    assert rows.loc["Ny*", "Personal"] == fmt.DASH
+    assert rows.loc["SUMMA antal deltagande förbund", "Personal"] == 1
+    assert t.notes[0].startswith("* Förbund")
+
+
+def test_line_chart_draws_no_line_across_a_gap_and_titles_itself():
+    points = pd.DataFrame({"line": ["A"] * 3 + ["B"] * 2, "survey": ["Personal"] * 3 + ["Styrelse"] * 2,
+                           "group": "samtliga", "year": [2018, 2019, 2021, 2021, 2022],
+                           "value": [50.0, 55.0, 60.0, 40.0, 45.0]})
+    figure = charts.line_chart(points, title="Diagram 9 Test, 2018–2022. Andelen klart positiva svar.",
+                               years=[2018, 2019, 2020, 2021, 2022])
+    line = figure.axes[0].get_lines()[0]
+    assert np.isnan(line.get_ydata()[2])  # 2020 is a gap, not an interpolated point
+    svg = charts.to_svg(figure)
+    assert svg.startswith("<svg") and "Diagram 9 Test" in svg and 'class="chart"' in svg
+    styles = charts.line_style(pd.DataFrame({"line": ["a", "b", "c"], "survey": ["Deltagare avslut"] * 2 + ["Personal"],
+                                             "group": ["kvinnor", "män", "samtliga"]}))
+    assert list(styles.linestyle[:2]) == ["-", "--"] and styles.marker.nunique() == 3
