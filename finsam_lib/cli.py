@@ -179,6 +179,18 @@ def cmd_report_national(args) -> int:
     return 0
 
 
+def cmd_report_forbund(args) -> int:
+    """One förbund's report (finsam_lib.batch has the details)."""
+    from .batch import cmd_report_forbund as run
+    return run(args)
+
+
+def cmd_batch(args) -> int:
+    """The national report and every förbund's report of a year, in parallel."""
+    from .batch import cmd_batch as run
+    return run(args)
+
+
 def cmd_explore(args) -> int:
     """Start the explorer notebook as a Voilà app on 127.0.0.1."""
     import signal
@@ -285,6 +297,32 @@ def build_parser() -> argparse.ArgumentParser:
     nat.add_argument("--notebook", help=argparse.SUPPRESS)
     nat.add_argument("--keep-notebook", action="store_true", help="spara även den körda notebooken")
     nat.set_defaults(func=cmd_report_national)
+    frb = rep_sub.add_parser("forbund", help="Ett samordningsförbunds indikatorrapport för ett mätår.")
+    frb.add_argument("name", metavar="NAMN", help="förbundets namn (stavningen behöver inte vara exakt)")
+    frb.add_argument("--data", required=True, help="mapp eller fil med registreringsfiler")
+    frb.add_argument("--year", type=int, required=True, help="mätår, t.ex. 2022")
+    frb.add_argument("--out", required=True, help="utmapp")
+    frb.add_argument("--formats", default="html,pdf,xlsx", help="kommaseparerat: html, pdf, xlsx")
+    frb.add_argument("--min-n", type=int, default=fig.MIN_N, help="minsta antal svar som visas")
+    frb.add_argument("--years", type=int, default=5, help="antal mätår som visas (standard 5)")
+    frb.add_argument("--commentary", help="analytikerns kommentarer (.md eller .yaml), per indikator")
+    frb.add_argument("--notebook", help=argparse.SUPPRESS)
+    frb.add_argument("--keep-notebook", action="store_true", help="spara även den körda notebooken")
+    frb.set_defaults(func=cmd_report_forbund)
+
+    bat = sub.add_parser("batch", help="Alla rapporter för ett mätår: den nationella och varje förbunds, "
+                         "parallellt, med en översiktssida (index.html).")
+    bat.add_argument("--data", required=True, help="mapp eller fil med registreringsfiler")
+    bat.add_argument("--year", type=int, required=True, help="mätår, t.ex. 2022")
+    bat.add_argument("--out", required=True, help="utmapp")
+    bat.add_argument("--jobs", type=int, help="antal parallella processer (standard: alla kärnor)")
+    bat.add_argument("--formats", default="html,pdf,xlsx", help="kommaseparerat: html, pdf, xlsx")
+    bat.add_argument("--min-n", type=int, default=fig.MIN_N, help="minsta antal svar som visas")
+    bat.add_argument("--years", type=int, default=5, help="antal mätår som visas i förbundens rapporter")
+    bat.add_argument("--commentary-dir", help="mapp med kommentarsfiler: <förbund>.md/.yaml, nationell.md")
+    bat.add_argument("--no-national", action="store_true", help="bara förbundens rapporter")
+    bat.add_argument("--quiet", action="store_true", help="ingen förloppsindikator")
+    bat.set_defaults(func=cmd_batch)
 
     e = sub.add_parser("explore", help="Utforska indikatorerna i webbläsaren (Voilà).")
     e.add_argument("--data", help="mapp med registreringsfiler (standard: data/, annars demodata)")

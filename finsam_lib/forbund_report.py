@@ -1,0 +1,906 @@
+"""One förbund's indicator report: its own development over the years, beside the
+national level (the Västmanland report, made from the registration files).
+
+:class:`ForbundReport` assembles every section as a :class:`report.Block`; the
+notebook ``forbund_report.ipynb`` shows them cell by cell. Figures come from
+:mod:`figures` (the förbund's own answers, and national aggregates only), with the
+stricter small-number rules of :mod:`privacy` on top: nothing resting on fewer
+than ``min_n`` answers, and no split or total from which a small group can be
+worked out. No other förbund is named or counted.
+
+Datasets and national figures are cached per process, so a kernel that makes
+many förbund reports (``finsam batch``) reads the registration files once.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import charts
+from . import commentary as com
+from . import figures as fig
+from . import forbund_charts as fc
+from . import format as fmt
+from . import instrument as ins
+from . import privacy
+from . import tables as tb
+from .names import match_forbund, safe_filename
+from .reader import Dataset
+from .report import Block, ReportDataError, ReportFigures, bullets, heading, paragraphs, swedish_date
+
+YEARS_SHOWN = 5
+STABLE_PP = com.STABLE_PP
+NO_INSATS = "Ingen insats angiven"
+OTHER_INSATSER = "Övriga insatser"
+
+# How the report names the respondent groups in running text.
+GROUP_NAMES = {
+    "Deltagare pågående": "deltagare (pågående)",
+    "Deltagare avslut": "deltagare (avslutade)",
+    "Personal": "personal i insatser",
+    "Remittenter": "remittenter",
+    "Parternas chefsgrupp": "parternas chefsgrupp",
+    "Styrelse": "styrelsen för samordningsförbundet",
+    "Förbundschef": "förbundschefer",
+}
+# Short names in the definite form, for "För få svar från ... ".
+GROUP_DEFINITE = {
+    "Deltagare pågående": "deltagare (pågående)",
+    "Deltagare avslut": "deltagare (avslutade)",
+    "Personal": "personalen",
+    "Remittenter": "remittenterna",
+    "Parternas chefsgrupp": "parternas chefsgrupp",
+    "Styrelse": "styrelsen",
+    "Förbundschef": "förbundschefen",
+}
+
+
+def display_name(forbund: str) -> str:
+    """'Västmanland' -> 'Samordningsförbundet Västmanland' (names that already say so stay)."""
+    return forbund if forbund.casefold().startswith("samordningsförbund") else f"Samordningsförbundet {forbund}"
+
+
+def report_stem(forbund: str, year: int) -> str:
+    """The file name (without suffix) of a förbund's report: safe on every system and in URLs."""
+    return f"indikatorrapport-{year}-{safe_filename(forbund)}"
+
+
+def report_title(forbund: str, year: int) -> str:
+    return f"Indikatorrapport {year}: {display_name(forbund)}"
+
+
+def stylesheet() -> str:
+    """The förbund report's additions to the shared report stylesheet."""
+    return resources.files("finsam_lib").joinpath("templates/forbund.css").read_text(encoding="utf-8")
+
+
+# --- Reading once per process --------------------------------------------------------------------
+
+_DATASETS: dict = {}
+_NATIONAL: dict = {}
+_TIDY: dict = {}
+
+
+def _fingerprint(paths) -> tuple:
+    from .reader import find_files
+
+    files, _ = find_files(paths)
+    out = []
+    for f in files:
+        st = f.stat()
+        out.append((str(f.resolve()), st.st_mtime_ns, st.st_size))
+    return tuple(out)
+
+
+def load_dataset(paths) -> Dataset:
+    """Read registration files (files or folders), or return the dataset read before from
+    the same files unchanged (same paths, modification times and sizes)."""
+    from .reader import read_paths
+
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    key = tuple(str(Path(p).resolve()) for p in paths)
+    stamp = _fingerprint(paths)
+    hit = _DATASETS.get(key)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    data = read_paths(paths)
+    _DATASETS.clear()
+    _NATIONAL.clear()
+    _TIDY.clear()
+    _DATASETS[key] = (stamp, data)
+    return data
+
+
+def tidy_of(data: Dataset) -> pd.DataFrame:
+    """``data.tidy`` (a join, computed on every access), once per dataset."""
+    hit = _TIDY.get(id(data))
+    if hit is None or hit[0] is not data:
+        if len(_TIDY) > 8:
+            _TIDY.clear()
+        hit = (data, data.tidy)
+        _TIDY[id(data)] = hit
+    return hit[1]
+
+
+def _cached(key: tuple, data: Dataset, make):
+    hit = _NATIONAL.get(key)
+    if hit is None or hit[0] is not data:
+        if len(_NATIONAL) > 32:
+            _NATIONAL.clear()
+        hit = (data, make())
+        _NATIONAL[key] = hit
+    return hit[1]
+
+
+def national_figures(data: Dataset, year: int, min_n: int) -> ReportFigures:
+    """The national figures of a year (every förbund together), once per dataset, year and min n."""
+    return _cached(("figures", id(data), year, min_n), data, lambda: ReportFigures(data, year, min_n=min_n))
+
+
+def national_samtliga(data: Dataset, year: int, min_n: int) -> pd.DataFrame:
+    """The national distribution rows of every respondent (group samtliga), years up to ``year``."""
+    def make():
+        d = national_figures(data, year, min_n).dist
+        return d[d.group == "samtliga"].reset_index(drop=True)
+    return _cached(("samtliga", id(data), year, min_n), data, make)
+
+
+def national_totals(data: Dataset, year: int) -> tuple[int, int]:
+    """(questionnaires, förbund) nationally in a year."""
+    def make():
+        r = data.respondents[data.respondents.year == year]
+        return int(len(r)), int(r.forbund.nunique())
+    return _cached(("totals", id(data), year), data, make)
+
+
+# --- Figures of one förbund ----------------------------------------------------------------------
+
+def insats_units(respondents: pd.DataFrame, population: pd.DataFrame, year: int, forbund: str) -> pd.DataFrame:
+    """One row per population unit (survey and insats) of the förbund's year with its responses,
+    plus responses that no population row covers: survey, insats, antal_svar, tillfragade,
+    malpopulation, svar_med_t (responses of units with a Tillfrågade)."""
+    resp = respondents[(respondents.year == year) & (respondents.forbund == forbund)]
+    pop = population[(population.year == year) & (population.forbund == forbund)]
+    units = fig.population_units(resp, pop)[["survey", "insats", "malpopulation", "tillfragade", "antal_svar"]]
+    rows = [units]
+    covered = pop.groupby("survey").insats.apply(set).to_dict()
+    extra = []
+    for (survey, insats), n in resp.groupby(["survey", "insats"]).size().items():
+        names = covered.get(survey, set())
+        if insats in names or "" in names:
+            continue
+        extra.append({"survey": survey, "insats": insats, "malpopulation": pd.NA, "tillfragade": pd.NA,
+                      "antal_svar": int(n)})
+    if extra:
+        rows.append(pd.DataFrame(extra))
+    out = pd.concat(rows, ignore_index=True) if len(rows) > 1 else units.reset_index(drop=True)
+    for col in ("malpopulation", "tillfragade"):
+        out[col] = out[col].astype("Int64")
+    out["antal_svar"] = out["antal_svar"].astype("int64")
+    out["svar_med_t"] = out["antal_svar"].astype("Int64").where(out.tillfragade.notna())
+    return out
+
+
+def measures_of(version: int, indicator: int) -> pd.DataFrame:
+    """The indicator's questions in a questionnaire version, in the report's order."""
+    q = ins.version_questions(version)
+    q = q[q.indicator == indicator]
+    q = q.assign(_s=q.survey.map(tb._survey_rank)).sort_values(["_s", "question"]).drop(columns="_s")
+    return q.reset_index(drop=True)
+
+
+def series_start(series: str) -> int:
+    """The questionnaire version (= the year) from which a measure is asked as it is now."""
+    q = ins.questions()
+    return int(q.loc[q.series == series, "version"].min())
+
+
+def question_label(text: str, survey: str, question: int) -> str:
+    return f"{text} ({survey}, fråga {question})"
+
+
+def compare_with_riket(local: pd.DataFrame, national: pd.DataFrame, year: int,
+                       indicator: int | None = None) -> pd.DataFrame:
+    """This year's shown nyckeltal of the förbund beside the country's, per measure (samtliga):
+    series, survey, question, indicator, key, forbund, riket, diff (förbund − riket)."""
+    def pick(d):
+        d = d[(d.year == year) & (d.group == "samtliga") & d.nyckeltal_pct.notna()]
+        return d if indicator is None else d[d.indicator == indicator]
+    mine = pick(local).set_index("series")
+    theirs = pick(national).set_index("series")["nyckeltal_pct"]
+    out = mine[["survey", "question", "indicator", "key", "nyckeltal_pct"]].rename(columns={"nyckeltal_pct": "forbund"})
+    out["riket"] = theirs.reindex(out.index)
+    out = out.dropna(subset=["riket"])
+    out["diff"] = out.forbund - out.riket
+    out = out.assign(_s=out.survey.map(tb._survey_rank)).sort_values(["indicator", "_s", "question"])
+    return out.drop(columns="_s").reset_index()
+
+
+def riket_sentence(cmp: pd.DataFrame, year: int) -> str:
+    """"Jämfört med riket 2022 är förbundets nyckeltal högre för …, lägre för … och ungefär detsamma för …"."""
+    if cmp.empty:
+        return ""
+
+    def items(rows):
+        return fmt.join_words(f"{com.measure_phrase(r.survey, int(r.question))} ({fmt.percent(r.forbund)} mot "
+                              f"{fmt.percent(r.riket)})" for r in rows.itertuples())
+
+    higher = cmp[cmp["diff"] >= STABLE_PP]
+    lower = cmp[cmp["diff"] <= -STABLE_PP]
+    same = cmp[cmp["diff"].abs() < STABLE_PP]
+    parts = []
+    if len(higher):
+        parts.append(f"högre för {items(higher)}")
+    if len(lower):
+        parts.append(f"lägre för {items(lower)}")
+    if len(same):
+        parts.append(f"ungefär detsamma för {items(same)}")
+    return f"Jämfört med riket {year} är förbundets nyckeltal {fmt.join_words(parts)}."
+
+
+# --- Tables -----------------------------------------------------------------------------------------
+
+def _notes_for(cells, min_n: int, unused: bool = False) -> list[str]:
+    notes = []
+    texts = [c for c in cells if isinstance(c, str)]
+    if unused:
+        notes.append(f"{fmt.DASH} = enkäten användes inte.")
+    if any(t == privacy.few_text(min_n) for t in texts):
+        notes.append(f"”{privacy.few_text(min_n)}”: antalet redovisas inte när det är mindre än {min_n}, för att "
+                     "skydda de svarande.")
+    if any(t.startswith("fler än") for t in texts):
+        notes.append("”fler än …”: summan visas inte exakt, eftersom ett litet antal då skulle kunna räknas fram; "
+                     "talet är summan av de redovisade antalen.")
+    return notes
+
+
+def survey_years_table(counts: pd.DataFrame, min_n: int, number: str) -> tb.ReportTable:
+    """Responses per year (rows) and survey (columns), and the year's total.
+
+    ``counts``: index year, a column per survey (NaN = not used)."""
+    surveys = [s for s in ins.REPORT_ORDER if s in counts.columns]
+    rows, cells = [], []
+    for year, r in counts.iterrows():
+        row = {"label": str(year), "kind": tb.ROW}
+        for s in surveys:
+            row[s] = privacy.count_cell(r[s], min_n)
+        row[fig.TOTAL] = privacy.total_cell([r[s] for s in surveys], min_n)
+        cells += list(row.values())
+        rows.append(row)
+    cols = [tb.Column(s, tb.SURVEY_HEADERS.get(s, s)) for s in surveys] + [tb.Column(fig.TOTAL, "Totalt")]
+    unused = counts[surveys].isna().any().any()
+    return tb.ReportTable("tabell-1", number, "Antal besvarade enkäter per respondentgrupp och år.", tb._frame(rows),
+                          cols, label_header="Mätår", notes=_notes_for(cells, min_n, unused), sheet=f"Tabell {number}",
+                          narrow_label=True)
+
+
+def response_rates_table(response: pd.DataFrame, min_n: int, number: str, year: int) -> tb.ReportTable:
+    """Tillfrågade, antal svar, svarsfrekvens and bortfall per survey this year, protected: a survey
+    with few responses shows none of the four (its Tillfrågade would bound them), and the total
+    row shows a sum only when the hidden surveys' numbers cannot be worked out from it."""
+    rows, cells = [], []
+    parts = response[response.survey != fig.TOTAL]
+    small = [privacy.is_small(n, min_n) for n in parts.antal_svar]
+    total_cell = privacy.total_cell(parts.antal_svar.tolist(), min_n)
+    hidden_t = [int(t) for t, s in zip(parts.tillfragade, small) if s and not pd.isna(t)]
+    shown_t = [int(t) for t, s in zip(parts.tillfragade, small) if not s and not pd.isna(t)]
+    # Hidden surveys' Tillfrågade add up to more than the most a hidden count can be: their
+    # sum says nothing about any one of them.
+    t_ok = not hidden_t or sum(hidden_t) >= min_n + len(hidden_t) - 2
+    total_t = (sum(hidden_t) + sum(shown_t)) if t_ok else (privacy.more_than_text(sum(shown_t)) if shown_t else None)
+    if not hidden_t and not shown_t:
+        total_t = None
+    for r in response.itertuples():
+        total = r.survey == fig.TOTAL
+        cell = total_cell if total else privacy.count_cell(r.antal_svar, min_n)
+        shown = privacy.exact(cell) and (not total or privacy.exact(total_t))
+        row = {"label": "Totalt" if total else r.survey, "kind": tb.TOTAL if total else tb.ROW,
+               "tillfragade": total_t if total else (r.tillfragade if privacy.exact(cell) else None),
+               "antal_svar": cell,
+               "svarsfrekvens": r.svar_av_tillfragade_pct if shown else None,
+               "bortfall": r.bortfall if shown and not pd.isna(r.tillfragade) else None}
+        cells.append(cell)
+        cells.append(row["tillfragade"])
+        rows.append(row)
+    cols = [tb.Column("tillfragade", "Tillfrågade"), tb.Column("antal_svar", "Antal svar"),
+            tb.Column("svarsfrekvens", "Svarsfrekvens", "pct"), tb.Column("bortfall", "Bortfall")]
+    notes = ["Svarsfrekvens = antal svar / tillfrågade; bortfall = tillfrågade − antal svar. Ett svar räknas när "
+             "minst en fråga är besvarad."]
+    if any(fmt.missing(r["tillfragade"]) or fmt.missing(r["svarsfrekvens"]) for r in rows):
+        notes.append(f"{fmt.DASH} = uppgift saknas (Tillfrågade har inte fyllts i på bladet Population), eller "
+                     f"visas inte eftersom enkäten har färre än {min_n} svar.")
+    return tb.ReportTable("tabell-2", number, f"Tillfrågade, svar, svarsfrekvens och bortfall per enkät {year}.",
+                          tb._frame(rows), cols, notes=notes + _notes_for(cells, min_n), sheet=f"Tabell {number}")
+
+
+def insats_table(units: pd.DataFrame, response: pd.DataFrame, min_n: int, number: str,
+                 year: int) -> tb.ReportTable | None:
+    """Per survey and insats: tillfrågade, antal svar, svarsfrekvens, bortfall (as the 2019 local
+    evaluation); insatser with few responses merged (privacy.merge_units). None when no survey is
+    split into insatser."""
+    r = response.set_index("survey")
+    rows, cells, merged_any = [], [], False
+    for survey in [s for s in ins.REPORT_ORDER if s in set(units.survey)]:
+        u = units[units.survey == survey]
+        total = int(r.at[survey, "antal_svar"]) if survey in r.index else int(u.antal_svar.sum())
+        if privacy.is_small(total, min_n) or (len(u) == 1 and u.insats.iloc[0] == ""):
+            continue  # too few to split, or nothing to split
+        u = u.assign(label=[i or NO_INSATS for i in u.insats])
+        order = sorted(range(len(u)), key=lambda i: (u.insats.iloc[i] == "", u.label.iloc[i].casefold()))
+        u = u.iloc[order]
+        shown = privacy.merge_units(u[["label", "antal_svar", "tillfragade", "malpopulation", "svar_med_t"]], min_n,
+                                    OTHER_INSATSER)
+        rows.append({"label": survey, "kind": tb.SECTION})
+        if len(shown) == 1 and shown.kind.iloc[0] == "merged":
+            count = fmt.count_word(int(shown.units.iloc[0])).capitalize()
+            rows.append({"label": f"{count} insatser", "kind": tb.MESSAGE,
+                         "message": "Svaren redovisas inte per insats, eftersom små insatser då skulle kunna räknas "
+                                    "fram."})
+            shown = shown.iloc[0:0]
+        for x in shown.itertuples():
+            merged = x.kind == "merged"
+            merged_any = merged_any or merged
+            label = f"{x.label} ({x.units} st)" if merged else x.label
+            cell = privacy.count_cell(x.antal_svar, min_n)
+            ok = privacy.exact(cell)
+            rate = fig.percent(int(x.svar_med_t), int(x.tillfragade)) if ok and not pd.isna(x.tillfragade) \
+                and not pd.isna(x.svar_med_t) else None
+            rows.append({"label": label, "kind": tb.SUB, "tillfragade": x.tillfragade, "antal_svar": cell,
+                         "svarsfrekvens": rate,
+                         "bortfall": int(x.tillfragade) - int(x.svar_med_t) if rate is not None else None})
+            cells.append(cell)
+        t = r.loc[survey] if survey in r.index else None
+        rows.append({"label": f"Totalt {survey.lower()}", "kind": tb.TOTAL,
+                     "tillfragade": t.tillfragade if t is not None else None, "antal_svar": total,
+                     "svarsfrekvens": t.svar_av_tillfragade_pct if t is not None else None,
+                     "bortfall": t.bortfall if t is not None and not pd.isna(t.tillfragade) else None})
+    if not rows:
+        return None
+    cols = [tb.Column("tillfragade", "Tillfrågade"), tb.Column("antal_svar", "Antal svar"),
+            tb.Column("svarsfrekvens", "Svarsfrekvens", "pct"), tb.Column("bortfall", "Bortfall")]
+    notes = []
+    if merged_any:
+        notes.append(f"Insatser med färre än {min_n} svar redovisas inte var för sig utan tillsammans under "
+                     f"”{OTHER_INSATSER}”, som då även kan omfatta en större insats så att inget litet antal kan "
+                     "räknas fram.")
+    notes.append(f"Enkäter med färre än {min_n} svar delas inte upp på insatser.")
+    return tb.ReportTable("tabell-3", number, f"Tillfrågade och svar per insats {year}.", tb._frame(rows), cols,
+                          notes=notes + _notes_for(cells, min_n), sheet=f"Tabell {number}", long=True,
+                          wide_label=True)
+
+
+def gender_table(response: pd.DataFrame, min_n: int, number: str, year: int) -> tb.ReportTable | None:
+    """Deltagare by kön, shown only when no group (kvinnor, män, ej uppgett) is small."""
+    r = response[response.survey.isin([s for s, b in ins.BACKGROUND.items() if b == "Kön"])]
+    if r.empty:
+        return None
+    rows = []
+    hidden = False
+    for x in r.itertuples():
+        parts = [x.kvinnor, x.man, x.ej_uppgett_kon]
+        if privacy.is_small(x.antal_svar, min_n):
+            rows.append({"label": x.survey, "kind": tb.MESSAGE, "message": fc.FEW_ANSWERS + "."})
+            continue
+        if not privacy.split_shown(parts, min_n):
+            hidden = True
+            rows.append({"label": x.survey, "kind": tb.MESSAGE,
+                         "message": f"Fördelningen på kön redovisas inte: någon grupp har färre än {min_n} svar "
+                                    f"(totalt {fmt.number(x.antal_svar)} svar)."})
+            continue
+        n = int(x.antal_svar)
+        row = {"label": x.survey, "kind": tb.ROW, "total": n}
+        for key, v in (("k", x.kvinnor), ("m", x.man), ("e", x.ej_uppgett_kon)):
+            row[f"{key}_antal"] = int(v)
+            row[f"{key}_andel"] = fig.percent(int(v), n)
+        rows.append(row)
+    cols = [tb.Column("k_antal", ("Kvinnor", "antal")), tb.Column("k_andel", ("Kvinnor", "andel"), "pct"),
+            tb.Column("m_antal", ("Män", "antal")), tb.Column("m_andel", ("Män", "andel"), "pct"),
+            tb.Column("e_antal", ("Ej uppgett kön", "antal")), tb.Column("e_andel", ("Ej uppgett kön", "andel"), "pct"),
+            tb.Column("total", "Totalt")]
+    notes = []
+    if hidden:
+        notes.append(f"En uppdelning på kön visas bara när varje grupp har minst {min_n} svar (eller inga), så att "
+                     "ingen grupp kan räknas fram ur de andra.")
+    return tb.ReportTable("tabell-4", number, f"Svarande deltagare efter kön {year}.", tb._frame(rows), cols,
+                          notes=notes, sheet=f"Tabell {number}")
+
+
+def keyfigure_table(local: pd.DataFrame, national: pd.DataFrame, measures: pd.DataFrame, years: list[int],
+                    year: int, number: str, indicator: int, min_n: int) -> tb.ReportTable:
+    """Nyckeltal of the förbund and the country per measure and year, and this year's difference."""
+    cols = [tb.Column(str(y), str(y), "pct") for y in years] + [tb.Column("diff", f"Skillnad {year}", "signed")]
+    rows, few, missing = [], False, False
+    for m in measures.itertuples():
+        rows.append({"label": question_label(m.text, m.survey, m.question), "kind": tb.SECTION})
+        mine = local[(local.series == m.series) & (local.group == "samtliga")].set_index("year")
+        theirs = national[(national.series == m.series) & (national.group == "samtliga")].set_index("year")
+        f_row = {"label": "Förbundet", "kind": tb.ROW}
+        r_row = {"label": "Riket", "kind": tb.SUB, "diff": fmt.NBSP}
+        for y in years:
+            if y in mine.index and mine.at[y, "n"] > 0:
+                if mine.at[y, "suppressed"]:
+                    f_row[str(y)] = fmt.TOO_FEW
+                    few = True
+                else:
+                    f_row[str(y)] = mine.at[y, "nyckeltal_pct"]
+            else:
+                f_row[str(y)] = None
+                missing = True
+            r_row[str(y)] = theirs.at[y, "nyckeltal_pct"] if y in theirs.index else None
+            missing = missing or r_row[str(y)] is None
+        a, b = f_row.get(str(year)), r_row.get(str(year))
+        if not isinstance(a, str) and not fmt.missing(a) and not fmt.missing(b):
+            f_row["diff"] = a - b
+        rows.append(f_row)
+        rows.append(r_row)
+    label = tb.keyfigure_label(set(measures.key))
+    notes = []
+    if (measures.key == "ja").any():
+        notes.append("För ja/nej-frågan är nyckeltalet andelen ja-svar.")
+    if few:
+        notes.append(f"”{fmt.TOO_FEW}” = färre än {min_n} svar; andelen redovisas inte.")
+    if missing:
+        notes.append(f"{fmt.DASH} = inga svar på frågan det året (enkäten användes inte, eller frågan ställdes inte i "
+                     "den formen).")
+    span = fmt.year_span(years[0], years[-1])
+    return tb.ReportTable(f"tabell-{number}", number,
+                          f"Indikator {indicator}: nyckeltal ”{label}”, förbundet och riket {span}.",
+                          tb._frame(rows), cols, notes=notes, sheet=f"Tabell {number}", wide_label=True)
+
+
+# --- The report -------------------------------------------------------------------------------------
+
+class ForbundReport:
+    """The indicator report of one förbund and year."""
+
+    def __init__(self, data: Dataset, forbund: str, year: int, years_shown: int = YEARS_SHOWN,
+                 min_n: int = fig.MIN_N, commentary: com.Commentary | None = None,
+                 published: dt.date | None = None):
+        names = data.respondents.forbund.unique()
+        self.forbund = match_forbund(forbund, names)
+        self.data, self.year, self.min_n = data, year, min_n
+        resp = data.respondents[(data.respondents.forbund == self.forbund) & (data.respondents.year <= year)]
+        measured = sorted(int(y) for y in resp.year.unique())
+        if year not in measured:
+            found = ", ".join(map(str, measured)) or "inga"
+            raise ReportDataError(f"{self.forbund} har inga svar mätår {year} (har svar: {found}).")
+        self.all_years = measured
+        self.years = measured[-max(1, int(years_shown)):]
+        self.previous = measured[-2] if len(measured) > 1 else None
+        self.respondents = resp
+        self.commentary = commentary or com.Commentary()
+        self.published = published or dt.date.today()
+        self.name = display_name(self.forbund)
+        self.title = report_title(self.forbund, year)
+        tidy = tidy_of(data)
+        tidy = tidy[(tidy.forbund == self.forbund) & (tidy.year <= year)]
+        self.dist = privacy.strict_suppress(fig.distribution(tidy, level="forbund", min_n=min_n), min_n)
+        self.samtliga = self.dist[self.dist.group == "samtliga"].reset_index(drop=True)
+        self.national = national_samtliga(data, year, min_n)
+        v = resp.loc[resp.year == year, "version"]
+        self.version = int(v.mode().iloc[0]) if len(v) else ins.default_version(year)
+        self._tables: dict[str, tb.ReportTable] = {}
+        self._table_no = 0
+
+    @classmethod
+    def from_paths(cls, paths, forbund: str, year: int, years_shown: int = YEARS_SHOWN, min_n: int = fig.MIN_N,
+                   commentary: str | Path | None = None, published=None) -> "ForbundReport":
+        """Read registration files (cached per process) and build the report; reading errors raise
+        ReportDataError with the first problems listed."""
+        data = load_dataset(paths)
+        if data.errors:
+            first = "\n".join(str(p) for p in data.errors[:10])
+            raise ReportDataError(f"Registreringsfilerna har {len(data.errors)} fel; rätta dem först "
+                                  f"(se `finsam validate`):\n{first}")
+        if isinstance(published, str):
+            published = dt.date.fromisoformat(published)
+        return cls(data, forbund, year, years_shown=years_shown, min_n=min_n, commentary=com.load(commentary),
+                   published=published)
+
+    # -- figures -------------------------------------------------------------------------------------
+
+    @cached_property
+    def response(self) -> pd.DataFrame:
+        r = fig.response_table(self.data.respondents, self.data.population, self.data.sheets, self.year,
+                               self.forbund)
+        units = self.units
+        svar_t = units.groupby("survey").svar_med_t.sum(min_count=1)
+        r["svar_med_t"] = r.survey.map(svar_t).astype("Int64")
+        return r
+
+    @cached_property
+    def units(self) -> pd.DataFrame:
+        return insats_units(self.data.respondents, self.data.population, self.year, self.forbund)
+
+    @cached_property
+    def survey_counts(self) -> pd.DataFrame:
+        """Responses per shown year and survey (NaN = not used; 0 = population given, no response)."""
+        r = self.respondents[self.respondents.year.isin(self.years)]
+        counts = r.groupby(["year", "survey"]).size().unstack("survey").astype(float).reindex(index=self.years)
+        pop = self.data.population
+        pop = pop[(pop.forbund == self.forbund) & pop.year.isin(self.years)]
+        for year, survey in pop[["year", "survey"]].drop_duplicates().itertuples(index=False):
+            if survey not in counts.columns:
+                counts[survey] = np.nan
+            if pd.isna(counts.at[year, survey]):
+                counts.at[year, survey] = 0
+        return counts.reindex(columns=[s for s in ins.REPORT_ORDER if s in counts.columns])
+
+    def total_cell(self, year: int | None = None):
+        c = self.survey_counts.loc[year or self.year]
+        return privacy.total_cell(c.tolist(), self.min_n)
+
+    @cached_property
+    def now(self) -> pd.DataFrame:
+        return self.dist[self.dist.year == self.year]
+
+    @cached_property
+    def trend(self) -> pd.DataFrame:
+        if self.previous is None:
+            return pd.DataFrame(columns=fig.TREND_COLUMNS)
+        return fig.trend(fig.keyfigures(self.dist), self.year, self.previous)
+
+    @cached_property
+    def riket(self) -> pd.DataFrame:
+        return compare_with_riket(self.samtliga, self.national, self.year)
+
+    def few_surveys(self, year: int | None = None) -> list[str]:
+        c = self.survey_counts.loc[year or self.year]
+        return [s for s, v in c.items() if privacy.is_small(v, self.min_n)]
+
+    def _register(self, table: tb.ReportTable | None) -> tb.ReportTable | None:
+        if table is not None:
+            self._tables[table.id] = table
+        return table
+
+    def _next_number(self) -> str:
+        self._table_no += 1
+        return str(self._table_no)
+
+    # -- sections ------------------------------------------------------------------------------------
+
+    def _count_phrase(self, cell) -> str:
+        if privacy.exact(cell):
+            return f"{fmt.number(cell)} enkäter"
+        return f"{cell} enkäter"
+
+    def title_page(self) -> Block:
+        span = fmt.year_span(self.years[0], self.years[-1])
+        total = self.total_cell()
+        national_total, national_forbund = national_totals(self.data, self.year)
+        facts = [f"{self._count_phrase(total).capitalize()} {self.year}",
+                 f"Mätperiod november {self.year - 1} – oktober {self.year}",
+                 f"Jämförelse med riket: {fmt.number(national_forbund)} förbund, {fmt.number(national_total)} enkäter",
+                 f"Utveckling {span}" if len(self.years) > 1 else ""]
+        body = (f'<style>{stylesheet()}</style>'
+                f'<div class="title-page forbund"><p class="kicker">Indikatorer för finansiell samordning</p>'
+                f'<h1 class="title" id="titel">Indikatorrapport {self.year}</h1>'
+                f'<p class="subtitle forbund-name">{html.escape(self.name)}</p>'
+                f'<ul class="facts">{"".join(f"<li>{html.escape(x)}</li>" for x in facts if x)}</ul>'
+                f'<p class="publisher">{html.escape(swedish_date(self.published))}</p></div>')
+        return Block(body)
+
+    def toc(self) -> Block:
+        return Block('<nav class="toc" id="innehall"><h2 class="toc-title">Innehåll</h2><!-- finsam:toc --></nav>')
+
+    def _analyst(self, key) -> str:
+        own = self.commentary.html(key)
+        return f'<div class="analyst">{own}</div>' if own else ""
+
+    # Sammanfattning
+
+    def summary_facts(self) -> list[str]:
+        out = []
+        surveys = [s for s in self.survey_counts.columns if not pd.isna(self.survey_counts.at[self.year, s])]
+        total = self.total_cell()
+        out.append(f"{self.name} har {self.year} samlat in {self._count_phrase(total)} från "
+                   f"{fmt.count_word(len(surveys))} respondentgrupper: "
+                   f"{fmt.join_words(GROUP_NAMES.get(s, s.lower()) for s in surveys)}.")
+        if self.previous is not None:
+            before = self.total_cell(self.previous) if self.previous in self.survey_counts.index else None
+            if privacy.exact(total) and privacy.exact(before):
+                word = "fler än" if total > before else "färre än" if total < before else "lika många som"
+                out.append(f"Det är {word} vid mätningen {self.previous} ({fmt.number(before)}).")
+        few = self.few_surveys()
+        if few:
+            out.append(f"Från {fmt.join_words(GROUP_DEFINITE.get(s, s.lower()) for s in few)} har för få svar "
+                       f"kommit in {self.year} för att kunna redovisas.")
+        cmp = self.riket
+        if len(cmp):
+            hi = int((cmp["diff"] >= STABLE_PP).sum())
+            lo = int((cmp["diff"] <= -STABLE_PP).sum())
+            out.append(f"Av {fmt.number(len(cmp))} frågor med redovisade svar {self.year} har förbundet ett högre "
+                       f"nyckeltal än riket för {fmt.count_word(hi)}, ett lägre för {fmt.count_word(lo)} och ungefär "
+                       f"samma (mindre än {STABLE_PP} procentenheters skillnad) för "
+                       f"{fmt.count_word(len(cmp) - hi - lo)}.")
+        t = self.trend
+        totalt = t[t.group == "totalt"] if len(t) else t
+        if len(totalt):
+            up = totalt[totalt.classification == ins.INCREASE].indicator.tolist()
+            down = totalt[totalt.classification == ins.DECREASE].indicator.tolist()
+            text = (f"Jämfört med mätningen {self.previous} visar {fmt.count_word(len(up))} av "
+                    f"{fmt.count_word(len(totalt))} uppföljda indikatorer en ökning"
+                    + (f" och {fmt.count_word(len(down))} en minskning." if down else "; ingen visar en minskning."))
+            if up:
+                text += f" Ökning: indikator {fmt.join_words(map(str, up))}."
+            if down:
+                text += f" Minskning: indikator {fmt.join_words(map(str, down))}."
+            out.append(text)
+        return out
+
+    def summary(self) -> Block:
+        body = heading(1, "Sammanfattning", "sammanfattning", "chapter")
+        return body + Block(paragraphs(*self.summary_facts()) + self._analyst("sammanfattning"))
+
+    # Om indikatorerna
+
+    def intro(self) -> Block:
+        body = heading(1, "Om indikatorerna", "om-indikatorerna", "chapter")
+        measured = len(ins.measured_indicators())
+        surveys = ins.surveys_of(self.version)
+        texts = [
+            f"{self.name} samlar in data inom ramen för det nationella verktyget Indikatorer för finansiell "
+            "samordning. Via indikatorerna försöker vi få svar på frågan ”Hur vet vi att det blir bättre?”. Vi följer "
+            "utvecklingen både inom och runt de individinriktade samverkansinsatser som förbundet finansierar och "
+            "delar av den strukturella utvecklingen i samverkan mellan myndigheterna.",
+            f"Indikatorerna är totalt {len(ins.indicators())}, och för {measured} av dem finns enhetliga, "
+            "kvalitetssäkrade och nationellt framtagna mått i form av enkätfrågor. Indikator 11 ska mätas med en "
+            f"registerstudie. Enkäterna ställs till {fmt.count_word(len(surveys))} respondentgrupper:",
+        ]
+        groups = bullets([GROUP_NAMES.get(s, s) for s in surveys])
+        span = fmt.year_span(self.years[0], self.years[-1])
+        reading = [
+            f"Rapporten visar förbundets egna svar {span} och jämför dem med riket, det vill säga alla förbund som "
+            "deltog i mätningen samma år. För varje fråga visas svarsfördelningen per år i ett stapeldiagram där "
+            "varje stapel är 100 procent och n är antalet svar på frågan.",
+            "Nyckeltalet för en fråga är andelen klart positiva svar (de två högsta svarsalternativen). Undantagen är "
+            "indikator 7, där nyckeltalet är andelen positiva svar (de tre högsta), och ja/nej-frågan, där det är "
+            "andelen ja-svar. Andelarna avrundas var för sig till hela procent och kan därför summera till 99 eller "
+            "101 procent.",
+            f"Svar från färre än {self.min_n} personer redovisas inte (”{fc.FEW_ANSWERS.lower()}”), och antal svar "
+            f"under {self.min_n} skrivs som ”{privacy.few_text(self.min_n)}”. Det skyddar de svarande: i ett förbund "
+            "kan en liten grupp vara några få personer. Av samma skäl redovisas små insatser tillsammans och inga "
+            "uppdelningar där en liten grupp kan räknas fram ur de andra.",
+            "I ett enskilt förbund bygger andelarna ofta på få svar; en skillnad på några procentenheter mot riket "
+            "eller mot förra mätningen kan bero på slumpen.",
+        ]
+        return body + Block(paragraphs(*texts) + groups + paragraphs(*reading) + tb.categories_table().to_html()
+                            + self._analyst("inledning"))
+
+    # Insamling och svarande
+
+    def collection(self) -> Block:
+        body = heading(1, "Insamling och svarande", "insamling-och-svarande", "chapter")
+        y = self.year
+        total = self.total_cell()
+        texts = [f"Enkäterna samlas in under perioden 1 november till 31 oktober; mätår {y} avser november {y - 1} "
+                 f"till oktober {y}."]
+        text = f"Under {y} har totalt {self._count_phrase(total)} samlats in"
+        if self.previous is not None:
+            before = self.total_cell(self.previous) if self.previous in self.survey_counts.index else None
+            if privacy.exact(total) and privacy.exact(before):
+                word = "fler än" if total > before else "färre än" if total < before else "lika många som"
+                text += f", vilket är {word} vid mätningen {self.previous} ({fmt.number(before)})"
+        texts.append(text + ".")
+        few = self.few_surveys()
+        if few:
+            texts.append(f"Från {fmt.join_words(GROUP_DEFINITE.get(s, s.lower()) for s in few)} har dock alltför få "
+                         "svar inkommit för att kunna redovisas.")
+        out = body + Block(paragraphs(*texts))
+        out += Block(self._register(survey_years_table(self.survey_counts, self.min_n, self._next_number())).to_html())
+        out += heading(2, f"Svarsfrekvens och bortfall {y}", "svarsfrekvens")
+        out += Block(self._register(response_rates_table(self.response, self.min_n, self._next_number(), y)).to_html())
+        t3 = insats_table(self.units, self.response, self.min_n, str(self._table_no + 1), y)
+        if t3 is not None:
+            self._register(t3)
+            self._next_number()
+            out += heading(2, f"Svar per insats {y}", "svar-per-insats")
+            out += Block(paragraphs("Tabellen visar tillfrågade och svar för varje insats där förbundet angett insats "
+                                    "i registreringsfilen.") + t3.to_html())
+        t4 = gender_table(self.response, self.min_n, str(self._table_no + 1), y)
+        if t4 is not None:
+            self._register(t4)
+            self._next_number()
+            out += heading(2, f"Svarande deltagare efter kön {y}", "kon") + Block(t4.to_html())
+        return out + Block(self._analyst("insamling") + self._analyst("svarande"))
+
+    # Indicators
+
+    def measures(self, indicator: int) -> pd.DataFrame:
+        return measures_of(self.version, indicator)
+
+    def break_note(self, series: str, survey: str) -> str:
+        """"Jämförelse saknas eftersom frågan ändrades 2021" when the förbund answered the survey in a
+        shown year before the question took its present form."""
+        start = series_start(series)
+        r = self.respondents[(self.respondents.survey == survey) & self.respondents.year.isin(self.years)]
+        if not (r.version < start).any():
+            return ""
+        q = ins.questions()
+        this = q[q.series == series].iloc[0]
+        old = q[(q.version < start) & (q.survey == survey) & (q.indicator == this.indicator)]
+        later = set(q.loc[q.version >= start, "series"])
+        changed = (~old.series.isin(later)).any()
+        return (f"Jämförelse saknas eftersom frågan ändrades {start}." if changed else
+                f"Jämförelse med tidigare år saknas eftersom frågan tillkom {start}.")
+
+    def question_figure(self, m) -> str:
+        """The stacked bars of one question, or the reason there are none; '' when the förbund never
+        answered it in the shown years."""
+        rows = fc.bar_rows(self.samtliga, m.series, self.years)
+        if rows.empty:
+            return ""
+        title = html.escape(m.text)
+        who = html.escape(f"({m.survey}, fråga {m.question})")
+        caption = f'<figcaption><span class="question">{title}</span> <span class="who">{who}</span></figcaption>'
+        note = self.break_note(m.series, m.survey)
+        note_html = f'<p class="chart-note break">{html.escape(note)}</p>' if note else ""
+        anchor = f"fraga-{safe_filename(m.survey).lower()}-{m.question}"
+        if rows.suppressed.all():
+            return (f'<figure class="chart bars too-few" id="{anchor}">{caption}'
+                    f'<p class="too-few">{fc.FEW_ANSWERS}.</p>{note_html}</figure>')
+        svg = fc.stacked_bars_svg(rows, m.scale, label=f"{m.text} {who}")
+        return f'<figure class="chart bars" id="{anchor}">{caption}{svg}{note_html}</figure>'
+
+    def trend_chart(self, indicator: int, measures: pd.DataFrame) -> str:
+        d = self.samtliga
+        shown = d[d.series.isin(set(measures.series)) & d.nyckeltal_pct.notna() & d.year.isin(self.years)]
+        if shown.year.nunique() < 2:
+            return ""
+        several = len(measures) > 1
+        series = [(m.series, charts.SURVEY_SHORT.get(m.survey, m.survey) + f" F{m.question}" if several else "")
+                  for m in measures.itertuples() if m.series in set(shown.series)]
+        years = [y for y in self.years if shown.year.min() <= y <= shown.year.max()]
+        points = fc.trend_points(self.samtliga, self.national, series, years)
+        svg = fc.trend_svg(points, years, label=f"Indikator {indicator}: nyckeltal, förbundet och riket",
+                           plot_height=135)
+        caption = (f"Nyckeltal {fmt.year_span(years[0], years[-1])}: förbundet (heldragen linje) och "
+                   "riket (streckad linje).")
+        return (f'<figure class="chart trend" id="trend-{indicator}"><figcaption>{html.escape(caption)}'
+                f'</figcaption>{svg}</figure>')
+
+    def table_years(self, measures: pd.DataFrame) -> list[int]:
+        """The shown years in which the förbund or the country has answers to any of these measures."""
+        have = set()
+        for d in (self.samtliga, self.national):
+            d = d[d.series.isin(set(measures.series)) & (d.group == "samtliga") & (d.n > 0)]
+            have |= set(int(y) for y in d.year)
+        return [y for y in self.years if y in have] or [self.year]
+
+    def indicator_facts(self, indicator: int, measures: pd.DataFrame) -> list[str]:
+        now = self.now[(self.now.indicator == indicator) & (self.now.group == "samtliga")]
+        if now.empty:
+            return [f"Förbundet har inga svar på indikatorns frågor {self.year}."]
+        if now.nyckeltal_pct.isna().all():
+            return [f"{fc.FEW_ANSWERS} {self.year}: indikatorns frågor har färre än {self.min_n} svar."]
+        out = []
+        if self.previous is not None:
+            ch = com.changes(self.samtliga, indicator, self.year, self.previous)
+            out.append(com.change_sentence(ch, self.previous)
+                       or f"Indikatorns frågor har inga jämförbara redovisade svar från mätningen {self.previous}.")
+        out.append(riket_sentence(compare_with_riket(self.samtliga, self.national, self.year, indicator), self.year))
+        out.append(com.gender_sentence(com.gender_gaps(self.dist, self.year, indicator)))
+        if self.previous is not None:
+            out.append(com.verdict_sentence(self.trend, indicator, self.previous))
+        return [s for s in out if s]
+
+    def indicator(self, indicator: int) -> Block:
+        info = ins.indicators()[indicator]
+        anchor = f"indikator-{indicator}"
+        first = indicator == min(ins.indicators())
+        head = heading(2, f"Indikator {indicator}: {info.short_name}", anchor,
+                       "indicator first" if first else "indicator")
+        lead = f'<p class="indicator-text">{html.escape(info.text)}</p>'
+        if indicator not in ins.measured_indicators():
+            return head + Block(lead + paragraphs("Rekommenderat mått: registerstudie (under utveckling nationellt).",
+                                                  com.not_measured_text(indicator)) + self._analyst(indicator))
+        measures = self.measures(indicator)
+        figures, unanswered = [], []
+        for m in measures.itertuples():
+            f = self.question_figure(m)
+            if f:
+                figures.append(f)
+            else:
+                unanswered.append(question_label(m.text, m.survey, m.question))
+        span = fmt.year_span(self.years[0], self.years[-1])
+        if not figures:
+            return head + Block(lead + paragraphs(f"Förbundet har inga svar på indikatorns frågor {span}.")
+                                + self._analyst(indicator))
+        answered = measures[~measures.apply(lambda m: question_label(m.text, m.survey, m.question) in unanswered,
+                                            axis=1)]
+        table = self._register(keyfigure_table(self.samtliga, self.national, answered,
+                                               self.table_years(answered), self.year, self._next_number(),
+                                               indicator, self.min_n))
+        missing = ""
+        if unanswered:
+            missing = (f'<div class="measures"><p class="measures-title">Frågor utan svar från förbundet {span}:</p>'
+                       + bullets(unanswered) + "</div>")
+        facts = self.indicator_facts(indicator, answered)
+        comment = (f'<h3 id="{anchor}-kommentar">Kommentar till resultatet</h3>' + paragraphs(*facts, cls="facts")
+                   + self._analyst(indicator))
+        return head + Block(lead + "".join(figures) + missing + table.to_html() + self.trend_chart(indicator, answered)
+                            + comment)
+
+    def indicators(self) -> Block:
+        out = Block("")
+        for i in ins.indicators():
+            out += self.indicator(i)
+        return out
+
+    # Utveckling och bilaga
+
+    def development(self) -> Block:
+        if self.previous is None or self.trend.empty:
+            return Block("")
+        body = heading(1, f"Sammanvägd utveckling {self.year} jämfört med {self.previous}", "sammanvagd-utveckling",
+                       "chapter")
+        text = paragraphs(
+            f"För varje indikator summeras förändringen i nyckeltal (procentenheter) mellan mätningarna "
+            f"{self.previous} och {self.year} över de frågor som har redovisade svar båda gångerna. Förändringen "
+            "räknas "
+            "som entydig när summan är minst 2 procentenheter gånger antalet frågor, uppåt (”ökning”) eller nedåt "
+            "(”minskning”); annars blir resultatet ”varken ökning eller minskning”. Samma regel används i den "
+            "nationella rapporten.")
+        table = tb.development_table(self.trend, self.year, self.previous, number=self._next_number())
+        filled = {c.key for c in table.columns if table.rows.get(c.key) is not None and table.rows[c.key].notna().any()}
+        table.columns = [c for c in table.columns if c.key in filled]
+        table.excel_columns = [c for c in table.excel_columns if c.key.split("_")[0] in filled or c.key == "text"]
+        self._register(table)
+        return body + Block(text + table.to_html() + self._analyst("avslutande diskussion"))
+
+    def sections(self) -> list[Block]:
+        self._tables.clear()
+        self._table_no = 0
+        return [self.title_page(), self.toc(), self.summary(), self.intro(), self.collection(), self.indicators(),
+                self.development()]
+
+    # -- Excel ---------------------------------------------------------------------------------------
+
+    def tables(self) -> list[tb.ReportTable]:
+        if not self._tables:
+            self.sections()
+        return list(self._tables.values())
+
+    def answers_frame(self) -> pd.DataFrame:
+        """The charts' figures for every shown year and question (samtliga): n and the share of each
+        answer code where shown, the förbund's nyckeltal and the country's."""
+        d = self.samtliga[self.samtliga.year.isin(self.years) & (self.samtliga.n > 0)]
+        q = ins.questions()[["version", "survey", "question", "text"]]
+        d = d.merge(q, on=["version", "survey", "question"], how="left")
+        nat = self.national.set_index(["year", "series"])["nyckeltal_pct"]
+        rows = []
+        for r in d.itertuples():
+            shown = not r.suppressed
+            row = {"år": int(r.year), "indikator": int(r.indicator), "enkät": r.survey, "fråga": int(r.question),
+                   "frågetext": r.text, "n": int(r.n) if shown else None}
+            for code in fig.CODES:
+                count = getattr(r, f"code_{code}")
+                row[f"kod {code} (%)"] = float(fig.percent(int(count), int(r.n))) if shown and not pd.isna(count) \
+                    and (r.scale != "III" or code <= 2) else None
+            row["nyckeltal_pct"] = r.nyckeltal_pct if shown else None
+            row["riket_nyckeltal_pct"] = nat.get((r.year, r.series))
+            row["redovisas"] = "ja" if shown else fmt.TOO_FEW
+            rows.append(row)
+        out = pd.DataFrame(rows)
+        if len(out):
+            out = out.assign(_s=out["enkät"].map(tb._survey_rank)).sort_values(
+                ["indikator", "_s", "fråga", "år"]).drop(columns="_s").reset_index(drop=True)
+        return out
+
+    def save_xlsx(self, path: str | Path | None) -> Path | None:
+        return self.write_xlsx(path) if path else None
+
+    def write_xlsx(self, path: str | Path) -> Path:
+        from .publish import write_xlsx
+
+        about = {"Rapport": self.title, "Samordningsförbund": self.forbund, "Mätår": self.year,
+                 "År som visas": fmt.year_span(self.years[0], self.years[-1]),
+                 "Minsta antal svar (n)": self.min_n, "Framställd": swedish_date(self.published)}
+        return write_xlsx(self.tables(), path, about=about, data={"Svarsfördelning": self.answers_frame()})
