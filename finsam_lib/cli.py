@@ -76,6 +76,14 @@ def load_valid(paths):
     return data
 
 
+class UserError(Exception):
+    """Stops a command: the message (Swedish) goes to the user, the code is the exit code."""
+
+    def __init__(self, message: str = "", code: int = 1):
+        super().__init__(message)
+        self.code = code
+
+
 def resolve_forbund(data, typed):
     from .names import UnknownForbund, match_forbund
     if typed is None:
@@ -83,21 +91,61 @@ def resolve_forbund(data, typed):
     try:
         return match_forbund(typed, data.respondents.forbund.unique())
     except UnknownForbund as e:
-        print(e, file=sys.stderr)
-        raise SystemExit(2)
+        raise UserError(str(e), 2) from None
+
+
+def load_year(path, year: int, forbund: str | None = None):
+    """Valid data that hold `year`, and the förbund the user meant (None = national)."""
+    data = load_valid([path])
+    if data is None:
+        raise UserError()
+    name = resolve_forbund(data, forbund)
+    if year not in data.years():
+        raise UserError(f"Mätår {year} finns inte i data (finns: {', '.join(map(str, data.years())) or 'inga'}).")
+    return data, name
+
+
+def report_formats(text: str) -> list[str]:
+    """The export formats asked for; PDF needs a Chromium-family browser on this machine."""
+    from .batch import parse_formats
+    from .publish import find_browser
+    try:
+        formats = parse_formats(text)
+    except ValueError as e:
+        raise UserError(str(e), 2) from None
+    if "pdf" in formats and not find_browser():
+        raise UserError("PDF kräver en Chromium-baserad webbläsare (Chromium, Chrome eller Edge), men ingen "
+                        "hittades. Installera en, ange sökvägen i FINSAM_BROWSER eller välj --formats html,xlsx.")
+    return formats
+
+
+def commentary_file(path: str | None) -> str | None:
+    if path and not Path(path).is_file():
+        raise UserError(f"Kommentarsfilen {path} finns inte.")
+    return str(Path(path).resolve()) if path else None
+
+
+def publish_one(notebook_name: str, args, parameters: dict, stem: str, title: str, formats, start: float) -> int:
+    """Run one report notebook and export it; prints what was written."""
+    from .publish import PublishError, notebook_path, publish_report
+    timings: dict = {}
+    try:
+        notebook = Path(args.notebook) if args.notebook else notebook_path(notebook_name)
+        paths = publish_report(notebook, parameters, args.out, stem, title, formats, timings=timings,
+                               keep_notebook=args.keep_notebook)
+    except PublishError as e:
+        raise UserError(str(e)) from None
+    for kind, path in paths.items():
+        print(f"  {kind.upper():5} {path}")
+    steps = ", ".join(f"{k} {v:.1f} s" for k, v in timings.items())
+    print(f"Klart på {time.perf_counter() - start:.1f} s ({steps}).")
+    return 0
 
 
 def cmd_results(args) -> int:
     from .results import compute
     start = time.perf_counter()
-    data = load_valid([args.data])
-    if data is None:
-        return 1
-    forbund = resolve_forbund(data, args.forbund)
-    if args.year not in data.years():
-        print(f"Mätår {args.year} finns inte i data (finns: {', '.join(map(str, data.years()))}).",
-              file=sys.stderr)
-        return 1
+    data, forbund = load_year(args.data, args.year, args.forbund)
     results = compute(data, args.year, forbund, args.min_n)
     paths = results.write(args.out)
     who = forbund or "nationell nivå"
@@ -138,57 +186,77 @@ def cmd_template(args) -> int:
 
 def cmd_report_national(args) -> int:
     """Execute the national report notebook and export HTML, PDF and the Excel resultatfil."""
-    from .publish import FORMATS, PublishError, find_browser, notebook_path, publish_report
-
     start = time.perf_counter()
-    formats = [f.strip().lower() for f in args.formats.split(",") if f.strip()]
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown or not formats:
-        print(f"Okänt format: {', '.join(unknown) or '(inget)'}; välj bland {', '.join(FORMATS)}.", file=sys.stderr)
-        return 2
-    if "pdf" in formats and not find_browser():
-        print("PDF kräver en Chromium-baserad webbläsare (Chromium, Chrome eller Edge), men ingen hittades. "
-              "Installera en, ange sökvägen i FINSAM_BROWSER eller välj --formats html,xlsx.", file=sys.stderr)
-        return 1
-    if args.commentary and not Path(args.commentary).is_file():
-        print(f"Kommentarsfilen {args.commentary} finns inte.", file=sys.stderr)
-        return 1
-    data = load_valid([args.data])
-    if data is None:
-        return 1
-    if args.year not in data.years():
-        print(f"Mätår {args.year} finns inte i data (finns: {', '.join(map(str, data.years()))}).",
-              file=sys.stderr)
-        return 1
+    formats = report_formats(args.formats)
+    commentary = commentary_file(args.commentary)
+    load_year(args.data, args.year)
     parameters = {"year": args.year, "data": str(Path(args.data).resolve()), "min_n": args.min_n,
-                  "commentary": str(Path(args.commentary).resolve()) if args.commentary else None}
-    timings: dict = {}
+                  "commentary": commentary}
     print(f"Skapar nationell indikatorrapport {args.year} ({', '.join(formats)}) …", file=sys.stderr)
-    try:
-        notebook = Path(args.notebook) if args.notebook else notebook_path("national_report.ipynb")
-        paths = publish_report(notebook, parameters, args.out, f"nationell-indikatorrapport-{args.year}",
-                               f"Nationell indikatorrapport {args.year}", formats, timings=timings,
-                               keep_notebook=args.keep_notebook)
-    except PublishError as e:
-        print(e, file=sys.stderr)
-        return 1
-    steps = ", ".join(f"{k} {v:.1f} s" for k, v in timings.items())
-    for kind, path in paths.items():
-        print(f"  {kind.upper():5} {path}")
-    print(f"Klart på {time.perf_counter() - start:.1f} s ({steps}).")
-    return 0
+    return publish_one("national_report.ipynb", args, parameters, f"nationell-indikatorrapport-{args.year}",
+                       f"Nationell indikatorrapport {args.year}", formats, start)
 
 
 def cmd_report_forbund(args) -> int:
-    """One förbund's report (finsam_lib.batch has the details)."""
-    from .batch import cmd_report_forbund as run
-    return run(args)
+    """`finsam report forbund NAME`: one förbund's report (HTML, PDF, Excel)."""
+    from .forbund_report import report_stem, report_title
+    start = time.perf_counter()
+    formats = report_formats(args.formats)
+    commentary = commentary_file(args.commentary)
+    data = load_valid([args.data])
+    if data is None:
+        return 1
+    name = resolve_forbund(data, args.name)
+    have = sorted(set(data.respondents.loc[data.respondents.forbund == name, "year"]))
+    if args.year not in have:
+        raise UserError(f"{name} har inga svar mätår {args.year} (har svar: {', '.join(map(str, have)) or 'inga'}).")
+    parameters = {"forbund": name, "year": args.year, "data": str(Path(args.data).resolve()), "min_n": args.min_n,
+                  "years_shown": args.years, "commentary": commentary}
+    print(f"Skapar indikatorrapport {args.year} för {name} ({', '.join(formats)}) …", file=sys.stderr)
+    return publish_one("forbund_report.ipynb", args, parameters, report_stem(name, args.year),
+                       report_title(name, args.year), formats, start)
 
 
 def cmd_batch(args) -> int:
-    """The national report and every förbund's report of a year, in parallel."""
-    from .batch import cmd_batch as run
-    return run(args)
+    """`finsam batch`: the national report and every förbund's report of a year, in parallel."""
+    import os
+
+    from tqdm import tqdm
+
+    from .batch import plan, run, write_index
+    start = time.perf_counter()
+    formats = report_formats(args.formats)
+    if args.commentary_dir and not Path(args.commentary_dir).is_dir():
+        raise UserError(f"Mappen med kommentarsfiler {args.commentary_dir} finns inte.")
+    if args.jobs is not None and args.jobs < 1:
+        raise UserError("--jobs ska vara minst 1.", 2)
+    data, _ = load_year(args.data, args.year)
+    jobs = plan(data, args.data, args.year, args.min_n, args.years, args.commentary_dir,
+                national=not args.no_national)
+    workers = max(1, min(args.jobs or os.cpu_count() or 1, len(jobs)))
+    print(f"Skapar {len(jobs)} rapporter för mätår {args.year} ({', '.join(formats)}) med {workers} "
+          f"parallella processer …", file=sys.stderr)
+    bar = tqdm(total=len(jobs), desc="Rapporter", unit="rapport", file=sys.stderr, disable=args.quiet or None)
+
+    def progress(outcome):
+        bar.set_postfix_str((outcome.job.name or "nationell")[:30], refresh=False)
+        bar.update()
+        if not outcome.ok:
+            first = outcome.error.splitlines()[0] if outcome.error else ""
+            bar.write(f"Misslyckades: {outcome.job.name or outcome.job.title}: {first}", file=sys.stderr)
+
+    outcomes = run(jobs, args.out, formats, workers, progress=progress)
+    bar.close()
+    seconds = time.perf_counter() - start
+    index = write_index(args.out, data, args.year, outcomes, args.min_n, seconds)
+    failed = [o for o in outcomes if not o.ok]
+    print(f"{len(outcomes) - len(failed)} av {len(outcomes)} rapporter klara på {seconds:.1f} s. Översikt: {index}")
+    if failed:
+        print(f"{len(failed)} misslyckades:", file=sys.stderr)
+        for o in failed:
+            print(f"  {o.job.name or o.job.title}: {o.error}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def cmd_explore(args) -> int:
@@ -234,14 +302,7 @@ def cmd_slides(args) -> int:
     from .slides_pptx import write_pptx
 
     start = time.perf_counter()
-    data = load_valid([args.data])
-    if data is None:
-        return 1
-    forbund = resolve_forbund(data, args.forbund)
-    if args.year not in data.years():
-        print(f"Mätår {args.year} finns inte i data (finns: {', '.join(map(str, data.years())) or 'inga'}).",
-              file=sys.stderr)
-        return 1
+    data, forbund = load_year(args.data, args.year, args.forbund)
     try:
         deck = deck_from_data(data, args.year, forbund, args.min_n)
     except ValueError as e:
@@ -345,7 +406,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except UserError as e:
+        if str(e):
+            print(e, file=sys.stderr)
+        return e.code
 
 
 if __name__ == "__main__":

@@ -109,7 +109,7 @@ def _code_list(codes) -> str:
 def write_template(path: Path | str, forbund: str, year: int, version: int | None = None) -> Path:
     """A blank registration workbook with validation on every answer cell."""
     from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
     version = version or ins.default_version(year)

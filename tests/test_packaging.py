@@ -3,6 +3,7 @@ the `finsam` command runs, and CI never downloads a browser."""
 from __future__ import annotations
 
 import glob
+import json
 import importlib.metadata as md
 import os
 import re
@@ -14,6 +15,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # conda-forge names that differ from the PyPI name of the same thing.
 CONDA_ALIASES = {"matplotlib-base": "matplotlib"}
@@ -158,3 +161,24 @@ def test_ci_script_is_executable_bash(repo_root):
     assert "set -euo pipefail" in run.read_text(encoding="utf-8")
     if os.name != "nt":
         assert os.access(run, os.X_OK)
+
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("source", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_ship_with_the_package_and_hold_no_logic(source):
+    """notebooks/ is what analysts open; finsam_lib/notebooks/ is the installed copy."""
+    shipped = ROOT / "finsam_lib" / "notebooks" / source.name
+    assert shipped.is_file() and shipped.read_bytes() == source.read_bytes(), \
+        f"copy notebooks/{source.name} to finsam_lib/notebooks/ (the installed copy)"
+    nb = json.loads(source.read_text(encoding="utf-8"))
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert all(not c.get("outputs") for c in code), "notebooks are committed without outputs"
+    for cell in code:
+        text = "".join(cell["source"])
+        assert not re.search(r"^\s*(def|class|for|while)\b", text, re.M), f"logic in {source.name}: {text[:80]}"
+
+
+def test_every_notebook_is_there():
+    assert {p.name for p in NOTEBOOKS} >= {"national_report.ipynb", "forbund_report.ipynb", "explore.ipynb"}
