@@ -11,17 +11,22 @@ class UnknownForbund(LookupError):
     pass
 
 
+def _key(name: str) -> str:
+    """'Degerfors/Karlskoga' and 'degerfors karlskoga' give the same key."""
+    return norm(re.sub(r"[^\w]+", " ", str(name)))
+
+
 def match_forbund(typed: str, names) -> str:
     """The förbund a user meant: case, spaces and å/ä/ö typed as a/o do not matter.
 
     Raises UnknownForbund with a Swedish message suggesting the closest names.
     """
     names = sorted(set(names), key=str.casefold)
-    by_key = {norm(n): n for n in names}
-    key = norm(typed)
+    by_key = {_key(n): n for n in names}
+    key = _key(typed)
     if key in by_key:
         return by_key[key]
-    starts = [n for k, n in by_key.items() if k.startswith(key) or key in k.split(" ")]
+    starts = [n for k, n in by_key.items() if k.startswith(key) or f" {key} " in f" {k} "]
     if len(starts) == 1:
         return starts[0]
     close = difflib.get_close_matches(key, list(by_key), n=3, cutoff=0.5)
