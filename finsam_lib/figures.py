@@ -274,3 +274,10 @@ def keyfigures(frame: pd.DataFrame) -> pd.DataFrame:
     """The trend's input from a distribution frame: one measure per series."""
     k = frame[["year", "forbund", "indicator", "series", "survey", "group", "n", "nyckeltal_pct"]]
     return k.rename(columns={"series": "measure", "nyckeltal_pct": "nyckeltal"})
+
+
+def development(dist: pd.DataFrame, year: int, previous: int | None) -> pd.DataFrame:
+    """Tabell 20 straight from a distribution frame; empty without a previous year."""
+    if previous is None:
+        return pd.DataFrame(columns=TREND_COLUMNS)
+    return trend(keyfigures(dist), year, previous)

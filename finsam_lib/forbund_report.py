@@ -543,9 +543,7 @@ class ForbundReport:
 
     @cached_property
     def trend(self) -> pd.DataFrame:
-        if self.previous is None:
-            return pd.DataFrame(columns=fig.TREND_COLUMNS)
-        return fig.trend(fig.keyfigures(self.dist), self.year, self.previous)
+        return fig.development(self.dist, self.year, self.previous)
 
     @cached_property
     def riket(self) -> pd.DataFrame:

@@ -43,8 +43,7 @@ def compute(data: Dataset, year: int, forbund: str | None = None, min_n: int = f
     dist = fig.distribution(tidy, level=level, min_n=min_n) if len(tidy) else _empty_distribution()
     this_year = fig.figures_table(dist[dist.year == year])
     response = fig.response_table(data.respondents, data.population, data.sheets, year, forbund)
-    trend = fig.trend(fig.keyfigures(dist), year) if (dist.year == year - 1).any() else \
-        pd.DataFrame(columns=fig.TREND_COLUMNS)
+    trend = fig.development(dist, year, year - 1 if (dist.year == year - 1).any() else None)
     return Results(year, forbund, dist, this_year, response, trend)
 
 
