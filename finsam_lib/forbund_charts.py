@@ -99,14 +99,12 @@ def _text(x, y, text, anchor="start", size=None, weight=None, fill="#1a1a1a", st
     return f"<text {' '.join(attrs)}>{html.escape(text)}</text>"
 
 
-def _legend(items, layout: BarLayout, top: float) -> tuple[list[str], float]:
-    """Swatches and labels in centred rows; returns the parts and the height used."""
-    swatch, pad, between = 11, 5, 16
-    widths = [swatch + pad + len(label) * layout.char for label, _ in items]
+def legend_rows(items, widths, width: float, between: float) -> list[tuple[list, float]]:
+    """Legend entries packed into centred rows that fit `width`: [(row of (item, width)), used width]."""
     rows, row, used = [], [], 0.0
     for item, w in zip(items, widths):
         extra = w + (between if row else 0)
-        if row and used + extra > layout.width - 8:
+        if row and used + extra > width - 8:
             rows.append((row, used))
             row, used = [], 0.0
             extra = w
@@ -114,6 +112,14 @@ def _legend(items, layout: BarLayout, top: float) -> tuple[list[str], float]:
         used += extra
     if row:
         rows.append((row, used))
+    return rows
+
+
+def _legend(items, layout: BarLayout, top: float) -> tuple[list[str], float]:
+    """Swatches and labels in centred rows; returns the parts and the height used."""
+    swatch, pad, between = 11, 5, 16
+    widths = [swatch + pad + len(label) * layout.char for label, _ in items]
+    rows = legend_rows(items, widths, layout.width, between)
     parts, line = [], 16
     for r, (row, used) in enumerate(rows):
         x = (layout.width - used) / 2
@@ -275,17 +281,7 @@ def trend_svg(points: pd.DataFrame, years: list[int], label: str = "", width: in
     sample, pad, between = 26, 5, 18
     char = 5.6
     widths = [sample + pad + len(name) * char for name, *_ in legend_items]
-    rows, row, used = [], [], 0.0
-    for item, w in zip(legend_items, widths):
-        extra = w + (between if row else 0)
-        if row and used + extra > width - 8:
-            rows.append((row, used))
-            row, used = [], 0.0
-            extra = w
-        row.append((item, w))
-        used += extra
-    if row:
-        rows.append((row, used))
+    rows = legend_rows(legend_items, widths, width, between)
     top_legend = y0 + 36
     for r, (row, used) in enumerate(rows):
         x = (width - used) / 2
