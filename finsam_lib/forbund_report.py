@@ -84,7 +84,6 @@ def stylesheet() -> str:
 
 _DATASETS: dict = {}
 _NATIONAL: dict = {}
-_TIDY: dict = {}
 
 
 def _fingerprint(paths) -> tuple:
@@ -113,20 +112,8 @@ def load_dataset(paths) -> Dataset:
     data = read_paths(paths)
     _DATASETS.clear()
     _NATIONAL.clear()
-    _TIDY.clear()
     _DATASETS[key] = (stamp, data)
     return data
-
-
-def tidy_of(data: Dataset) -> pd.DataFrame:
-    """``data.tidy`` (a join, computed on every access), once per dataset."""
-    hit = _TIDY.get(id(data))
-    if hit is None or hit[0] is not data:
-        if len(_TIDY) > 8:
-            _TIDY.clear()
-        hit = (data, data.tidy)
-        _TIDY[id(data)] = hit
-    return hit[1]
 
 
 def _cached(key: tuple, data: Dataset, make):
@@ -479,7 +466,7 @@ class ForbundReport:
         self.published = published or dt.date.today()
         self.name = display_name(self.forbund)
         self.title = report_title(self.forbund, year)
-        tidy = tidy_of(data)
+        tidy = data.tidy
         tidy = tidy[(tidy.forbund == self.forbund) & (tidy.year <= year)]
         self.dist = privacy.strict_suppress(fig.distribution(tidy, level="forbund", min_n=min_n), min_n)
         self.samtliga = self.dist[self.dist.group == "samtliga"].reset_index(drop=True)

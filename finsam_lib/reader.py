@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -486,10 +486,10 @@ class Dataset:
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.is_error]
 
-    @property
+    @cached_property
     def tidy(self) -> pd.DataFrame:
         """Answers joined with who answered: year, forbund, insats, survey, version,
-        respondent, background, question, code."""
+        respondent, background, question, code. Computed once; treat it as read-only."""
         cols = ["respondent", "year", "forbund", "insats", "survey", "version", "background"]
         t = self.answers.merge(self.respondents[cols], on="respondent", how="left")
         return t[cols[1:6] + ["respondent", "background", "question", "code"]]
