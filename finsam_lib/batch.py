@@ -2,7 +2,7 @@
 
 ``finsam batch`` starts ``jobs`` worker processes (default: one per core). Each
 worker keeps ONE kernel and ONE browser for all its reports: the kernel imports
-finsam and reads the registration files once (:func:`forbund_report.load_dataset`
+finsam and reads the registration files once (:func:`report.load_dataset`
 caches them by path and modification time), the browser prints every PDF. A
 report that fails is retried once on a fresh kernel when the failure was the
 kernel's or the browser's (e.g. "Address already in use" when kernels start at the

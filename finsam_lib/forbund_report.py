@@ -32,7 +32,8 @@ from . import privacy
 from . import tables as tb
 from .names import match_forbund, safe_filename
 from .reader import Dataset
-from .report import Block, ReportDataError, ReportFigures, bullets, heading, paragraphs, swedish_date
+from .report import (Block, ReportDataError, ReportFigures, bullets, heading, paragraphs, publication_date,
+                     swedish_date, valid_dataset)
 
 YEARS_SHOWN = 5
 STABLE_PP = com.STABLE_PP
@@ -80,40 +81,9 @@ def stylesheet() -> str:
     return resources.files("finsam_lib").joinpath("templates/forbund.css").read_text(encoding="utf-8")
 
 
-# --- Reading once per process --------------------------------------------------------------------
+# --- National figures once per process --------------------------------------------------------------------
 
-_DATASETS: dict = {}
 _NATIONAL: dict = {}
-
-
-def _fingerprint(paths) -> tuple:
-    from .reader import find_files
-
-    files, _ = find_files(paths)
-    out = []
-    for f in files:
-        st = f.stat()
-        out.append((str(f.resolve()), st.st_mtime_ns, st.st_size))
-    return tuple(out)
-
-
-def load_dataset(paths) -> Dataset:
-    """Read registration files (files or folders), or return the dataset read before from
-    the same files unchanged (same paths, modification times and sizes)."""
-    from .reader import read_paths
-
-    if isinstance(paths, (str, Path)):
-        paths = [paths]
-    key = tuple(str(Path(p).resolve()) for p in paths)
-    stamp = _fingerprint(paths)
-    hit = _DATASETS.get(key)
-    if hit is not None and hit[0] == stamp:
-        return hit[1]
-    data = read_paths(paths)
-    _DATASETS.clear()
-    _NATIONAL.clear()
-    _DATASETS[key] = (stamp, data)
-    return data
 
 
 def _cached(key: tuple, data: Dataset, make):
@@ -481,15 +451,9 @@ class ForbundReport:
                    commentary: str | Path | None = None, published=None) -> "ForbundReport":
         """Read registration files (cached per process) and build the report; reading errors raise
         ReportDataError with the first problems listed."""
-        data = load_dataset(paths)
-        if data.errors:
-            first = "\n".join(str(p) for p in data.errors[:10])
-            raise ReportDataError(f"Registreringsfilerna har {len(data.errors)} fel; rätta dem först "
-                                  f"(se `finsam validate`):\n{first}")
-        if isinstance(published, str):
-            published = dt.date.fromisoformat(published)
+        data = valid_dataset(paths)
         return cls(data, forbund, year, years_shown=years_shown, min_n=min_n, commentary=com.load(commentary),
-                   published=published)
+                   published=publication_date(published))
 
     # -- figures -------------------------------------------------------------------------------------
 

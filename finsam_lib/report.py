@@ -74,6 +74,52 @@ def nationally_default() -> dict[int, int]:
 
 # --- Figures ------------------------------------------------------------------------------------
 
+# --- Reading once per process ----------------------------------------------------------------------
+
+_DATASETS: dict = {}
+
+
+def _fingerprint(paths) -> tuple:
+    from .reader import find_files
+
+    files, _ = find_files(paths)
+    return tuple((str(f.resolve()), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+
+
+def load_dataset(paths) -> Dataset:
+    """Read registration files (files or folders), or return the dataset read before from
+    the same files unchanged (same paths, modification times and sizes): a batch worker
+    reads once for all its reports."""
+    from .reader import read_paths
+
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    key = tuple(str(Path(p).resolve()) for p in paths)
+    stamp = _fingerprint(paths)
+    hit = _DATASETS.get(key)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    data = read_paths(paths)
+    _DATASETS.clear()
+    _DATASETS[key] = (stamp, data)
+    return data
+
+
+def valid_dataset(paths) -> Dataset:
+    """load_dataset, raising ReportDataError (Swedish, first problems listed) on reading errors."""
+    data = load_dataset(paths)
+    if data.errors:
+        first = "\n".join(str(p) for p in data.errors[:10])
+        raise ReportDataError(f"Registreringsfilerna har {len(data.errors)} fel; rätta dem först "
+                              f"(se `finsam validate`):\n{first}")
+    return data
+
+
+def publication_date(value) -> dt.date | None:
+    """A notebook parameter ('2023-02-01', a date or None) as a date."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
 class ReportFigures:
     """Every figures frame a report of ``year`` needs, from a dataset (years after ``year`` ignored)."""
 
@@ -152,20 +198,10 @@ class NationalReport:
     @classmethod
     def from_paths(cls, paths, year: int, min_n: int = fig.MIN_N, commentary: str | Path | None = None,
                    **kwargs) -> "NationalReport":
-        """Read registration files (files or folders) and build the report; reading errors raise
-        ReportDataError with the first problems listed."""
-        from .reader import read_paths
-
-        if isinstance(paths, (str, Path)):
-            paths = [paths]
-        data = read_paths(paths)
-        if data.errors:
-            first = "\n".join(str(p) for p in data.errors[:10])
-            raise ReportDataError(f"Registreringsfilerna har {len(data.errors)} fel; rätta dem först "
-                                  f"(se `finsam validate`):\n{first}")
-        published = kwargs.pop("published", None)
-        if isinstance(published, str):
-            published = dt.date.fromisoformat(published)
+        """Read registration files (files or folders; cached per process) and build the report;
+        reading errors raise ReportDataError with the first problems listed."""
+        data = valid_dataset(paths)
+        published = publication_date(kwargs.pop("published", None))
         return cls(data, year, min_n=min_n, commentary=com.load(commentary), published=published, **kwargs)
 
     # -- numbering ---------------------------------------------------------------------------------

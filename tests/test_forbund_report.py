@@ -25,7 +25,8 @@ from finsam_lib import figures as fig
 from finsam_lib import instrument as ins
 from finsam_lib import privacy
 from finsam_lib.cli import main
-from finsam_lib.forbund_report import ForbundReport, load_dataset, report_stem
+from finsam_lib.forbund_report import ForbundReport, report_stem
+from finsam_lib.report import load_dataset
 from finsam_lib.reader import read_paths
 from finsam_lib.workbook import write_registration
 
