@@ -32,7 +32,7 @@ from . import privacy
 from . import tables as tb
 from .names import match_forbund, safe_filename
 from .reader import Dataset
-from .report import (Block, ReportDataError, ReportFigures, bullets, heading, paragraphs, publication_date,
+from .report import (Block, Report, ReportDataError, ReportFigures, bullets, heading, paragraphs, publication_date,
                      swedish_date, valid_dataset)
 
 YEARS_SHOWN = 5
@@ -414,7 +414,7 @@ def keyfigure_table(local: pd.DataFrame, national: pd.DataFrame, measures: pd.Da
 
 # --- The report -------------------------------------------------------------------------------------
 
-class ForbundReport:
+class ForbundReport(Report):
     """The indicator report of one förbund and year."""
 
     def __init__(self, data: Dataset, forbund: str, year: int, years_shown: int = YEARS_SHOWN,
@@ -504,11 +504,6 @@ class ForbundReport:
         c = self.survey_counts.loc[year or self.year]
         return [s for s, v in c.items() if privacy.is_small(v, self.min_n)]
 
-    def _register(self, table: tb.ReportTable | None) -> tb.ReportTable | None:
-        if table is not None:
-            self._tables[table.id] = table
-        return table
-
     def _next_number(self) -> str:
         self._table_no += 1
         return str(self._table_no)
@@ -535,9 +530,6 @@ class ForbundReport:
                 f'<ul class="facts">{"".join(f"<li>{html.escape(x)}</li>" for x in facts if x)}</ul>'
                 f'<p class="publisher">{html.escape(swedish_date(self.published))}</p></div>')
         return Block(body)
-
-    def toc(self) -> Block:
-        return Block('<nav class="toc" id="innehall"><h2 class="toc-title">Innehåll</h2><!-- finsam:toc --></nav>')
 
     def _analyst(self, key) -> str:
         own = self.commentary.html(key)
@@ -843,13 +835,9 @@ class ForbundReport:
                 ["indikator", "_s", "fråga", "år"]).drop(columns="_s").reset_index(drop=True)
         return out
 
-    def save_xlsx(self, path: str | Path | None) -> Path | None:
-        return self.write_xlsx(path) if path else None
+    def about(self) -> dict:
+        return {"Rapport": self.title, "Samordningsförbund": self.forbund, "Mätår": self.year,
+                "År som visas": fmt.year_span(self.years[0], self.years[-1])}
 
-    def write_xlsx(self, path: str | Path) -> Path:
-        from .publish import write_xlsx
-
-        about = {"Rapport": self.title, "Samordningsförbund": self.forbund, "Mätår": self.year,
-                 "År som visas": fmt.year_span(self.years[0], self.years[-1]),
-                 "Minsta antal svar (n)": self.min_n, "Framställd": swedish_date(self.published)}
-        return write_xlsx(self.tables(), path, about=about, data={"Svarsfördelning": self.answers_frame()})
+    def data_sheets(self) -> dict:
+        return {"Svarsfördelning": self.answers_frame()}

@@ -178,7 +178,33 @@ class ReportFigures:
 
 # --- The national report --------------------------------------------------------------------------
 
-class NationalReport:
+class Report:
+    """What every report shares: its tables (kept as sections build them), the table of
+    contents placeholder and the Excel resultatfil. Subclasses give ``sections``,
+    ``tables``, ``about`` and ``data_sheets``."""
+
+    def _register(self, table: tb.ReportTable | None) -> tb.ReportTable | None:
+        if table is not None:
+            self._tables[table.id] = table
+        return table
+
+    def toc(self) -> Block:
+        """Placeholder the HTML export replaces with the table of contents."""
+        return Block('<nav class="toc" id="innehall"><h2 class="toc-title">Innehåll</h2>'
+                     '<!-- finsam:toc --></nav>')
+
+    def save_xlsx(self, path: str | Path | None) -> Path | None:
+        """The resultatfil when a path is given (a notebook parameter), else nothing."""
+        return self.write_xlsx(path) if path else None
+
+    def write_xlsx(self, path: str | Path) -> Path:
+        from .publish import write_xlsx
+
+        about = {**self.about(), "Minsta antal svar (n)": self.min_n, "Framställd": swedish_date(self.published)}
+        return write_xlsx(self.tables(), path, about=about, data=self.data_sheets())
+
+
+class NationalReport(Report):
     """The national indicator report of one year (the 2022 edition's structure and wording)."""
 
     title = "Nationell indikatorrapport"
@@ -239,10 +265,6 @@ class NationalReport:
             return None
         return points
 
-    def _register(self, table: tb.ReportTable) -> tb.ReportTable:
-        self._tables[table.id] = table
-        return table
-
     # -- sections ----------------------------------------------------------------------------------
 
     @cached_property
@@ -271,11 +293,6 @@ class NationalReport:
                 f'<p class="publisher">Nationella nätverket för samordningsförbund (NNS)<br>'
                 f'{html.escape(swedish_date(self.published))}</p></div>')
         return Block(body)
-
-    def toc(self) -> Block:
-        """Placeholder the HTML export replaces with the table of contents."""
-        return Block('<nav class="toc" id="innehall"><h2 class="toc-title">Innehåll</h2>'
-                     '<!-- finsam:toc --></nav>')
 
     # Sammanfattning
 
@@ -740,16 +757,11 @@ class NationalReport:
                  "klart_positivt_pct": "Klart positivt (%)"}
         return out.rename(columns=names).reset_index(drop=True)
 
-    def save_xlsx(self, path: str | Path | None) -> Path | None:
-        """The resultatfil when a path is given (a notebook parameter), else nothing."""
-        return self.write_xlsx(path) if path else None
+    def about(self) -> dict:
+        return {"Rapport": f"{self.title} {self.year}", "Mätår": self.year}
 
-    def write_xlsx(self, path: str | Path) -> Path:
-        from .publish import write_xlsx
-
-        about = {"Rapport": f"{self.title} {self.year}", "Mätår": self.year,
-                 "Minsta antal svar (n)": self.min_n, "Framställd": swedish_date(self.published)}
-        return write_xlsx(self.tables(), path, about=about, data={"Nyckeltal alla år": self.keyfigures_frame()})
+    def data_sheets(self) -> dict:
+        return {"Nyckeltal alla år": self.keyfigures_frame()}
 
 
 def _has_gap(points: pd.DataFrame, years: list[int]) -> bool:
