@@ -47,6 +47,7 @@ SURVEY_SHORT = {
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "h", "<", ">"]
 LINESTYLES = ["-", "--", "-.", ":"]
 WIDTH_IN = 6.7  # fits an A4 page with 18 mm margins
+LEGEND_CHAR_IN = 0.063  # width of a legend character at 9 pt (DejaVu Sans), inches
 FONT = "DejaVu Sans"
 
 RC = {
@@ -115,8 +116,16 @@ def line_style(lines: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def legend_columns(labels, width: float = WIDTH_IN) -> int:
+    """How many legend columns fit ``width`` inches below a chart (at most 4)."""
+    labels = list(labels)
+    longest = max((len(str(x)) for x in labels), default=1)
+    return max(1, min(len(labels), 4, int(width // (longest * LEGEND_CHAR_IN + 0.5))))
+
+
 def line_chart(points: pd.DataFrame, title: str | None = None, ylabel: str | None = None,
-               years: list[int] | None = None, salt: str = "finsam", height: float = 3.4):
+               years: list[int] | None = None, salt: str = "finsam", height: float = 3.4,
+               width: float = WIDTH_IN):
     """Lines of a percentage over years.
 
     ``points``: line, year, value (NaN = no value, the line breaks there), and per line
@@ -128,13 +137,12 @@ def line_chart(points: pd.DataFrame, title: str | None = None, ylabel: str | Non
     meta = points.drop_duplicates("line").set_index("line").loc[order].reset_index()
     if not {"color", "linestyle", "marker"} <= set(meta.columns):
         meta = line_style(meta)
-    longest = max(len(str(x)) for x in order)
-    ncol = max(1, min(len(order), 4 if longest <= 18 else 3 if longest <= 26 else 2))
+    ncol = legend_columns(order, width)
     height += 0.25 * (-(-len(order) // ncol) - 1)  # room for the legend's rows
     if title:
         height += 0.2 * (wrap_title(title).count("\n"))
     with style(salt):
-        fig = Figure(figsize=(WIDTH_IN, height), layout="constrained")
+        fig = Figure(figsize=(width, height), layout="constrained")
         fig.set_label(salt)
         ax = fig.subplots()
         for m in meta.itertuples():
@@ -151,8 +159,8 @@ def line_chart(points: pd.DataFrame, title: str | None = None, ylabel: str | Non
             ax.set_ylabel(ylabel)
         ax.grid(axis="x", visible=False)
         sns.despine(ax=ax, left=True)
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=ncol, frameon=False,
-                  handlelength=3.2, columnspacing=1.6)
+        # "outside": constrained layout keeps room for the legend below the tick labels
+        fig.legend(loc="outside lower center", ncol=ncol, frameon=False, handlelength=3.2, columnspacing=1.6)
         if title:
             fig.suptitle(wrap_title(title), x=0.01, ha="left", fontsize=10, fontweight="bold")
     return fig

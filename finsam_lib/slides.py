@@ -532,15 +532,13 @@ def deck_from_data(data: Dataset, year: int, forbund: str | None = None, min_n: 
 
 REFERENCE_COLOR = "#7f7f7f"
 CHART_SCALE = 1.7  # a slide chart is drawn this many times smaller than shown: 9 pt reads as ~15 pt
-LEGEND_CHAR_IN = 0.063  # width of a legend character at 9 pt (DejaVu Sans), inches
 
 
 def chart_figure(chart: Chart, width_in: float, height_in: float, scale: float = CHART_SCALE):
     """A matplotlib figure for a slide chart, ``width_in`` × ``height_in`` inches as shown.
 
     The chart is drawn ``scale`` times smaller than it is shown so that its text and lines
-    read on a projector; the legend is laid out again for that width, and each line's last
-    value is written at its end."""
+    read on a projector; each line's last value is written at its end."""
     w, h = width_in / scale, height_in / scale
     if chart.kind == "bar":
         figure = charts.bar_chart(chart.points, salt=chart.salt, color=charts.OKABE_ITO["blue"])
@@ -558,26 +556,11 @@ def chart_figure(chart: Chart, width_in: float, height_in: float, scale: float =
     style = pd.concat([styled, ref])[["line", "color", "linestyle", "marker"]]
     points = points.drop(columns=[c for c in ("color", "linestyle", "marker") if c in points]).merge(
         style, on="line", how="left")
-    figure = charts.line_chart(points, years=chart.years, salt=chart.salt, height=h)
+    figure = charts.line_chart(points, years=chart.years, salt=chart.salt, height=h, width=w)
     figure.set_size_inches(w, h)
-    rows = _legend(figure, w)
-    _label_last(figure, points, chart.years, rows)
+    lines = list(dict.fromkeys(points.line))
+    _label_last(figure, points, chart.years, -(-len(lines) // charts.legend_columns(lines, w)))
     return figure
-
-
-def _legend(figure, width_in: float) -> int:
-    """The legend below the plot in as many columns as the slide's width allows; returns its rows."""
-    ax = figure.axes[0]
-    handles, labels = ax.get_legend_handles_labels()
-    if not labels:
-        return 0
-    column = max(len(x) for x in labels) * LEGEND_CHAR_IN + 0.5
-    ncol = int(max(1, min(len(labels), width_in // column)))
-
-    with charts.style(figure.get_label() or "finsam"):
-        ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=ncol,
-                  frameon=False, handlelength=2.6, columnspacing=1.2, fontsize=9)
-    return -(-len(labels) // ncol)
 
 
 def _label_last(figure, points: pd.DataFrame, years: list[int], legend_rows: int = 1) -> None:
