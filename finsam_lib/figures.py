@@ -142,21 +142,32 @@ def figures_table(frame: pd.DataFrame) -> pd.DataFrame:
 # --- Responses and bortfall (Tabell 1-4, Bilaga 1) -------------------------------------------
 
 def population_units(respondents: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
-    """Population rows with the responses each covers (``antal_svar``).
+    """Population rows with the responses each covers (``antal_svar``), plus one row
+    (population figures blank) per förbund, survey and insats whose responses no row covers.
 
     A row with an insats covers that insats's responses; a row without one covers
     the förbund's other responses in the survey.
     """
-    counted = respondents.groupby(["year", "forbund", "survey", "insats"]).size()
+    keys = ["year", "forbund", "survey", "insats"]
+    counted = respondents.groupby(keys).size()
     out = population.copy()
-    svar = []
-    for (year, forbund, survey), rows in population.groupby(["year", "forbund", "survey"], sort=False):
-        here = counted.get((year, forbund, survey), pd.Series(dtype="int64"))
-        named = set(rows.insats) - {""}
-        for idx, insats in rows.insats.items():
-            svar.append((idx, int(here.get(insats, 0)) if insats else
-                         int(sum(v for i, v in here.items() if i not in named))))
-    out["antal_svar"] = pd.Series(dict(svar), dtype="int64").reindex(out.index).fillna(0).astype("int64")
+    svar, uncovered = {}, []
+    units = population.groupby(keys[:3], sort=False).insats.apply(set).to_dict()
+    for (year, forbund, survey, insats), n in counted.items():
+        names = units.get((year, forbund, survey), set())
+        unit = insats if insats in names else "" if "" in names else None
+        if unit is None:
+            uncovered.append({"year": year, "forbund": forbund, "survey": survey, "insats": insats,
+                              "antal_svar": int(n)})
+        else:
+            svar[(year, forbund, survey, unit)] = svar.get((year, forbund, survey, unit), 0) + int(n)
+    out["antal_svar"] = [svar.get(k, 0) for k in zip(out.year, out.forbund, out.survey, out.insats)]
+    if uncovered:
+        out = pd.concat([out, pd.DataFrame(uncovered)], ignore_index=True)
+    for col in ("malpopulation", "tillfragade"):
+        if col in out:
+            out[col] = out[col].astype("Int64")
+    out["antal_svar"] = out["antal_svar"].astype("int64")
     return out
 
 

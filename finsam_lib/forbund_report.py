@@ -120,27 +120,11 @@ def national_totals(data: Dataset, year: int) -> tuple[int, int]:
 # --- Figures of one förbund ----------------------------------------------------------------------
 
 def insats_units(respondents: pd.DataFrame, population: pd.DataFrame, year: int, forbund: str) -> pd.DataFrame:
-    """One row per population unit (survey and insats) of the förbund's year with its responses,
-    plus responses that no population row covers: survey, insats, antal_svar, tillfragade,
-    malpopulation, svar_med_t (responses of units with a Tillfrågade)."""
+    """figures.population_units for the förbund's year (survey, insats, antal_svar, tillfragade,
+    malpopulation), plus svar_med_t: the responses of units with a Tillfrågade."""
     resp = respondents[(respondents.year == year) & (respondents.forbund == forbund)]
     pop = population[(population.year == year) & (population.forbund == forbund)]
-    units = fig.population_units(resp, pop)[["survey", "insats", "malpopulation", "tillfragade", "antal_svar"]]
-    rows = [units]
-    covered = pop.groupby("survey").insats.apply(set).to_dict()
-    extra = []
-    for (survey, insats), n in resp.groupby(["survey", "insats"]).size().items():
-        names = covered.get(survey, set())
-        if insats in names or "" in names:
-            continue
-        extra.append({"survey": survey, "insats": insats, "malpopulation": pd.NA, "tillfragade": pd.NA,
-                      "antal_svar": int(n)})
-    if extra:
-        rows.append(pd.DataFrame(extra))
-    out = pd.concat(rows, ignore_index=True) if len(rows) > 1 else units.reset_index(drop=True)
-    for col in ("malpopulation", "tillfragade"):
-        out[col] = out[col].astype("Int64")
-    out["antal_svar"] = out["antal_svar"].astype("int64")
+    out = fig.population_units(resp, pop)[["survey", "insats", "malpopulation", "tillfragade", "antal_svar"]]
     out["svar_med_t"] = out["antal_svar"].astype("Int64").where(out.tillfragade.notna())
     return out
 

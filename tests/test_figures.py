@@ -135,3 +135,16 @@ def test_response_table_excludes_remittenter_from_target_rates():
     assert total.svar_av_tillfragade_pct == 65  # 13 / 20: remittenter in
     assert total.svar_av_mal_pct == 40  # 8 / 20
     assert total.empty_rows == 1
+
+
+def test_population_units_cover_responses_by_insats():
+    respondents = pd.DataFrame({"year": 2022, "forbund": "A", "survey": "Personal",
+                                "insats": ["X", "X", "Y", "Z", "Z", "Z"]})
+    population = pd.DataFrame({"year": 2022, "forbund": "A", "survey": "Personal", "insats": ["X", "Y"],
+                               "malpopulation": pd.array([9, pd.NA], dtype="Int64"),
+                               "tillfragade": pd.array([4, 2], dtype="Int64")})
+    units = fig.population_units(respondents, population).set_index("insats")
+    assert units.antal_svar.to_dict() == {"X": 2, "Y": 1, "Z": 3}  # Z: no row covers it
+    assert pd.isna(units.loc["Z", "tillfragade"])
+    whole = population.assign(insats=["X", ""])  # a row without insats covers the rest
+    assert fig.population_units(respondents, whole).set_index("insats").antal_svar.to_dict() == {"X": 2, "": 4}
