@@ -4,7 +4,6 @@ differ from each other, named insatser and small förbund.
 """
 from __future__ import annotations
 
-import time
 import zlib
 from pathlib import Path
 
@@ -213,9 +212,3 @@ def write_fixture(out: Path | str, years=(2020, 2021, 2022), seed: int = 0) -> P
     and the 2020–2021 key figures (for tests)."""
     write_demo(out, seed=seed, years=years)
     return Path(out)
-
-
-def timed_demo(out, seed=0) -> tuple[list[Path], float]:
-    start = time.perf_counter()
-    paths = write_demo(out, seed)
-    return paths, time.perf_counter() - start

@@ -36,10 +36,6 @@ VERDICT_COLORS = {
 CHART_DPI = 220
 
 
-def _rgb(hex_color: str) -> RGBColor:
-    return RGBColor.from_string(hex_color.lstrip("#").upper())
-
-
 def _run(paragraph, text: str, size: float, bold: bool = False, color: RGBColor = INK,
          italic: bool = False) -> None:
     run = paragraph.add_run()

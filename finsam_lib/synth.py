@@ -155,8 +155,8 @@ def _answerers(size: int, n: int, offset: int) -> np.ndarray:
 
 
 def build_group(survey: str, version: int, size: int, per_question: dict[int, np.ndarray],
-                yes_no: dict[int, bool], rng) -> tuple[np.ndarray, np.ndarray, list]:
-    """Respondents of one background group: latent scores and (position, question, code).
+                yes_no: dict[int, bool], rng) -> tuple[np.ndarray, np.ndarray]:
+    """Respondents of one background group: latent scores and an array of (position, question, code).
 
     ``per_question``: question -> counts per code 1..6 (sum = n of the question).
     """
