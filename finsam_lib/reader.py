@@ -118,6 +118,8 @@ class Workbook:
     problems: list = field(default_factory=list)
     cells: dict = field(default_factory=dict)  # (survey, insats) -> (sheet, cell) of its first response
     population_cells: dict = field(default_factory=dict)  # (survey, insats) -> (sheet, cell)
+    distribution: list = field(default_factory=list)  # Utdelning rows (utdelning.COLUMNS order)
+    distribution_cells: dict = field(default_factory=dict)  # (survey, insats) -> (sheet, cell)
 
     def problem(self, level, message, sheet="", cell=""):
         self.problems.append(Problem(level, self.file, message, sheet, cell))
@@ -457,6 +459,8 @@ def read_workbook(path: Path | str, label: str | None = None) -> Workbook:
     elif wb.respondents:
         wb.problem(ERROR, "Bladet 'Population' saknas; det krävs när det finns svar (kolumnerna Enkät, "
                    "Insats, Målpopulation, Tillfrågade, Tackat nej, Ej nåbara).")
+    from .utdelning import read_own_sheets
+    used |= read_own_sheets(wb, sheets, by_key, population)
     for name in sheets:
         if name in used:
             continue
@@ -481,6 +485,7 @@ class Dataset:
     sheets: pd.DataFrame  # rows read, responses and empty rows per file and survey
     problems: list[Problem]
     files: list[str]
+    distribution: pd.DataFrame = field(default_factory=lambda: _empty_distribution())  # Utdelning rows
 
     @property
     def errors(self) -> list[Problem]:
@@ -496,6 +501,11 @@ class Dataset:
 
     def years(self) -> list[int]:
         return sorted(set(self.respondents.year) | set(self.population.year))
+
+
+def _empty_distribution() -> pd.DataFrame:
+    from .utdelning import empty_frame
+    return empty_frame()
 
 
 def find_files(paths) -> tuple[list[Path], list[Problem]]:
@@ -592,8 +602,11 @@ def combine(books: list[Workbook], problems: list[Problem] | None = None) -> Dat
         pop_df[col] = pop_df[col].astype("Int64")
     pop_df["year"] = pop_df["year"].astype("int64")
     sheets_df = pd.DataFrame(sheets, columns=SHEET_COLUMNS)
-    dataset = Dataset(answers_df, resp_df, pop_df, sheets_df, problems, [wb.file for wb in kept])
+    from . import utdelning
+    dataset = Dataset(answers_df, resp_df, pop_df, sheets_df, problems, [wb.file for wb in kept],
+                      utdelning.frame(kept, names))
     problems.extend(_population_checks(dataset))
+    problems.extend(utdelning.check_answers(dataset.distribution, resp_df, kept))
     return dataset
 
 

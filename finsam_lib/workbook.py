@@ -10,6 +10,7 @@ import pandas as pd
 from openpyxl import Workbook
 
 from . import instrument as ins
+from . import utdelning as utd
 
 POPULATION_HEADER = ["Enkät", "Insats", "Målpopulation", "Tillfrågade", "Tackat nej", "Ej nåbara"]
 
@@ -80,7 +81,7 @@ def write_registration(path: Path | str, forbund: str, year: int, respondents: p
 
 TEMPLATE_ROWS = 300
 INSTRUCTIONS = [
-    "Registreringsfil för Indikatorer för finansiell samordning",
+    utd.TEMPLATE_TITLE,
     "",
     "Så här fyller du i filen",
     "1. Kontrollera förbundets namn och mätåret på bladet Uppgifter.",
@@ -96,6 +97,9 @@ INSTRUCTIONS = [
     "7. Fyll i bladet Population: för varje enkät hur många som kunde ha tillfrågats (målpopulation) och "
     "hur många som faktiskt tillfrågades. Antal svar räknas fram ur enkätbladen.",
     "8. Enkäter som inte använts lämnas tomma.",
+    "9. Bladet Utdelning (frivilligt): en rad per utdelad enkät under året, med löpnummer, datum och status. "
+    "Då räknas Tillfrågade och Tackat nej fram ur det när de lämnas tomma på bladet Population, och "
+    "finsam status visar svarsfrekvensen hittills och vilka som ska få en påminnelse.",
     "",
     "Fritextsvar skrivs aldrig in här: de är för lokalt bruk och ska inte finnas i någon rapport.",
     "Kontrollera filen med kommandot: finsam validate <fil>",
@@ -164,9 +168,63 @@ def write_template(path: Path | str, forbund: str, year: int, version: int | Non
             elif name in ins.BACKGROUND_CODES:
                 _list_validation(ws, rng, ins.BACKGROUND_CODES[name], name)
         _style_header(ws, bold, head_fill, [8, 22] + [12] * (len(header) - 2))
+    _utdelning_sheet(wb, surveys, bold, head_fill)
     wb.active = wb.sheetnames.index("Uppgifter")
     wb.save(path)
     return path
+
+
+UTDELNING_ROWS = 1000
+UTDELNING_GUIDE = [
+    "Utdelning: en rad per utdelad enkät",
+    "Inga namn eller personnummer på det här bladet: Löpnr är förbundets eget löpnummer.",
+    "Skriv en rad när en enkät delas ut eller skickas: Löpnr, Enkät, Insats (frivilligt) och Datum utdelad.",
+    "Ändra Status när ni vet mer:",
+    "  Svarat – enkäten har kommit in (skriv även in svaren på enkätens blad),",
+    "  Tackat nej – personen ville inte delta,",
+    "  Ej svarat – utdelad men inget svar ännu (tom status betyder detsamma),",
+    "  Ej aktuell – enkäten kunde inte besvaras, t.ex. personen avslutade innan; räknas inte som tillfrågad.",
+    "Datum påminnelse: när en påminnelse gavs.",
+    "Tillfrågade = rader som inte är Ej aktuell; Tackat nej = rader med Tackat nej. De räknas per enkät och "
+    "insats och används när bladet Population lämnar dem tomma.",
+    "Svarsfrekvens hittills och vem som ska påminnas: finsam status --data <fil> --year <mätår>",
+]
+
+
+def _utdelning_sheet(wb, surveys, bold, head_fill) -> None:
+    """The distribution log (spec: Sheet `Utdelning`), with lists for Enkät and Status, date
+    cells, and the instructions to the right of the table."""
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    ws = wb.create_sheet(utd.SHEET)
+    ws.append(utd.HEADER)
+    last = UTDELNING_ROWS
+    for title, col, values in (("Enkät", "B", surveys), ("Status", "E", utd.STATUSES)):
+        dv = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True,
+                            showErrorMessage=True, showInputMessage=True, promptTitle=title,
+                            prompt="Välj i listan.", errorTitle=f"Ogiltig {title.lower()}",
+                            error="Välj ett av värdena i listan.")
+        ws.add_data_validation(dv)
+        dv.add(f"{col}2:{col}{last}")
+    dates = DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True,
+                           showErrorMessage=True, errorTitle="Ogiltigt datum",
+                           error="Skriv ett datum, t.ex. 2022-03-01.")
+    ws.add_data_validation(dates)
+    dates.add(f"D2:D{last}")
+    dates.add(f"F2:F{last}")
+    for col in ("D", "F"):
+        for (cell,) in ws.iter_rows(min_row=2, max_row=last, min_col=ord(col) - 64, max_col=ord(col) - 64):
+            cell.number_format = "yyyy-mm-dd"
+    for r, line in enumerate(UTDELNING_GUIDE, start=1):
+        ws.cell(row=r, column=8, value=line)
+    ws["H1"].font = Font(bold=True, size=12)
+    ws["H2"].font = bold
+    for c, width in enumerate([8, 22, 22, 14, 12, 16, 3, 100], start=1):
+        ws.column_dimensions[ws.cell(row=1, column=c).column_letter].width = width
+        if c <= len(utd.HEADER):
+            ws.cell(row=1, column=c).font, ws.cell(row=1, column=c).fill = bold, head_fill
+    ws.freeze_panes = "A2"
 
 
 def _list_validation(ws, cells: str, labels: dict, title: str) -> None:
