@@ -184,6 +184,28 @@ def cmd_template(args) -> int:
     return 0
 
 
+def cmd_status(args) -> int:
+    """`finsam status`: every förbund's files, problems, answers and data-quality flags for a year."""
+    import datetime as dt
+
+    from .status import collect, print_status, write_html, write_xlsx
+    try:
+        today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
+    except ValueError:
+        raise UserError(f"--today ska vara ett datum som 2022-05-01, inte '{args.today}'.", 2) from None
+    if args.reminder_days < 0:
+        raise UserError("--reminder-days ska vara 0 eller mer.", 2)
+    if not Path(args.data).exists():
+        raise UserError(f"{args.data} finns inte.")
+    status = collect([args.data], args.year, today, args.reminder_days, progress=_progress("Läser"))
+    print_status(status)
+    if args.out:
+        out = Path(args.out)
+        for path in (write_html(status, out / "status.html"), write_xlsx(status, out / "status.xlsx")):
+            print(f"  {path}")
+    return 0
+
+
 def cmd_report_national(args) -> int:
     """Execute the national report notebook and export HTML, PDF and the Excel resultatfil."""
     start = time.perf_counter()
@@ -345,6 +367,16 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--year", type=int, required=True)
     t.add_argument("--out", required=True)
     t.set_defaults(func=cmd_template)
+
+    st = sub.add_parser("status", help="Läget för ett mätår: varje förbunds filer, fel, svar mot förra året "
+                        "och datakvalitet; under året även insamlingen hittills (bladet Utdelning).")
+    st.add_argument("--data", required=True, help="mapp eller fil med registreringsfiler (gärna även förra årets)")
+    st.add_argument("--year", type=int, required=True, help="mätår, t.ex. 2022")
+    st.add_argument("--out", help="utmapp för status.html och status.xlsx")
+    st.add_argument("--reminder-days", type=int, default=14,
+                    help="påminnelse när en enkät delades ut för mer än så många dagar sedan (standard 14)")
+    st.add_argument("--today", help="dagens datum för påminnelserna, t.ex. 2022-05-01 (standard: i dag)")
+    st.set_defaults(func=cmd_status)
 
     rep = sub.add_parser("report", help="Skapa rapporter (HTML, PDF, Excel).")
     rep_sub = rep.add_subparsers(dest="report_kind", required=True)
