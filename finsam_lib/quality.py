@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -77,12 +78,16 @@ def _pct(share: float) -> str:
 
 
 def _rows_text(rows: pd.DataFrame, limit: int = 3) -> str:
-    """'fil.xlsx, Personal rad 4, 9 och 12' for a few respondents (columns file, sheet, row)."""
+    """'fil.xlsx, Personal rad 4, 9 och 12' for a few respondents (columns file, sheet, row);
+    'rad 4, 9, 12 med flera' when there are more than ``limit``."""
     parts = []
     for (file, sheet), g in rows.groupby(["file", "sheet"], sort=False):
         nums = [str(r) for r in g.row.tolist()[:limit]]
-        listed = nums[0] if len(nums) == 1 else f"{', '.join(nums[:-1])} och {nums[-1]}"
-        parts.append(f"{file}, {sheet} rad {listed}{' …' if len(g) > limit else ''}")
+        if len(g) > limit:
+            listed = f"{', '.join(nums)} med flera"
+        else:
+            listed = nums[0] if len(nums) == 1 else f"{', '.join(nums[:-1])} och {nums[-1]}"
+        parts.append(f"{Path(file).name}, {sheet} rad {listed}")
     return "; ".join(parts)
 
 
@@ -211,8 +216,8 @@ def population_flags(respondents: pd.DataFrame, population: pd.DataFrame, year: 
             if u.antal_svar:
                 flags.append(Flag(u.forbund, "population", (
                     f"{what}: {u.antal_svar} svar men ingen uppgift om Tillfrågade, så svarsfrekvensen kan inte "
-                    "räknas. Fyll i en rad för enkäten (och insatsen) på bladet Population, eller för bladet "
-                    "Utdelning."), u.survey, *place))
+                    "räknas. Fyll i Tillfrågade för enkäten (och insatsen) på bladet Population, eller för "
+                    "bladet Utdelning."), u.survey, *place))
             continue
         if u.antal_svar > u.tillfragade:
             flags.append(Flag(u.forbund, "population", (
