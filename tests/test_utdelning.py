@@ -163,3 +163,19 @@ def test_distribution_frame_of_a_workbook_without_the_sheet_is_empty(tmp_path):
     data = read_paths([path])
     assert data.distribution.empty and "status" in data.distribution.columns
     assert isinstance(data.distribution, pd.DataFrame)
+
+
+def test_template_sheet_has_lists_dates_and_says_no_names(template):
+    ws = openpyxl.load_workbook(template)["Utdelning"]
+    assert [c.value for c in ws[1]][:6] == ["Löpnr", "Enkät", "Insats", "Datum utdelad", "Status",
+                                            "Datum påminnelse"]
+    rules = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
+    status = next(dv for ref, dv in rules.items() if "E2" in ref)
+    assert status.type == "list" and status.formula1.strip('"').split(",") == [
+        "Svarat", "Tackat nej", "Ej svarat", "Ej aktuell"]
+    survey = next(dv for ref, dv in rules.items() if "B2" in ref)
+    assert set(survey.formula1.strip('"').split(",")) == set(ins.surveys_of(2021))
+    dates = next(dv for ref, dv in rules.items() if "D2" in ref)
+    assert dates.type == "date" and "F2" in str(dates.sqref)
+    guide = " ".join(str(c.value) for c in ws["H"] if c.value)
+    assert "Inga namn eller personnummer" in guide and "Ej aktuell" in guide
