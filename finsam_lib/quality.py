@@ -194,8 +194,8 @@ def duplicate_rows(respondents: pd.DataFrame, answers: pd.DataFrame, year: int,
             pairs = rows.groupby(["bg", "key"], sort=False).size()
             flags.append(Flag(name, "dubblett", (
                 f"{len(pairs)} enkät{'er' if len(pairs) > 1 else ''} i {survey} finns två gånger eller fler, med "
-                f"exakt samma svar på varje fråga: {_rows_text(rows, limit=4)}. Är samma enkät inmatad två gånger "
-                "(kanske i två filer)? Ta i så fall bort den ena raden."), survey, *_first_place(rows)))
+                f"exakt samma svar på varje fråga: {_rows_text(rows, limit=4)}. Är samma enkät inmatad två "
+                "gånger (kanske i två filer)? Ta i så fall bort den ena raden."), survey, *_first_place(rows)))
     return flags
 
 

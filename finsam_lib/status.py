@@ -200,6 +200,10 @@ def print_status(s: Status, out=None) -> None:
                      f"{fmt.number(r.answers)} svar (förra året {fmt.number(r.answers_last)}, "
                      f"{change_text(r.change_pct)}); svarsfrekvens {fmt.percent(r.rate_pct)}")
         print(line, file=out)
+        if r.files:
+            per_survey = [f"{sv} {survey_cell(s.answers, r.forbund, sv)}" for sv in s.surveys
+                          if survey_cell(s.answers, r.forbund, sv) != fmt.DASH]
+            print(f"    Svar per enkät: {'; '.join(per_survey) or 'inga'}", file=out)
         for p in r.first_problems:
             print(f"    {p}", file=out)
         if len(r.errors) + len(r.warnings) > FIRST_PROBLEMS:

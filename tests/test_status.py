@@ -4,6 +4,7 @@ förbund of the year, worst first, and passes the WCAG 2.1 A/AA check."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 import numpy as np
 import openpyxl
@@ -102,7 +103,7 @@ def test_no_quality_flag_on_the_demo_forbund(demo_dir):
         assert [f for f in flags if f.kind != "saknas"] == [], year
 
 
-def test_status_lists_every_forbund_worst_first(demo_dir):
+def test_status_lists_every_forbund_worst_first(demo_dir, tmp_path):
     s = collect([demo_dir], 2022)
     data = read_paths([demo_dir])
     this = set(data.respondents.loc[data.respondents.year == 2022, "forbund"])
@@ -117,6 +118,9 @@ def test_status_lists_every_forbund_worst_first(demo_dir):
     n = data.respondents[data.respondents.forbund == "Arvika Eda"].groupby("year").size()
     assert (arvika.answers, arvika.answers_last) == (n[2022], n[2021])
     assert s.flag_counts["saknas"] == len(last - this)
+    page = write_html(s, tmp_path / "status.html").read_text(encoding="utf-8")
+    for name in this | last:
+        assert f'<th scope="row">{html.escape(name)}' in page or f">{html.escape(name)}</a></th>" in page, name
 
 
 def test_status_page_and_excel(odd_data, tmp_path, capsys):
@@ -136,8 +140,13 @@ def test_status_page_and_excel(odd_data, tmp_path, capsys):
 
 
 def test_status_html_has_no_accessibility_violations(odd_data, tmp_path):
+    """Every part of the page at once: flags, warnings, a förbund without a file, the
+    collection so far and the reminders."""
     from a11y import axe_violations
-    path = write_html(collect([odd_data], 2022), tmp_path / "status.html")
+    partly_filled(tmp_path / "data" / "vast.xlsx")
+    s = collect([odd_data, tmp_path / "data"], 2022, today=dt.date(2022, 5, 1))
+    assert s.flags and s.count("warnings") and not s.progress.empty and not s.reminders.empty
+    path = write_html(s, tmp_path / "status.html")
     assert axe_violations(path) == []
 
 
@@ -155,8 +164,8 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path):
 
 # --- During the year: Utdelning ---------------------------------------------------------------------
 
-def test_progress_and_reminders_from_a_partly_filled_template(tmp_path, capsys):
-    path = tmp_path / "mall.xlsx"
+def partly_filled(path):
+    """A template for Väst 2022 with eight questionnaires in Utdelning and one answer registered."""
     assert main(["template", "--forbund", "Väst", "--year", "2022", "--out", str(path)]) == 0
     wb = openpyxl.load_workbook(path)
     ws = wb["Utdelning"]
@@ -174,9 +183,13 @@ def test_progress_and_reminders_from_a_partly_filled_template(tmp_path, capsys):
     for r, row in enumerate(rows, start=2):
         for c, value in enumerate(row, start=1):
             ws.cell(row=r, column=c, value=value)
-    ans = wb[DP]
-    ans.append([1, "Steget", 1, 5, 5, 5, 5, 5, 5, 4])
+    wb[DP].append([1, "Steget", 1, 5, 5, 5, 5, 5, 5, 4])
     wb.save(path)
+    return path
+
+
+def test_progress_and_reminders_from_a_partly_filled_template(tmp_path, capsys):
+    path = partly_filled(tmp_path / "mall.xlsx")
     assert main(["status", "--data", str(path), "--year", "2022", "--today", "2022-05-01",
                  "--reminder-days", "14", "--out", str(tmp_path / "ut")]) == 0
     text = capsys.readouterr().out
