@@ -211,13 +211,13 @@ def population_flags(respondents: pd.DataFrame, population: pd.DataFrame, year: 
         what = _what(u.survey, u.insats)
         place = ("" if pd.isna(u.file) else u.file, "" if pd.isna(u.sheet) else u.sheet)
         cell = "" if pd.isna(getattr(u, "tillfragade_cell", None)) else f"!{u.tillfragade_cell}"
-        at = f" ({place[1]}{cell})" if place[1] else ""
+        at = f" ({Path(place[0]).name}, {place[1]}{cell})" if place[1] else ""
         if pd.isna(u.tillfragade):
             if u.antal_svar:
                 flags.append(Flag(u.forbund, "population", (
                     f"{what}: {u.antal_svar} svar men ingen uppgift om Tillfrågade, så svarsfrekvensen kan inte "
-                    "räknas. Fyll i Tillfrågade för enkäten (och insatsen) på bladet Population, eller för "
-                    "bladet Utdelning."), u.survey, *place))
+                    "räknas. Fyll i Tillfrågade för enkäten (och insatsen) på bladet Population, eller fyll i "
+                    "bladet Utdelning så räknas Tillfrågade fram därifrån."), u.survey, *place))
             continue
         if u.antal_svar > u.tillfragade:
             flags.append(Flag(u.forbund, "population", (
@@ -249,7 +249,12 @@ def all_flags(respondents: pd.DataFrame, answers: pd.DataFrame, population: pd.D
              + duplicate_rows(respondents, answers, year) + straight_lining(respondents, answers, year)
              + internal_nonresponse(respondents, answers, year))
     order = list(KINDS)
-    return sorted(flags, key=lambda f: order.index(f.kind))
+    unique, seen = [], set()  # one flag per message: two copies of a Population row give one
+    for f in flags:
+        if (f.forbund, f.kind, f.survey, f.message) not in seen:
+            seen.add((f.forbund, f.kind, f.survey, f.message))
+            unique.append(f)
+    return sorted(unique, key=lambda f: order.index(f.kind))
 
 
 def flag_counts(flags: list[Flag]) -> dict[str, int]:

@@ -32,8 +32,9 @@ STATES = {0: "Fel att rätta", 1: "Ingen fil i år", 2: "Kontrollera", 3: "Varni
 
 @dataclass
 class WorkbookInfo:
-    file: str
+    file: str  # the reader's label (the path as given)
     modified: dt.datetime | None
+    name: str = ""  # as shown: the file name, or the path under the data folder when names repeat
 
 
 @dataclass
@@ -117,6 +118,7 @@ def collect(paths, year: int, today: dt.date | None = None, reminder_days: int =
         key = norm(name)
         return rows.setdefault(key, ForbundStatus(spelling.get(key, name)))
 
+    shown = display_names([b.file for b in books])
     owner = {}  # file -> förbund key, for this year's workbooks (and those whose year is unreadable)
     for path, book in zip(files, books):
         if book.year not in (year, None):
@@ -124,7 +126,7 @@ def collect(paths, year: int, today: dt.date | None = None, reminder_days: int =
         label = book.forbund or f"Okänt förbund ({Path(book.file).name})"
         r = row(label)
         modified = dt.datetime.fromtimestamp(path.stat().st_mtime) if path.exists() else None
-        r.files.append(WorkbookInfo(book.file, modified))
+        r.files.append(WorkbookInfo(book.file, modified, shown[book.file]))
         owner[book.file] = r
     other = []
     other_year = {b.file for b in books if b.year not in (year, None)}
@@ -154,6 +156,17 @@ def collect(paths, year: int, today: dt.date | None = None, reminder_days: int =
                   time.perf_counter() - start)
 
 
+def display_names(files: list[str]) -> dict[str, str]:
+    """{file: name to show}: the file name, or the path below the files' common folder where
+    two files share a name (``2022/a/Testby.xlsx``, ``2022/b/Testby.xlsx``)."""
+    import os
+    names = [Path(f).name for f in files]
+    if len(set(names)) == len(names) or len(files) < 2:
+        return dict(zip(files, names))
+    root = os.path.commonpath([str(Path(f).resolve().parent) for f in files])
+    return {f: Path(os.path.relpath(Path(f).resolve(), root)).as_posix() for f in files}
+
+
 # --- Words and numbers shown -------------------------------------------------------------------
 
 def change_text(pct) -> str:
@@ -162,8 +175,8 @@ def change_text(pct) -> str:
 
 
 def files_text(r: ForbundStatus) -> str:
-    return "; ".join(f"{Path(w.file).name} (ändrad {w.modified:%Y-%m-%d %H:%M})" if w.modified
-                     else Path(w.file).name for w in r.files) or "ingen fil"
+    return "; ".join(f"{w.name} (ändrad {w.modified:%Y-%m-%d %H:%M})" if w.modified else w.name
+                     for w in r.files) or "ingen fil"
 
 
 def summary(s: Status) -> str:
@@ -249,7 +262,7 @@ def write_html(s: Status, path: str | Path) -> Path:
     page = env.from_string(text).render(
         s=s, css=stylesheet(), date=swedish_date(s.today), summary=summary(s), kinds=qa.KINDS,
         counts=s.flag_counts, surveys=s.surveys, survey_cell=survey_cell, change=change_text, fmt=fmt,
-        files_name=lambda w: Path(w.file).name, reminder_heading=reminder_heading(s),
+        reminder_heading=reminder_heading(s),
         anchor=lambda i: f"forbund-{i}")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

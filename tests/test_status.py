@@ -204,3 +204,11 @@ def test_progress_and_reminders_from_a_partly_filled_template(tmp_path, capsys):
     assert later.reminders.lopnr.tolist() == ["2", "6", "8", "4"]
     page = write_html(s, tmp_path / "status.html").read_text(encoding="utf-8")
     assert "Insamlingen hittills" in page and "Påminnelser" in page
+
+
+def test_files_with_the_same_name_are_shown_by_their_folder(tmp_path):
+    from finsam_lib.status import display_names
+    a, b = tmp_path / "2022" / "a" / "Testby.xlsx", tmp_path / "2022" / "b" / "Testby.xlsx"
+    assert display_names([str(a), str(b)]) == {str(a): "a/Testby.xlsx", str(b): "b/Testby.xlsx"}
+    assert display_names([str(a), str(tmp_path / "Annaby.xlsx")]) == {
+        str(a): "Testby.xlsx", str(tmp_path / "Annaby.xlsx"): "Annaby.xlsx"}
