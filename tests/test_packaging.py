@@ -182,13 +182,3 @@ def test_notebooks_ship_with_the_package_and_hold_no_logic(source):
 
 def test_every_notebook_is_there():
     assert {p.name for p in NOTEBOOKS} >= {"national_report.ipynb", "forbund_report.ipynb", "explore.ipynb"}
-
-
-@pytest.mark.parametrize("name", ["instrument_questions.csv", "indicators.csv", *(
-    f"published/{p.name}" for p in sorted((ROOT / "finsam_lib" / "data" / "published").glob("*.csv")))])
-def test_shipped_reference_data_equals_shared(name):
-    """The package carries what it needs at run time; ../shared stays the source."""
-    shared = ROOT.parent / "shared" / "reference" / name
-    if not shared.is_file():
-        pytest.skip("../shared is not here")
-    assert (ROOT / "finsam_lib" / "data" / name).read_bytes() == shared.read_bytes()
