@@ -182,3 +182,14 @@ def test_notebooks_ship_with_the_package_and_hold_no_logic(source):
 
 def test_every_notebook_is_there():
     assert {p.name for p in NOTEBOOKS} >= {"national_report.ipynb", "forbund_report.ipynb", "explore.ipynb"}
+
+
+def test_make_report_installs_the_browser_packages_that_ci_installs(repo_root):
+    """`make report` sets up Debian's chromium and fonts (when root) as .ci/run does: same packages."""
+    makefile = (repo_root / "Makefile").read_text(encoding="utf-8")
+    packages = re.search(r"^BROWSER_PACKAGES\s*:=(.*)$", makefile, re.M).group(1).split()
+    assert "chromium" in packages
+    assert re.search(r"^report:.*\bbrowser\b", makefile, re.M)
+    ci = (repo_root / ".ci" / "run").read_text(encoding="utf-8")
+    installed = re.search(r"packages\+=\((chromium\b[^)]*)\)", ci).group(1).split()
+    assert set(packages) <= set(installed)
