@@ -114,7 +114,7 @@ NO_PDF_NOTE = ("Inga PDF-filer: de kräver en Chromium-baserad webbläsare (Chro
 def report_formats(text: str | None) -> list[str]:
     """The export formats asked for. ``None`` (no --formats given): every format, less PDF when no
     Chromium-family browser is found (then :func:`note_missing_pdf` says so). PDF asked for by name
-    without a browser is an error (UserError, code 2)."""
+    without a browser is an error (UserError)."""
     from .batch import parse_formats
     from .publish import find_browser
     if text is None:
