@@ -34,8 +34,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -e ".[test]"
 	touch $@
 
+# Two workers; each test file runs whole on one of them, so that a module's fixtures (a report,
+# a batch) are made once, not once per worker.
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -n 2 tests
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile tests
 
 demo: $(STAMP)
 	@if [ -n "$$(find $(DATA) -name '*.xlsx' ! -name '~$$*' ! -name '.*' 2>/dev/null | head -1)" ]; then \
