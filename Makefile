@@ -15,7 +15,7 @@ OUT    ?= output
 YEAR   ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help .venv test demo report clean bench
+.PHONY: help .venv test demo browser report clean bench
 
 help:
 	@echo "make report   set up .venv, generate demo data if $(DATA)/ has no .xlsx files, run finsam batch into $(OUT)/"
@@ -34,8 +34,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -e ".[test]"
 	touch $@
 
+# Two workers; each test file runs whole on one of them, so that a module's fixtures (a report,
+# a batch) are made once, not once per worker.
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -n 2 tests
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile tests
 
 demo: $(STAMP)
 	@if [ -n "$$(find $(DATA) -name '*.xlsx' ! -name '~$$*' ! -name '.*' 2>/dev/null | head -1)" ]; then \
@@ -43,6 +45,20 @@ demo: $(STAMP)
 	else \
 		echo "$(BIN)/finsam demo --out $(DATA)/demo"; \
 		$(BIN)/finsam demo --out $(DATA)/demo; \
+	fi
+
+# PDFs need a Chromium-family browser. When finsam finds none and this is root with apt-get (a bare
+# Debian machine), install Debian's chromium and the fonts the reports use, as .ci/run does. Otherwise
+# `finsam batch` writes the HTML and Excel reports and says in one line how to get the PDFs.
+BROWSER_PACKAGES := chromium fonts-dejavu-core fonts-liberation
+APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(BROWSER_PACKAGES) </dev/null
+
+browser: $(STAMP)
+	@if ! $(BIN)/python -c "import sys; from finsam_lib.publish import find_browser; sys.exit(not find_browser())" \
+		&& [ "$$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Ingen Chromium-baserad webbläsare hittades: installerar $(BROWSER_PACKAGES) för PDF-rapporterna."; \
+		$(APT_INSTALL) >/dev/null 2>&1 || { apt-get update >/dev/null && $(APT_INSTALL) >/dev/null; } \
+			|| echo "Kunde inte installera $(BROWSER_PACKAGES); rapporterna blir HTML och Excel." >&2; \
 	fi
 
 # The latest measurement year (Mätår on the Uppgifter sheet) of the workbooks
@@ -68,7 +84,7 @@ print(max(years))
 endef
 export LATEST_YEAR_PY
 
-report: demo
+report: demo browser
 	@if [ -d $(DATA)/demo ] && [ -n "$$(find $(DATA) -name '*.xlsx' ! -path '$(DATA)/demo/*' ! -name '~$$*' ! -name '.*' | head -1)" ]; then \
 		echo "warning: $(DATA)/ holds both demo files ($(DATA)/demo) and other registration files; both are read. Delete $(DATA)/demo to report on your own data only." >&2; \
 	fi

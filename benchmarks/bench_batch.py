@@ -14,19 +14,24 @@ förbund's — as HTML and PDF from the same notebooks:
                      (nbconvert's own webpdf cannot use the system browser)
 
 It prints both times, the ratio (b)/(a) and whether (a) met the aim: at least 3× faster.
+It also checks what (a) wrote, as the test suite does for the national report and three
+förbund: every report as HTML and PDF, and index.html linking each; it exits 1 if not.
 
-Run:  .venv/bin/python benchmarks/bench_batch.py [--data DIR] [--limit N] [--jobs N] [--keep DIR]
+Run:  .venv/bin/python benchmarks/bench_batch.py [--data DIR] [--limit N] [--jobs N] [--keep DIR] [--no-plain]
       --limit N: only the national report and the first N förbund (a quick run)
+      --no-plain: only (a) and its check (the whole country's batch with PDFs, without the slow plain way)
 """
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -75,28 +80,36 @@ def plain_way(data: Path, out: Path, forbund: list[str], browser: str) -> tuple[
     return time.perf_counter() - start, steps
 
 
-def batch_way(data: Path, out: Path, forbund: list[str], jobs: int | None) -> float:
-    """`finsam batch` (a --limit run plans the same reports through the library)."""
+def batch_way(data: Path, out: Path, forbund: list[str] | None, jobs: int | None) -> float:
+    """`finsam batch` (a --limit run names its förbund with --forbund)."""
+    cmd = [sys.executable, "-m", "finsam_lib.cli", "batch", "--data", str(data), "--year", str(YEAR),
+           "--out", str(out), "--formats", "html,pdf", "--quiet"]
+    for name in forbund or []:
+        cmd += ["--forbund", name]
+    if jobs:
+        cmd += ["--jobs", str(jobs)]
     start = time.perf_counter()
-    if forbund is None:
-        cmd = [sys.executable, "-m", "finsam_lib.cli", "batch", "--data", str(data), "--year", str(YEAR),
-               "--out", str(out), "--formats", "html,pdf", "--quiet"]
-        if jobs:
-            cmd += ["--jobs", str(jobs)]
-        subprocess.run(cmd, check=True, cwd=ROOT)
-    else:
-        code = ("import sys; from finsam_lib import batch; from finsam_lib.reader import read_paths\n"
-                "if __name__ == '__main__':\n"
-                f"    data = read_paths([{str(data)!r}])\n"
-                f"    jobs = batch.plan(data, {str(data)!r}, {YEAR}, only={forbund!r})\n"
-                f"    res = batch.run(jobs, {str(out)!r}, ['html', 'pdf'], {jobs!r})\n"
-                f"    batch.write_index({str(out)!r}, data, {YEAR}, res)\n"
-                "    sys.exit(0 if all(o.ok for o in res) else 1)\n")
-        script = out.parent / "run_batch.py"
-        out.parent.mkdir(parents=True, exist_ok=True)
-        script.write_text(code, encoding="utf-8")
-        subprocess.run([sys.executable, str(script)], check=True, cwd=ROOT)
+    subprocess.run(cmd, check=True, cwd=ROOT)
     return time.perf_counter() - start
+
+
+def check_batch(out: Path, stems: list[str]) -> list[str]:
+    """What is wrong with a batch's output: a report without its HTML or PDF, or not in the index."""
+    wrong = []
+    index = out / "index.html"
+    links = set()
+    if index.is_file():
+        links = {urllib.parse.unquote(h) for h in re.findall(r'href="([^"]+)"', index.read_text(encoding="utf-8"))}
+    else:
+        wrong.append("no index.html")
+    for stem in stems:
+        html, pdf = out / f"{stem}.html", out / f"{stem}.pdf"
+        if not html.is_file() or html.stat().st_size < 10_000:
+            wrong.append(f"{html.name}: missing or nearly empty")
+        if not pdf.is_file() or pdf.read_bytes()[:5] != b"%PDF-":
+            wrong.append(f"{pdf.name}: missing or not a PDF")
+        wrong += [f"index.html does not link {name}" for name in (html.name, pdf.name) if name not in links]
+    return wrong
 
 
 def count(out: Path, suffix: str) -> int:
@@ -109,6 +122,7 @@ def main() -> int:
     ap.add_argument("--limit", type=int, help="only the national report and the first N förbund")
     ap.add_argument("--jobs", type=int, help="finsam batch --jobs (default: all cores)")
     ap.add_argument("--keep", help="keep the demo data and both outputs in this folder")
+    ap.add_argument("--no-plain", action="store_true", help="only finsam batch and the check of its output")
     args = ap.parse_args()
     browser = find_browser()
     if not browser:
@@ -135,12 +149,21 @@ def main() -> int:
             shutil.rmtree(d, ignore_errors=True)
         a = batch_way(data, a_out, chosen, args.jobs)
         print(f"(a) finsam batch: {a:6.1f} s  ({count(a_out, '.html')} HTML, {count(a_out, '.pdf')} PDF)", flush=True)
-        b, steps = plain_way(data, b_out, chosen if chosen is not None else forbund, browser)
+        reported = chosen if chosen is not None else forbund
+        stems = [f"nationell-indikatorrapport-{YEAR}"] + [report_stem(f, YEAR) for f in reported]
+        wrong = check_batch(a_out, stems)
+        print(f"check of (a): {len(stems)} reports, HTML and PDF, all in index.html: "
+              f"{'ok' if not wrong else 'FAILED'}", flush=True)
+        for line in wrong:
+            print(f"  {line}", file=sys.stderr)
+        if args.no_plain:
+            return 1 if wrong else 0
+        b, steps = plain_way(data, b_out, reported, browser)
         detail = ", ".join(f"{k} {v:.1f} s" for k, v in steps.items())
         print(f"(b) plain way:    {b:6.1f} s  ({count(b_out, '.html')} HTML, {count(b_out, '.pdf')} PDF; {detail})")
         ratio = b / a
         print(f"ratio (b)/(a): {ratio:.1f}× — aim at least {AIM:.0f}×: {'met' if ratio >= AIM else 'NOT met'}")
-        return 0
+        return 1 if wrong else 0
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

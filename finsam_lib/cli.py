@@ -105,10 +105,21 @@ def load_year(path, year: int, forbund: str | None = None):
     return data, name
 
 
-def report_formats(text: str) -> list[str]:
-    """The export formats asked for; PDF needs a Chromium-family browser on this machine."""
+DEFAULT_FORMATS = "html,pdf,xlsx"
+NO_PDF_NOTE = ("Inga PDF-filer: de kräver en Chromium-baserad webbläsare (Chromium, Chrome eller Edge) och ingen "
+               "hittades. Installera en (Debian/Ubuntu: sudo apt-get install chromium) eller ange sökvägen i "
+               "FINSAM_BROWSER, och kör igen.")
+
+
+def report_formats(text: str | None) -> list[str]:
+    """The export formats asked for. ``None`` (no --formats given): every format, less PDF when no
+    Chromium-family browser is found (then :func:`note_missing_pdf` says so). PDF asked for by name
+    without a browser is an error (UserError)."""
     from .batch import parse_formats
     from .publish import find_browser
+    if text is None:
+        formats = parse_formats(DEFAULT_FORMATS)
+        return formats if find_browser() else [f for f in formats if f != "pdf"]
     try:
         formats = parse_formats(text)
     except ValueError as e:
@@ -117,6 +128,12 @@ def report_formats(text: str) -> list[str]:
         raise UserError("PDF kräver en Chromium-baserad webbläsare (Chromium, Chrome eller Edge), men ingen "
                         "hittades. Installera en, ange sökvägen i FINSAM_BROWSER eller välj --formats html,xlsx.")
     return formats
+
+
+def note_missing_pdf(args, formats) -> None:
+    """One line on stderr when the default formats went without PDF for want of a browser."""
+    if args.formats is None and "pdf" not in formats:
+        print(NO_PDF_NOTE, file=sys.stderr)
 
 
 def commentary_file(path: str | None) -> str | None:
@@ -215,8 +232,10 @@ def cmd_report_national(args) -> int:
     parameters = {"year": args.year, "data": str(Path(args.data).resolve()), "min_n": args.min_n,
                   "commentary": commentary}
     print(f"Skapar nationell indikatorrapport {args.year} ({', '.join(formats)}) …", file=sys.stderr)
-    return publish_one("national_report.ipynb", args, parameters, f"nationell-indikatorrapport-{args.year}",
+    code = publish_one("national_report.ipynb", args, parameters, f"nationell-indikatorrapport-{args.year}",
                        f"Nationell indikatorrapport {args.year}", formats, start)
+    note_missing_pdf(args, formats)
+    return code
 
 
 def cmd_report_forbund(args) -> int:
@@ -235,8 +254,10 @@ def cmd_report_forbund(args) -> int:
     parameters = {"forbund": name, "year": args.year, "data": str(Path(args.data).resolve()), "min_n": args.min_n,
                   "years_shown": args.years, "commentary": commentary}
     print(f"Skapar indikatorrapport {args.year} för {name} ({', '.join(formats)}) …", file=sys.stderr)
-    return publish_one("forbund_report.ipynb", args, parameters, report_stem(name, args.year),
+    code = publish_one("forbund_report.ipynb", args, parameters, report_stem(name, args.year),
                        report_title(name, args.year), formats, start)
+    note_missing_pdf(args, formats)
+    return code
 
 
 def cmd_batch(args) -> int:
@@ -245,7 +266,7 @@ def cmd_batch(args) -> int:
 
     from tqdm import tqdm
 
-    from .batch import plan, run, write_index
+    from .batch import forbund_of_year, plan, run, write_index
     start = time.perf_counter()
     formats = report_formats(args.formats)
     if args.commentary_dir and not Path(args.commentary_dir).is_dir():
@@ -253,8 +274,14 @@ def cmd_batch(args) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise UserError("--jobs ska vara minst 1.", 2)
     data, _ = load_year(args.data, args.year)
+    only = None
+    if args.forbund:
+        only = list(dict.fromkeys(resolve_forbund(data, name) for name in args.forbund))
+        without = [name for name in only if name not in forbund_of_year(data, args.year)]
+        if without:
+            raise UserError(f"{', '.join(without)} har inga svar mätår {args.year}.")
     jobs = plan(data, args.data, args.year, args.min_n, args.years, args.commentary_dir,
-                national=not args.no_national)
+                national=not args.no_national, only=only)
     workers = max(1, min(args.jobs or os.cpu_count() or 1, len(jobs)))
     print(f"Skapar {len(jobs)} rapporter för mätår {args.year} ({', '.join(formats)}) med {workers} "
           f"parallella processer …", file=sys.stderr)
@@ -273,6 +300,7 @@ def cmd_batch(args) -> int:
     index = write_index(args.out, data, args.year, outcomes, args.min_n, seconds)
     failed = [o for o in outcomes if not o.ok]
     print(f"{len(outcomes) - len(failed)} av {len(outcomes)} rapporter klara på {seconds:.1f} s. Översikt: {index}")
+    note_missing_pdf(args, formats)
     if failed:
         print(f"{len(failed)} misslyckades:", file=sys.stderr)
         for o in failed:
@@ -340,6 +368,10 @@ def cmd_slides(args) -> int:
     return 0
 
 
+FORMATS_HELP = ("kommaseparerat: html, pdf, xlsx (standard: alla tre; PDF bara om en Chromium-baserad "
+                "webbläsare finns)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="finsam", description="Indikatorer för finansiell samordning.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -384,7 +416,7 @@ def build_parser() -> argparse.ArgumentParser:
     nat.add_argument("--data", required=True, help="mapp eller fil med registreringsfiler")
     nat.add_argument("--year", type=int, required=True, help="mätår, t.ex. 2022")
     nat.add_argument("--out", required=True, help="utmapp")
-    nat.add_argument("--formats", default="html,pdf,xlsx", help="kommaseparerat: html, pdf, xlsx")
+    nat.add_argument("--formats", help=FORMATS_HELP)
     nat.add_argument("--min-n", type=int, default=fig.MIN_N, help="minsta antal svar som visas")
     nat.add_argument("--commentary", help="analytikerns kommentarer (.md eller .yaml), per indikator")
     nat.add_argument("--notebook", help=argparse.SUPPRESS)
@@ -395,7 +427,7 @@ def build_parser() -> argparse.ArgumentParser:
     frb.add_argument("--data", required=True, help="mapp eller fil med registreringsfiler")
     frb.add_argument("--year", type=int, required=True, help="mätår, t.ex. 2022")
     frb.add_argument("--out", required=True, help="utmapp")
-    frb.add_argument("--formats", default="html,pdf,xlsx", help="kommaseparerat: html, pdf, xlsx")
+    frb.add_argument("--formats", help=FORMATS_HELP)
     frb.add_argument("--min-n", type=int, default=fig.MIN_N, help="minsta antal svar som visas")
     frb.add_argument("--years", type=int, default=5, help="antal mätår som visas (standard 5)")
     frb.add_argument("--commentary", help="analytikerns kommentarer (.md eller .yaml), per indikator")
@@ -409,10 +441,13 @@ def build_parser() -> argparse.ArgumentParser:
     bat.add_argument("--year", type=int, required=True, help="mätår, t.ex. 2022")
     bat.add_argument("--out", required=True, help="utmapp")
     bat.add_argument("--jobs", type=int, help="antal parallella processer (standard: alla kärnor)")
-    bat.add_argument("--formats", default="html,pdf,xlsx", help="kommaseparerat: html, pdf, xlsx")
+    bat.add_argument("--formats", help=FORMATS_HELP)
     bat.add_argument("--min-n", type=int, default=fig.MIN_N, help="minsta antal svar som visas")
     bat.add_argument("--years", type=int, default=5, help="antal mätår som visas i förbundens rapporter")
     bat.add_argument("--commentary-dir", help="mapp med kommentarsfiler: <förbund>.md/.yaml, nationell.md")
+    bat.add_argument("--forbund", action="append", metavar="NAMN",
+                     help="bara detta förbunds rapport, inte alla förbunds (kan upprepas; stavningen behöver "
+                          "inte vara exakt)")
     bat.add_argument("--no-national", action="store_true", help="bara förbundens rapporter")
     bat.add_argument("--quiet", action="store_true", help="ingen förloppsindikator")
     bat.set_defaults(func=cmd_batch)

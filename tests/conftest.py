@@ -1,6 +1,33 @@
-"""Shared test helpers."""
+"""Shared test helpers and the suite's input data.
+
+The data sets below are session-scoped: each pytest-xdist worker builds each one at most
+once, when a test first asks for it, in a temporary folder. A new test should ask for one
+of them instead of writing its own demo data:
+
+- ``demo_dir``: the whole demo set, 2018–2022, as ``finsam demo`` writes it;
+  ``demo_data`` is it read (``reader.read_paths``; treat it as read-only);
+- ``demo_2021_2022``: the demo set's last two years only (quicker for reports: a förbund's
+  report shows the years it has);
+- ``fixture_2022`` / ``fixture_2020_2022``: registration files whose national figures add up to
+  the published 2022 report (and 2020–2021 key figures);
+- ``published``: the folder of the published national figures (the yardstick), the copies
+  shipped in the package (``finsam_lib/data/published``), so that a user's clone needs no
+  ``../shared``. Read counts (förbund, rows, questionnaires) from these files or from
+  ``finsam_lib.instrument`` rather than typing them in.
+
+A test that needs its own variant copies one of these folders into ``tmp_path`` (``shutil.copytree``)
+and changes the copy. Tests write only under ``tmp_path``: a run that leaves a new file in the
+checkout fails, naming it (the session hooks at the end). A test that needs a Chromium-family
+browser skips with a reason naming it (``finsam_lib.publish.find_browser``); CI (``.ci/run``)
+installs Debian's chromium. Heavy runs and timings belong in ``benchmarks/``: the whole
+country's batch with PDFs is ``benchmarks/bench_batch.py``, not a test.
+"""
 from __future__ import annotations
 
+import os
+import shutil
+import sys
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -13,16 +40,11 @@ def repo_root() -> Path:
     """The project's root folder (where pyproject.toml is)."""
     return ROOT
 
-SHARED = ROOT.parent / "shared"
-PUBLISHED = SHARED / "reference" / "published"
-
 
 @pytest.fixture(scope="session")
 def published() -> Path:
-    """The published national figures (the yardstick)."""
-    if not PUBLISHED.is_dir():
-        pytest.skip("../shared/reference/published is not here")
-    return PUBLISHED
+    """The published national figures (the yardstick), as shipped in the package."""
+    return Path(str(resources.files("finsam_lib.data.published")))
 
 
 @pytest.fixture(scope="session")
@@ -48,6 +70,25 @@ def demo_dir(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture(scope="session")
+def demo_data(demo_dir):
+    """The whole demo set, read (a reader.Dataset without errors). Shared: do not change it."""
+    from finsam_lib.reader import read_paths
+    data = read_paths([demo_dir])
+    assert not data.errors, data.errors[:3]
+    return data
+
+
+@pytest.fixture(scope="session")
+def demo_2021_2022(demo_dir, tmp_path_factory) -> Path:
+    """The demo set's 2021 and 2022 (every förbund of both years): the same files as
+    `finsam demo` writes for those years, copied from demo_dir."""
+    out = tmp_path_factory.mktemp("demo_2021_2022")
+    for year in ("2021", "2022"):
+        shutil.copytree(demo_dir / year, out / year)
+    return out
+
+
 def write_book(path: Path, sheets: dict[str, list[list]]) -> Path:
     """A workbook with exactly these sheets; rows are lists of cell values (None = blank,
     [] = an empty row). For crafting untidy registration files cell by cell."""
@@ -61,3 +102,38 @@ def write_book(path: Path, sheets: dict[str, list[list]]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
+
+
+# --- Tests write nothing into the checkout --------------------------------------------------------
+
+TOOL_CACHES = {".git", ".venv", "__pycache__", ".pytest_cache"}
+CHECKOUT_KEY = pytest.StashKey[set]()
+
+
+def _checkout_files() -> set[str]:
+    """Every file under the project's root but version control, the virtualenv and Python's caches."""
+    found = set()
+    for folder, dirs, files in os.walk(ROOT):
+        dirs[:] = [d for d in dirs if d not in TOOL_CACHES]
+        found.update(os.path.relpath(os.path.join(folder, f), ROOT) for f in files)
+    return found
+
+
+def pytest_sessionstart(session):
+    if not hasattr(session.config, "workerinput"):  # the main process (with xdist: not the workers)
+        session.config.stash[CHECKOUT_KEY] = _checkout_files()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    before = session.config.stash.get(CHECKOUT_KEY, None)
+    if before is None:
+        return
+    written = sorted(_checkout_files() - before)
+    if written:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        message = "tests wrote into the checkout (use tmp_path): " + ", ".join(written[:10])
+        if reporter:
+            reporter.write_line(message, red=True)
+        else:
+            print(message, file=sys.stderr)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

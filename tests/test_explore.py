@@ -4,7 +4,6 @@ including suppression under min n."""
 from __future__ import annotations
 
 import itertools
-import statistics
 from functools import lru_cache
 
 import matplotlib.text
@@ -20,7 +19,6 @@ from finsam_lib import privacy
 from finsam_lib.explore import (FIGURES, NATIONAL, SPLIT_GROUPS, SPLITS, TOO_FEW, Explorer, Selection,
                                 chart_rows, demo_data, find_data, year_label, year_slug)
 from finsam_lib.names import safe_filename
-from finsam_lib.reader import read_paths
 from finsam_lib.results import compute
 
 COMPARED = ["year", "survey", "question", "indicator", "group", "n", *fig.CODE_COLUMNS, *fig.PCT_COLUMNS,
@@ -28,10 +26,8 @@ COMPARED = ["year", "survey", "question", "indicator", "group", "n", *fig.CODE_C
 
 
 @pytest.fixture(scope="module")
-def data(demo_dir):
-    d = read_paths([demo_dir])
-    assert not d.errors
-    return d
+def data(demo_data):
+    return demo_data
 
 
 @pytest.fixture(scope="module")
@@ -298,14 +294,14 @@ def test_distribution_chart_writes_the_positive_share_of_each_bar(explorer):
     assert "Negativt / Nej" in view.table().columns  # question 8 is ja/nej
 
 
-def test_saved_csv_matches_finsam_results_csv(explorer, demo_dir, tmp_path):
+def test_saved_csv_matches_finsam_results_csv(explorer, results, demo_dir, tmp_path):
     from finsam_lib.cli import main
     forbund = pick_forbund(explorer, small=False)
     year = explorer.years[-1]
     assert main(["results", "--data", str(demo_dir), "--year", str(year), "--forbund", forbund,
                  "--out", str(tmp_path / "res")]) == 0
     figures = pd.read_csv(tmp_path / "res" / "figures.csv")
-    strict = reported(lambda *a: compute(read_paths([demo_dir]), *a), year, forbund)
+    strict = reported(results, year, forbund)
     assert (strict.suppressed.to_numpy() | ~figures.suppressed.to_numpy()).all()
     s = Selection((year,), forbund, 3, "Remittenter", "arbetsgivare", "fordelning")
     view = explorer.view(s)
@@ -408,16 +404,6 @@ def test_save_buttons_write_files_and_confirm_in_swedish(app):
     files = sorted(p.suffix for p in app.out.iterdir())
     assert files == [".csv", ".png"]
     assert str(app.out) in app.status.value
-
-
-def test_an_update_is_quick(app, explorer):
-    """The benchmark (benchmarks/bench_explore.py) measures properly; this guards against a
-    gross slowdown on a busy test machine."""
-    times = []
-    for indicator, figure in itertools.product(explorer.indicators()[:6], FIGURES):
-        app.set(indicator=indicator, figure=figure)
-        times.append(app.seconds)
-    assert statistics.median(times) < 1.0, times
 
 
 # --- finding data and serving -------------------------------------------------------------------

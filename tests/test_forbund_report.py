@@ -147,11 +147,10 @@ def write_small_forbund(folder, seed=1):
 
 
 @pytest.fixture(scope="module")
-def data_dir(tmp_path_factory):
+def data_dir(demo_2021_2022, tmp_path_factory):
     """The demo set for 2021–2022 plus the small förbund."""
-    from finsam_lib.demo import write_demo
-    folder = tmp_path_factory.mktemp("forbund_data")
-    write_demo(folder, seed=0, years=(2021, 2022))
+    folder = tmp_path_factory.mktemp("forbund_data") / "data"
+    shutil.copytree(demo_2021_2022, folder)
     write_small_forbund(folder)
     return folder
 

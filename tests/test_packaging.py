@@ -184,11 +184,12 @@ def test_every_notebook_is_there():
     assert {p.name for p in NOTEBOOKS} >= {"national_report.ipynb", "forbund_report.ipynb", "explore.ipynb"}
 
 
-@pytest.mark.parametrize("name", ["instrument_questions.csv", "indicators.csv", *(
-    f"published/{p.name}" for p in sorted((ROOT / "finsam_lib" / "data" / "published").glob("*.csv")))])
-def test_shipped_reference_data_equals_shared(name):
-    """The package carries what it needs at run time; ../shared stays the source."""
-    shared = ROOT.parent / "shared" / "reference" / name
-    if not shared.is_file():
-        pytest.skip("../shared is not here")
-    assert (ROOT / "finsam_lib" / "data" / name).read_bytes() == shared.read_bytes()
+def test_make_report_installs_the_browser_packages_that_ci_installs(repo_root):
+    """`make report` sets up Debian's chromium and fonts (when root) as .ci/run does: same packages."""
+    makefile = (repo_root / "Makefile").read_text(encoding="utf-8")
+    packages = re.search(r"^BROWSER_PACKAGES\s*:=(.*)$", makefile, re.M).group(1).split()
+    assert "chromium" in packages
+    assert re.search(r"^report:.*\bbrowser\b", makefile, re.M)
+    ci = (repo_root / ".ci" / "run").read_text(encoding="utf-8")
+    installed = re.search(r"packages\+=\((chromium\b[^)]*)\)", ci).group(1).split()
+    assert set(packages) <= set(installed)
