@@ -1,0 +1,379 @@
+"""Reading a workbook's sheets as bounded rows, with the cells a person did not type marked.
+
+python-calamine (the value reader) reads an Excel error value (``#N/A``, ``#REF!`` …) and a
+formula without a stored result as a blank cell, and allocates a sheet's whole used range,
+even when one stray space in XFD1048576 makes that range 17 billion cells (the Rust process
+aborts). So for ``.xlsx``/``.xlsm`` one streaming pass over each worksheet's XML (expat,
+fixed memory) first finds:
+
+- every error value (``t="e"``) and every formula without a stored value: these cells are
+  put into the rows as :class:`Fault` strings, so whatever reads them gets an error;
+- every formula with a stored value (read as that value; its text is kept so that a
+  totals row made of ``=AVERAGE(D2:D11)`` can be told from a respondent);
+- the real extent of the sheet: the last row and column holding a value (whitespace is
+  not a value). When the cells present reach far beyond it, the sheet's XML is trimmed to
+  that extent before calamine reads it.
+
+``.xls`` and ``.ods`` are read by calamine only (no formula or error information), and
+refused when a sheet is larger than :data:`MAX_CELLS`.
+
+Spec: registration-file.md, "Cells a person did not type".
+"""
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from xml.parsers import expat
+
+import python_calamine
+
+XML_SUFFIXES = {".xlsx", ".xlsm"}
+READ_SUFFIXES = XML_SUFFIXES | {".xls", ".ods"}
+MAX_CELLS = 2_000_000  # rows x columns a sheet may span once trimmed (~100 MB at most)
+MAX_XML = 64 * 2 ** 20  # a worksheet's XML kept in memory to trim it
+MAX_MARKS = 10_000  # faults and formulas remembered per sheet
+CHUNK = 2 ** 16
+
+ERROR_VALUES = ("#N/A", "#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA",
+                "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!",
+                "#EXTERNAL!", "#PYTHON!")
+_ERROR_TEXT = re.compile(r"^#(?:N/A|[A-Z][A-Z0-9_/]*[!?]|GETTING_DATA)$")
+_REF = re.compile(r"^([A-Z]{1,3})([0-9]+)$")
+
+
+class SheetTooLarge(ValueError):
+    """A sheet holds values too far out to be read within the memory ceiling (message in Swedish)."""
+
+
+class Fault(str):
+    """A cell a person did not type: an Excel error value, or a formula without a stored value.
+
+    The string is what the cell shows (``#N/A``) or the formula (``=0+5``); ``message`` is the
+    Swedish explanation used in every problem about the cell.
+    """
+
+    kind: str  # "error" or "nocache"
+
+    def __new__(cls, text: str, kind: str):
+        self = super().__new__(cls, text)
+        self.kind = kind
+        return self
+
+    @property
+    def message(self) -> str:
+        if self.kind == "error":
+            return f"cellen innehåller felvärdet {self}"
+        return (f"formel utan beräknat värde ({self}): öppna och spara filen i Excel (eller LibreOffice) "
+                "så att värdet räknas fram")
+
+    def __repr__(self) -> str:
+        return f"Fault({str(self)!r}, {self.kind!r})"
+
+
+def error_value(value) -> Fault | None:
+    """A cell value that is an Excel error value: a Fault from the XML, or text such as '#N/A'
+    (how .xls and .ods readers may hand it over)."""
+    if isinstance(value, Fault):
+        return value
+    if isinstance(value, str) and _ERROR_TEXT.match(value.strip()):
+        return Fault(value.strip(), "error")
+    return None
+
+
+def column_index(letters: str) -> int:
+    """'A' -> 0, 'XFD' -> 16383."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def _local(name: str) -> str:
+    return name.rsplit(":", 1)[-1]
+
+
+@dataclass
+class SheetScan:
+    """What one streaming pass over a worksheet's XML found (rows and columns 0-based)."""
+    faults: dict = field(default_factory=dict)  # (row, col) -> Fault
+    formulas: dict = field(default_factory=dict)  # (row, col) -> formula text, stored value present
+    rows: int = 0  # last row holding a value + 1
+    cols: int = 0
+    all_rows: int = 0  # the same over every cell present, blank or not
+    all_cols: int = 0
+    last: tuple = (0, 0)  # the farthest cell present
+
+
+def _parse(stream, start, end, text) -> None:
+    p = expat.ParserCreate()
+    p.buffer_text = True
+    p.StartElementHandler, p.EndElementHandler, p.CharacterDataHandler = start, end, text
+    while chunk := stream.read(CHUNK):
+        p.Parse(chunk, False)
+    p.Parse(b"", True)
+
+
+def _blank_strings(z: zipfile.ZipFile, path: str | None) -> bytearray:
+    """For each shared string, 1 if it is blank (whitespace only)."""
+    blank = bytearray()
+    if not path or path not in z.namelist():
+        return blank
+    state = {"depth": 0, "text": [], "skip": 0}
+
+    def start(name, attrs):
+        name = _local(name)
+        if name == "si":
+            state["text"] = []
+        elif name in ("rPh", "phoneticPr"):
+            state["skip"] += 1
+        elif name == "t" and not state["skip"]:
+            state["depth"] += 1
+
+    def end(name):
+        name = _local(name)
+        if name == "si":
+            blank.append(0 if "".join(state["text"]).strip() else 1)
+        elif name in ("rPh", "phoneticPr"):
+            state["skip"] -= 1
+        elif name == "t" and not state["skip"]:
+            state["depth"] -= 1
+
+    def text(data):
+        if state["depth"] and len(state["text"]) < 4:
+            state["text"].append(data)
+
+    with z.open(path) as f:
+        _parse(f, start, end, text)
+    return blank
+
+
+def scan_sheet(stream, blank_strings: bytearray) -> SheetScan:
+    """One pass over a worksheet's XML (a binary stream); memory does not grow with the sheet."""
+    scan = SheetScan()
+    shared: dict = {}  # shared formula index -> text of its master cell
+    cell: dict = {}
+    where = {"row": -1, "col": -1, "in": None}
+
+    def start(name, attrs):
+        name = _local(name)
+        if name == "row":
+            r = attrs.get("r")
+            where["row"] = int(r) - 1 if r else where["row"] + 1
+            where["col"] = -1
+        elif name == "c":
+            m = _REF.match(attrs.get("r", ""))
+            if m:
+                where["row"], where["col"] = int(m.group(2)) - 1, column_index(m.group(1))
+            else:
+                where["col"] += 1
+            cell.clear()
+            cell.update(t=attrs.get("t", "n"), f=None, v=None, s=[], si=attrs.get("si"))
+        elif name == "f":
+            cell["f"] = ""
+            cell["si"] = attrs.get("si")
+            where["in"] = "f"
+        elif name == "v":
+            cell["v"] = ""
+            where["in"] = "v"
+        elif name == "t" and cell:
+            where["in"] = "s"
+
+    def text(data):
+        key = where["in"]
+        if key == "f":
+            cell["f"] += data
+        elif key == "v":
+            cell["v"] += data
+        elif key == "s" and len(cell["s"]) < 4:
+            cell["s"].append(data)
+
+    def end(name):
+        name = _local(name)
+        if name in ("f", "v", "t"):
+            where["in"] = None
+            return
+        if name != "c":
+            return
+        r, c = where["row"], where["col"]
+        kind, formula, value = cell["t"], cell["f"], cell["v"]
+        if formula is not None:
+            if formula and cell["si"] is not None:
+                shared[cell["si"]] = formula
+            formula = "=" + (formula or shared.get(cell["si"], ""))
+        fault = None
+        if kind == "e":
+            fault = Fault((value or formula or "#N/A").strip(), "error")
+        elif formula is not None and not value and kind != "str":
+            fault = Fault(formula, "nocache")
+        if kind == "s":
+            try:
+                filled = value is not None and not blank_strings[int(value)]
+            except (ValueError, IndexError):
+                filled = bool(value)
+        elif kind == "inlineStr":
+            filled = bool("".join(cell["s"]).strip())
+        elif kind == "str":
+            filled = bool((value or "").strip())
+        else:
+            filled = bool(value)
+        if fault is not None:
+            filled = True
+            if len(scan.faults) < MAX_MARKS:
+                scan.faults[(r, c)] = fault
+        elif formula is not None and len(scan.formulas) < MAX_MARKS:
+            scan.formulas[(r, c)] = formula
+        if filled or formula is not None:
+            scan.rows, scan.cols = max(scan.rows, r + 1), max(scan.cols, c + 1)
+        if (r + 1) * (c + 1) > scan.all_rows * scan.all_cols:
+            scan.last = (r, c)
+        scan.all_rows, scan.all_cols = max(scan.all_rows, r + 1), max(scan.all_cols, c + 1)
+        cell.clear()
+
+    _parse(stream, start, end, text)
+    return scan
+
+
+def _rels(z: zipfile.ZipFile, path: str) -> dict[str, str]:
+    folder = posixpath.dirname(path)
+    rels_path = posixpath.join(posixpath.dirname(path), "_rels", posixpath.basename(path) + ".rels")
+    out = {}
+    if rels_path not in z.namelist():
+        return out
+
+    def start(name, attrs):
+        if _local(name) == "Relationship":
+            target = attrs.get("Target", "")
+            out[attrs.get("Id")] = (target.lstrip("/") if target.startswith("/")
+                                    else posixpath.normpath(posixpath.join(folder or "", target)))
+
+    _parse(io.BytesIO(z.read(rels_path)), start, lambda n: None, lambda d: None)
+    return out
+
+
+def sheet_parts(z: zipfile.ZipFile) -> tuple[dict[str, str], str | None]:
+    """{sheet name: worksheet XML path} and the shared strings' path, from the workbook's parts."""
+    book = next((n for n in z.namelist() if n.lower() == "xl/workbook.xml"), "xl/workbook.xml")
+    rels = _rels(z, book)
+    sheets, strings = {}, None
+
+    def start(name, attrs):
+        if _local(name) == "sheet":
+            rid = next((v for k, v in attrs.items() if _local(k) == "id"), None)
+            if rid in rels:
+                sheets[attrs.get("name", "")] = rels[rid]
+
+    _parse(io.BytesIO(z.read(book)), start, lambda n: None, lambda d: None)
+    for target in rels.values():
+        if target.lower().endswith("sharedstrings.xml"):
+            strings = target
+    return sheets, strings
+
+
+_CELL = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\b[^>]*?\br="([A-Z]{1,3})([0-9]+)"[^>]*?'
+                   rb'(?:/>|>.*?</(?:[A-Za-z_][\w.-]*:)?c>)', re.S)
+_DIMENSION = re.compile(rb'(<(?:[A-Za-z_][\w.-]*:)?dimension\b[^>]*?\bref=")[^"]*(")')
+
+
+def trim_sheet_xml(xml: bytes, rows: int, cols: int) -> bytes:
+    """The worksheet XML without the cells beyond ``rows`` x ``cols`` (all of them blank)."""
+    def keep(m):
+        inside = int(m.group(2)) <= rows and column_index(m.group(1).decode()) < cols
+        return m.group(0) if inside else b""
+
+    from .problems import cell_name
+    xml = _CELL.sub(keep, xml)
+    extent = f"A1:{cell_name(max(rows, 1) - 1, max(cols, 1) - 1)}".encode()
+    return _DIMENSION.sub(lambda m: m.group(1) + extent + m.group(2), xml, count=1)
+
+
+def _too_far(sheet: str, scan_last: tuple) -> SheetTooLarge:
+    from .problems import cell_name
+    return SheetTooLarge(f"Bladet '{sheet}' har innehåll ända ut till cell {cell_name(*scan_last)}; så stora "
+                         "blad läses inte. Ta bort det som står långt från svaren (markera raderna och "
+                         "kolumnerna efter dem, Ta bort) och spara filen.")
+
+
+@dataclass
+class Sheets:
+    """A workbook's sheets: rows (lists of cell values, trailing blanks cut, Fault in place of
+    error values and uncalculated formulas) and, for .xlsx/.xlsm, the formulas with stored values."""
+    rows: dict  # sheet name -> list[list]
+    formulas: dict  # sheet name -> {(row, col): "=AVERAGE(D2:D11)"}
+
+
+def _trimmed_rows(table: list[list]) -> list[list]:
+    def blank(v):
+        return v is None or (isinstance(v, str) and not v.strip())
+
+    rows = []
+    for row in table:
+        end = len(row)
+        while end and blank(row[end - 1]):
+            end -= 1
+        rows.append(list(row[:end]))
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows
+
+
+def _calamine_rows(book, name: str, limit: tuple | None = None) -> list[list]:
+    sheet = book.get_sheet_by_name(name)
+    end_row, end_col = sheet.end or (0, 0)
+    if sheet.height and sheet.width and (end_row + 1) * (end_col + 1) > MAX_CELLS and limit is None:
+        raise _too_far(name, (end_row, end_col))
+    return _trimmed_rows(sheet.to_python(skip_empty_area=False))
+
+
+def read_sheets(path) -> Sheets:
+    """Every sheet of a workbook, read within the memory ceiling.
+
+    Raises SheetTooLarge (Swedish message naming the sheet and cell) when a sheet holds values
+    too far out, and whatever the readers raise for a file that is not a workbook.
+    """
+    from pathlib import Path
+    path = Path(path)
+    if path.suffix.lower() not in XML_SUFFIXES:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        return Sheets({n: _calamine_rows(book, n) for n in book.sheet_names}, {})
+    with zipfile.ZipFile(path) as z:
+        parts, strings_path = sheet_parts(z)
+        blank = _blank_strings(z, strings_path)
+        scans, replace = {}, {}
+        for name, part in parts.items():
+            if part not in z.namelist():
+                continue
+            with z.open(part) as f:
+                scan = scans[name] = scan_sheet(f, blank)
+            if scan.rows * scan.cols > MAX_CELLS:
+                raise _too_far(name, (scan.rows - 1, scan.cols - 1))
+            if scan.all_rows * scan.all_cols > MAX_CELLS:
+                if z.getinfo(part).file_size > MAX_XML:
+                    raise _too_far(name, scan.last)
+                replace[part] = trim_sheet_xml(z.read(part), scan.rows, scan.cols)
+        if replace:
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+                for info in z.infolist():
+                    out.writestr(info.filename, replace.get(info.filename) or z.read(info.filename))
+            book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(buffer.getvalue()))
+        else:
+            book = python_calamine.CalamineWorkbook.from_path(str(path))
+    rows, formulas = {}, {}
+    for name in book.sheet_names:
+        table = _calamine_rows(book, name, limit=True)
+        scan = scans.get(name) or scans.get(unicodedata.normalize("NFC", name))
+        if scan is not None:
+            for (r, c), fault in scan.faults.items():
+                while len(table) <= r:
+                    table.append([])
+                row = table[r]
+                if len(row) <= c:
+                    row.extend([""] * (c + 1 - len(row)))
+                row[c] = fault
+            formulas[name] = dict(scan.formulas)
+        rows[name] = table
+    return Sheets(rows, formulas)
