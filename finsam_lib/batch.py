@@ -79,10 +79,14 @@ def commentary_for(folder: str | Path | None, forbund: str | None) -> str | None
         return None
     from .names import safe_filename
 
+    from .reader import nfc
+
     stem = "nationell" if forbund is None else safe_filename(forbund)
+    # File names compared after NFC: macOS may store an å of a file name decomposed.
+    files = {nfc(p.name): p for p in Path(folder).iterdir() if p.is_file()}
     for suffix in (".md", ".yaml", ".yml"):
-        path = Path(folder) / f"{stem}{suffix}"
-        if path.is_file():
+        path = files.get(f"{stem}{suffix}")
+        if path is not None:
             return str(path.resolve())
     return None
 

@@ -29,6 +29,7 @@ from . import format as fmt
 from . import instrument as ins
 from . import privacy
 from .names import safe_filename
+from .safe_output import csv_safe
 
 NATIONAL = "Hela landet"
 TOO_FEW = "För få svar för att kunna redovisas"
@@ -134,7 +135,7 @@ class View:
         if kind == "png":
             path.write_bytes(self.png())
         elif kind == "csv":
-            self.table().to_csv(path, sep=";", index=False, encoding="utf-8-sig")
+            csv_safe(self.table()).to_csv(path, sep=";", index=False, encoding="utf-8-sig")
         else:
             raise ValueError(kind)
         return path

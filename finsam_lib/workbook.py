@@ -10,6 +10,7 @@ import pandas as pd
 from openpyxl import Workbook
 
 from . import instrument as ins
+from .safe_output import excel_text_cells
 
 POPULATION_HEADER = ["Enkät", "Insats", "Målpopulation", "Tillfrågade", "Tackat nej", "Ej nåbara"]
 
@@ -72,6 +73,7 @@ def write_registration(path: Path | str, forbund: str, year: int, respondents: p
         ws.append(survey_header(version, survey))
         for row in survey_rows(version, survey, sub, answers):
             ws.append(row)
+    excel_text_cells(wb)
     wb.save(path)
     return path
 
@@ -165,6 +167,7 @@ def write_template(path: Path | str, forbund: str, year: int, version: int | Non
                 _list_validation(ws, rng, ins.BACKGROUND_CODES[name], name)
         _style_header(ws, bold, head_fill, [8, 22] + [12] * (len(header) - 2))
     wb.active = wb.sheetnames.index("Uppgifter")
+    excel_text_cells(wb)
     wb.save(path)
     return path
 
