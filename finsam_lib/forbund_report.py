@@ -432,10 +432,12 @@ class ForbundReport(Report):
 
     @classmethod
     def from_paths(cls, paths, forbund: str, year: int, years_shown: int = YEARS_SHOWN, min_n: int = fig.MIN_N,
-                   commentary: str | Path | None = None, published=None) -> "ForbundReport":
+                   commentary: str | Path | None = None, published=None,
+                   exclude_invalid: bool = False) -> "ForbundReport":
         """Read registration files (cached per process) and build the report; reading errors raise
-        ReportDataError with the first problems listed."""
-        data = valid_dataset(paths)
+        ReportDataError with the first problems listed (``exclude_invalid``: errors of other förbund
+        leave those förbund out instead, as ``finsam batch`` does)."""
+        data = valid_dataset(paths, exclude_invalid=exclude_invalid)
         return cls(data, forbund, year, years_shown=years_shown, min_n=min_n, commentary=com.load(commentary),
                    published=publication_date(published))
 

@@ -548,6 +548,8 @@ class Dataset:
     sheets: pd.DataFrame  # rows read, responses and empty rows per file and survey
     problems: list[Problem]
     files: list[str]
+    forbund_of_file: dict = field(default_factory=dict)  # every file read -> its förbund ("" unknown)
+    excluded: list = field(default_factory=list)  # förbund left out because their files have errors
 
     @property
     def errors(self) -> list[Problem]:
@@ -666,7 +668,8 @@ def combine(books: list[Workbook], problems: list[Problem] | None = None) -> Dat
         pop_df[col] = pop_df[col].astype("Int64")
     pop_df["year"] = pop_df["year"].astype("int64")
     sheets_df = pd.DataFrame(sheets, columns=SHEET_COLUMNS)
-    dataset = Dataset(answers_df, resp_df, pop_df, sheets_df, problems, [wb.file for wb in kept])
+    forbund_of_file = {wb.file: names.get(norm(wb.forbund), wb.forbund) if wb.forbund else "" for wb in books}
+    dataset = Dataset(answers_df, resp_df, pop_df, sheets_df, problems, [wb.file for wb in kept], forbund_of_file)
     problems.extend(_population_checks(dataset))
     return dataset
 
