@@ -26,8 +26,8 @@ from .sheets import READ_SUFFIXES, Fault, SheetTooLarge, error_value, read_sheet
 ANSWER_HEADER = re.compile(r"^(?:f|fraga)\s*\.?\s*(\d+)\s*[.:]?$")  # matched on norm(header)
 OTHER_DATA_SUFFIXES = {".xlsb", ".numbers"}  # spreadsheets finsam does not read
 # A row under the answers that sums them up (an Excel table's total row), matched on norm(label).
-TOTALS_LABEL = re.compile(r"^(?:medel\w*|summa|sum|totalt?|antal|average|mean|count|genomsnitt|snitt|"
-                          r"median|min|max|std\w*)\b")
+TOTALS_LABEL = re.compile(r"^(?:medel(?:varde|tal)?|summa|sum|total|totalt|totalsumma|antal(?: svar)?|average|"
+                          r"mean|count|genomsnitt|snitt|median)\s*:?$")  # the whole cell
 AGGREGATE_FORMULA = re.compile(r"[A-Z]{1,3}\$?[0-9]+:\$?[A-Z]{1,3}\$?[0-9]+|\b(?:SUM|AVERAGE|COUNT\w*|"
                                r"SUBTOTAL|AGGREGATE|MEDIAN|MIN|MAX|SUMMA|MEDEL|ANTAL\w*|DELSUMMA)\(", re.I)
 

@@ -13,10 +13,26 @@ import pandas as pd
 CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def excel_row(ws, values: list) -> list:
+    """A row for ``ws.append`` on a write-only sheet: a str starting with '=' becomes a text cell."""
+    from openpyxl.cell import WriteOnlyCell
+
+    out = []
+    for v in values:
+        if isinstance(v, str) and v.startswith("="):
+            v = WriteOnlyCell(ws, value=v)
+            v.data_type = "s"
+        out.append(v)
+    return out
+
+
 def excel_text_cells(workbook) -> None:
     """Every cell of an openpyxl workbook that openpyxl took for a formula (a str starting with
-    '=') is stored as the text it is. finsam never writes formulas on purpose."""
+    '=') is stored as the text it is. finsam never writes formulas on purpose. (Write-only
+    sheets: use :func:`excel_row` while appending.)"""
     for ws in workbook.worksheets:
+        if not hasattr(ws, "iter_rows"):
+            continue
         for row in ws.iter_rows():
             for cell in row:
                 if cell.data_type == "f":
