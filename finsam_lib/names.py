@@ -14,7 +14,7 @@ class UnknownForbund(LookupError):
 
 def _key(name: str) -> str:
     """'Degerfors/Karlskoga' and 'degerfors karlskoga' give the same key."""
-    return norm(re.sub(r"[^\w]+", " ", str(name)))
+    return norm(re.sub(r"[^\w]+", " ", nfc(str(name))))  # NFC first: a combining ring is not \w
 
 
 def match_forbund(typed: str, names) -> str:

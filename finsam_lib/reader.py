@@ -356,12 +356,15 @@ def _read_survey(wb: Workbook, rows: list[list], sheet: str, survey: str, formul
             except CellError as e:
                 wb.problem(ERROR, f"{e}; {bg_name} ska vara en kod ({_codes_text(bg_codes)}) eller tom.",
                            sheet, cell_name(r, bg_col))
+                background = -1  # not blank: never read as 4 below
             else:
                 if background is not None and background not in bg_codes:
                     wb.problem(ERROR, f"Okänd kod {background} i kolumnen {bg_name}; tillåtna koder är "
                                f"{_codes_text(bg_codes)}, eller tom cell.", sheet, cell_name(r, bg_col))
                     background = None
-        if bg_name == "Kön" and background is None:
+        if background == -1:
+            background = None
+        elif bg_name == "Kön" and background is None:
             background = 4  # blank Kön: Enkät utan variabeln kön
         if not codes:
             continue  # an empty row: counted, not a response

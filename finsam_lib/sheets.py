@@ -31,6 +31,8 @@ from xml.parsers import expat
 
 import python_calamine
 
+from .problems import cell_name
+
 XML_SUFFIXES = {".xlsx", ".xlsm"}
 READ_SUFFIXES = XML_SUFFIXES | {".xls", ".ods"}
 MAX_CELLS = 2_000_000  # rows x columns a sheet may span once trimmed (~100 MB at most)
@@ -273,25 +275,31 @@ def sheet_parts(z: zipfile.ZipFile) -> tuple[dict[str, str], str | None]:
     return sheets, strings
 
 
-_CELL = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\b[^>]*?\br="([A-Z]{1,3})([0-9]+)"[^>]*?'
-                   rb'(?:/>|>.*?</(?:[A-Za-z_][\w.-]*:)?c>)', re.S)
+_CELL = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\b([^>]*?)(?:/>|>.*?</(?:[A-Za-z_][\w.-]*:)?c>)', re.S)
+_CELL_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]+)"')
+_ERROR_CELL = re.compile(rb'\bt="e"')
 _DIMENSION = re.compile(rb'(<(?:[A-Za-z_][\w.-]*:)?dimension\b[^>]*?\bref=")[^"]*(")')
 
 
 def trim_sheet_xml(xml: bytes, rows: int, cols: int) -> bytes:
-    """The worksheet XML without the cells beyond ``rows`` x ``cols`` (all of them blank)."""
+    """The worksheet XML without the cells beyond ``rows`` x ``cols`` (all of them blank) and
+    without its error cells (calamine refuses newer error values such as #SPILL!; the scan has
+    them already)."""
     def keep(m):
-        inside = int(m.group(2)) <= rows and column_index(m.group(1).decode()) < cols
+        if _ERROR_CELL.search(m.group(1)):
+            return b""
+        ref = _CELL_REF.search(m.group(1))
+        if ref is None:
+            return m.group(0)
+        inside = int(ref.group(2)) <= rows and column_index(ref.group(1).decode()) < cols
         return m.group(0) if inside else b""
 
-    from .problems import cell_name
     xml = _CELL.sub(keep, xml)
     extent = f"A1:{cell_name(max(rows, 1) - 1, max(cols, 1) - 1)}".encode()
     return _DIMENSION.sub(lambda m: m.group(1) + extent + m.group(2), xml, count=1)
 
 
 def _too_far(sheet: str, scan_last: tuple) -> SheetTooLarge:
-    from .problems import cell_name
     return SheetTooLarge(f"Bladet '{sheet}' har innehåll ända ut till cell {cell_name(*scan_last)}; så stora "
                          "blad läses inte. Ta bort det som står långt från svaren (markera raderna och "
                          "kolumnerna efter dem, Ta bort) och spara filen.")
@@ -350,9 +358,12 @@ def read_sheets(path) -> Sheets:
                 scan = scans[name] = scan_sheet(f, blank)
             if scan.rows * scan.cols > MAX_CELLS:
                 raise _too_far(name, (scan.rows - 1, scan.cols - 1))
-            if scan.all_rows * scan.all_cols > MAX_CELLS:
+            if scan.all_rows * scan.all_cols > MAX_CELLS or any(f.kind == "error" for f in scan.faults.values()):
                 if z.getinfo(part).file_size > MAX_XML:
-                    raise _too_far(name, scan.last)
+                    raise SheetTooLarge(f"Bladet '{name}' är för stort för att läsas "
+                                        f"({z.getinfo(part).file_size // 2 ** 20} MB, cellerna når ut till "
+                                        f"{cell_name(*scan.last)}). Ta bort det som inte hör till svaren och "
+                                        "spara filen.")
                 replace[part] = trim_sheet_xml(z.read(part), scan.rows, scan.cols)
         if replace:
             buffer = io.BytesIO()
