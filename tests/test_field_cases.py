@@ -268,3 +268,14 @@ def test_nfd_insats_in_population_matches(tmp_path):
     data = read_paths([nfd_forbund(tmp_path, "Åby")])
     assert data.population.insats.tolist() == ["Ålby"] or "Ålby" in data.population.insats.tolist()
     assert all(unicodedata.is_normalized("NFC", s) for s in data.population.insats)
+
+
+def test_explorer_finds_a_forbund_whatever_its_unicode_form(tmp_path):
+    from finsam_lib.explore import Explorer
+    data = read_paths([nfd_forbund(tmp_path, "Göteborg Väst")])
+    explorer = Explorer(data.tidy)
+    assert "Göteborg Väst" in explorer.areas()
+    for cache in (True, False):
+        explorer = Explorer(data.tidy, cache=cache)
+        nfd = explorer.distribution(unicodedata.normalize("NFD", "Göteborg Väst"))
+        assert len(nfd) and nfd.equals(explorer.distribution("Göteborg Väst"))
