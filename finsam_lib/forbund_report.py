@@ -507,7 +507,9 @@ class ForbundReport(Report):
         national_total, national_forbund = national_totals(self.data, self.year)
         facts = [f"{self._count_phrase(total).capitalize()} {self.year}",
                  f"Mätperiod november {self.year - 1} – oktober {self.year}",
-                 f"Jämförelse med riket: {fmt.number(national_forbund)} förbund, {fmt.number(national_total)} enkäter",
+                 f"Jämförelse med riket: {fmt.number(national_forbund)} förbund, {fmt.number(national_total)} enkäter"
+                 + (f" (utan {fmt.join_words(self.data.excluded)}: registreringsfilerna har fel)"
+                    if self.data.excluded else ""),
                  f"Utveckling {span}" if len(self.years) > 1 else ""]
         body = (f'<style>{stylesheet()}</style>'
                 f'<div class="title-page forbund"><p class="kicker">Indikatorer för finansiell samordning</p>'

@@ -61,6 +61,10 @@ def test_batch_writes_every_valid_report_and_lists_the_broken_forbund(year, tmp_
         assert (out / f"{report_stem(name, YEAR)}.xlsx").is_file(), name
     assert not list(out.glob(f"*{report_stem('Testby', YEAR)}*"))
     assert not list(out.glob(f"{NATIONAL}.*"))  # not every file is valid
+    # A förbund report's comparison with the country says who is left out.
+    page = BeautifulSoup((out / f"{report_stem('Annaby', YEAR)}.html").read_text(encoding="utf-8"), "html.parser")
+    facts = page.find(class_="title-page").get_text(" ", strip=True)
+    assert "Jämförelse med riket: 3 förbund, 30 enkäter (utan Testby" in facts
     # The closing summary names the förbund and its problems.
     assert "1 förbund fick ingen rapport" in captured.err
     assert "Testby.xlsx, Deltagare pågående!D3: cellen innehåller felvärdet #N/A" in captured.err
