@@ -305,6 +305,96 @@ def _too_far(sheet: str, scan_last: tuple) -> SheetTooLarge:
                          "kolumnerna efter dem, Ta bort) och spara filen.")
 
 
+def scan_xls(path) -> dict[str, SheetScan]:
+    """Error cells of an .xls workbook, per sheet, read with xlrd (calamine reads them as blank).
+    An .xls formula always has its stored result, so there are no uncalculated formulas."""
+    import xlrd
+
+    scans = {}
+    book = xlrd.open_workbook(str(path), on_demand=True, ragged_rows=True)
+    try:
+        for index in range(book.nsheets):
+            sheet = book.sheet_by_index(index)
+            scan = scans[sheet.name] = SheetScan()
+            for r in range(sheet.nrows):
+                types = sheet.row_types(r)
+                if xlrd.XL_CELL_ERROR not in types:
+                    continue
+                for c, kind in enumerate(types):
+                    if kind == xlrd.XL_CELL_ERROR and len(scan.faults) < MAX_MARKS:
+                        code = sheet.cell_value(r, c)
+                        scan.faults[(r, c)] = Fault(xlrd.error_text_from_code.get(code, "#N/A"), "error")
+            book.unload_sheet(index)
+    finally:
+        book.release_resources()
+    return scans
+
+
+_ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_ODS_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+_ODS_CALCEXT = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
+
+
+def scan_ods(path) -> dict[str, SheetScan]:
+    """Error cells, formulas without a stored value and formulas with one, per sheet of an .ods
+    workbook: one streaming pass over content.xml (repeated rows and columns counted, not
+    expanded). calamine reads an error cell as blank."""
+    scans: dict[str, SheetScan] = {}
+    state = {"scan": None, "row": -1, "col": 0, "rows_rep": 1, "cell": None}
+
+    def start(name, attrs):
+        ns, _, local = name.rpartition(" ")
+        if ns == _ODS_TABLE and local == "table":
+            state["scan"] = scans.setdefault(attrs.get(f"{_ODS_TABLE} name", ""), SheetScan())
+            state["row"] = -1
+        elif ns == _ODS_TABLE and local == "table-row":
+            state["row"] += state["rows_rep"]
+            state["rows_rep"] = int(attrs.get(f"{_ODS_TABLE} number-rows-repeated", "1"))
+            state["col"] = 0
+        elif ns == _ODS_TABLE and local in ("table-cell", "covered-table-cell"):
+            state["cell"] = {"formula": attrs.get(f"{_ODS_TABLE} formula"),
+                             "type": attrs.get(f"{_ODS_OFFICE} value-type"),
+                             "calc": attrs.get(f"{_ODS_CALCEXT} value-type"),
+                             "repeat": int(attrs.get(f"{_ODS_TABLE} number-columns-repeated", "1")), "text": []}
+
+    def end(name):
+        ns, _, local = name.rpartition(" ")
+        if ns == _ODS_TABLE and local == "table":
+            state["rows_rep"] = 1
+        if not (ns == _ODS_TABLE and local in ("table-cell", "covered-table-cell")) or state["cell"] is None:
+            return
+        cell, scan, r, c = state["cell"], state["scan"], state["row"], state["col"]
+        state["col"] += cell["repeat"]
+        state["cell"] = None
+        formula = cell["formula"]
+        if scan is None or (formula is None and cell["calc"] != "error"):
+            return
+        text = "".join(cell["text"]).strip()
+        if cell["calc"] == "error":
+            fault = Fault(text if text.startswith("#") or text.startswith("Err:") else "#N/A", "error")
+        elif cell["type"] is None:
+            fault = Fault("=" + formula.split(":=", 1)[-1] if formula.startswith("of:") else formula, "nocache")
+        else:
+            fault = None
+            if len(scan.formulas) < MAX_MARKS:
+                scan.formulas[(r, c)] = "=" + formula.split(":=", 1)[-1]
+        if fault is not None and len(scan.faults) < MAX_MARKS:
+            scan.faults[(r, c)] = fault
+
+    def text(data):
+        if state["cell"] is not None and len(state["cell"]["text"]) < 4:
+            state["cell"]["text"].append(data)
+
+    with zipfile.ZipFile(path) as z, z.open("content.xml") as f:
+        p = expat.ParserCreate(namespace_separator=" ")
+        p.buffer_text = True
+        p.StartElementHandler, p.EndElementHandler, p.CharacterDataHandler = start, end, text
+        while chunk := f.read(CHUNK):
+            p.Parse(chunk, False)
+        p.Parse(b"", True)
+    return scans
+
+
 @dataclass
 class Sheets:
     """A workbook's sheets: rows (lists of cell values, trailing blanks cut, Fault in place of
@@ -344,9 +434,11 @@ def read_sheets(path) -> Sheets:
     """
     from pathlib import Path
     path = Path(path)
-    if path.suffix.lower() not in XML_SUFFIXES:
+    suffix = path.suffix.lower()
+    if suffix not in XML_SUFFIXES:
+        scans = scan_ods(path) if suffix == ".ods" else scan_xls(path) if suffix == ".xls" else {}
         book = python_calamine.CalamineWorkbook.from_path(str(path))
-        return Sheets({n: _calamine_rows(book, n) for n in book.sheet_names}, {})
+        return _with_scans(book, scans, limit=None)
     with zipfile.ZipFile(path) as z:
         parts, strings_path = sheet_parts(z)
         blank = _blank_strings(z, strings_path)
@@ -373,9 +465,14 @@ def read_sheets(path) -> Sheets:
             book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(buffer.getvalue()))
         else:
             book = python_calamine.CalamineWorkbook.from_path(str(path))
+    return _with_scans(book, scans, limit=True)
+
+
+def _with_scans(book, scans: dict, limit) -> Sheets:
+    """The sheets' rows as calamine reads them, with the scans' faults put in their cells."""
     rows, formulas = {}, {}
     for name in book.sheet_names:
-        table = _calamine_rows(book, name, limit=True)
+        table = _calamine_rows(book, name, limit=limit)
         scan = scans.get(name) or scans.get(unicodedata.normalize("NFC", name))
         if scan is not None:
             for (r, c), fault in scan.faults.items():

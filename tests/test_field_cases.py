@@ -279,3 +279,11 @@ def test_explorer_finds_a_forbund_whatever_its_unicode_form(tmp_path):
         explorer = Explorer(data.tidy, cache=cache)
         nfd = explorer.distribution(unicodedata.normalize("NFD", "Göteborg Väst"))
         assert len(nfd) and nfd.equals(explorer.distribution("Göteborg Väst"))
+
+
+@pytest.mark.parametrize("file", ["Ceasby_NA_in_D2.ods", "Dagby_NA_in_D2.xls"])
+def test_error_values_in_ods_and_xls_are_errors(tmp_path, file):
+    path = Path(shutil.copy(Path(__file__).parent / "data" / "made" / file, tmp_path))
+    data = read_paths([path])
+    assert "cellen innehåller felvärdet #N/A" in the_one(errors(data), file, f"{SHEET}!D2")
+    assert len(data.errors) == 1
