@@ -428,7 +428,7 @@ def _read_population(wb: Workbook, rows: list[list], sheet: str) -> None:
             continue
         if not _text(get("insats")) and all(_blank(get(role)) for role in cols if role != "survey"):
             continue  # a survey named but nothing filled in, as in the blank template
-        numbers = {}
+        numbers, wrong = {}, set()
         for role in ("malpopulation", "tillfragade", "tackat_nej", "ej_nabara"):
             try:
                 numbers[role] = whole_number(get(role))
@@ -438,6 +438,7 @@ def _read_population(wb: Workbook, rows: list[list], sheet: str) -> None:
                 wb.problem(ERROR, f"{e}; {POPULATION_LABELS[role]} ska vara ett antal personer (heltal) "
                            "eller tom.", sheet, cell_name(r, cols[role]))
                 numbers[role] = None
+                wrong.add(role)
         insats = _text(get("insats"))
         if "insats" in cols and _fault(wb, get("insats"), "Insats", sheet, cell_name(r, cols["insats"])):
             continue
@@ -448,7 +449,7 @@ def _read_population(wb: Workbook, rows: list[list], sheet: str) -> None:
                        "enkät och insats ska ha en rad.", sheet, cell_name(r, cols["survey"]))
             continue
         wb.population_cells[key] = (sheet, cell_name(r, cols["survey"]))
-        if numbers["tillfragade"] is None:
+        if numbers["tillfragade"] is None and "tillfragade" not in wrong:
             wb.problem(WARNING, f"Tillfrågade saknas för {what}; svarsfrekvensen kan inte räknas.",
                        sheet, cell_name(r, cols["tillfragade"]))
         wb.population.append((wb.year, wb.forbund, insats, survey, numbers["malpopulation"],
