@@ -230,9 +230,7 @@ def scan_sheet(stream, blank_strings: bytearray) -> SheetScan:
             scan.formulas[(r, c)] = formula
         if filled or formula is not None:
             scan.rows, scan.cols = max(scan.rows, r + 1), max(scan.cols, c + 1)
-        if (r + 1) * (c + 1) > scan.all_rows * scan.all_cols:
-            scan.last = (r, c)
-        scan.all_rows, scan.all_cols = max(scan.all_rows, r + 1), max(scan.all_cols, c + 1)
+        _reach(scan, r, c)
         cell.clear()
 
     _parse(stream, start, end, text)
@@ -300,9 +298,17 @@ def trim_sheet_xml(xml: bytes, rows: int, cols: int) -> bytes:
 
 
 def _too_far(sheet: str, scan_last: tuple) -> SheetTooLarge:
-    return SheetTooLarge(f"Bladet '{sheet}' har innehåll ända ut till cell {cell_name(*scan_last)}; så stora "
+    return SheetTooLarge(f"Bladet '{sheet}' har något (kanske bara ett mellanslag) ända ut i cell "
+                         f"{cell_name(*scan_last)}; så stora "
                          "blad läses inte. Ta bort det som står långt från svaren (markera raderna och "
                          "kolumnerna efter dem, Ta bort) och spara filen.")
+
+
+def _reach(scan: SheetScan, r: int, c: int) -> None:
+    """A cell with content at (r, c): widen the extent of every cell present."""
+    if (r + 1) * (c + 1) > scan.all_rows * scan.all_cols:
+        scan.last = (r, c)
+    scan.all_rows, scan.all_cols = max(scan.all_rows, r + 1), max(scan.all_cols, c + 1)
 
 
 def scan_xls(path) -> dict[str, SheetScan]:
@@ -318,6 +324,8 @@ def scan_xls(path) -> dict[str, SheetScan]:
             scan = scans[sheet.name] = SheetScan()
             for r in range(sheet.nrows):
                 types = sheet.row_types(r)
+                if len(types):
+                    _reach(scan, r, len(types) - 1)
                 if xlrd.XL_CELL_ERROR not in types:
                     continue
                 for c, kind in enumerate(types):
@@ -366,6 +374,8 @@ def scan_ods(path) -> dict[str, SheetScan]:
         cell, scan, r, c = state["cell"], state["scan"], state["row"], state["col"]
         state["col"] += cell["repeat"]
         state["cell"] = None
+        if scan is not None and (cell["type"] is not None or cell["formula"] is not None or cell["text"]):
+            _reach(scan, r + state["rows_rep"] - 1, c + cell["repeat"] - 1)
         formula = cell["formula"]
         if scan is None or (formula is None and cell["calc"] != "error"):
             return
@@ -437,6 +447,9 @@ def read_sheets(path) -> Sheets:
     suffix = path.suffix.lower()
     if suffix not in XML_SUFFIXES:
         scans = scan_ods(path) if suffix == ".ods" else scan_xls(path) if suffix == ".xls" else {}
+        for name, scan in scans.items():  # calamine would allocate this whole range: refuse first
+            if scan.all_rows * scan.all_cols > MAX_CELLS:
+                raise _too_far(name, scan.last)
         book = python_calamine.CalamineWorkbook.from_path(str(path))
         return _with_scans(book, scans, limit=None)
     with zipfile.ZipFile(path) as z:

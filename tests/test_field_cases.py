@@ -287,3 +287,24 @@ def test_error_values_in_ods_and_xls_are_errors(tmp_path, file):
     data = read_paths([path])
     assert "cellen innehåller felvärdet #N/A" in the_one(errors(data), file, f"{SHEET}!D2")
     assert len(data.errors) == 1
+
+
+def test_stray_space_at_the_end_of_an_ods_sheet_is_a_clear_error(tmp_path):
+    src = CASES / "C27_other_formats_in_folder" / "Ceasby.ods"
+    last = ('<table:table-row table:style-name="ro1"><table:table-cell table:number-columns-repeated="16384"/>'
+            '</table:table-row></table:table>')
+    stray = ('<table:table-row table:style-name="ro1"><table:table-cell table:number-columns-repeated="16383"/>'
+             '<table:table-cell office:value-type="string"><text:p> </text:p></table:table-cell>'
+             '</table:table-row></table:table>')
+    path = tmp_path / "Ceasby.ods"
+    with zipfile.ZipFile(src) as z, zipfile.ZipFile(path, "w") as out:
+        for info in z.infolist():
+            data = z.read(info.filename)
+            if info.filename == "content.xml":
+                text = data.decode()
+                at = text.index(last, text.index('table:name="Deltagare pågående"'))
+                data = (text[:at] + stray + text[at + len(last):]).encode()
+            out.writestr(info, data, zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED)
+    run = _validate_in_a_process(path)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert f"{SHEET}' har något (kanske bara ett mellanslag) ända ut i cell XFD1048576" in run.stdout
