@@ -258,13 +258,18 @@ def _totals_row(row: list, r: int, answer_cols: set, formulas: dict) -> str:
     a label such as Medel, Summa, Totalt, Antal in a column that is not an answer, or formulas
     over a range (or an aggregate such as SUMMA/AVERAGE) in the answer columns."""
     for c, value in enumerate(row):
-        if c not in answer_cols and isinstance(value, str) and TOTALS_LABEL.match(norm(value)):
+        if type(value) is str and c not in answer_cols and _totals_label(value):
             return f"'{_text(value)}' i {cell_name(r, c)}"
-    for c in sorted(answer_cols):
+    for c in sorted(answer_cols) if formulas else ():
         formula = formulas.get((r, c))
         if formula and AGGREGATE_FORMULA.search(formula):
             return f"formeln {formula} i {cell_name(r, c)}"
     return ""
+
+
+@lru_cache(maxsize=4096)
+def _totals_label(text: str) -> bool:
+    return bool(TOTALS_LABEL.match(norm(text)))
 
 
 def _read_survey(wb: Workbook, rows: list[list], sheet: str, survey: str, formulas: dict | None = None) -> None:

@@ -279,6 +279,69 @@ _ERROR_CELL = re.compile(rb'\bt="e"')
 _DIMENSION = re.compile(rb'(<(?:[A-Za-z_][\w.-]*:)?dimension\b[^>]*?\bref=")[^"]*(")')
 
 
+_PREFIX = rb'(?:[A-Za-z_][\w.-]*:)?'
+_COLUMN = re.compile(rb' r="([A-Z]{1,3})[0-9]')  # a cell's reference (rows are r="12", ranges ref=)
+_ROW_NUMBER = re.compile(rb'<' + _PREFIX + rb'row\b[^>]*?\br="([0-9]+)"')
+_ROW_PLAIN = re.compile(rb'<row r="([0-9]+)"')  # how Excel, LibreOffice and openpyxl write it
+_MARK = re.compile(rb'\bt="e"|<' + _PREFIX + rb'f[\s>/]')  # an error cell, or a formula
+_MARK_PLAIN = (b't="e"', b"<f>", b"<f ", b"<f/>")
+_CELL_START = re.compile(rb'<' + _PREFIX + rb'c\b')
+
+
+def _marks(xml: bytes, plain: bool):
+    """Positions of error cells and formulas (plain bytes.find where tags have no prefix: fast)."""
+    if not plain:
+        yield from (m.start() for m in _MARK.finditer(xml))
+        return
+    for needle in _MARK_PLAIN:
+        at = xml.find(needle)
+        while at >= 0:
+            yield at
+            at = xml.find(needle, at + 1)
+
+
+def quick_scan(xml: bytes, blank_strings: bytearray) -> SheetScan:
+    """A worksheet's extent (of every cell present) and its error and formula cells, without
+    visiting every cell in Python: regular expressions over the XML, and the full parse only
+    for the cells that hold an error or a formula. ``rows``/``cols`` are the extent of every
+    cell, an upper bound of the values' extent."""
+    columns, rows, start = set(), 0, 0
+    row_number = _ROW_PLAIN if _ROW_PLAIN.search(xml) else _ROW_NUMBER
+    while start < len(xml):  # in pieces that end before a tag, so that no match is cut
+        end = xml.find(b"<", start + CHUNK * 16)
+        end = len(xml) if end < 0 else end
+        columns.update(_COLUMN.findall(xml, start, end))
+        rows = max([rows, *map(int, row_number.findall(xml, start, end))])
+        start = end
+    cells = {}  # start -> the whole cell element, in document order once sorted
+    plain = b"<c " in xml
+    for at in _marks(xml, plain):
+        if len(cells) >= MAX_MARKS:
+            break
+        begin = _last_cell_start(xml, at, plain)
+        cell = _CELL.match(xml, begin) if begin >= 0 and begin not in cells else None
+        if cell is not None and cell.end() > at:
+            cells[begin] = cell.group(0)
+    marked = [cells[k] for k in sorted(cells)]
+    scan = scan_sheet(io.BytesIO(b"<sheetData>" + b"".join(marked) + b"</sheetData>"), blank_strings) \
+        if marked else SheetScan()
+    cols = max((column_index(c.decode()) + 1 for c in columns), default=0)
+    scan.rows = scan.all_rows = max(rows, scan.all_rows)
+    scan.cols = scan.all_cols = max(cols, scan.all_cols)
+    scan.last = (scan.all_rows - 1, scan.all_cols - 1)
+    return scan
+
+
+def _last_cell_start(xml: bytes, before: int, plain: bool) -> int:
+    """Where the last cell element starting before ``before`` begins (-1 if none)."""
+    if plain:
+        return xml.rfind(b"<c ", 0, before)
+    begin = -1
+    for c in _CELL_START.finditer(xml, max(0, before - 65536), before):
+        begin = c.start()
+    return begin
+
+
 def trim_sheet_xml(xml: bytes, rows: int, cols: int) -> bytes:
     """The worksheet XML without the cells beyond ``rows`` x ``cols`` (all of them blank) and
     without its error cells (calamine refuses newer error values such as #SPILL!; the scan has
@@ -459,17 +522,21 @@ def read_sheets(path) -> Sheets:
         for name, part in parts.items():
             if part not in z.namelist():
                 continue
-            with z.open(part) as f:
-                scan = scans[name] = scan_sheet(f, blank)
+            xml = z.read(part) if z.getinfo(part).file_size <= MAX_XML else None
+            scan = quick_scan(xml, blank) if xml is not None else None
+            if scan is None or scan.all_rows * scan.all_cols > MAX_CELLS:  # every cell, for the real extent
+                with (io.BytesIO(xml) if xml is not None else z.open(part)) as f:
+                    scan = scan_sheet(f, blank)
+            scans[name] = scan
             if scan.rows * scan.cols > MAX_CELLS:
                 raise _too_far(name, (scan.rows - 1, scan.cols - 1))
             if scan.all_rows * scan.all_cols > MAX_CELLS or any(f.kind == "error" for f in scan.faults.values()):
-                if z.getinfo(part).file_size > MAX_XML:
+                if xml is None:
                     raise SheetTooLarge(f"Bladet '{name}' är för stort för att läsas "
                                         f"({z.getinfo(part).file_size // 2 ** 20} MB, cellerna når ut till "
                                         f"{cell_name(*scan.last)}). Ta bort det som inte hör till svaren och "
                                         "spara filen.")
-                replace[part] = trim_sheet_xml(z.read(part), scan.rows, scan.cols)
+                replace[part] = trim_sheet_xml(xml, scan.rows, scan.cols)
         if replace:
             buffer = io.BytesIO()
             with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
