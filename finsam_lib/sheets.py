@@ -300,7 +300,7 @@ def _marks(xml: bytes, plain: bool):
             at = xml.find(needle, at + 1)
 
 
-def quick_scan(xml: bytes, blank_strings: bytearray) -> SheetScan:
+def quick_scan(xml: bytes) -> SheetScan:
     """A worksheet's extent (of every cell present) and its error and formula cells, without
     visiting every cell in Python: regular expressions over the XML, and the full parse only
     for the cells that hold an error or a formula. ``rows``/``cols`` are the extent of every
@@ -323,7 +323,8 @@ def quick_scan(xml: bytes, blank_strings: bytearray) -> SheetScan:
         if cell is not None and cell.end() > at:
             cells[begin] = cell.group(0)
     marked = [cells[k] for k in sorted(cells)]
-    scan = scan_sheet(io.BytesIO(b"<sheetData>" + b"".join(marked) + b"</sheetData>"), blank_strings) \
+    # Error and formula cells never refer to shared strings: no need to know which are blank.
+    scan = scan_sheet(io.BytesIO(b"<sheetData>" + b"".join(marked) + b"</sheetData>"), bytearray()) \
         if marked else SheetScan()
     cols = max((column_index(c.decode()) + 1 for c in columns), default=0)
     scan.rows = scan.all_rows = max(rows, scan.all_rows)
@@ -517,14 +518,15 @@ def read_sheets(path) -> Sheets:
         return _with_scans(book, scans, limit=None)
     with zipfile.ZipFile(path) as z:
         parts, strings_path = sheet_parts(z)
-        blank = _blank_strings(z, strings_path)
+        blank = None  # which shared strings are blank: only needed to find a sheet's real extent
         scans, replace = {}, {}
         for name, part in parts.items():
             if part not in z.namelist():
                 continue
             xml = z.read(part) if z.getinfo(part).file_size <= MAX_XML else None
-            scan = quick_scan(xml, blank) if xml is not None else None
+            scan = quick_scan(xml) if xml is not None else None
             if scan is None or scan.all_rows * scan.all_cols > MAX_CELLS:  # every cell, for the real extent
+                blank = _blank_strings(z, strings_path) if blank is None else blank
                 with (io.BytesIO(xml) if xml is not None else z.open(part)) as f:
                     scan = scan_sheet(f, blank)
             scans[name] = scan
