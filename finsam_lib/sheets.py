@@ -1,21 +1,23 @@
 """Reading a workbook's sheets as bounded rows, with the cells a person did not type marked.
 
-python-calamine (the value reader) reads an Excel error value (``#N/A``, ``#REF!`` …) and a
-formula without a stored result as a blank cell, and allocates a sheet's whole used range,
-even when one stray space in XFD1048576 makes that range 17 billion cells (the Rust process
-aborts). So for ``.xlsx``/``.xlsm`` one streaming pass over each worksheet's XML (expat,
-fixed memory) first finds:
+python-calamine (the value reader: .xlsx, .xlsm, .xls, .ods) reads an Excel error value
+(``#N/A``, ``#REF!`` …) and a formula without a stored result as a blank cell, refuses newer
+error values (``#SPILL!``) altogether, and allocates a sheet's whole used range, even when one
+stray space in XFD1048576 makes that range 17 billion cells (the Rust process aborts). So each
+workbook is first scanned for:
 
-- every error value (``t="e"``) and every formula without a stored value: these cells are
-  put into the rows as :class:`Fault` strings, so whatever reads them gets an error;
-- every formula with a stored value (read as that value; its text is kept so that a
-  totals row made of ``=AVERAGE(D2:D11)`` can be told from a respondent);
-- the real extent of the sheet: the last row and column holding a value (whitespace is
-  not a value). When the cells present reach far beyond it, the sheet's XML is trimmed to
-  that extent before calamine reads it.
+- every error value and every formula without a stored value: these cells are put into the
+  rows as :class:`Fault` strings, so whatever reads them gets an error naming the cell;
+- every formula with a stored value (read as that value; its text is kept so that a totals
+  row made of ``=AVERAGE(D2:D11)`` can be told from a respondent);
+- the extent of the cells present. A sheet beyond :data:`MAX_CELLS` is, for .xlsx/.xlsm,
+  trimmed to the last row and column holding a value (whitespace is not a value) before
+  calamine reads it, and refused with a Swedish message naming the far cell when its values
+  themselves reach that far (always for .xls and .ods).
 
-``.xls`` and ``.ods`` are read by calamine only (no formula or error information), and
-refused when a sheet is larger than :data:`MAX_CELLS`.
+How: .xlsx/.xlsm by regular expressions over each worksheet's XML (only error and formula
+cells are parsed; one expat pass over every cell when the extent is beyond the ceiling);
+.xls with xlrd; .ods by one expat pass over content.xml (repeats counted, not expanded).
 
 Spec: registration-file.md, "Cells a person did not type".
 """
@@ -100,7 +102,7 @@ def _local(name: str) -> str:
 
 @dataclass
 class SheetScan:
-    """What one streaming pass over a worksheet's XML found (rows and columns 0-based)."""
+    """What a scan of one sheet found (rows and columns 0-based)."""
     faults: dict = field(default_factory=dict)  # (row, col) -> Fault
     formulas: dict = field(default_factory=dict)  # (row, col) -> formula text, stored value present
     rows: int = 0  # last row holding a value + 1
