@@ -78,7 +78,6 @@ def commentary_for(folder: str | Path | None, forbund: str | None) -> str | None
     if not folder:
         return None
     from .names import safe_filename
-
     from .reader import nfc
 
     stem = "nationell" if forbund is None else safe_filename(forbund)

@@ -353,7 +353,7 @@ def _read_survey(wb: Workbook, rows: list[list], sheet: str, survey: str, formul
                            f"{_scale_text(scales[q])}, eller tom cell.", sheet, cell_name(r, c))
                 continue
             codes.append((q, code))
-        background = None
+        background, bad_background = None, False
         if bg_col is not None:
             value = row[bg_col] if bg_col < len(row) else ""
             try:
@@ -361,22 +361,20 @@ def _read_survey(wb: Workbook, rows: list[list], sheet: str, survey: str, formul
             except CellError as e:
                 wb.problem(ERROR, f"{e}; {bg_name} ska vara en kod ({_codes_text(bg_codes)}) eller tom.",
                            sheet, cell_name(r, bg_col))
-                background = -1  # not blank: never read as 4 below
+                bad_background = True  # not blank: never read as 4 below
             else:
                 if background is not None and background not in bg_codes:
                     wb.problem(ERROR, f"Okänd kod {background} i kolumnen {bg_name}; tillåtna koder är "
                                f"{_codes_text(bg_codes)}, eller tom cell.", sheet, cell_name(r, bg_col))
                     background = None
-        if background == -1:
-            background = None
-        elif bg_name == "Kön" and background is None:
+        if bg_name == "Kön" and background is None and not bad_background:
             background = 4  # blank Kön: Enkät utan variabeln kön
         if not codes:
             continue  # an empty row: counted, not a response
         responses += 1
         insats = _text(row[insats_col]) if insats_col is not None and insats_col < len(row) else ""
         if insats_col is not None and _fault(wb, row[insats_col], "Insats", sheet, cell_name(r, insats_col)):
-            continue
+            insats = ""
         local = len(wb.respondents)
         wb.respondents.append((local, wb.year, wb.forbund, insats, survey, wb.version,
                                background, wb.file, sheet, r + 1))
