@@ -709,7 +709,7 @@ class NationalReport(Report):
     @property
     def excluded(self) -> list[str]:
         """Förbund left out of this report because their registration files have errors."""
-        return list(getattr(self.f.data, "excluded", []))
+        return list(self.f.data.excluded)
 
     def excluded_text(self) -> str:
         names = self.excluded
