@@ -80,6 +80,10 @@ def test_batch_writes_every_valid_report_and_lists_the_broken_forbund(year, tmp_
     page = (out / "index.html").read_text(encoding="utf-8")
     assert "=HYPERLINK(&#34;http://x&#34;,&#34;y&#34;)" in page
     assert FORMULA in {th.get_text() for th in soup.find("tbody").find_all("th")}
+    report = (out / f"{report_stem(FORMULA, YEAR)}.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(report, "html.parser")
+    assert not soup.find_all(href="http://x")  # the name is text, never markup
+    assert soup.find(class_="forbund-name").get_text() == f"Samordningsförbundet {FORMULA}"
     xlsx = out / f"{report_stem(FORMULA, YEAR)}.xlsx"
     with zipfile.ZipFile(xlsx) as z:
         sheets = [z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/")]
