@@ -486,7 +486,7 @@ def read_workbook(path: Path | str, label: str | None = None) -> Workbook:
     try:
         read = read_sheets(path)
     except SheetTooLarge as e:
-        wb.problem(ERROR, str(e))
+        wb.problem(ERROR, str(e), e.sheet, e.cell)
         return wb
     except (KeyboardInterrupt, SystemExit):
         raise

@@ -50,7 +50,12 @@ _REF = re.compile(r"^([A-Z]{1,3})([0-9]+)$")
 
 
 class SheetTooLarge(ValueError):
-    """A sheet holds values too far out to be read within the memory ceiling (message in Swedish)."""
+    """A sheet holds values too far out to be read within the memory ceiling (message in Swedish;
+    ``sheet`` and ``cell`` name the far cell)."""
+
+    def __init__(self, message: str, sheet: str = "", cell: str = ""):
+        super().__init__(message)
+        self.sheet, self.cell = sheet, cell
 
 
 class Fault(str):
@@ -364,10 +369,10 @@ def trim_sheet_xml(xml: bytes, rows: int, cols: int) -> bytes:
 
 
 def _too_far(sheet: str, scan_last: tuple) -> SheetTooLarge:
-    return SheetTooLarge(f"Bladet '{sheet}' har något (kanske bara ett mellanslag) ända ut i cell "
-                         f"{cell_name(*scan_last)}; så stora "
-                         "blad läses inte. Ta bort det som står långt från svaren (markera raderna och "
-                         "kolumnerna efter dem, Ta bort) och spara filen.")
+    cell = cell_name(*scan_last)
+    return SheetTooLarge(f"Bladet '{sheet}' har något (kanske bara ett mellanslag) ända ut i cell {cell}; så "
+                         "stora blad läses inte. Ta bort det som står långt från svaren (markera raderna och "
+                         "kolumnerna efter dem, Ta bort) och spara filen.", sheet, cell)
 
 
 def _reach(scan: SheetScan, r: int, c: int) -> None:
@@ -539,7 +544,7 @@ def read_sheets(path) -> Sheets:
                     raise SheetTooLarge(f"Bladet '{name}' är för stort för att läsas "
                                         f"({z.getinfo(part).file_size // 2 ** 20} MB, cellerna når ut till "
                                         f"{cell_name(*scan.last)}). Ta bort det som inte hör till svaren och "
-                                        "spara filen.")
+                                        "spara filen.", name, cell_name(*scan.last))
                 replace[part] = trim_sheet_xml(xml, scan.rows, scan.cols)
         if replace:
             buffer = io.BytesIO()
