@@ -280,13 +280,11 @@ def sheet_parts(z: zipfile.ZipFile) -> tuple[dict[str, str], str | None]:
     return sheets, strings
 
 
-_CELL = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\b([^>]*?)(?:/>|>.*?</(?:[A-Za-z_][\w.-]*:)?c>)', re.S)
+_PREFIX = rb'(?:[A-Za-z_][\w.-]*:)?'  # a namespace prefix such as x: (rare, but allowed)
+_CELL = re.compile(rb'<' + _PREFIX + rb'c\b([^>]*?)(?:/>|>.*?</' + _PREFIX + rb'c>)', re.S)
 _CELL_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]+)"')
 _ERROR_CELL = re.compile(rb'\bt="e"')
-_DIMENSION = re.compile(rb'(<(?:[A-Za-z_][\w.-]*:)?dimension\b[^>]*?\bref=")[^"]*(")')
-
-
-_PREFIX = rb'(?:[A-Za-z_][\w.-]*:)?'
+_DIMENSION = re.compile(rb'(<' + _PREFIX + rb'dimension\b[^>]*?\bref=")[^"]*(")')
 _COLUMN = re.compile(rb' r="([A-Z]{1,3})[0-9]')  # a cell's reference (rows are r="12", ranges ref=)
 _ROW_NUMBER = re.compile(rb'<' + _PREFIX + rb'row\b[^>]*?\br="([0-9]+)"')
 _ROW_PLAIN = re.compile(rb'<row r="([0-9]+)"')  # how Excel, LibreOffice and openpyxl write it
