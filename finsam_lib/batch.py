@@ -78,19 +78,25 @@ def commentary_for(folder: str | Path | None, forbund: str | None) -> str | None
     if not folder:
         return None
     from .names import safe_filename
+    from .reader import nfc
 
     stem = "nationell" if forbund is None else safe_filename(forbund)
+    # File names compared after NFC: macOS may store an å of a file name decomposed.
+    files = {nfc(p.name): p for p in Path(folder).iterdir() if p.is_file()}
     for suffix in (".md", ".yaml", ".yml"):
-        path = Path(folder) / f"{stem}{suffix}"
-        if path.is_file():
+        path = files.get(f"{stem}{suffix}")
+        if path is not None:
             return str(path.resolve())
     return None
 
 
 def plan(data, data_path: str | Path, year: int, min_n: int = fig.MIN_N, years_shown: int = 5,
          commentary_dir: str | Path | None = None, national: bool = True,
-         only: list[str] | None = None) -> list[Job]:
-    """The reports of a year: the national one first, then every förbund's, largest first."""
+         only: list[str] | None = None, exclude_invalid: bool = False) -> list[Job]:
+    """The reports of a year: the national one first, then every förbund's, largest first.
+
+    ``exclude_invalid``: the notebooks leave out the förbund whose files have errors (a year
+    with some broken files; see :mod:`finsam_lib.partial`)."""
     from .forbund_report import report_stem, report_title
     from .publish import notebook_path
 
@@ -102,6 +108,8 @@ def plan(data, data_path: str | Path, year: int, min_n: int = fig.MIN_N, years_s
                          "commentary": commentary_for(commentary_dir, None)},
                         f"nationell-indikatorrapport-{year}", f"Nationell indikatorrapport {year}",
                         weight=10 ** 9))
+        if exclude_invalid:
+            jobs[-1].parameters["exclude_invalid"] = True
     sizes = data.respondents[data.respondents.year == year].groupby("forbund").size()
     notebook = str(notebook_path("forbund_report.ipynb"))
     for name in (only if only is not None else forbund_of_year(data, year)):
@@ -109,6 +117,8 @@ def plan(data, data_path: str | Path, year: int, min_n: int = fig.MIN_N, years_s
                         {"forbund": name, "year": year, "data": data_path, "min_n": min_n,
                          "years_shown": years_shown, "commentary": commentary_for(commentary_dir, name)},
                         report_stem(name, year), report_title(name, year), weight=int(sizes.get(name, 0))))
+        if exclude_invalid:
+            jobs[-1].parameters["exclude_invalid"] = True
     seen: dict[str, int] = {}
     for job in jobs:  # two names with the same safe file name (e.g. "A/B" and "A-B") keep both files
         k = seen.get(job.stem.casefold(), 0)
@@ -338,8 +348,11 @@ def index_rows(data, year: int, outcomes: list[Outcome], min_n: int = fig.MIN_N)
 
 
 def write_index(out: str | Path, data, year: int, outcomes: list[Outcome], min_n: int = fig.MIN_N,
-                seconds: float | None = None) -> Path:
-    """``index.html``: every report with its response counts and links; failures with their reason."""
+                seconds: float | None = None, invalid: dict | None = None, national_note: str = "") -> Path:
+    """``index.html``: every report with its response counts and links; failures with their reason;
+    ``invalid`` ({förbund: errors}, '' = unknown förbund) the förbund that got no report because their
+    files have errors, each error with its file, sheet and cell; ``national_note`` why the national
+    report is missing or what it leaves out."""
     from importlib import resources
 
     import jinja2
@@ -361,6 +374,8 @@ def write_index(out: str | Path, data, year: int, outcomes: list[Outcome], min_n
     text = resources.files("finsam_lib").joinpath("templates/batch_index.html.j2").read_text(encoding="utf-8")
     page = jinja2.Template(text, autoescape=True).render(
         year=year, surveys=surveys, national=national, forbund=forbund, failed=failed, cell=cell,
+        invalid=[(name or "Okänt förbund (filen kunde inte läsas)", problems)
+                 for name, problems in (invalid or {}).items()], national_note=national_note,
         css=stylesheet(), date=swedish_date(dt.date.today()), done=sum(r["ok"] for r in rows), total=len(rows),
         min_n=min_n, seconds=None if seconds is None else fmt.number(seconds, 0), labels={
             "html": "HTML", "pdf": "PDF", "xlsx": "Excel"})

@@ -267,22 +267,38 @@ def cmd_batch(args) -> int:
     from tqdm import tqdm
 
     from .batch import forbund_of_year, plan, run, write_index
+    from .partial import UNKNOWN, errors_by_forbund, problems_text
     start = time.perf_counter()
     formats = report_formats(args.formats)
     if args.commentary_dir and not Path(args.commentary_dir).is_dir():
         raise UserError(f"Mappen med kommentarsfiler {args.commentary_dir} finns inte.")
     if args.jobs is not None and args.jobs < 1:
         raise UserError("--jobs ska vara minst 1.", 2)
-    data, _ = load_year(args.data, args.year)
-    only = None
-    if args.forbund:
-        only = list(dict.fromkeys(resolve_forbund(data, name) for name in args.forbund))
-        without = [name for name in only if name not in forbund_of_year(data, args.year)]
+    data = _read([args.data])
+    if args.year not in data.years():
+        print_problems(data, out=sys.stderr, limit=50)
+        raise UserError(f"Mätår {args.year} finns inte i data (finns: {', '.join(map(str, data.years())) or 'inga'}).")
+    # A förbund whose files have errors gets no report; the others do (issue 11).
+    invalid = errors_by_forbund(data)
+    national, national_note = not args.no_national, ""
+    if invalid and national and not args.exclude_invalid:
+        national = False
+        national_note = ("Den nationella rapporten skrevs inte: registreringsfilerna har fel. Rätta "
+                         "dem, eller kör med --exclude-invalid för en nationell rapport utan förbunden med fel.")
+    elif invalid and national:
+        left_out = [n for n in invalid if n != UNKNOWN]
+        national_note = ("Den nationella rapporten är gjord utan " + (", ".join(left_out) or "de oläsbara filerna")
+                         + " (--exclude-invalid): registreringsfilerna har fel.")
+    valid = [n for n in forbund_of_year(data, args.year) if n not in invalid]
+    if args.forbund:  # only the förbund named (those with errors are still listed, without a report)
+        named = list(dict.fromkeys(resolve_forbund(data, name) for name in args.forbund))
+        without = [name for name in named if name not in forbund_of_year(data, args.year)]
         if without:
             raise UserError(f"{', '.join(without)} har inga svar mätår {args.year}.")
+        valid = [n for n in named if n not in invalid]
     jobs = plan(data, args.data, args.year, args.min_n, args.years, args.commentary_dir,
-                national=not args.no_national, only=only)
-    workers = max(1, min(args.jobs or os.cpu_count() or 1, len(jobs)))
+                national=national, only=valid, exclude_invalid=bool(invalid))
+    workers = max(1, min(args.jobs or os.cpu_count() or 1, len(jobs) or 1))
     print(f"Skapar {len(jobs)} rapporter för mätår {args.year} ({', '.join(formats)}) med {workers} "
           f"parallella processer …", file=sys.stderr)
     bar = tqdm(total=len(jobs), desc="Rapporter", unit="rapport", file=sys.stderr, disable=args.quiet or None)
@@ -294,10 +310,11 @@ def cmd_batch(args) -> int:
             first = outcome.error.splitlines()[0] if outcome.error else ""
             bar.write(f"Misslyckades: {outcome.job.name or outcome.job.title}: {first}", file=sys.stderr)
 
-    outcomes = run(jobs, args.out, formats, workers, progress=progress)
+    outcomes = run(jobs, args.out, formats, workers, progress=progress) if jobs else []
     bar.close()
     seconds = time.perf_counter() - start
-    index = write_index(args.out, data, args.year, outcomes, args.min_n, seconds)
+    index = write_index(args.out, data, args.year, outcomes, args.min_n, seconds, invalid=invalid,
+                        national_note=national_note)
     failed = [o for o in outcomes if not o.ok]
     print(f"{len(outcomes) - len(failed)} av {len(outcomes)} rapporter klara på {seconds:.1f} s. Översikt: {index}")
     note_missing_pdf(args, formats)
@@ -305,8 +322,15 @@ def cmd_batch(args) -> int:
         print(f"{len(failed)} misslyckades:", file=sys.stderr)
         for o in failed:
             print(f"  {o.job.name or o.job.title}: {o.error}", file=sys.stderr)
-        return 1
-    return 0
+    if invalid:
+        print(f"{len(invalid)} förbund fick ingen rapport för att deras registreringsfiler har fel:", file=sys.stderr)
+        for name, problems in invalid.items():
+            print(f"  {name or 'Okänt förbund'} ({len(problems)} fel):", file=sys.stderr)
+            for line in problems_text(problems):
+                print(f"    {line}", file=sys.stderr)
+    if national_note:
+        print(national_note, file=sys.stderr)
+    return 1 if failed or invalid else 0
 
 
 def cmd_explore(args) -> int:
@@ -449,6 +473,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="bara detta förbunds rapport, inte alla förbunds (kan upprepas; stavningen behöver "
                           "inte vara exakt)")
     bat.add_argument("--no-national", action="store_true", help="bara förbundens rapporter")
+    bat.add_argument("--exclude-invalid", action="store_true",
+                     help="gör den nationella rapporten utan förbunden vars filer har fel (de nämns i den)")
     bat.add_argument("--quiet", action="store_true", help="ingen förloppsindikator")
     bat.set_defaults(func=cmd_batch)
 

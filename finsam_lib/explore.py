@@ -29,6 +29,8 @@ from . import format as fmt
 from . import instrument as ins
 from . import privacy
 from .names import safe_filename
+from .reader import nfc
+from .safe_output import csv_safe
 
 NATIONAL = "Hela landet"
 TOO_FEW = "För få svar för att kunna redovisas"
@@ -134,7 +136,7 @@ class View:
         if kind == "png":
             path.write_bytes(self.png())
         elif kind == "csv":
-            self.table().to_csv(path, sep=";", index=False, encoding="utf-8-sig")
+            csv_safe(self.table()).to_csv(path, sep=";", index=False, encoding="utf-8-sig")
         else:
             raise ValueError(kind)
         return path
@@ -203,7 +205,8 @@ class Explorer:
         return _with_text(dist)
 
     def distribution(self, forbund: str | None) -> pd.DataFrame:
-        """Every figure of the area (all years)."""
+        """Every figure of the area (all years); the name is compared after Unicode NFC."""
+        forbund = None if forbund is None else nfc(forbund)
         if not self.cache:
             tidy = self.tidy if forbund is None else self.tidy[self.tidy.forbund == forbund]
             return self._compute(tidy, "national" if forbund is None else "forbund")

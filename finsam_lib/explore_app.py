@@ -17,6 +17,7 @@ from . import figures as fig
 from . import format as fmt
 from . import instrument as ins
 from .explore import FIGURES, NATIONAL, SPLITS, Explorer, Selection, demo_data, find_data, indicator_label
+from .reader import nfc
 
 SPLIT_HINTS = {
     "Kön": "Arbetsgivare finns bara i remittentenkäten.",
@@ -172,7 +173,7 @@ class ExplorerApp:
         self._hold = True
         try:
             if "area" in values:
-                self.area.value = values["area"] or NATIONAL
+                self.area.value = nfc(values["area"]) if values["area"] else NATIONAL  # as the names read
             if "indicator" in values:
                 self.indicator.value = values["indicator"]
             self._sync_surveys()

@@ -432,10 +432,12 @@ class ForbundReport(Report):
 
     @classmethod
     def from_paths(cls, paths, forbund: str, year: int, years_shown: int = YEARS_SHOWN, min_n: int = fig.MIN_N,
-                   commentary: str | Path | None = None, published=None) -> "ForbundReport":
+                   commentary: str | Path | None = None, published=None,
+                   exclude_invalid: bool = False) -> "ForbundReport":
         """Read registration files (cached per process) and build the report; reading errors raise
-        ReportDataError with the first problems listed."""
-        data = valid_dataset(paths)
+        ReportDataError with the first problems listed (``exclude_invalid``: errors of other förbund
+        leave those förbund out instead, as ``finsam batch`` does)."""
+        data = valid_dataset(paths, exclude_invalid=exclude_invalid)
         return cls(data, forbund, year, years_shown=years_shown, min_n=min_n, commentary=com.load(commentary),
                    published=publication_date(published))
 
@@ -505,7 +507,9 @@ class ForbundReport(Report):
         national_total, national_forbund = national_totals(self.data, self.year)
         facts = [f"{self._count_phrase(total).capitalize()} {self.year}",
                  f"Mätperiod november {self.year - 1} – oktober {self.year}",
-                 f"Jämförelse med riket: {fmt.number(national_forbund)} förbund, {fmt.number(national_total)} enkäter",
+                 f"Jämförelse med riket: {fmt.number(national_forbund)} förbund, {fmt.number(national_total)} enkäter"
+                 + (f" (utan {fmt.join_words(self.data.excluded)}: registreringsfilerna har fel)"
+                    if self.data.excluded else ""),
                  f"Utveckling {span}" if len(self.years) > 1 else ""]
         body = (f'<style>{stylesheet()}</style>'
                 f'<div class="title-page forbund"><p class="kicker">Indikatorer för finansiell samordning</p>'

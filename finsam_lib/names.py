@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 
-from .reader import norm
+from .reader import nfc, norm
 
 
 class UnknownForbund(LookupError):
@@ -13,7 +14,7 @@ class UnknownForbund(LookupError):
 
 def _key(name: str) -> str:
     """'Degerfors/Karlskoga' and 'degerfors karlskoga' give the same key."""
-    return norm(re.sub(r"[^\w]+", " ", str(name)))
+    return norm(re.sub(r"[^\w]+", " ", nfc(str(name))))  # NFC first: a combining ring is not \w
 
 
 def match_forbund(typed: str, names) -> str:
@@ -34,9 +35,21 @@ def match_forbund(typed: str, names) -> str:
     raise UnknownForbund(f"Förbundet '{typed}' finns inte i data.{hint}")
 
 
-def safe_filename(name: str) -> str:
-    """A file name that works on Windows and in URLs: 'Degerfors/Karlskoga' -> 'Degerfors-Karlskoga'."""
-    text = re.sub(r"[\\/:*?\"<>|,()]+", "-", name)
+MAX_NAME_BYTES = 100  # of a file name made from a name, in UTF-8 (file systems allow 255)
+
+
+def safe_filename(name: str, max_bytes: int = MAX_NAME_BYTES) -> str:
+    """A file name that works on Windows and in URLs: 'Degerfors/Karlskoga' -> 'Degerfors-Karlskoga'.
+
+    Unicode NFC. A name longer than ``max_bytes`` (UTF-8) is cut and ends with 8 hex digits of
+    its SHA-1, so that two long names with the same beginning still give two files.
+    """
+    text = re.sub(r"[\\/:*?\"<>|,()=+@'`\x00-\x1f]+", "-", nfc(str(name)))
     text = re.sub(r"\s+", "_", text.strip())
     text = re.sub(r"[-_]{2,}", lambda m: "-" if "-" in m.group() else "_", text)
-    return text.strip("-_.") or "forbund"
+    text = text.strip("-_.") or "forbund"
+    if len(text.encode()) > max_bytes:
+        digest = hashlib.sha1(text.encode()).hexdigest()[:8]
+        cut = text.encode()[:max_bytes - 9].decode("utf-8", "ignore").rstrip("-_.")
+        text = f"{cut}-{digest}"
+    return text

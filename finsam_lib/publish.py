@@ -391,6 +391,8 @@ def write_xlsx(tables, path: str | Path, about: dict | None = None, data: dict |
     from openpyxl.styles import Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
+    from .safe_output import excel_text_cells
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = Workbook()
@@ -436,6 +438,7 @@ def write_xlsx(tables, path: str | Path, about: dict | None = None, data: dict |
         index.append([ws.title, "Nyckeltal och fördelning för alla år, mått och grupper (tabellform)."])
     index.column_dimensions["A"].width = 26
     index.column_dimensions["B"].width = 100
+    excel_text_cells(wb)
     wb.save(path)
     return path
 

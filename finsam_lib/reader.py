@@ -18,13 +18,18 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 import pandas as pd
-import python_calamine
 
 from . import instrument as ins
 from .problems import ERROR, WARNING, Problem, cell_name
+from .sheets import READ_SUFFIXES, Fault, SheetTooLarge, error_value, read_sheets
 
 ANSWER_HEADER = re.compile(r"^(?:f|fraga)\s*\.?\s*(\d+)\s*[.:]?$")  # matched on norm(header)
-OTHER_DATA_SUFFIXES = {".xls", ".xlsm", ".xlsb", ".ods", ".csv"}
+OTHER_DATA_SUFFIXES = {".xlsb", ".numbers"}  # spreadsheets finsam does not read
+# A row under the answers that sums them up (an Excel table's total row), matched on norm(label).
+TOTALS_LABEL = re.compile(r"^(?:medel(?:varde|tal)?|summa|sum|total|totalt|totalsumma|antal(?: svar)?|average|"
+                          r"mean|count|genomsnitt|snitt|median)\s*:?$")  # the whole cell
+AGGREGATE_FORMULA = re.compile(r"[A-Z]{1,3}\$?[0-9]+:\$?[A-Z]{1,3}\$?[0-9]+|\b(?:SUM|AVERAGE|COUNT\w*|"
+                               r"SUBTOTAL|AGGREGATE|MEDIAN|MIN|MAX|SUMMA|MEDEL|ANTAL\w*|DELSUMMA)\(", re.I)
 
 ANSWER_COLUMNS = ["respondent", "question", "code"]
 RESPONDENT_COLUMNS = ["respondent", "year", "forbund", "insats", "survey", "version",
@@ -34,15 +39,25 @@ POPULATION_COLUMNS = ["year", "forbund", "insats", "survey", "malpopulation", "t
 SHEET_COLUMNS = ["file", "year", "forbund", "survey", "rows_read", "responses", "empty_rows"]
 
 
+def nfc(text: str) -> str:
+    """Unicode NFC: an å stored as a + combining ring (as macOS writes names) becomes one å."""
+    return unicodedata.normalize("NFC", text)
+
+
+def name_key(text) -> str:
+    """Key for names compared exactly up to Unicode form, case and spaces (sheet and survey names)."""
+    return " ".join(nfc(str(text)).casefold().split())
+
+
 def norm(text) -> str:
-    """Case-, space- and accent-insensitive key for headers and names."""
+    """Case-, space-, accent- and Unicode-form-insensitive key for headers and names."""
     if text is None:
         return ""
     text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
     return " ".join(text.casefold().split())
 
 
-SURVEY_BY_KEY = {" ".join(s.casefold().split()): s for s in ins.SURVEYS}
+SURVEY_BY_KEY = {name_key(s): s for s in ins.SURVEYS}
 SURVEY_BY_LOOSE_KEY = {norm(s): s for s in ins.SURVEYS}
 POPULATION_HEADERS = {
     "enkat": "survey", "insats": "insats", "malpopulation": "malpopulation",
@@ -55,11 +70,17 @@ class CellError(ValueError):
 
 
 def whole_number(value) -> int | None:
-    """A typed number -> int; blank -> None. Accepts "5", 5.0, " 5 "."""
+    """A typed number -> int; blank -> None. Accepts "5", 5.0, " 5 ".
+
+    Raises CellError (Swedish) for anything else, naming Excel error values (#N/A …) and
+    formulas without a stored value as such."""
     if type(value) is float and value.is_integer():  # the common case: how Excel stores numbers
         return int(value)
     if value is None or value == "":
         return None
+    fault = error_value(value)
+    if fault is not None:
+        raise CellError(fault.message)
     if isinstance(value, bool):
         raise CellError(f"'{'SANT' if value else 'FALSKT'}' (ett sanningsvärde) är inte ett tal")
     if isinstance(value, int):
@@ -125,21 +146,25 @@ class Workbook:
         self.problems.append(Problem(level, self.file, message, sheet, cell))
 
 
-def _rows(sheet) -> list[list]:
-    # skip_empty_area=False: row and column indexes are Excel's (0 = row 1, column A).
-    return sheet.to_python(skip_empty_area=False)
-
-
 def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _text(value) -> str:
+    """A cell as text: spaces collapsed, Unicode NFC."""
     if _blank(value):
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(str(value).split())
+    return nfc(" ".join(str(value).split()))
+
+
+def _fault(wb: "Workbook", value, what: str, sheet: str, cell: str) -> bool:
+    """An error value or uncalculated formula where text is expected: an error; True if so."""
+    fault = error_value(value)
+    if fault is not None:
+        wb.problem(ERROR, f"{what}: {fault.message}.", sheet, cell)
+    return fault is not None
 
 
 def _read_uppgifter(wb: Workbook, rows: list[list], sheet: str) -> None:
@@ -148,8 +173,13 @@ def _read_uppgifter(wb: Workbook, rows: list[list], sheet: str) -> None:
         if not row or _blank(row[0]):
             continue
         found.setdefault(norm(row[0]).rstrip(":").strip(), (r, row[1] if len(row) > 1 else ""))
+    faulty = {label for label, (r, value) in found.items()
+              if label in ("samordningsforbund", "matar", "enkatversion")
+              and _fault(wb, value, _text(rows[r][0]), sheet, cell_name(r, 1))}
     name = found.get("samordningsforbund")
-    if name is None:
+    if "samordningsforbund" in faulty:
+        pass
+    elif name is None:
         wb.problem(ERROR, "Etiketten 'Samordningsförbund' saknas i kolumn A; förbundets namn ska stå "
                    "bredvid, i kolumn B.", sheet)
     elif not _text(name[1]):
@@ -158,7 +188,9 @@ def _read_uppgifter(wb: Workbook, rows: list[list], sheet: str) -> None:
     else:
         wb.forbund = _text(name[1])
     year = found.get("matar")
-    if year is None:
+    if "matar" in faulty:
+        pass
+    elif year is None:
         wb.problem(ERROR, "Etiketten 'Mätår' saknas i kolumn A; mätåret ska stå bredvid, i kolumn B "
                    "(t.ex. 2022 för mätperioden november 2021 – oktober 2022).", sheet)
     elif not _text(year[1]):
@@ -175,6 +207,8 @@ def _read_uppgifter(wb: Workbook, rows: list[list], sheet: str) -> None:
         else:
             wb.year = value
     version = found.get("enkatversion")
+    if "enkatversion" in faulty:
+        return  # the version is unknown: the answers cannot be checked
     if version and _text(version[1]):
         try:
             value = whole_number(version[1])
@@ -221,7 +255,26 @@ def _last_row(rows: list[list]) -> int:
     return -1
 
 
-def _read_survey(wb: Workbook, rows: list[list], sheet: str, survey: str) -> None:
+def _totals_row(row: list, r: int, answer_cols: set, formulas: dict) -> str:
+    """Why a row is a summary of the answers rather than a respondent ('' if it is not one):
+    a label such as Medel, Summa, Totalt, Antal in a column that is not an answer, or formulas
+    over a range (or an aggregate such as SUMMA/AVERAGE) in the answer columns."""
+    for c, value in enumerate(row):
+        if type(value) is str and c not in answer_cols and _totals_label(value):
+            return f"'{_text(value)}' i {cell_name(r, c)}"
+    for c in sorted(answer_cols) if formulas else ():
+        formula = formulas.get((r, c))
+        if formula and AGGREGATE_FORMULA.search(formula):
+            return f"formeln {formula} i {cell_name(r, c)}"
+    return ""
+
+
+@lru_cache(maxsize=4096)
+def _totals_label(text: str) -> bool:
+    return bool(TOTALS_LABEL.match(norm(text)))
+
+
+def _read_survey(wb: Workbook, rows: list[list], sheet: str, survey: str, formulas: dict | None = None) -> None:
     head = _first_row(rows)
     if head < 0:
         return  # an empty sheet: the survey was not used
@@ -272,10 +325,17 @@ def _read_survey(wb: Workbook, rows: list[list], sheet: str, survey: str) -> Non
     allowed = {q: ins.SCALES[scales[q]] for q in scales}
     width = max(c for _, c in qcols)
     read = responses = 0
+    answer_cols = {c for _, c in qcols}
     for r in range(head + 1, end):
         row = rows[r]
         if len(row) <= width:
             row = row + [""] * (width + 1 - len(row))
+        why = _totals_row(row, r, answer_cols, formulas or {})
+        if why:
+            wb.problem(WARNING, f"Rad {r + 1} sammanfattar svaren ({why}) och är ingen svarande; den räknas "
+                       "inte. Ta bort raden (eller tabellens summarad) ur registreringsfilen.",
+                       sheet, cell_name(r, 0))
+            continue
         read += 1
         codes = []
         for q, c in qcols:
@@ -295,7 +355,7 @@ def _read_survey(wb: Workbook, rows: list[list], sheet: str, survey: str) -> Non
                            f"{_scale_text(scales[q])}, eller tom cell.", sheet, cell_name(r, c))
                 continue
             codes.append((q, code))
-        background = None
+        background, bad_background = None, False
         if bg_col is not None:
             value = row[bg_col] if bg_col < len(row) else ""
             try:
@@ -303,17 +363,20 @@ def _read_survey(wb: Workbook, rows: list[list], sheet: str, survey: str) -> Non
             except CellError as e:
                 wb.problem(ERROR, f"{e}; {bg_name} ska vara en kod ({_codes_text(bg_codes)}) eller tom.",
                            sheet, cell_name(r, bg_col))
+                bad_background = True  # not blank: never read as 4 below
             else:
                 if background is not None and background not in bg_codes:
                     wb.problem(ERROR, f"Okänd kod {background} i kolumnen {bg_name}; tillåtna koder är "
                                f"{_codes_text(bg_codes)}, eller tom cell.", sheet, cell_name(r, bg_col))
                     background = None
-        if bg_name == "Kön" and background is None:
+        if bg_name == "Kön" and background is None and not bad_background:
             background = 4  # blank Kön: Enkät utan variabeln kön
         if not codes:
             continue  # an empty row: counted, not a response
         responses += 1
         insats = _text(row[insats_col]) if insats_col is not None and insats_col < len(row) else ""
+        if insats_col is not None and _fault(wb, row[insats_col], "Insats", sheet, cell_name(r, insats_col)):
+            insats = ""
         local = len(wb.respondents)
         wb.respondents.append((local, wb.year, wb.forbund, insats, survey, wb.version,
                                background, wb.file, sheet, r + 1))
@@ -357,8 +420,10 @@ def _read_population(wb: Workbook, rows: list[list], sheet: str) -> None:
 
         if all(_blank(get(role)) for role in cols):
             continue
+        if _fault(wb, get("survey"), "Enkät", sheet, cell_name(r, cols["survey"])):
+            continue
         name = _text(get("survey"))
-        survey = SURVEY_BY_KEY.get(name.casefold())
+        survey = SURVEY_BY_KEY.get(name_key(name))
         if survey is None:
             if not name:
                 message = "Enkätens namn saknas i kolumnen Enkät, men raden har andra uppgifter."
@@ -368,7 +433,7 @@ def _read_population(wb: Workbook, rows: list[list], sheet: str) -> None:
             continue
         if not _text(get("insats")) and all(_blank(get(role)) for role in cols if role != "survey"):
             continue  # a survey named but nothing filled in, as in the blank template
-        numbers = {}
+        numbers, wrong = {}, set()
         for role in ("malpopulation", "tillfragade", "tackat_nej", "ej_nabara"):
             try:
                 numbers[role] = whole_number(get(role))
@@ -378,7 +443,10 @@ def _read_population(wb: Workbook, rows: list[list], sheet: str) -> None:
                 wb.problem(ERROR, f"{e}; {POPULATION_LABELS[role]} ska vara ett antal personer (heltal) "
                            "eller tom.", sheet, cell_name(r, cols[role]))
                 numbers[role] = None
+                wrong.add(role)
         insats = _text(get("insats"))
+        if "insats" in cols and _fault(wb, get("insats"), "Insats", sheet, cell_name(r, cols["insats"])):
+            continue
         key = (survey, insats)
         what = f"'{survey}'" + (f" och insats '{insats}'" if insats else " (utan insats)")
         if key in wb.population_cells:
@@ -386,7 +454,7 @@ def _read_population(wb: Workbook, rows: list[list], sheet: str) -> None:
                        "enkät och insats ska ha en rad.", sheet, cell_name(r, cols["survey"]))
             continue
         wb.population_cells[key] = (sheet, cell_name(r, cols["survey"]))
-        if numbers["tillfragade"] is None:
+        if numbers["tillfragade"] is None and "tillfragade" not in wrong:
             wb.problem(WARNING, f"Tillfrågade saknas för {what}; svarsfrekvensen kan inte räknas.",
                        sheet, cell_name(r, cols["tillfragade"]))
         wb.population.append((wb.year, wb.forbund, insats, survey, numbers["malpopulation"],
@@ -418,17 +486,23 @@ def read_workbook(path: Path | str, label: str | None = None) -> Workbook:
     path = Path(path)
     wb = Workbook(file=label or str(path))
     try:
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
-        sheets = {name: _rows(book.get_sheet_by_name(name)) for name in book.sheet_names}
-    except Exception as e:  # any failure to open is the user's file, not our bug
-        wb.problem(ERROR, "Filen kan inte läsas som en Excel-arbetsbok (.xlsx): den är skadad, "
-                   "lösenordsskyddad eller en annan sorts fil med ändelsen .xlsx. Öppna den i Excel och "
-                   f"spara den som Excel-arbetsbok (.xlsx). (Tekniskt fel: {e})")
+        read = read_sheets(path)
+    except SheetTooLarge as e:
+        wb.problem(ERROR, str(e), e.sheet, e.cell)
         return wb
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as e:  # any failure to open is the user's file (Rust panics are BaseException)
+        kind = path.suffix.lower() or "utan ändelse"
+        wb.problem(ERROR, f"Filen kan inte läsas som arbetsbok ({kind}): den är skadad, lösenordsskyddad "
+                   "eller en annan sorts fil med den ändelsen. Öppna den i Excel (eller LibreOffice) och "
+                   f"spara den som Excel-arbetsbok (.xlsx). (Tekniskt fel: {type(e).__name__}: {e})")
+        return wb
+    sheets, formulas = read.rows, read.formulas
     wb.digest = _digest(sheets)
     by_key, used = {}, set()
     for name in sheets:
-        key = " ".join(name.casefold().split())
+        key = name_key(name)
         if key in by_key:
             wb.problem(ERROR, f"Två blad har samma namn om man bortser från stora och små bokstäver och "
                        f"mellanslag: '{by_key[key]}' och '{name}'. Bara '{by_key[key]}' lästes; ta bort "
@@ -452,7 +526,7 @@ def read_workbook(path: Path | str, label: str | None = None) -> Workbook:
             survey_sheets.append((SURVEY_BY_KEY[key], name))
             used.add(name)
     for survey, name in sorted(survey_sheets, key=lambda s: ins.SURVEYS.index(s[0])):
-        _read_survey(wb, sheets[name], name, survey)
+        _read_survey(wb, sheets[name], name, survey, formulas.get(name))
     if population is not None:
         used.add(population)
         _read_population(wb, sheets[population], population)
@@ -486,6 +560,8 @@ class Dataset:
     problems: list[Problem]
     files: list[str]
     distribution: pd.DataFrame = field(default_factory=lambda: _empty_distribution())  # Utdelning rows
+    forbund_of_file: dict = field(default_factory=dict)  # every file read -> its förbund ("" unknown)
+    excluded: list = field(default_factory=list)  # förbund left out because their files have errors
 
     @property
     def errors(self) -> list[Problem]:
@@ -508,8 +584,13 @@ def _empty_distribution() -> pd.DataFrame:
     return empty_frame()
 
 
+NOT_READ = ("Filen är inte en arbetsbok som finsam läser (.xlsx, .xlsm, .xls eller .ods) och lästes inte: "
+            "öppna den i Excel och välj Spara som > Excel-arbetsbok (.xlsx).")
+
+
 def find_files(paths) -> tuple[list[Path], list[Problem]]:
-    """Expand files and folders into .xlsx files, in a stable order."""
+    """Expand files and folders into the workbooks to read (.xlsx, .xlsm, .xls, .ods), in a stable
+    order. Another spreadsheet file (.xlsb, .numbers) is an error naming it: never skipped quietly."""
     files, problems = [], []
     for p in map(Path, paths):
         if p.is_dir():
@@ -517,18 +598,20 @@ def find_files(paths) -> tuple[list[Path], list[Problem]]:
             for f in sorted(p.rglob("*")):
                 if f.name.startswith(("~$", ".")) or not f.is_file():
                     continue
-                if f.suffix.lower() == ".xlsx":
+                if f.suffix.lower() in READ_SUFFIXES:
                     files.append(f)
                     found += 1
+                elif f.suffix.lower() == ".csv":
+                    problems.append(Problem(WARNING, str(f), "Filen är inte en arbetsbok och läses inte; "
+                                            "registreringsfiler ska vara Excel-arbetsböcker (.xlsx)."))
                 elif f.suffix.lower() in OTHER_DATA_SUFFIXES:
-                    problems.append(Problem(WARNING, str(f), "Filen är inte en .xlsx-arbetsbok och "
-                                            "läses inte; spara den som Excel-arbetsbok (.xlsx)."))
+                    problems.append(Problem(ERROR, str(f), NOT_READ))
             if not found:
-                problems.append(Problem(WARNING, str(p), "Mappen innehåller inga .xlsx-filer."))
+                problems.append(Problem(WARNING, str(p), "Mappen innehåller inga registreringsfiler "
+                                        "(.xlsx, .xlsm, .xls eller .ods)."))
         elif p.is_file():
-            if p.suffix.lower() != ".xlsx":
-                problems.append(Problem(ERROR, str(p), "Filen är inte en .xlsx-arbetsbok; spara den som "
-                                        "Excel-arbetsbok (.xlsx)."))
+            if p.suffix.lower() not in READ_SUFFIXES:
+                problems.append(Problem(ERROR, str(p), NOT_READ))
             else:
                 files.append(p)
         else:
@@ -603,8 +686,9 @@ def combine(books: list[Workbook], problems: list[Problem] | None = None) -> Dat
     pop_df["year"] = pop_df["year"].astype("int64")
     sheets_df = pd.DataFrame(sheets, columns=SHEET_COLUMNS)
     from . import utdelning
+    forbund_of_file = {wb.file: names.get(norm(wb.forbund), wb.forbund) if wb.forbund else "" for wb in books}
     dataset = Dataset(answers_df, resp_df, pop_df, sheets_df, problems, [wb.file for wb in kept],
-                      utdelning.frame(kept, names))
+                      distribution=utdelning.frame(kept, names), forbund_of_file=forbund_of_file)
     problems.extend(_population_checks(dataset))
     problems.extend(utdelning.check_answers(dataset.distribution, resp_df, kept))
     return dataset

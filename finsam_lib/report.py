@@ -105,9 +105,15 @@ def load_dataset(paths) -> Dataset:
     return data
 
 
-def valid_dataset(paths) -> Dataset:
-    """load_dataset, raising ReportDataError (Swedish, first problems listed) on reading errors."""
+def valid_dataset(paths, exclude_invalid: bool = False) -> Dataset:
+    """load_dataset, raising ReportDataError (Swedish, first problems listed) on reading errors.
+
+    ``exclude_invalid``: leave out every förbund whose files have errors instead (their names
+    are in ``Dataset.excluded``)."""
     data = load_dataset(paths)
+    if exclude_invalid:
+        from .partial import without_invalid
+        data = without_invalid(data)
     if data.errors:
         first = "\n".join(str(p) for p in data.errors[:10])
         raise ReportDataError(f"Registreringsfilerna har {len(data.errors)} fel; rätta dem först "
@@ -226,7 +232,7 @@ class NationalReport(Report):
                    **kwargs) -> "NationalReport":
         """Read registration files (files or folders; cached per process) and build the report;
         reading errors raise ReportDataError with the first problems listed."""
-        data = valid_dataset(paths)
+        data = valid_dataset(paths, exclude_invalid=kwargs.pop("exclude_invalid", False))
         published = publication_date(kwargs.pop("published", None))
         return cls(data, year, min_n=min_n, commentary=com.load(commentary), published=published, **kwargs)
 
@@ -285,6 +291,8 @@ class NationalReport(Report):
         of = f" av landets {fmt.number(national)}" if national else ""
         facts = [f"{fmt.number(forbund)} samordningsförbund{of}", f"{fmt.number(enkater)} enkäter",
                  f"Mätperiod november {self.year - 1} – oktober {self.year}"]
+        if self.excluded:
+            facts.append(self.excluded_text())
         body = (f'<div class="title-page"><p class="kicker">NNS indikatorer</p>'
                 f'<h1 class="title" id="titel">{self.title} {self.year}</h1>'
                 f'<p class="subtitle">Resultat från enkätundersökningar om den finansiella samordningen '
@@ -698,13 +706,24 @@ class NationalReport(Report):
 
     # Bilagor
 
+    @property
+    def excluded(self) -> list[str]:
+        """Förbund left out of this report because their registration files have errors."""
+        return list(self.f.data.excluded)
+
+    def excluded_text(self) -> str:
+        names = self.excluded
+        return (f"Utan {fmt.join_words(names)}: {'förbundets' if len(names) == 1 else 'förbundens'} "
+                "registreringsfiler har fel och ingår inte i rapporten.")
+
     def appendix_forbund(self) -> Block:
         counts = self.f.forbund_counts
         body = heading(1, "Bilaga 1: Förteckning deltagande samordningsförbund", "bilaga-1", "chapter")
         text = paragraphs(
             f"Totalt {fmt.number(len(counts))} samordningsförbund har deltagit i insamlingen av "
             f"indikatorenkäter {self.year}. Tabellen redovisar antal insamlade enkäter per respondentgrupp. "
-            "Anledningen till att ett förbund använt endast några av enkättyperna kan variera.")
+            "Anledningen till att ett förbund använt endast några av enkättyperna kan variera.",
+            self.excluded_text() if self.excluded else "")
         table = self._register(tb.appendix_1(counts, self.year))
         return body + Block(text + table.to_html())
 

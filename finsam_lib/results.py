@@ -9,6 +9,7 @@ import pandas as pd
 
 from . import figures as fig
 from .reader import Dataset
+from .safe_output import csv_safe
 
 
 @dataclass
@@ -26,7 +27,7 @@ class Results:
         paths = []
         for name, table in (("figures", self.figures), ("response", self.response), ("trend", self.trend)):
             path = out / f"{name}.csv"
-            table.to_csv(path, index=False, encoding="utf-8")
+            csv_safe(table).to_csv(path, index=False, encoding="utf-8")
             paths.append(path)
         return paths
 

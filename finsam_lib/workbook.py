@@ -11,6 +11,7 @@ from openpyxl import Workbook
 
 from . import instrument as ins
 from . import utdelning as utd
+from .safe_output import excel_row, excel_text_cells
 
 POPULATION_HEADER = ["Enkät", "Insats", "Målpopulation", "Tillfrågade", "Tackat nej", "Ej nåbara"]
 
@@ -55,16 +56,16 @@ def write_registration(path: Path | str, forbund: str, year: int, respondents: p
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = Workbook(write_only=True)
     info = wb.create_sheet("Uppgifter")
-    info.append(["Samordningsförbund", forbund])
+    info.append(excel_row(info, ["Samordningsförbund", forbund]))
     info.append(["Mätår", year])
     info.append(["Enkätversion", version])
     for label, value in extra_info:
-        info.append([label, value])
+        info.append(excel_row(info, [label, value]))
     pop = wb.create_sheet("Population")
     pop.append(POPULATION_HEADER)
     for r in population.itertuples(index=False):
-        pop.append([r.survey, r.insats or None, _blank(r.malpopulation), _blank(r.tillfragade),
-                    _blank(getattr(r, "tackat_nej", None)), _blank(getattr(r, "ej_nabara", None))])
+        pop.append(excel_row(pop, [r.survey, r.insats or None, _blank(r.malpopulation), _blank(r.tillfragade),
+                                   _blank(getattr(r, "tackat_nej", None)), _blank(getattr(r, "ej_nabara", None))]))
     for survey in ins.surveys_of(version):
         sub = respondents[respondents.survey == survey]
         if sub.empty:
@@ -72,7 +73,7 @@ def write_registration(path: Path | str, forbund: str, year: int, respondents: p
         ws = wb.create_sheet(survey)
         ws.append(survey_header(version, survey))
         for row in survey_rows(version, survey, sub, answers):
-            ws.append(row)
+            ws.append(excel_row(ws, row))
     wb.save(path)
     return path
 
@@ -170,6 +171,7 @@ def write_template(path: Path | str, forbund: str, year: int, version: int | Non
         _style_header(ws, bold, head_fill, [8, 22] + [12] * (len(header) - 2))
     _utdelning_sheet(wb, surveys, bold, head_fill)
     wb.active = wb.sheetnames.index("Uppgifter")
+    excel_text_cells(wb)
     wb.save(path)
     return path
 

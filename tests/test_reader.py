@@ -504,11 +504,12 @@ def test_a_text_file_renamed_xlsx_is_reported_and_others_still_read(tmp_path):
 
 
 def test_other_spreadsheet_formats_in_a_folder_are_named(tmp_path):
+    # A .xls is read (python-calamine); one that cannot be read is an error, never a skip.
     (tmp_path / "gammal.xls").write_bytes(b"\xd0\xcf\x11\xe0")
     (tmp_path / "export.csv").write_text("F1;F2\n5;5\n", encoding="utf-8")
     registration(tmp_path / "a.xlsx", {"Personal": personal([5] * 11)})
     data = read_paths([tmp_path])
-    the_one(warnings(data), "gammal.xls", ".xlsx")
+    the_one(errors(data), "gammal.xls", ".xlsx")
     the_one(warnings(data), "export.csv", ".xlsx")
 
 
