@@ -41,8 +41,9 @@ def without_invalid(data: Dataset) -> Dataset:
     files = [f for f in data.files if f not in dropped]
     return Dataset(answers.reset_index(drop=True), resp.reset_index(drop=True), population.reset_index(drop=True),
                    sheets.reset_index(drop=True), problems, files,
-                   {f: n for f, n in data.forbund_of_file.items() if f not in dropped},
-                   sorted(names, key=str.casefold))
+                   distribution=data.distribution[~data.distribution.forbund.isin(names)].reset_index(drop=True),
+                   forbund_of_file={f: n for f, n in data.forbund_of_file.items() if f not in dropped},
+                   excluded=sorted(names, key=str.casefold))
 
 
 def problems_text(problems: list[Problem], limit: int = 5) -> list[str]:
