@@ -56,8 +56,9 @@ def wilson(count, n, z: float = Z95):
         centre = p + z * z / (2 * nn)
         half = z * np.sqrt(p * (1 - p) / nn + z * z / (4 * nn * nn))
         scale = 1 + z * z / nn
-        low = np.where(ok, (centre - half) / scale, np.nan)
-        high = np.where(ok, (centre + half) / scale, np.nan)
+        # At 0 % and 100 % the limit is exactly 0 or 1 (the formula leaves a rounding error).
+        low = np.where(ok, np.where(count <= 0, 0.0, (centre - half) / scale), np.nan)
+        high = np.where(ok, np.where(count >= n, 1.0, (centre + half) / scale), np.nan)
     low, high = np.clip(low, 0, 1), np.clip(high, 0, 1)
     return (low, high) if low.ndim else (float(low), float(high))
 
@@ -216,7 +217,7 @@ def riket_difference(local: pd.DataFrame, national: pd.DataFrame, year: int) -> 
         d = d[(d.year == year) & (d.group == "samtliga") & d.nyckeltal_pct.notna()]
         return d.assign(_count=key_count(d)).set_index("series")[["n", "_count"]]
     mine, everyone = pick(local), pick(national)
-    both = mine.join(everyone, rsuffix="_riket", how="inner")
+    both = mine.join(everyone.add_suffix("_riket"), how="inner")
     rest_n = both["n_riket"] - both["n"]
     rest_count = both["_count_riket"] - both["_count"]
     _, low, high = newcombe(both["_count"].to_numpy(), both["n"].to_numpy(), rest_count.to_numpy(),
