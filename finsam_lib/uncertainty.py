@@ -135,9 +135,10 @@ def changes(dist: pd.DataFrame, year: int, previous: int) -> pd.DataFrame:
     sums them); the interval (whole pp) and ``verdict`` come from the exact counts by
     :func:`newcombe` — this year's and last year's answers are taken as independent samples.
     """
-    d = dist[dist.nyckeltal_pct.notna()]
-    d = d.assign(_count=key_count(d))
     keys = ["forbund", "series", "group"]
+    cols = [*keys, "year", "survey", "question", "indicator", "key", "n", "nyckeltal_pct", *fig.CODE_COLUMNS]
+    d = dist.loc[dist.year.isin([year, previous]).to_numpy() & dist.nyckeltal_pct.notna().to_numpy(), cols]
+    d["_count"] = key_count(d)
     now = d[d.year == year]
     before = d[d.year == previous][keys + ["n", "nyckeltal_pct", "_count"]]
     m = now.merge(before, on=keys, suffixes=("", "_before"))
