@@ -37,7 +37,6 @@ from .report import (Block, Report, ReportDataError, ReportFigures, bullets, hea
                      swedish_date, valid_dataset)
 
 YEARS_SHOWN = 5
-STABLE_PP = com.STABLE_PP
 NO_INSATS = "Ingen insats angiven"
 
 # How the report names the respondent groups in running text.
@@ -468,9 +467,7 @@ class ForbundReport(Report):
     # -- sections ------------------------------------------------------------------------------------
 
     def _count_phrase(self, cell) -> str:
-        if privacy.exact(cell):
-            return f"{fmt.number(cell)} enkäter"
-        return f"{cell} enkäter"
+        return f"{fmt.number(cell)} enkäter"
 
     def title_page(self) -> Block:
         span = fmt.year_span(self.years[0], self.years[-1])

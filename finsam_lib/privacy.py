@@ -91,9 +91,3 @@ def total_cell(parts, min_n: int = MIN_N, total: int | None = None):
 def exact(cell) -> bool:
     """Whether a cell from count_cell/total_cell holds a number (not missing)."""
     return cell is not None and not isinstance(cell, str)
-
-
-def split_shown(parts, min_n: int = MIN_N) -> bool:
-    """Whether shares over a split (e.g. kvinnor, män, ej uppgett) may be shown: every part 0
-    or ≥ min_n (rule 2; the counts themselves are always shown)."""
-    return not any(is_small(p, min_n) for p in parts)

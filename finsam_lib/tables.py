@@ -20,6 +20,7 @@ import pandas as pd
 from . import figures as fig
 from . import format as fmt
 from . import instrument as ins
+from . import privacy
 
 # Row kinds.
 SECTION, ROW, SUB, TOTAL, MESSAGE = "section", "row", "sub", "total", "message"
@@ -332,7 +333,7 @@ def distribution_table(dist: pd.DataFrame, indicator: int, number: str, yes_no: 
             label = GROUP_LABELS.get(r.group, r.group)
             if r.suppressed:
                 rows.append({"label": label, "kind": MESSAGE, "n": r.n,
-                             "message": f"För få svar för att redovisas (färre än {min_n})."})
+                             "message": f"{privacy.TOO_FEW.capitalize()} (färre än {min_n})."})
                 continue
             rows.append({"label": label, "kind": kind, "n": r.n, "negativt": r.negativt_pct,
                          "varken": r.varken_pct, "positivt": r.positivt_pct,

@@ -69,7 +69,6 @@ def test_counts_and_totals_are_exact():
     assert privacy.total_cell([24, 3]) == 27
     assert privacy.total_cell([0, 10, None]) == 10
     assert privacy.total_cell([1, 2], total=5) == 5
-    assert privacy.split_shown([10, 0, 7]) and not privacy.split_shown([10, 2, 7])
 
 
 def test_the_national_level_keeps_the_published_split_rule():
