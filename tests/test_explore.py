@@ -496,3 +496,26 @@ def test_start_reads_the_data_and_refuses_files_with_errors(demo_dir, tmp_path, 
     (bad / "trasig.xlsx").write_bytes(b"not a workbook")
     message = start(data=bad, out=tmp_path / "out")
     assert "kan inte utforskas" in message.value and "finsam validate" in message.value
+
+
+def test_the_interval_checkbox_shows_the_95_percent_intervals(app, explorer, results):
+    forbund = pick_forbund(explorer, small=False)
+    year = explorer.years[-1]
+    app.set(area=forbund, indicator=1, survey="Deltagare pågående", split="samtliga", figure="nyckeltal",
+            years=(year,))
+    assert not app.intervals.value and "95 %" not in " ".join(app.view.notes)
+    app.intervals.value = True  # a click
+    s = app.selection
+    assert s.intervals
+    want = results(year, forbund).figures
+    want = want[(want.indicator == 1) & (want.survey == "Deltagare pågående") & (want.group == "samtliga")]
+    row = want.iloc[0]
+    assert f"{fmt.percent(row.nyckeltal_pct)}\u00a0({row.nyckeltal_ci_low}–{row.nyckeltal_ci_high})" in \
+        app.table.value.replace("&nbsp;", "\u00a0")
+    assert any("95 % konfidensintervall" in n for n in app.view.notes)
+    table = app.view.table()
+    assert table["95 % intervall, lägre"].iloc[0] == row.nyckeltal_ci_low
+    # The chart draws error bars: one line collection more than without them.
+    with_bars = len(app.view.figure.axes[0].collections)
+    app.intervals.value = False
+    assert len(app.view.figure.axes[0].collections) < with_bars
