@@ -231,16 +231,17 @@ def title_slide(results: Results, national: Results | None, made: dt.date, min_n
                  lines=lines, small_print=small)
 
 
-def verdict_groups(trend: pd.DataFrame, shown: list[int] | None = None) -> list[VerdictGroup]:
+def verdict_groups(trend: pd.DataFrame, shown: list[int] | None = None, forbund: bool = False) -> list[VerdictGroup]:
     """The Tabell 20 verdicts (all respondents) as three lists of indicators, and a fourth of
-    the ``shown`` indicators that have no verdict (no figures shown in both years)."""
+    the ``shown`` indicators that have no verdict (no figures shown in both years). A förbund's
+    middle group is uncertainty.NO_SURE_CHANGE (its trend is uncertainty.development's rule 2)."""
     t = trend[trend.group == "totalt"] if len(trend) else trend
     names = ins.indicators()
 
     def item(i) -> str:
         return f"{int(i)}\u00a0{names[int(i)].short_name}"
 
-    middle = unc.NO_SURE_CHANGE if (t.classification == unc.NO_SURE_CHANGE).any() else ins.NEITHER
+    middle = unc.NO_SURE_CHANGE if forbund else ins.NEITHER
     groups = [VerdictGroup(c, [item(i) for i in t.loc[t.classification == c, "indicator"]])
               for c in (ins.INCREASE, middle, ins.DECREASE)]
     missing = [i for i in (shown or []) if i not in set(t.indicator.astype(int))]
@@ -285,7 +286,7 @@ def summary_slide(results: Results, previous: int | None, response_before: pd.Da
         slide.message = f"Ingen jämförelse med {year - 1}: {who} inga svar från det året."
     else:
         slide.groups_title = f"Utveckling jämfört med {previous}"
-        slide.groups = verdict_groups(results.trend, indicators)
+        slide.groups = verdict_groups(results.trend, indicators, forbund=results.forbund is not None)
         slide.small_print = ("Ökning eller minskning: nyckeltalens förändring summerad över indikatorns mått "
                              "är minst 2 procentenheter per mått uppåt eller nedåt (som i Tabell 20)")
         slide.small_print += (", och minst ett mått har ändrats i samma riktning mer än slumpen kan förklara "
@@ -457,7 +458,7 @@ def change_summary(ch: pd.DataFrame, previous: int) -> str:
     if down:
         parts.append(f"minskat för {fmt.count_word(down, neuter=True)}")
     if same:
-        parts.append(f"ingen säker förändring för {fmt.count_word(same, neuter=True)}")
+        parts.append(f"inte ändrats säkert för {fmt.count_word(same, neuter=True)}")
     return (f"Av indikatorns {fmt.count_word(len(ch), neuter=True)} mått har nyckeltalet jämfört med "
             f"{previous} {fmt.join_words(parts)}.")
 

@@ -21,6 +21,7 @@ from . import figures as fig
 from . import format as fmt
 from . import instrument as ins
 from . import privacy
+from . import uncertainty as unc
 
 # Row kinds.
 SECTION, ROW, SUB, TOTAL, MESSAGE = "section", "row", "sub", "total", "message"
@@ -119,7 +120,7 @@ def interval_text(low, high, signed: bool = False) -> str:
 def _with_interval(value, row, key, signed: bool) -> str:
     text = (fmt.signed if signed else fmt.percent)(value)
     ci = interval_text(row.get(f"{key}_low"), row.get(f"{key}_high"), signed)
-    return f'{html.escape(text)}<span class="ci">{fmt.NBSP}{html.escape(ci)}</span>' if ci else html.escape(text)
+    return f'{html.escape(text)} <span class="ci">{html.escape(ci)}</span>' if ci else html.escape(text)
 
 
 # name -> (html formatter of a number, Excel number format)
@@ -421,7 +422,7 @@ def sure_changes_text(up: int, down: int, measures: int) -> str:
     """"säker ökning i 1 av 3 mått" — how many of an indicator's measures changed beyond chance."""
     parts = ([f"säker ökning i {up}"] if up else []) + ([f"säker minskning i {down}"] if down else [])
     if not parts:
-        return f"ingen säker förändring i något av {measures} mått"
+        return f"{unc.NO_SURE_CHANGE.lower()} i något av {measures} mått"
     return f"{fmt.join_words(parts)} av {measures} mått"
 
 
@@ -465,6 +466,10 @@ def development_table(trend: pd.DataFrame, year: int, previous: int, number: str
     notes = ["Summa = summan av förändringarna i nyckeltal (procentenheter) för indikatorns mått som finns "
              "båda åren. Ökning när summan är minst gränsen, minskning när den är högst minus gränsen; "
              "gränsen är 2 procentenheter gånger antalet mått."]
+    if show_chance:
+        notes.append("Säker ökning (minskning) i ett mått: hela 95-procentsintervallet för förändringen ligger över "
+                     "(under) noll. Ökning och minskning kräver, utöver summan, minst ett sådant mått i samma riktning; "
+                     f"annars ”{unc.NO_SURE_CHANGE.lower()}”.")
     return ReportTable(f"tabell-{number}", number, f"Sammanvägd indikatorutveckling {year} jämfört med "
                        f"{previous}.", _frame(rows), cols, label_header="Nr", notes=notes,
                        excel_columns=excel, long=True, narrow_label=True)
