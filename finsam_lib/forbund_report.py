@@ -785,7 +785,7 @@ class ForbundReport(Report):
 
     def answers_frame(self) -> pd.DataFrame:
         """The charts' figures for every shown year and question (samtliga): n and the share of each
-        answer code where shown, the förbund's nyckeltal and the country's."""
+        answer code where shown, the förbund's nyckeltal with its 95 % interval, and the country's."""
         d = self.samtliga[self.samtliga.year.isin(self.years) & (self.samtliga.n > 0)]
         q = ins.questions()[["version", "survey", "question", "text"]]
         d = d.merge(q, on=["version", "survey", "question"], how="left")
@@ -800,6 +800,8 @@ class ForbundReport(Report):
                 row[f"kod {code} (%)"] = float(fig.percent(int(count), int(r.n))) if shown and not pd.isna(count) \
                     and (r.scale != "III" or code <= 2) else None
             row["nyckeltal_pct"] = r.nyckeltal_pct if shown else None
+            row["nyckeltal_95_lägre"] = r.nyckeltal_ci_low if shown else None
+            row["nyckeltal_95_övre"] = r.nyckeltal_ci_high if shown else None
             row["riket_nyckeltal_pct"] = nat.get((r.year, r.series))
             row["redovisas"] = "ja" if shown else privacy.TOO_FEW
             rows.append(row)
