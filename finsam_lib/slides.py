@@ -81,13 +81,14 @@ class Headline:
 
     @property
     def change_text(self) -> str:
-        """``+12 procentenheter sedan 2021 (−8 till +34): ingen säker förändring``"""
         if self.previous_year is None or self.change is None:
             return ""
-        text = f"{fmt.pp(self.change)} sedan {self.previous_year}"
-        if self.change_low is not None:
-            text += f" {tb.interval_text(self.change_low, self.change_high, signed=True)}"
-        return f"{text}: {self.change_verdict}" if self.change_verdict else text
+        return f"{fmt.pp(self.change)} sedan {self.previous_year}"
+
+    @property
+    def change_note(self) -> str:
+        """The change's verdict (uncertainty.changes), said beside it: ``ingen säker förändring``."""
+        return self.change_verdict if self.change_text else ""
 
     @property
     def national_text(self) -> str:
@@ -95,10 +96,18 @@ class Headline:
 
     @property
     def n_text(self) -> str:
-        """``n = 41 · 95 % intervall 70–85`` (the interval only where the value is shown)."""
-        text = f"n = {fmt.number(self.n)}"
-        if not self.suppressed and self.ci_low is not None:
-            text += f" · 95 % intervall {fmt.number(self.ci_low)}{fmt.DASH}{fmt.number(self.ci_high)}"
+        return f"n = {fmt.number(self.n)}"
+
+    @property
+    def interval_text(self) -> str:
+        """The figures with their 95 % intervals, for the speaker notes."""
+        if self.suppressed or self.ci_low is None:
+            return ""
+        text = (f"{self.measure}: {fmt.percent(self.value)}, 95 % intervall "
+                f"{fmt.number(self.ci_low)}{fmt.DASH}{fmt.number(self.ci_high)} (n = {fmt.number(self.n)}).")
+        if self.change_text and self.change_low is not None:
+            text += (f" Förändring {self.change_text} "
+                     f"{tb.interval_text(self.change_low, self.change_high, signed=True)}: {self.change_verdict}.")
         return text
 
 
@@ -515,6 +524,8 @@ def indicator_slide(results: Results, dist: pd.DataFrame, indicator: int, previo
     full = com.indicator_facts(dist, indicator, year, previous, results.trend)
     notes = [info.text, "", "Mått:", *(f"– {m}" for m in measures_list(dist, indicator, year)), "",
              "Kommentar:", *full]
+    if head is not None and head.interval_text:
+        notes += ["", "Osäkerhet:", head.interval_text]
     return Slide("indicator", f"Indikator {indicator}: {info.short_name}", info.text, headline=head,
                  verdict=verdict, verdict_detail=detail, classification=classification, chart=chart,
                  facts=facts, notes="\n".join(notes), indicator=indicator)

@@ -86,6 +86,7 @@ table.responses { border-collapse: collapse; width: 100%; font-size: calc(var(--
 .headline-value .national { color: var(--ink); font-size: calc(var(--pt) * 20);
   margin-left: calc(var(--u) * 24); }
 .verdict { font-weight: 700; font-size: calc(var(--pt) * 15); }
+.change span { font-weight: 400; color: var(--muted); font-size: calc(var(--pt) * 13); }
 .verdict span { font-weight: 400; color: var(--muted); font-size: calc(var(--pt) * 13); }
 figure.chart-box { margin: 0; display: flex; flex-direction: column; min-width: 0; }
 .chart-box .plot { flex: 1; min-height: 0; }
@@ -226,7 +227,8 @@ def _headline(s: Slide) -> str:
     parts.append(f'<p class="key">{esc(key)}</p>')
     if head.change_text:
         cls = {unc.INCREASE: "up", unc.DECREASE: "down"}.get(head.change_verdict, "")
-        parts.append(f'<p class="change {cls}">{esc(head.change_text)}</p>')
+        note = f' <span>{esc(head.change_note)}</span>' if head.change_note else ""
+        parts.append(f'<p class="change {cls}">{esc(head.change_text)}{note}</p>')
     if head.national_text and head.suppressed:
         parts.append(f'<p class="national">{esc(head.national_text)}</p>')
     if s.verdict:

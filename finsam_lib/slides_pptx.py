@@ -199,7 +199,8 @@ def _headline_panel(slide, s: Slide, x: float, y: float, w: float, h: float) -> 
     if head.change_text:
         color = {unc.INCREASE: VERDICT_COLORS[ins.INCREASE],
                  unc.DECREASE: VERDICT_COLORS[ins.DECREASE]}.get(head.change_verdict, INK)
-        details.append([(head.change_text, 18, True, color)])
+        details.append([(head.change_text, 18, True, color)]
+                       + ([(f"  {head.change_note}", 13, False, MUTED)] if head.change_note else []))
     if head.national_text and head.suppressed:
         details.append([(head.national_text, 18, True, INK)])
     if s.verdict:
