@@ -322,8 +322,8 @@ def run(jobs: list[Job], out: str | Path, formats, workers: int | None = None, b
 # --- The index page -------------------------------------------------------------------------------
 
 def index_rows(data, year: int, outcomes: list[Outcome], min_n: int = fig.MIN_N) -> tuple[list[str], list[dict]]:
-    """Columns (surveys used that year) and one row per report: name, counts (protected for a
-    förbund as in its report), links and status."""
+    """Columns (surveys used that year) and one row per report: name, counts (exact, through
+    privacy.count_cell as in the reports), links and status."""
     from . import instrument as ins
     from . import privacy
 

@@ -404,7 +404,7 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("paths", nargs="+", help="filer eller mappar")
     v.set_defaults(func=cmd_validate)
 
-    r = sub.add_parser("results", help="Skriv figures.csv, response.csv och trend.csv.")
+    r = sub.add_parser("results", help="Skriv figures.csv, response.csv, trend.csv och changes.csv.")
     r.add_argument("--data", required=True)
     r.add_argument("--year", type=int, required=True)
     r.add_argument("--forbund")

@@ -22,6 +22,7 @@ import pandas as pd
 
 from . import format as fmt
 from . import instrument as ins
+from . import uncertainty as unc
 
 # Genitive phrases: "pågåendeenkätens fråga 1".
 SURVEY_GENITIVE = {
@@ -142,25 +143,24 @@ def answer_phrase(key: str) -> str:
 def changes(dist: pd.DataFrame, indicator: int | None, year: int, previous: int,
             group: str = "samtliga") -> pd.DataFrame:
     """Nyckeltal this year and the previous one per measure (both shown): survey, question,
-    series, key, before, now, change."""
+    series, indicator, key, before, now, change (pp), low, high (its 95 % interval, whole pp) and
+    verdict (ökning / minskning / ingen säker förändring; uncertainty.changes)."""
     d = dist if indicator is None else dist[dist.indicator == indicator]
-    d = d[(d.group == group) & d.nyckeltal_pct.notna()]
-    now = d[d.year == year].set_index("series")
-    before = d[d.year == previous].set_index("series")["nyckeltal_pct"]
-    out = now[["survey", "question", "indicator", "key", "nyckeltal_pct"]].rename(columns={"nyckeltal_pct": "now"})
-    out["before"] = before.reindex(out.index)
-    out = out.dropna(subset=["before"])
-    out["change"] = out.now - out.before
-    return out.reset_index()
+    ch = unc.changes(d[d.group == group], year, previous)
+    out = ch.rename(columns={"nyckeltal_pct": "now", "nyckeltal_before_pct": "before", "change_pp": "change",
+                             "change_ci_low_pp": "low", "change_ci_high_pp": "high"})
+    return out[["series", "survey", "question", "indicator", "key", "now", "before", "change", "low", "high",
+                "verdict"]].astype({"now": float, "before": float, "change": float})
 
 
 def change_sentence(ch: pd.DataFrame, previous: int) -> str:
-    """One sentence per direction: increased, decreased, about the same."""
+    """One sentence per verdict: increased, decreased (each beyond chance, with the change's 95 %
+    interval), and no sure change."""
     if ch.empty:
         return ""
-    up = ch[ch.change >= STABLE_PP]
-    down = ch[ch.change <= -STABLE_PP]
-    same = ch[ch.change.abs() < STABLE_PP]
+    up = ch[ch.verdict == unc.INCREASE]
+    down = ch[ch.verdict == unc.DECREASE]
+    same = ch[ch.verdict == unc.UNSURE]
 
     def items(rows, show_change=True):
         out = []
@@ -171,6 +171,8 @@ def change_sentence(ch: pd.DataFrame, previous: int) -> str:
                 detail = f"från {fmt.percent(r.before)} till {fmt.percent(r.now)}"
                 if show_change:
                     detail += f", {fmt.pp(r.change)}"
+                    if not fmt.missing(r.low):
+                        detail += f", 95 % intervall {fmt.signed(r.low)} till {fmt.signed(r.high)}"
             out.append(f"{measure_phrase(r.survey, r.question)} ({detail})")
         return fmt.join_words(out)
 
@@ -181,8 +183,9 @@ def change_sentence(ch: pd.DataFrame, previous: int) -> str:
         lead = f"Jämfört med {previous} har nyckeltalet" if not sentences else "Det har"
         sentences.append(f"{lead} minskat för {items(down)}.")
     if len(same):
-        lead = f"Jämfört med {previous} ligger nyckeltalet" if not sentences else "Det ligger"
-        sentences.append(f"{lead} kvar på ungefär samma nivå för {items(same, show_change=False)}.")
+        lead = f"Jämfört med {previous} är" if not sentences else "För övriga är"
+        sentences.append(f"{lead} förändringen inte större än att den kan bero på slumpen "
+                         f"({unc.UNSURE}): {items(same, show_change=False)}.")
     return " ".join(sentences)
 
 
@@ -252,6 +255,14 @@ def verdict_sentence(trend: pd.DataFrame, indicator: int, previous: int) -> str:
              for g in ("kvinnor", "män") if g in t.index]
     if split:
         text += f" Bedömningen blir {fmt.join_words(split)}."
+    if "beyond_chance_up" in t.columns:
+        up, down = int(r.beyond_chance_up), int(r.beyond_chance_down)
+        if up or down:
+            parts = ([f"{fmt.count_word(up, neuter=True)} ökat"] if up else []) + (
+                [f"{fmt.count_word(down, neuter=True)} minskat"] if down else [])
+            text += f" Av måtten har {fmt.join_words(parts)} mer än slumpen kan förklara."
+        else:
+            text += " Inget av måtten har ändrats mer än slumpen kan förklara."
     return text
 
 

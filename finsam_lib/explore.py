@@ -28,12 +28,14 @@ from . import figures as fig
 from . import format as fmt
 from . import instrument as ins
 from . import privacy
+from . import tables as tb
+from . import uncertainty as unc
 from .names import safe_filename
 from .reader import nfc
 from .safe_output import csv_safe
 
 NATIONAL = "Hela landet"
-TOO_FEW = "För få svar för att kunna redovisas"
+TOO_FEW = privacy.TOO_FEW.capitalize()
 SPLITS = {"samtliga": "Samtliga", "kon": "Kön", "arbetsgivare": "Arbetsgivare"}
 FIGURES = {"nyckeltal": "Nyckeltal", "fordelning": "Svarsfördelning"}
 SPLIT_GROUPS = {
@@ -56,7 +58,8 @@ GROUP_COLORS = {
 NEGATIVE, NEUTRAL = charts.OKABE_ITO["vermillion"], "#bdbdbd"
 POSITIVE, CLEARLY = charts.OKABE_ITO["sky"], charts.OKABE_ITO["blue"]
 VIEW_COLUMNS = ["year", "forbund", "survey", "question", "indicator", "group", "n", *fig.CODE_COLUMNS,
-                *fig.PCT_COLUMNS, "suppressed", "series", "key", "scale", "version", "text"]
+                *fig.PCT_COLUMNS, "suppressed", "series", "key", "scale", "version", "text", "nyckeltal_ci_low",
+                "nyckeltal_ci_high"]
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,7 @@ class Selection:
     survey: str
     split: str = "samtliga"
     figure: str = "nyckeltal"
+    intervals: bool = False  # show the nyckeltal's 95 % interval (table and chart)
 
     @property
     def area(self) -> str:
@@ -197,12 +201,10 @@ class Explorer:
     # --- the cached distributions -----------------------------------------------------------
 
     def _compute(self, tidy: pd.DataFrame, level: str) -> pd.DataFrame:
-        """figures.distribution with the reports' small-number rule: the national
-        report's for the country, the förbund reports' stricter one for förbund."""
-        dist = fig.distribution(tidy, level, self.min_n)
-        if level == "forbund":
-            dist = privacy.strict_suppress(dist, self.min_n)
-        return _with_text(dist)
+        """figures.distribution through the disclosure policy (privacy.disclose: the national
+        report's rule for the country, the förbund reports' for förbund), with 95 % intervals."""
+        dist = privacy.disclose(fig.distribution(tidy, level, self.min_n), self.min_n, level)
+        return _with_text(unc.with_intervals(dist))
 
     def distribution(self, forbund: str | None) -> pd.DataFrame:
         """Every figure of the area (all years); the name is compared after Unicode NFC."""
@@ -341,6 +343,9 @@ def notes(frame: pd.DataFrame, s: Selection, min_n: int) -> list[str]:
                                           f"arbetsgivare är färre än {min_n}") + ".")
     else:
         out.append(f"Uppgifter som bygger på färre än {min_n} svar visas inte; n = antal svar på frågan.")
+    if s.intervals and s.figure == "nyckeltal":
+        out.append("Inom parentes och som streck i diagrammet: 95 % konfidensintervall (Wilson) för nyckeltalet. "
+                   "Ju färre svar, desto bredare intervall; skillnader inom intervallen kan bero på slumpen.")
     keys = set(frame.key)
     if s.figure == "nyckeltal":
         words = []
@@ -412,6 +417,9 @@ def display_table(frame: pd.DataFrame, s: Selection) -> pd.DataFrame:
     })
     for col, header in _value_columns(frame, s):
         out[header] = frame[col].astype("Float64").round().astype("Int64")
+    if s.intervals and s.figure == "nyckeltal":
+        out["95 % intervall, lägre"] = frame.nyckeltal_ci_low.astype("Float64").round().astype("Int64")
+        out["95 % intervall, övre"] = frame.nyckeltal_ci_high.astype("Float64").round().astype("Int64")
     out["Kommentar"] = np.where(frame.suppressed.astype(bool), TOO_FEW, "")
     return out
 
@@ -449,7 +457,10 @@ def table_html(frame: pd.DataFrame, s: Selection) -> str:
             cells.append(f"<td class='few' colspan='{len(cols)}' data-col='suppressed'>{TOO_FEW}</td>")
         else:
             for col, _ in cols:
-                cells.append(f"<td class='num' data-col='{col}'>{fmt.percent(getattr(r, col))}</td>")
+                text = fmt.percent(getattr(r, col))
+                if s.intervals and col == "nyckeltal_pct":
+                    text += fmt.NBSP + tb.interval_text(r.nyckeltal_ci_low, r.nyckeltal_ci_high)
+                cells.append(f"<td class='num' data-col='{col}'>{html.escape(text)}</td>")
         body.append(f"<tr{attrs}>{''.join(cells)}</tr>")
     selection = (f" data-area='{html.escape(s.area, quote=True)}' data-indicator='{s.indicator}'"
                  f" data-survey='{html.escape(s.survey, quote=True)}' data-split='{s.split}'"
@@ -579,11 +590,18 @@ def keyfigure_chart(frame: pd.DataFrame, s: Selection, title: str) -> Figure:
     if frame.empty:
         return _empty_figure(title, notes(frame, s, 0)[0])
     if frame.year.nunique() == 1:
-        return _bars(frame, title)
+        return _bars(frame, title, s.intervals)
     return _lines(frame, s, title)
 
 
-def _bars(frame: pd.DataFrame, title: str) -> Figure:
+def _error(rows: pd.DataFrame, values: np.ndarray) -> np.ndarray:
+    """matplotlib's asymmetric error sizes (2 × rows) from the rows' 95 % intervals (0 where none)."""
+    low = np.nan_to_num(values - rows.nyckeltal_ci_low.to_numpy(dtype=float))
+    high = np.nan_to_num(rows.nyckeltal_ci_high.to_numpy(dtype=float) - values)
+    return np.vstack([np.clip(low, 0, None), np.clip(high, 0, None)])
+
+
+def _bars(frame: pd.DataFrame, title: str, intervals: bool = False) -> Figure:
     rows = chart_rows(frame)
     values = rows.nyckeltal_pct.to_numpy(dtype=float)
     labels = _row_labels(rows)
@@ -592,11 +610,17 @@ def _bars(frame: pd.DataFrame, title: str) -> Figure:
         y = np.arange(len(rows))[::-1]
         colors = [GROUP_COLORS.get(g, CLEARLY) for g in rows.group]
         _hbars(ax, y, np.nan_to_num(values), color=colors, height=0.65, edgecolor="#333333", linewidth=0.5)
-        for yi, v in zip(y, values):
+        error = _error(rows, values) if intervals and "nyckeltal_ci_low" in rows else None
+        if error is not None:
+            shown = ~np.isnan(values)
+            ax.errorbar(values[shown], y[shown], xerr=error[:, shown], fmt="none", ecolor="#333333",
+                        elinewidth=1, capsize=3)
+        for i, (yi, v) in enumerate(zip(y, values)):
             if np.isnan(v):
                 _too_few(ax, yi)
             else:
-                ax.text(v + 1, yi, fmt.percent(v), va="center", ha="left", fontsize=8.5)
+                x = v + 1 if error is None else min(v + error[1, i] + 1, 101)
+                ax.text(x, yi, fmt.percent(v), va="center", ha="left", fontsize=8.5)
         _row_names(ax, y, labels)
         ax.set_ylim(-0.6, len(rows) - 0.4)
         ax.set_xlim(0, 105)
@@ -633,6 +657,10 @@ def _lines(frame: pd.DataFrame, s: Selection, title: str) -> Figure:
             color = GROUP_COLORS.get(group, CLEARLY)
             ax.plot(years, values, color=color, linestyle=style, marker=charts.MARKERS[i % len(charts.MARKERS)],
                     markersize=6, linewidth=2, label=name)
+            if s.intervals:
+                r = rows.set_index("year").reindex(years)
+                ax.errorbar(years, values, yerr=_error(r, values), fmt="none", ecolor=color, elinewidth=1,
+                            capsize=3, alpha=0.8)
             if annotate:
                 for x, v in zip(years, values):
                     if not np.isnan(v):

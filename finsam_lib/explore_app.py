@@ -103,6 +103,9 @@ class ExplorerApp:
         self.splits = Choice(SPLITS, "samtliga", "110px")
         self.split_hint = w.HTML()
         self.figures = Choice(FIGURES, "nyckeltal", "140px")
+        self.intervals = w.Checkbox(value=False, description="Visa 95 % intervall", indent=False,
+                                    layout=w.Layout(width="180px"))
+        self.intervals.add_class("finsam-explore-intervals")
         self.years = Choice({y: str(y) for y in explorer.years}, explorer.years, "66px", multiple=True)
         self.all_years = w.Button(description="Alla år", layout=w.Layout(width="80px"),
                                   tooltip="Visa alla år (utvecklingen över tid)")
@@ -125,6 +128,7 @@ class ExplorerApp:
             control.observe(self._changed, names="value")
         for choice in (self.splits, self.figures, self.years):
             choice.observe(self.update)
+        self.intervals.observe(lambda _: self.update(), names="value")
         self.all_years.on_click(lambda _: self.set(years=self.explorer.years))
         self.last_year.on_click(lambda _: self.set(years=self.explorer.years[-1:]))
         self.save_png.on_click(lambda _: self.save("png"))
@@ -146,7 +150,7 @@ class ExplorerApp:
             row("Indikator", self.indicator),
             row("Enkät", self.survey),
             row("Uppdelning", *self.splits.buttons.values(), self.split_hint),
-            row("Visa", *self.figures.buttons.values()),
+            row("Visa", *self.figures.buttons.values(), self.intervals),
             row("År", *self.years.buttons.values(), w.HTML("&nbsp;"), self.all_years, self.last_year),
             row("", self.save_png, self.save_csv, self.status),
             self.indicator_text,
@@ -165,7 +169,7 @@ class ExplorerApp:
     def selection(self) -> Selection:
         area = None if self.area.value == NATIONAL else self.area.value
         return Selection(self.years.value, area, self.indicator.value, self.survey.value or "",
-                         self.splits.value, self.figures.value)
+                         self.splits.value, self.figures.value, self.intervals.value)
 
     def set(self, **values) -> None:
         """Set several controls at once and update once: area (None or "Hela landet" for
@@ -186,6 +190,8 @@ class ExplorerApp:
                 self.figures.value = values["figure"]
             if "years" in values:
                 self.years.value = tuple(values["years"])
+            if "intervals" in values:
+                self.intervals.value = bool(values["intervals"])
         finally:
             self._hold = False
         self.update()

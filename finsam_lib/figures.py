@@ -125,16 +125,16 @@ def suppress(frame: pd.DataFrame, min_n: int = MIN_N) -> pd.DataFrame:
     return frame
 
 
-def figures_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """The figures.csv view: fixed columns, stable order."""
+def figures_table(frame: pd.DataFrame, extra: list[str] = ()) -> pd.DataFrame:
+    """The figures.csv view: fixed columns (then ``extra`` whole-number columns), stable order."""
     order = {s: i for i, s in enumerate(ins.SURVEYS)}
     groups = {g: i for i, g in enumerate(["samtliga", *ins.GENDER_GROUPS, *ins.EMPLOYER_GROUPS])}
     out = frame.assign(_s=frame.survey.map(order), _g=frame.group.map(groups))
     out = out.sort_values(["year", "forbund", "indicator", "_s", "question", "_g"])
-    out = out[FIGURE_COLUMNS].reset_index(drop=True)
+    out = out[[*FIGURE_COLUMNS, *extra]].reset_index(drop=True)
     for col in CODE_COLUMNS:
         out[col] = out[col].astype("Int64")
-    for col in PCT_COLUMNS:
+    for col in [*PCT_COLUMNS, *extra]:
         out[col] = out[col].astype("Int64")
     return out
 

@@ -23,12 +23,13 @@ from . import charts
 from . import figures as fig
 from . import format as fmt
 from . import instrument as ins
+from . import privacy
 
 # ColorBrewer RdBu, 6 classes: diverging and colour-blind safe; negative (red) to positive (blue).
 DIVERGING = ["#b2182b", "#ef8a62", "#fddbc7", "#d1e5f0", "#67a9cf", "#2166ac"]
 DARK_FILLS = {"#b2182b", "#2166ac"}
 YES_NO_COLORS = {2: "#ef8a62", 1: "#2166ac"}  # Nej, Ja
-FEW_ANSWERS = "För få svar för att kunna redovisas"
+FEW_ANSWERS = privacy.TOO_FEW.capitalize()
 
 # Measures are told apart by colour in the trend chart (Okabe–Ito order).
 MEASURE_COLORS = [charts.OKABE_ITO[k] for k in ("blue", "vermillion", "green", "purple", "orange", "black", "sky")]
@@ -135,7 +136,7 @@ def _legend(items, layout: BarLayout, top: float) -> tuple[list[str], float]:
 def stacked_bars_svg(rows: pd.DataFrame, scale: str, label: str = "", layout: BarLayout | None = None) -> str:
     """100 % stacked horizontal bars, one per row of :func:`bar_rows` (top = first year), the
     share of each answer category written in its segment, ``n`` in the bar's label, and the
-    scale's labels as a legend. A suppressed year reads "För få svar för att kunna redovisas"."""
+    scale's labels as a legend. A suppressed year reads "För få svar" (privacy.TOO_FEW)."""
     layout = layout or BarLayout()
     cats = categories(scale)
     top = 4

@@ -29,6 +29,7 @@ from . import forbund_charts as fc
 from . import format as fmt
 from . import instrument as ins
 from . import privacy
+from . import uncertainty as unc
 from . import tables as tb
 from .names import match_forbund, safe_filename
 from .reader import Dataset
@@ -36,9 +37,7 @@ from .report import (Block, Report, ReportDataError, ReportFigures, bullets, hea
                      swedish_date, valid_dataset)
 
 YEARS_SHOWN = 5
-STABLE_PP = com.STABLE_PP
 NO_INSATS = "Ingen insats angiven"
-OTHER_INSATSER = "Övriga insatser"
 
 # How the report names the respondent groups in running text.
 GROUP_NAMES = {
@@ -150,7 +149,9 @@ def question_label(text: str, survey: str, question: int) -> str:
 def compare_with_riket(local: pd.DataFrame, national: pd.DataFrame, year: int,
                        indicator: int | None = None) -> pd.DataFrame:
     """This year's shown nyckeltal of the förbund beside the country's, per measure (samtliga):
-    series, survey, question, indicator, key, forbund, riket, diff (förbund − riket)."""
+    series, survey, question, indicator, key, forbund, riket, diff (förbund − riket), and the
+    difference's 95 % interval and verdict (diff_ci_low_pp, diff_ci_high_pp, verdict: högre /
+    lägre / ingen säker skillnad; uncertainty.riket_difference)."""
     def pick(d):
         d = d[(d.year == year) & (d.group == "samtliga") & d.nyckeltal_pct.notna()]
         return d if indicator is None else d[d.indicator == indicator]
@@ -160,12 +161,16 @@ def compare_with_riket(local: pd.DataFrame, national: pd.DataFrame, year: int,
     out["riket"] = theirs.reindex(out.index)
     out = out.dropna(subset=["riket"])
     out["diff"] = out.forbund - out.riket
+    sure = unc.riket_difference(pick(local), pick(national), year).set_index("series")
+    out = out.join(sure)
+    out["verdict"] = out["verdict"].fillna(unc.UNSURE_DIFFERENCE)
     out = out.assign(_s=out.survey.map(tb._survey_rank)).sort_values(["indicator", "_s", "question"])
-    return out.drop(columns="_s").reset_index()
+    return out.drop(columns="_s").rename_axis("series").reset_index()
 
 
 def riket_sentence(cmp: pd.DataFrame, year: int) -> str:
-    """"Jämfört med riket 2022 är förbundets nyckeltal högre för …, lägre för … och ungefär detsamma för …"."""
+    """"Jämfört med riket 2022 är förbundets nyckeltal högre för …, lägre för …; för … kan skillnaden
+    bero på slumpen" — higher or lower only where the 95 % interval of the difference says so."""
     if cmp.empty:
         return ""
 
@@ -173,33 +178,25 @@ def riket_sentence(cmp: pd.DataFrame, year: int) -> str:
         return fmt.join_words(f"{com.measure_phrase(r.survey, int(r.question))} ({fmt.percent(r.forbund)} mot "
                               f"{fmt.percent(r.riket)})" for r in rows.itertuples())
 
-    higher = cmp[cmp["diff"] >= STABLE_PP]
-    lower = cmp[cmp["diff"] <= -STABLE_PP]
-    same = cmp[cmp["diff"].abs() < STABLE_PP]
+    higher = cmp[cmp["verdict"] == unc.HIGHER]
+    lower = cmp[cmp["verdict"] == unc.LOWER]
+    same = cmp[cmp["verdict"] == unc.UNSURE_DIFFERENCE]
     parts = []
     if len(higher):
         parts.append(f"högre för {items(higher)}")
     if len(lower):
         parts.append(f"lägre för {items(lower)}")
+    text = f"Jämfört med riket {year} är förbundets nyckeltal {fmt.join_words(parts)}." if parts else ""
     if len(same):
-        parts.append(f"ungefär detsamma för {items(same)}")
-    return f"Jämfört med riket {year} är förbundets nyckeltal {fmt.join_words(parts)}."
+        lead = "För" if parts else f"Jämfört med riket {year}: för"
+        text += (f" {lead} {items(same)} är skillnaden mot riket inte större än att den kan bero på slumpen.")
+    return text.strip()
 
 
 # --- Tables -----------------------------------------------------------------------------------------
 
-def _notes_for(cells, min_n: int, unused: bool = False) -> list[str]:
-    notes = []
-    texts = [c for c in cells if isinstance(c, str)]
-    if unused:
-        notes.append(f"{fmt.DASH} = enkäten användes inte.")
-    if any(t == privacy.few_text(min_n) for t in texts):
-        notes.append(f"”{privacy.few_text(min_n)}”: antalet redovisas inte när det är mindre än {min_n}, för att "
-                     "skydda de svarande.")
-    if any(t.startswith("fler än") for t in texts):
-        notes.append("”fler än …”: summan visas inte exakt, eftersom ett litet antal då skulle kunna räknas fram; "
-                     "talet är summan av de redovisade antalen.")
-    return notes
+def _notes_for(unused: bool = False) -> list[str]:
+    return [f"{fmt.DASH} = enkäten användes inte."] if unused else []
 
 
 def survey_years_table(counts: pd.DataFrame, min_n: int, number: str) -> tb.ReportTable:
@@ -207,96 +204,60 @@ def survey_years_table(counts: pd.DataFrame, min_n: int, number: str) -> tb.Repo
 
     ``counts``: index year, a column per survey (NaN = not used)."""
     surveys = [s for s in ins.REPORT_ORDER if s in counts.columns]
-    rows, cells = [], []
+    rows = []
     for year, r in counts.iterrows():
         row = {"label": str(year), "kind": tb.ROW}
         for s in surveys:
             row[s] = privacy.count_cell(r[s], min_n)
         row[fig.TOTAL] = privacy.total_cell([r[s] for s in surveys], min_n)
-        cells += list(row.values())
         rows.append(row)
     cols = [tb.Column(s, tb.SURVEY_HEADERS.get(s, s)) for s in surveys] + [tb.Column(fig.TOTAL, "Totalt")]
     unused = counts[surveys].isna().any().any()
     return tb.ReportTable("tabell-1", number, "Antal besvarade enkäter per respondentgrupp och år.", tb._frame(rows),
-                          cols, label_header="Mätår", notes=_notes_for(cells, min_n, unused), sheet=f"Tabell {number}",
+                          cols, label_header="Mätår", notes=_notes_for(unused), sheet=f"Tabell {number}",
                           narrow_label=True)
 
 
 def response_rates_table(response: pd.DataFrame, min_n: int, number: str, year: int) -> tb.ReportTable:
-    """Tillfrågade, antal svar, svarsfrekvens and bortfall per survey this year, protected: a survey
-    with few responses shows none of the four (its Tillfrågade would bound them), and the total
-    row shows a sum only when the hidden surveys' numbers cannot be worked out from it."""
-    rows, cells = [], []
-    parts = response[response.survey != fig.TOTAL]
-    small = [privacy.is_small(n, min_n) for n in parts.antal_svar]
-    total_cell = privacy.total_cell(parts.antal_svar.tolist(), min_n)
-    hidden_t = [int(t) for t, s in zip(parts.tillfragade, small) if s and not pd.isna(t)]
-    shown_t = [int(t) for t, s in zip(parts.tillfragade, small) if not s and not pd.isna(t)]
-    # Hidden surveys' Tillfrågade add up to more than the most a hidden count can be: their
-    # sum says nothing about any one of them.
-    t_ok = not hidden_t or sum(hidden_t) >= min_n + len(hidden_t) - 2
-    total_t = (sum(hidden_t) + sum(shown_t)) if t_ok else (privacy.more_than_text(sum(shown_t)) if shown_t else None)
-    if not hidden_t and not shown_t:
-        total_t = None
+    """Tillfrågade, antal svar, svarsfrekvens and bortfall per survey this year and in total,
+    every count exact (privacy rule 3)."""
+    rows = []
     for r in response.itertuples():
         total = r.survey == fig.TOTAL
-        cell = total_cell if total else privacy.count_cell(r.antal_svar, min_n)
-        shown = privacy.exact(cell) and (not total or privacy.exact(total_t))
-        row = {"label": "Totalt" if total else r.survey, "kind": tb.TOTAL if total else tb.ROW,
-               "tillfragade": total_t if total else (r.tillfragade if privacy.exact(cell) else None),
-               "antal_svar": cell,
-               "svarsfrekvens": r.svar_av_tillfragade_pct if shown else None,
-               "bortfall": r.bortfall if shown and not pd.isna(r.tillfragade) else None}
-        cells.append(cell)
-        cells.append(row["tillfragade"])
-        rows.append(row)
+        rows.append({"label": "Totalt" if total else r.survey, "kind": tb.TOTAL if total else tb.ROW,
+                     "tillfragade": r.tillfragade, "antal_svar": privacy.count_cell(r.antal_svar, min_n),
+                     "svarsfrekvens": r.svar_av_tillfragade_pct,
+                     "bortfall": r.bortfall if not pd.isna(r.tillfragade) else None})
     cols = [tb.Column("tillfragade", "Tillfrågade"), tb.Column("antal_svar", "Antal svar"),
             tb.Column("svarsfrekvens", "Svarsfrekvens", "pct"), tb.Column("bortfall", "Bortfall")]
     notes = ["Svarsfrekvens = antal svar / tillfrågade; bortfall = tillfrågade − antal svar. Ett svar räknas när "
              "minst en fråga är besvarad."]
     if any(fmt.missing(r["tillfragade"]) or fmt.missing(r["svarsfrekvens"]) for r in rows):
-        notes.append(f"{fmt.DASH} = uppgift saknas (Tillfrågade har inte fyllts i på bladet Population), eller "
-                     f"visas inte eftersom enkäten har färre än {min_n} svar.")
+        notes.append(f"{fmt.DASH} = uppgift saknas (Tillfrågade har inte fyllts i på bladet Population).")
     return tb.ReportTable("tabell-2", number, f"Tillfrågade, svar, svarsfrekvens och bortfall per enkät {year}.",
-                          tb._frame(rows), cols, notes=notes + _notes_for(cells, min_n), sheet=f"Tabell {number}")
+                          tb._frame(rows), cols, notes=notes, sheet=f"Tabell {number}")
 
 
 def insats_table(units: pd.DataFrame, response: pd.DataFrame, min_n: int, number: str,
                  year: int) -> tb.ReportTable | None:
     """Per survey and insats: tillfrågade, antal svar, svarsfrekvens, bortfall (as the 2019 local
-    evaluation); insatser with few responses merged (privacy.merge_units). None when no survey is
-    split into insatser."""
+    evaluation), every count exact (privacy rule 3). None when no survey is split into insatser."""
     r = response.set_index("survey")
-    rows, cells, merged_any = [], [], False
+    rows = []
     for survey in [s for s in ins.REPORT_ORDER if s in set(units.survey)]:
         u = units[units.survey == survey]
         total = int(r.at[survey, "antal_svar"]) if survey in r.index else int(u.antal_svar.sum())
-        if privacy.is_small(total, min_n) or (len(u) == 1 and u.insats.iloc[0] == ""):
-            continue  # too few to split, or nothing to split
+        if len(u) == 1 and u.insats.iloc[0] == "":
+            continue  # nothing to split
         u = u.assign(label=[i or NO_INSATS for i in u.insats])
         order = sorted(range(len(u)), key=lambda i: (u.insats.iloc[i] == "", u.label.iloc[i].casefold()))
-        u = u.iloc[order]
-        shown = privacy.merge_units(u[["label", "antal_svar", "tillfragade", "malpopulation", "svar_med_t"]], min_n,
-                                    OTHER_INSATSER)
         rows.append({"label": survey, "kind": tb.SECTION})
-        if len(shown) == 1 and shown.kind.iloc[0] == "merged":
-            count = fmt.count_word(int(shown.units.iloc[0])).capitalize()
-            rows.append({"label": f"{count} insatser", "kind": tb.MESSAGE,
-                         "message": "Svaren redovisas inte per insats, eftersom små insatser då skulle kunna räknas "
-                                    "fram."})
-            shown = shown.iloc[0:0]
-        for x in shown.itertuples():
-            merged = x.kind == "merged"
-            merged_any = merged_any or merged
-            label = f"{x.label} ({x.units} st)" if merged else x.label
-            cell = privacy.count_cell(x.antal_svar, min_n)
-            ok = privacy.exact(cell)
-            rate = fig.percent(int(x.svar_med_t), int(x.tillfragade)) if ok and not pd.isna(x.tillfragade) \
+        for x in u.iloc[order].itertuples():
+            rate = fig.percent(int(x.svar_med_t), int(x.tillfragade)) if not pd.isna(x.tillfragade) \
                 and not pd.isna(x.svar_med_t) else None
-            rows.append({"label": label, "kind": tb.SUB, "tillfragade": x.tillfragade, "antal_svar": cell,
-                         "svarsfrekvens": rate,
+            rows.append({"label": x.label, "kind": tb.SUB, "tillfragade": x.tillfragade,
+                         "antal_svar": privacy.count_cell(x.antal_svar, min_n), "svarsfrekvens": rate,
                          "bortfall": int(x.tillfragade) - int(x.svar_med_t) if rate is not None else None})
-            cells.append(cell)
         t = r.loc[survey] if survey in r.index else None
         rows.append({"label": f"Totalt {survey.lower()}", "kind": tb.TOTAL,
                      "tillfragade": t.tillfragade if t is not None else None, "antal_svar": total,
@@ -306,94 +267,105 @@ def insats_table(units: pd.DataFrame, response: pd.DataFrame, min_n: int, number
         return None
     cols = [tb.Column("tillfragade", "Tillfrågade"), tb.Column("antal_svar", "Antal svar"),
             tb.Column("svarsfrekvens", "Svarsfrekvens", "pct"), tb.Column("bortfall", "Bortfall")]
-    notes = []
-    if merged_any:
-        notes.append(f"Insatser med färre än {min_n} svar redovisas inte var för sig utan tillsammans under "
-                     f"”{OTHER_INSATSER}”, som då även kan omfatta en större insats så att inget litet antal kan "
-                     "räknas fram.")
-    notes.append(f"Enkäter med färre än {min_n} svar delas inte upp på insatser.")
     return tb.ReportTable("tabell-3", number, f"Tillfrågade och svar per insats {year}.", tb._frame(rows), cols,
-                          notes=notes + _notes_for(cells, min_n), sheet=f"Tabell {number}", long=True,
-                          wide_label=True)
+                          notes=[], sheet=f"Tabell {number}", long=True, wide_label=True)
 
 
 def gender_table(response: pd.DataFrame, min_n: int, number: str, year: int) -> tb.ReportTable | None:
-    """Deltagare by kön, shown only when no group (kvinnor, män, ej uppgett) is small."""
+    """Deltagare by kön: counts and their shares of the survey's responses, exact (privacy rule 3)."""
     r = response[response.survey.isin([s for s, b in ins.BACKGROUND.items() if b == "Kön"])]
     if r.empty:
         return None
     rows = []
-    hidden = False
     for x in r.itertuples():
-        parts = [x.kvinnor, x.man, x.ej_uppgett_kon]
-        if privacy.is_small(x.antal_svar, min_n):
-            rows.append({"label": x.survey, "kind": tb.MESSAGE, "message": fc.FEW_ANSWERS + "."})
-            continue
-        if not privacy.split_shown(parts, min_n):
-            hidden = True
-            rows.append({"label": x.survey, "kind": tb.MESSAGE,
-                         "message": f"Fördelningen på kön redovisas inte: någon grupp har färre än {min_n} svar "
-                                    f"(totalt {fmt.number(x.antal_svar)} svar)."})
-            continue
         n = int(x.antal_svar)
         row = {"label": x.survey, "kind": tb.ROW, "total": n}
         for key, v in (("k", x.kvinnor), ("m", x.man), ("e", x.ej_uppgett_kon)):
             row[f"{key}_antal"] = int(v)
-            row[f"{key}_andel"] = fig.percent(int(v), n)
+            row[f"{key}_andel"] = fig.percent(int(v), n) if n else None
         rows.append(row)
     cols = [tb.Column("k_antal", ("Kvinnor", "antal")), tb.Column("k_andel", ("Kvinnor", "andel"), "pct"),
             tb.Column("m_antal", ("Män", "antal")), tb.Column("m_andel", ("Män", "andel"), "pct"),
             tb.Column("e_antal", ("Ej uppgett kön", "antal")), tb.Column("e_andel", ("Ej uppgett kön", "andel"), "pct"),
             tb.Column("total", "Totalt")]
-    notes = []
-    if hidden:
-        notes.append(f"En uppdelning på kön visas bara när varje grupp har minst {min_n} svar (eller inga), så att "
-                     "ingen grupp kan räknas fram ur de andra.")
     return tb.ReportTable("tabell-4", number, f"Svarande deltagare efter kön {year}.", tb._frame(rows), cols,
-                          notes=notes, sheet=f"Tabell {number}")
+                          notes=[], sheet=f"Tabell {number}")
 
 
 def keyfigure_table(local: pd.DataFrame, national: pd.DataFrame, measures: pd.DataFrame, years: list[int],
-                    year: int, number: str, indicator: int, min_n: int) -> tb.ReportTable:
-    """Nyckeltal of the förbund and the country per measure and year, and this year's difference."""
-    cols = [tb.Column(str(y), str(y), "pct") for y in years] + [tb.Column("diff", f"Skillnad {year}", "signed")]
+                    year: int, number: str, indicator: int, min_n: int,
+                    previous: int | None = None) -> tb.ReportTable:
+    """Nyckeltal of the förbund and the country per measure and year, the förbund's change since
+    ``previous`` and this year's difference from riket; the förbund's figures with their 95 %
+    intervals (``local`` from uncertainty.with_intervals; uncertainty.changes and
+    uncertainty.riket_difference for the change and the difference)."""
+    cols = [tb.Column(str(y), str(y), "pct_ci") for y in years]
+    excel = [c for y in years for c in (tb.Column(str(y), str(y), "pct"),
+                                        tb.Column(f"{y}_low", (str(y), "95 % lägre gräns"), "pct"),
+                                        tb.Column(f"{y}_high", (str(y), "95 % övre gräns"), "pct"))]
+    change = pd.DataFrame()
+    if previous is not None and previous in years:
+        change = unc.changes(local, year, previous)
+        change = change[change.group == "samtliga"].set_index("series")
+        cols.append(tb.Column("change", f"Förändring {previous}{fmt.DASH}{year}", "signed_ci"))
+        excel += [tb.Column("change", f"Förändring {previous}{fmt.DASH}{year}", "signed"),
+                  tb.Column("change_low", "Förändring: 95 % lägre gräns", "signed"),
+                  tb.Column("change_high", "Förändring: 95 % övre gräns", "signed"),
+                  tb.Column("change_verdict", "Förändring: bedömning", "text")]
+    cols.append(tb.Column("diff", f"Skillnad {year}", "signed_ci"))
+    excel += [tb.Column("diff", f"Skillnad mot riket {year}", "signed"),
+              tb.Column("diff_low", "Skillnad: 95 % lägre gräns", "signed"),
+              tb.Column("diff_high", "Skillnad: 95 % övre gräns", "signed"),
+              tb.Column("diff_verdict", "Skillnad: bedömning", "text")]
+    vs_riket = unc.riket_difference(local, national, year).set_index("series")
     rows, few, missing = [], False, False
     for m in measures.itertuples():
         rows.append({"label": question_label(m.text, m.survey, m.question), "kind": tb.SECTION})
         mine = local[(local.series == m.series) & (local.group == "samtliga")].set_index("year")
         theirs = national[(national.series == m.series) & (national.group == "samtliga")].set_index("year")
         f_row = {"label": "Förbundet", "kind": tb.ROW}
-        r_row = {"label": "Riket", "kind": tb.SUB, "diff": fmt.NBSP}
+        r_row = {"label": "Riket", "kind": tb.SUB, "diff": fmt.NBSP, "change": fmt.NBSP}
         for y in years:
             if y in mine.index and mine.at[y, "n"] > 0:
                 if mine.at[y, "suppressed"]:
-                    f_row[str(y)] = fmt.TOO_FEW
+                    f_row[str(y)] = privacy.TOO_FEW
                     few = True
                 else:
                     f_row[str(y)] = mine.at[y, "nyckeltal_pct"]
+                    f_row[f"{y}_low"] = mine.at[y, "nyckeltal_ci_low"]
+                    f_row[f"{y}_high"] = mine.at[y, "nyckeltal_ci_high"]
             else:
                 f_row[str(y)] = None
                 missing = True
             r_row[str(y)] = theirs.at[y, "nyckeltal_pct"] if y in theirs.index else None
             missing = missing or r_row[str(y)] is None
+        if m.series in change.index:
+            c = change.loc[m.series]
+            f_row.update(change=c.change_pp, change_low=c.change_ci_low_pp, change_high=c.change_ci_high_pp,
+                         change_verdict=c.verdict)
         a, b = f_row.get(str(year)), r_row.get(str(year))
         if not isinstance(a, str) and not fmt.missing(a) and not fmt.missing(b):
             f_row["diff"] = a - b
+            if m.series in vs_riket.index:
+                v = vs_riket.loc[m.series]
+                f_row.update(diff_low=v.diff_ci_low_pp, diff_high=v.diff_ci_high_pp, diff_verdict=v.verdict)
         rows.append(f_row)
         rows.append(r_row)
     label = tb.keyfigure_label(set(measures.key))
-    notes = []
+    notes = ["Inom parentes: 95 % konfidensintervall för förbundets nyckeltal, förändring och skillnad mot riket "
+             "(se avsnittet Om indikatorerna)."]
     if (measures.key == "ja").any():
         notes.append("För ja/nej-frågan är nyckeltalet andelen ja-svar.")
     if few:
-        notes.append(f"”{fmt.TOO_FEW}” = färre än {min_n} svar; andelen redovisas inte.")
+        notes.append(f"”{privacy.TOO_FEW}” = färre än {min_n} svar; andelen redovisas inte.")
     if missing:
         notes.append(f"{fmt.DASH} = inga svar på frågan det året (enkäten användes inte, eller frågan ställdes inte i "
                      "den formen).")
     span = fmt.year_span(years[0], years[-1])
     return tb.ReportTable(f"tabell-{number}", number,
                           f"Indikator {indicator}: nyckeltal ”{label}”, förbundet och riket {span}.",
-                          tb._frame(rows), cols, notes=notes, sheet=f"Tabell {number}", wide_label=True)
+                          tb._frame(rows), cols, notes=notes, sheet=f"Tabell {number}", wide_label=True,
+                          excel_columns=excel)
 
 
 # --- The report -------------------------------------------------------------------------------------
@@ -422,7 +394,7 @@ class ForbundReport(Report):
         self.title = report_title(self.forbund, year)
         tidy = data.tidy
         tidy = tidy[(tidy.forbund == self.forbund) & (tidy.year <= year)]
-        self.dist = privacy.strict_suppress(fig.distribution(tidy, level="forbund", min_n=min_n), min_n)
+        self.dist = unc.with_intervals(privacy.disclose(fig.distribution(tidy, level="forbund", min_n=min_n), min_n))
         self.samtliga = self.dist[self.dist.group == "samtliga"].reset_index(drop=True)
         self.national = national_samtliga(data, year, min_n)
         v = resp.loc[resp.year == year, "version"]
@@ -480,7 +452,7 @@ class ForbundReport(Report):
 
     @cached_property
     def trend(self) -> pd.DataFrame:
-        return fig.development(self.dist, self.year, self.previous)
+        return unc.development(self.dist, self.year, self.previous, forbund=True)
 
     @cached_property
     def riket(self) -> pd.DataFrame:
@@ -497,9 +469,7 @@ class ForbundReport(Report):
     # -- sections ------------------------------------------------------------------------------------
 
     def _count_phrase(self, cell) -> str:
-        if privacy.exact(cell):
-            return f"{fmt.number(cell)} enkäter"
-        return f"{cell} enkäter"
+        return f"{fmt.number(cell)} enkäter"
 
     def title_page(self) -> Block:
         span = fmt.year_span(self.years[0], self.years[-1])
@@ -543,24 +513,29 @@ class ForbundReport(Report):
                        f"kommit in {self.year} för att kunna redovisas.")
         cmp = self.riket
         if len(cmp):
-            hi = int((cmp["diff"] >= STABLE_PP).sum())
-            lo = int((cmp["diff"] <= -STABLE_PP).sum())
-            out.append(f"Av {fmt.number(len(cmp))} frågor med redovisade svar {self.year} har förbundet ett högre "
-                       f"nyckeltal än riket för {fmt.count_word(hi)}, ett lägre för {fmt.count_word(lo)} och ungefär "
-                       f"samma (mindre än {STABLE_PP} procentenheters skillnad) för "
-                       f"{fmt.count_word(len(cmp) - hi - lo)}.")
+            hi = int((cmp["verdict"] == unc.HIGHER).sum())
+            lo = int((cmp["verdict"] == unc.LOWER).sum())
+            out.append(f"Av {fmt.number(len(cmp))} frågor med redovisade svar {self.year} har förbundet ett säkert "
+                       f"högre nyckeltal än riket för {fmt.count_word(hi)} och ett säkert lägre för "
+                       f"{fmt.count_word(lo)}; för {fmt.count_word(len(cmp) - hi - lo)} kan skillnaden mot riket "
+                       "bero på slumpen.")
         t = self.trend
         totalt = t[t.group == "totalt"] if len(t) else t
         if len(totalt):
             up = totalt[totalt.classification == ins.INCREASE].indicator.tolist()
             down = totalt[totalt.classification == ins.DECREASE].indicator.tolist()
             text = (f"Jämfört med mätningen {self.previous} visar {fmt.count_word(len(up))} av "
-                    f"{fmt.count_word(len(totalt))} uppföljda indikatorer en ökning"
-                    + (f" och {fmt.count_word(len(down))} en minskning." if down else "; ingen visar en minskning."))
+                    f"{fmt.count_word(len(totalt))} uppföljda indikatorer en säker ökning"
+                    + (f" och {fmt.count_word(len(down))} en säker minskning." if down
+                       else "; ingen visar en säker minskning."))
             if up:
                 text += f" Ökning: indikator {fmt.join_words(map(str, up))}."
             if down:
                 text += f" Minskning: indikator {fmt.join_words(map(str, down))}."
+            rest = len(totalt) - len(up) - len(down)
+            if rest:
+                text += (f" För {fmt.count_word(rest)} är förändringen inte större än att den kan bero på slumpen "
+                         f"(”{unc.NO_SURE_CHANGE.lower()}”).")
             out.append(text)
         return out
 
@@ -593,15 +568,28 @@ class ForbundReport(Report):
             "indikator 7, där nyckeltalet är andelen positiva svar (de tre högsta), och ja/nej-frågan, där det är "
             "andelen ja-svar. Andelarna avrundas var för sig till hela procent och kan därför summera till 99 eller "
             "101 procent.",
-            f"Svar från färre än {self.min_n} personer redovisas inte (”{fc.FEW_ANSWERS.lower()}”), och antal svar "
-            f"under {self.min_n} skrivs som ”{privacy.few_text(self.min_n)}”. Det skyddar de svarande: i ett förbund "
-            "kan en liten grupp vara några få personer. Av samma skäl redovisas små insatser tillsammans och inga "
-            "uppdelningar där en liten grupp kan räknas fram ur de andra.",
-            "I ett enskilt förbund bygger andelarna ofta på få svar; en skillnad på några procentenheter mot riket "
-            "eller mot förra mätningen kan bero på slumpen.",
+            f"Andelar som bygger på svar från färre än {self.min_n} personer redovisas inte (”{privacy.TOO_FEW}”). "
+            "Det skyddar de svarande: i ett förbund kan en liten grupp vara några få personer. Av samma skäl visas "
+            "ingen uppdelning på kön eller arbetsgivare där en liten grupp kan räknas fram ur de andra. Antalet svar "
+            "redovisas alltid exakt, som i den nationella rapporten.",
         ]
-        return body + Block(paragraphs(*texts) + groups + paragraphs(*reading) + tb.categories_table().to_html()
-                            + self._analyst("inledning"))
+        method = heading(2, "Hur säkra är siffrorna?", "osakerhet") + Block(paragraphs(
+            "I ett enskilt förbund bygger andelarna ofta på få svar. Hade andra personer svarat, eller samma personer "
+            "en annan dag, hade andelen kunnat bli några procentenheter högre eller lägre. Därför står ett intervall "
+            "inom parentes efter förbundets nyckeltal, till exempel 78 % (70–85). Intervallet visar var andelen "
+            "rimligen ligger: med 95 procents säkerhet ligger den inom intervallet (ett så kallat Wilson-intervall). "
+            "Ju färre svar, desto bredare intervall.",
+            "Förändringen sedan förra mätningen och skillnaden mot riket har på samma sätt ett intervall i "
+            "procentenheter. Först när hela intervallet ligger över noll kallas förändringen en ökning (eller "
+            "skillnaden högre), och först när det ligger under noll en minskning (lägre). Innehåller intervallet "
+            "noll skriver vi ”ingen säker förändring”: skillnaden kan bero på slumpen. Skillnaden mot riket prövas "
+            "mot övriga förbund tillsammans, eftersom förbundets egna svar ingår i riket.",
+            "Den sammanvägda utvecklingen per indikator följer den nationella rapportens regel (summan av "
+            "förändringarna ska vara minst 2 procentenheter per fråga), men här krävs dessutom att minst en av "
+            "indikatorns frågor har ändrats mer än slumpen kan förklara i samma riktning. Annars blir resultatet "
+            "”ingen säker förändring”."))
+        return (body + Block(paragraphs(*texts) + groups + paragraphs(*reading) + tb.categories_table().to_html())
+                + method + Block(self._analyst("inledning")))
 
     # Insamling och svarande
 
@@ -746,7 +734,7 @@ class ForbundReport(Report):
                                             axis=1)]
         table = self._register(keyfigure_table(self.samtliga, self.national, answered,
                                                self.table_years(answered), self.year, self._next_number(),
-                                               indicator, self.min_n))
+                                               indicator, self.min_n, self.previous))
         missing = ""
         if unanswered:
             missing = (f'<div class="measures"><p class="measures-title">Frågor utan svar från förbundet {span}:</p>'
@@ -774,10 +762,12 @@ class ForbundReport(Report):
             f"För varje indikator summeras förändringen i nyckeltal (procentenheter) mellan mätningarna "
             f"{self.previous} och {self.year} över de frågor som har redovisade svar båda gångerna. Förändringen "
             "räknas "
-            "som entydig när summan är minst 2 procentenheter gånger antalet frågor, uppåt (”ökning”) eller nedåt "
-            "(”minskning”); annars blir resultatet ”varken ökning eller minskning”. Samma regel används i den "
-            "nationella rapporten.")
-        table = tb.development_table(self.trend, self.year, self.previous, number=self._next_number())
+            "som ”ökning” eller ”minskning” när summan är minst 2 procentenheter gånger antalet frågor, uppåt eller "
+            "nedåt (den nationella rapportens regel), och när dessutom minst en av frågorna har ändrats i samma "
+            "riktning mer än slumpen kan förklara (hela 95-procentsintervallet för förändringen över eller under "
+            f"noll). Annars blir resultatet ”{unc.NO_SURE_CHANGE.lower()}”; summan visas ändå.")
+        table = tb.development_table(self.trend, self.year, self.previous, number=self._next_number(),
+                                     show_chance=True)
         filled = {c.key for c in table.columns if table.rows.get(c.key) is not None and table.rows[c.key].notna().any()}
         table.columns = [c for c in table.columns if c.key in filled]
         table.excel_columns = [c for c in table.excel_columns if c.key.split("_")[0] in filled or c.key == "text"]
@@ -799,7 +789,7 @@ class ForbundReport(Report):
 
     def answers_frame(self) -> pd.DataFrame:
         """The charts' figures for every shown year and question (samtliga): n and the share of each
-        answer code where shown, the förbund's nyckeltal and the country's."""
+        answer code where shown, the förbund's nyckeltal with its 95 % interval, and the country's."""
         d = self.samtliga[self.samtliga.year.isin(self.years) & (self.samtliga.n > 0)]
         q = ins.questions()[["version", "survey", "question", "text"]]
         d = d.merge(q, on=["version", "survey", "question"], how="left")
@@ -814,8 +804,10 @@ class ForbundReport(Report):
                 row[f"kod {code} (%)"] = float(fig.percent(int(count), int(r.n))) if shown and not pd.isna(count) \
                     and (r.scale != "III" or code <= 2) else None
             row["nyckeltal_pct"] = r.nyckeltal_pct if shown else None
+            row["nyckeltal_95_lägre"] = r.nyckeltal_ci_low if shown else None
+            row["nyckeltal_95_övre"] = r.nyckeltal_ci_high if shown else None
             row["riket_nyckeltal_pct"] = nat.get((r.year, r.series))
-            row["redovisas"] = "ja" if shown else fmt.TOO_FEW
+            row["redovisas"] = "ja" if shown else privacy.TOO_FEW
             rows.append(row)
         out = pd.DataFrame(rows)
         if len(out):

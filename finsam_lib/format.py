@@ -15,7 +15,6 @@ THIN = "\u202f"  # narrow no-break space: thousands separator
 NBSP = "\u00a0"  # no-break space: before % and between a number and its unit
 MINUS = "\u2212"
 DASH = "\u2013"  # en dash: missing value, year spans
-TOO_FEW = "för få svar"
 
 
 def missing(value) -> bool:

@@ -23,7 +23,9 @@ from . import commentary as com
 from . import figures as fig
 from . import format as fmt
 from . import instrument as ins
+from . import privacy
 from . import tables as tb
+from . import uncertainty as unc
 from .reader import Dataset
 
 MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
@@ -140,7 +142,8 @@ class ReportFigures:
             tidy = tidy[tidy.forbund == forbund]
         self.tidy_years = sorted(int(y) for y in tidy.year.unique())
         level = "national" if forbund is None else "forbund"
-        self.dist = fig.distribution(tidy, level=level, min_n=min_n)
+        self.dist = unc.with_intervals(privacy.disclose(fig.distribution(tidy, level=level, min_n=min_n), min_n,
+                                                        level))
         years = self.tidy_years
         self.previous = year - 1 if year - 1 in years else None
         self.respondents = data.respondents[data.respondents.year <= year]
@@ -157,7 +160,12 @@ class ReportFigures:
 
     @cached_property
     def trend(self) -> pd.DataFrame:
-        return fig.development(self.dist, self.year, self.previous)
+        return unc.development(self.dist, self.year, self.previous, forbund=self.forbund is not None)
+
+    @cached_property
+    def changes(self) -> pd.DataFrame:
+        """Every shown measure's change since the previous year with its 95 % interval (changes.csv)."""
+        return unc.changes_table(self.dist, self.year, self.previous)
 
     @cached_property
     def forbund_counts(self) -> pd.DataFrame:
@@ -766,12 +774,14 @@ class NationalReport(Report):
         """Nyckeltal for every year, measure and group: the resultatfil's data sheet."""
         d = self.f.dist
         out = d[["year", "indicator", "survey", "question", "series", "group", "n", "nyckeltal_pct",
+                 "nyckeltal_ci_low", "nyckeltal_ci_high",
                  "negativt_pct", "varken_pct", "positivt_pct", "klart_positivt_pct"]].copy()
         groups = {g: i for i, g in enumerate(["samtliga", *ins.GENDER_GROUPS, *ins.EMPLOYER_GROUPS])}
         out = out.assign(_s=out.survey.map(tb._survey_rank), _g=out.group.map(groups))
         out = out.sort_values(["indicator", "_s", "series", "_g", "year"]).drop(columns=["_s", "_g", "series"])
         names = {"year": "År", "indicator": "Indikator", "survey": "Enkät", "question": "Fråga", "group": "Grupp",
-                 "n": "n", "nyckeltal_pct": "Nyckeltal (%)", "negativt_pct": "Negativt (%)",
+                 "n": "n", "nyckeltal_pct": "Nyckeltal (%)", "nyckeltal_ci_low": "Nyckeltal: 95 % lägre gräns",
+                 "nyckeltal_ci_high": "Nyckeltal: 95 % övre gräns", "negativt_pct": "Negativt (%)",
                  "varken_pct": "Varken eller (%)", "positivt_pct": "Positivt (%)",
                  "klart_positivt_pct": "Klart positivt (%)"}
         return out.rename(columns=names).reset_index(drop=True)
@@ -779,8 +789,21 @@ class NationalReport(Report):
     def about(self) -> dict:
         return {"Rapport": f"{self.title} {self.year}", "Mätår": self.year}
 
+    def changes_frame(self) -> pd.DataFrame:
+        """Each measure's change since the previous year with its 95 % interval: a resultatfil sheet."""
+        ch = self.f.changes.drop(columns=["forbund"])
+        names = {"year": "År", "compared_with": "Jämfört med", "survey": "Enkät", "question": "Fråga",
+                 "indicator": "Indikator", "group": "Grupp", "n": "n", "n_before": "n föregående år",
+                 "nyckeltal_pct": "Nyckeltal (%)", "nyckeltal_before_pct": "Nyckeltal föregående år (%)",
+                 "change_pp": "Förändring (procentenheter)", "change_ci_low_pp": "Förändring: 95 % lägre gräns",
+                 "change_ci_high_pp": "Förändring: 95 % övre gräns", "verdict": "Bedömning"}
+        return ch.rename(columns=names)
+
     def data_sheets(self) -> dict:
-        return {"Nyckeltal alla år": self.keyfigures_frame()}
+        sheets = {"Nyckeltal alla år": self.keyfigures_frame()}
+        if self.f.previous is not None:
+            sheets["Förändring med intervall"] = self.changes_frame()
+        return sheets
 
 
 def _has_gap(points: pd.DataFrame, years: list[int]) -> bool:

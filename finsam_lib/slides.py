@@ -19,12 +19,15 @@ from . import commentary as com
 from . import figures as fig
 from . import format as fmt
 from . import instrument as ins
+from . import privacy
+from . import tables as tb
+from . import uncertainty as unc
 from .names import safe_filename
 from .reader import Dataset
 from .report import swedish_date
 from .results import Results, compute
 
-TOO_FEW = "För få svar för att kunna redovisas"
+TOO_FEW = privacy.TOO_FEW.capitalize()
 FACT_CHARS = 210  # a drafted fact longer than this is too long for a slide
 FACT_BUDGET = 400  # characters of facts one slide holds (three facts only when short)
 FACT_COUNT = 3
@@ -32,7 +35,8 @@ REFERENCE = "Riket"
 # Survey names as the deck shows them (table rows, measure labels).
 SURVEY_NAMES = {s: s for s in ins.SURVEYS}
 NO_COMPARISON = "Ingen jämförelse"
-VERDICT_SIGNS = {ins.INCREASE: "▲", ins.DECREASE: "▼", ins.NEITHER: "●", NO_COMPARISON: "–"}
+VERDICT_SIGNS = {ins.INCREASE: "▲", ins.DECREASE: "▼", ins.NEITHER: "●", unc.NO_SURE_CHANGE: "●",
+                 NO_COMPARISON: "–"}
 
 
 # --- The deck as data ---------------------------------------------------------------------------
@@ -51,6 +55,11 @@ class Headline:
     previous_year: int | None = None
     change: float | None = None  # pp since previous_year (both shown), else None
     national: float | None = None  # the national figure of the same measure (förbund decks)
+    ci_low: float | None = None  # the value's 95 % interval (whole percent)
+    ci_high: float | None = None
+    change_low: float | None = None  # the change's 95 % interval (whole pp) and verdict
+    change_high: float | None = None
+    change_verdict: str = ""  # uncertainty.INCREASE / DECREASE / UNSURE
 
     @property
     def suppressed(self) -> bool:
@@ -77,12 +86,29 @@ class Headline:
         return f"{fmt.pp(self.change)} sedan {self.previous_year}"
 
     @property
+    def change_note(self) -> str:
+        """The change's verdict (uncertainty.changes), said beside it: ``ingen säker förändring``."""
+        return self.change_verdict if self.change_text else ""
+
+    @property
     def national_text(self) -> str:
         return "" if self.national is None else f"{REFERENCE}: {fmt.percent(self.national)}"
 
     @property
     def n_text(self) -> str:
         return f"n = {fmt.number(self.n)}"
+
+    @property
+    def interval_text(self) -> str:
+        """The figures with their 95 % intervals, for the speaker notes."""
+        if self.suppressed or self.ci_low is None:
+            return ""
+        text = (f"{self.measure}: {fmt.percent(self.value)}, 95 % intervall "
+                f"{fmt.number(self.ci_low)}{fmt.DASH}{fmt.number(self.ci_high)} (n = {fmt.number(self.n)}).")
+        if self.change_text and self.change_low is not None:
+            text += (f" Förändring {self.change_text} "
+                     f"{tb.interval_text(self.change_low, self.change_high, signed=True)}: {self.change_verdict}.")
+        return text
 
 
 @dataclass
@@ -214,17 +240,19 @@ def title_slide(results: Results, national: Results | None, made: dt.date, min_n
                  lines=lines, small_print=small)
 
 
-def verdict_groups(trend: pd.DataFrame, shown: list[int] | None = None) -> list[VerdictGroup]:
+def verdict_groups(trend: pd.DataFrame, shown: list[int] | None = None, forbund: bool = False) -> list[VerdictGroup]:
     """The Tabell 20 verdicts (all respondents) as three lists of indicators, and a fourth of
-    the ``shown`` indicators that have no verdict (no figures shown in both years)."""
+    the ``shown`` indicators that have no verdict (no figures shown in both years). A förbund's
+    middle group is uncertainty.NO_SURE_CHANGE (its trend is uncertainty.development's rule 2)."""
     t = trend[trend.group == "totalt"] if len(trend) else trend
     names = ins.indicators()
 
     def item(i) -> str:
         return f"{int(i)}\u00a0{names[int(i)].short_name}"
 
+    middle = unc.NO_SURE_CHANGE if forbund else ins.NEITHER
     groups = [VerdictGroup(c, [item(i) for i in t.loc[t.classification == c, "indicator"]])
-              for c in (ins.INCREASE, ins.NEITHER, ins.DECREASE)]
+              for c in (ins.INCREASE, middle, ins.DECREASE)]
     missing = [i for i in (shown or []) if i not in set(t.indicator.astype(int))]
     if missing:
         groups.append(VerdictGroup(NO_COMPARISON, [item(i) for i in missing]))
@@ -267,9 +295,11 @@ def summary_slide(results: Results, previous: int | None, response_before: pd.Da
         slide.message = f"Ingen jämförelse med {year - 1}: {who} inga svar från det året."
     else:
         slide.groups_title = f"Utveckling jämfört med {previous}"
-        slide.groups = verdict_groups(results.trend, indicators)
+        slide.groups = verdict_groups(results.trend, indicators, forbund=results.forbund is not None)
         slide.small_print = ("Ökning eller minskning: nyckeltalens förändring summerad över indikatorns mått "
-                             "är minst 2 procentenheter per mått uppåt eller nedåt (som i Tabell 20).")
+                             "är minst 2 procentenheter per mått uppåt eller nedåt (som i Tabell 20)")
+        slide.small_print += (", och minst ett mått har ändrats i samma riktning mer än slumpen kan förklara "
+                              "(95 % intervall)." if results.forbund else ".")
         if any(g.classification == NO_COMPARISON for g in slide.groups):
             slide.small_print += (f" Ingen jämförelse: inga mått med redovisade nyckeltal både {previous} "
                                   f"och {year}.")
@@ -320,11 +350,13 @@ def headline(dist: pd.DataFrame, indicator: int, year: int, previous: int | None
     if row is None:
         return None
     value = _shown(row.nyckeltal_pct)
-    change = None
+    change = low = high = None
+    verdict = ""
     if previous is not None and value is not None:
-        before = dist[(dist.year == previous) & (dist.series == row.series) & (dist.group == row.group)]
-        if len(before) and not fmt.missing(before.nyckeltal_pct.iloc[0]):
-            change = value - float(before.nyckeltal_pct.iloc[0])
+        ch = com.changes(dist[dist.series == row.series], None, year, previous, group=row.group)
+        if len(ch):
+            c = ch.iloc[0]
+            change, low, high, verdict = float(c.change), _shown(c.low), _shown(c.high), c.verdict
     national = None
     if national_dist is not None:
         nat = national_dist[(national_dist.year == year) & (national_dist.series == row.series)
@@ -332,7 +364,9 @@ def headline(dist: pd.DataFrame, indicator: int, year: int, previous: int | None
         national = _shown(nat.nyckeltal_pct.iloc[0]) if len(nat) else None
     return Headline(survey=row.survey, question=int(row.question), series=row.series, group=row.group,
                     key=row.key, question_text=_question_text(row.version, row.survey, int(row.question)),
-                    n=int(row.n), value=value, previous_year=previous, change=change, national=national)
+                    n=int(row.n), value=value, previous_year=previous, change=change, national=national,
+                    ci_low=_shown(row.get("nyckeltal_ci_low")), ci_high=_shown(row.get("nyckeltal_ci_high")),
+                    change_low=low, change_high=high, change_verdict=verdict)
 
 
 def chart_keys(dist: pd.DataFrame, indicator: int, year: int, head: Headline | None) -> set[str]:
@@ -422,9 +456,10 @@ def _has_gap(points: pd.DataFrame, years: list[int]) -> bool:
 
 
 def change_summary(ch: pd.DataFrame, previous: int) -> str:
-    """A short form of commentary.change_sentence for a slide: how many measures rose and fell."""
-    up = int((ch.change >= com.STABLE_PP).sum())
-    down = int((ch.change <= -com.STABLE_PP).sum())
+    """A short form of commentary.change_sentence for a slide: how many measures rose and fell
+    beyond chance (commentary.changes' verdicts)."""
+    up = int((ch.verdict == unc.INCREASE).sum())
+    down = int((ch.verdict == unc.DECREASE).sum())
     same = len(ch) - up - down
     parts = []
     if up:
@@ -432,7 +467,7 @@ def change_summary(ch: pd.DataFrame, previous: int) -> str:
     if down:
         parts.append(f"minskat för {fmt.count_word(down, neuter=True)}")
     if same:
-        parts.append(f"legat kvar på ungefär samma nivå för {fmt.count_word(same, neuter=True)}")
+        parts.append(f"inte ändrats säkert för {fmt.count_word(same, neuter=True)}")
     return (f"Av indikatorns {fmt.count_word(len(ch), neuter=True)} mått har nyckeltalet jämfört med "
             f"{previous} {fmt.join_words(parts)}.")
 
@@ -489,6 +524,8 @@ def indicator_slide(results: Results, dist: pd.DataFrame, indicator: int, previo
     full = com.indicator_facts(dist, indicator, year, previous, results.trend)
     notes = [info.text, "", "Mått:", *(f"– {m}" for m in measures_list(dist, indicator, year)), "",
              "Kommentar:", *full]
+    if head is not None and head.interval_text:
+        notes += ["", "Osäkerhet:", head.interval_text]
     return Slide("indicator", f"Indikator {indicator}: {info.short_name}", info.text, headline=head,
                  verdict=verdict, verdict_detail=detail, classification=classification, chart=chart,
                  facts=facts, notes="\n".join(notes), indicator=indicator)

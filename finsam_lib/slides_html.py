@@ -15,11 +15,13 @@ from pathlib import Path
 
 from . import charts
 from . import instrument as ins
+from . import uncertainty as unc
 from .slides import NO_COMPARISON, TOO_FEW, Deck, Slide, chart_figure
 
 # The HTML layout matches slides_pptx: a 13.333 × 7.5 in slide; 1 unit (--u) = 0.01 in.
 CHART_W, CHART_H = 7.2, 3.05  # inches, as on the PowerPoint slide
-VERDICT_CLASS = {ins.INCREASE: "up", ins.DECREASE: "down", ins.NEITHER: "same", NO_COMPARISON: "same"}
+VERDICT_CLASS = {ins.INCREASE: "up", ins.DECREASE: "down", ins.NEITHER: "same", unc.NO_SURE_CHANGE: "same",
+                 NO_COMPARISON: "same"}
 
 CSS = """
 :root { --u: min(calc(100vw / 1333.3), calc(100vh / 750)); --pt: calc(var(--u) * 1.38889);
@@ -84,6 +86,7 @@ table.responses { border-collapse: collapse; width: 100%; font-size: calc(var(--
 .headline-value .national { color: var(--ink); font-size: calc(var(--pt) * 20);
   margin-left: calc(var(--u) * 24); }
 .verdict { font-weight: 700; font-size: calc(var(--pt) * 15); }
+.change span { font-weight: 400; color: var(--muted); font-size: calc(var(--pt) * 13); }
 .verdict span { font-weight: 400; color: var(--muted); font-size: calc(var(--pt) * 13); }
 figure.chart-box { margin: 0; display: flex; flex-direction: column; min-width: 0; }
 .chart-box .plot { flex: 1; min-height: 0; }
@@ -223,8 +226,9 @@ def _headline(s: Slide) -> str:
     key = head.n_text if head.suppressed else f"{head.key_text} · {head.n_text}"
     parts.append(f'<p class="key">{esc(key)}</p>')
     if head.change_text:
-        cls = "up" if head.change > 0 else "down" if head.change < 0 else ""
-        parts.append(f'<p class="change {cls}">{esc(head.change_text)}</p>')
+        cls = {unc.INCREASE: "up", unc.DECREASE: "down"}.get(head.change_verdict, "")
+        note = f' <span>{esc(head.change_note)}</span>' if head.change_note else ""
+        parts.append(f'<p class="change {cls}">{esc(head.change_text)}{note}</p>')
     if head.national_text and head.suppressed:
         parts.append(f'<p class="national">{esc(head.national_text)}</p>')
     if s.verdict:

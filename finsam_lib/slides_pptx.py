@@ -17,6 +17,7 @@ from pptx.util import Emu, Inches, Pt
 
 from . import charts
 from . import instrument as ins
+from . import uncertainty as unc
 from .slides import NO_COMPARISON, TOO_FEW, Deck, Slide, chart_figure
 
 WIDTH, HEIGHT = 13.333, 7.5  # inches, 16:9
@@ -31,6 +32,7 @@ VERDICT_COLORS = {
     ins.INCREASE: RGBColor(0x00, 0x7A, 0x5A),  # darkened Okabe–Ito green: contrast on white
     ins.DECREASE: RGBColor(0xB3, 0x4A, 0x00),  # darkened vermillion
     ins.NEITHER: MUTED,
+    unc.NO_SURE_CHANGE: MUTED,
     NO_COMPARISON: MUTED,
 }
 CHART_DPI = 220
@@ -195,9 +197,10 @@ def _headline_panel(slide, s: Slide, x: float, y: float, w: float, h: float) -> 
         text_box(slide, "headline-value", ix, vy, iw, 0.9, [runs], anchor=MSO_ANCHOR.MIDDLE)
     details = [[(head.n_text if head.suppressed else f"{head.key_text} · {head.n_text}", 15, False, INK)]]
     if head.change_text:
-        color = (VERDICT_COLORS[ins.INCREASE] if head.change > 0 else
-                 VERDICT_COLORS[ins.DECREASE] if head.change < 0 else INK)
-        details.append([(head.change_text, 18, True, color)])
+        color = {unc.INCREASE: VERDICT_COLORS[ins.INCREASE],
+                 unc.DECREASE: VERDICT_COLORS[ins.DECREASE]}.get(head.change_verdict, INK)
+        details.append([(head.change_text, 18, True, color)]
+                       + ([(f"  {head.change_note}", 13, False, MUTED)] if head.change_note else []))
     if head.national_text and head.suppressed:
         details.append([(head.national_text, 18, True, INK)])
     if s.verdict:

@@ -20,6 +20,8 @@ import pandas as pd
 from . import figures as fig
 from . import format as fmt
 from . import instrument as ins
+from . import privacy
+from . import uncertainty as unc
 
 # Row kinds.
 SECTION, ROW, SUB, TOTAL, MESSAGE = "section", "row", "sub", "total", "message"
@@ -95,11 +97,30 @@ def _verdict_html(value, row, key) -> str:
     total, threshold = row.get(f"{key}_sum"), row.get(f"{key}_threshold")
     detail = (f'<span class="detail">summa {html.escape(fmt.signed(total))}, gräns '
               f'±{html.escape(fmt.number(threshold))}</span>') if not fmt.missing(total) else ""
+    sure = row.get(f"{key}_sure")
+    if not fmt.missing(sure) and sure:
+        detail += f'<span class="detail">{html.escape(str(sure))}</span>'
     return f"{html.escape(str(value))}{detail}"
 
 
 def _paren(value) -> str:
     return f"({fmt.percent(value)})"
+
+
+def interval_text(low, high, signed: bool = False) -> str:
+    """A 95 % interval as the reports write it: ``(70–85)`` for a share, ``(−3 till +12)`` for a
+    change in percentage points; '' when missing."""
+    if fmt.missing(low) or fmt.missing(high):
+        return ""
+    if signed:
+        return f"({fmt.signed(low)} till {fmt.signed(high)})"
+    return f"({fmt.number(low)}{fmt.DASH}{fmt.number(high)})"
+
+
+def _with_interval(value, row, key, signed: bool) -> str:
+    text = (fmt.signed if signed else fmt.percent)(value)
+    ci = interval_text(row.get(f"{key}_low"), row.get(f"{key}_high"), signed)
+    return f'{html.escape(text)} <span class="ci">{html.escape(ci)}</span>' if ci else html.escape(text)
 
 
 # name -> (html formatter of a number, Excel number format)
@@ -111,6 +132,10 @@ FORMATS: dict[str, tuple[Callable, str]] = {
     "text": (lambda v: str(v), "@"),
     "lines": (lambda v: str(v), "@"),
     "verdict": (lambda v: str(v), "@"),
+    # A number with its 95 % interval from the row's ``<key>_low`` and ``<key>_high`` (HTML only;
+    # Excel gets the bounds as columns of their own).
+    "pct_ci": (fmt.percent, '0" %"'),
+    "signed_ci": (fmt.signed, '+0;-0;"±"0'),
 }
 
 
@@ -122,6 +147,8 @@ def cell_text(value, column: Column, row=None) -> str:
         return "" if column.fmt in ("text", "lines") else fmt.DASH
     if isinstance(value, str):
         return _lines_html(value) if column.fmt == "lines" else html.escape(value)
+    if column.fmt in ("pct_ci", "signed_ci"):
+        return _with_interval(value, row if row is not None else {}, column.key, column.fmt == "signed_ci")
     return html.escape(FORMATS[column.fmt][0](value))
 
 
@@ -307,7 +334,7 @@ def distribution_table(dist: pd.DataFrame, indicator: int, number: str, yes_no: 
             label = GROUP_LABELS.get(r.group, r.group)
             if r.suppressed:
                 rows.append({"label": label, "kind": MESSAGE, "n": r.n,
-                             "message": f"För få svar för att redovisas (färre än {min_n})."})
+                             "message": f"{privacy.TOO_FEW.capitalize()} (färre än {min_n})."})
                 continue
             rows.append({"label": label, "kind": kind, "n": r.n, "negativt": r.negativt_pct,
                          "varken": r.varken_pct, "positivt": r.positivt_pct,
@@ -391,8 +418,21 @@ def keyfigure_table(dist: pd.DataFrame, indicator: int, year: int, number: str,
 
 # --- Tabell 20, 21 and the appendices -----------------------------------------------------------
 
-def development_table(trend: pd.DataFrame, year: int, previous: int, number: str = "20") -> ReportTable:
-    """Tabell 20: combined development per indicator, with each verdict's sum and threshold."""
+def sure_changes_text(up: int, down: int, measures: int) -> str:
+    """"säker ökning i 1 av 3 mått" — how many of an indicator's measures changed beyond chance."""
+    parts = ([f"säker ökning i {up}"] if up else []) + ([f"säker minskning i {down}"] if down else [])
+    if not parts:
+        return f"{unc.NO_SURE_CHANGE.lower()} i något av {measures} mått"
+    return f"{fmt.join_words(parts)} av {measures} mått"
+
+
+def development_table(trend: pd.DataFrame, year: int, previous: int, number: str = "20",
+                      show_chance: bool = False) -> ReportTable:
+    """Tabell 20: combined development per indicator, with each verdict's sum and threshold.
+
+    When ``trend`` has uncertainty.development's beyond_chance_up/_down, the Excel sheet gets
+    them as columns; ``show_chance`` also writes them under each verdict in HTML (the förbund
+    report; the national table keeps its published layout)."""
     rows = []
     for indicator in ins.measured_indicators():
         t = trend[trend.indicator == indicator].set_index("group")
@@ -405,6 +445,11 @@ def development_table(trend: pd.DataFrame, year: int, previous: int, number: str
                 row[f"{g}_sum"] = int(t.at[g, "sum_change_pp"])
                 row[f"{g}_threshold"] = int(t.at[g, "threshold_pp"])
                 row[f"{g}_measures"] = int(t.at[g, "measures"])
+                if "beyond_chance_up" in t.columns:
+                    row[f"{g}_up"] = int(t.at[g, "beyond_chance_up"])
+                    row[f"{g}_down"] = int(t.at[g, "beyond_chance_down"])
+                    if show_chance:
+                        row[f"{g}_sure"] = sure_changes_text(row[f"{g}_up"], row[f"{g}_down"], row[f"{g}_measures"])
         rows.append(row)
     cols = [Column("text", "Indikator", "text"),
             Column("totalt", f"Totalt resultat {year} jämfört med {previous}", "verdict"),
@@ -415,9 +460,16 @@ def development_table(trend: pd.DataFrame, year: int, previous: int, number: str
         excel += [Column(g, f"{name}: resultat", "text"), Column(f"{g}_measures", f"{name}: antal mått"),
                   Column(f"{g}_sum", f"{name}: summa förändring (procentenheter)", "signed"),
                   Column(f"{g}_threshold", f"{name}: gräns (±)")]
+        if "beyond_chance_up" in trend.columns:
+            excel += [Column(f"{g}_up", f"{name}: mått med säker ökning"),
+                      Column(f"{g}_down", f"{name}: mått med säker minskning")]
     notes = ["Summa = summan av förändringarna i nyckeltal (procentenheter) för indikatorns mått som finns "
              "båda åren. Ökning när summan är minst gränsen, minskning när den är högst minus gränsen; "
              "gränsen är 2 procentenheter gånger antalet mått."]
+    if show_chance:
+        notes.append("Säker ökning (minskning) i ett mått: hela 95-procentsintervallet för förändringen ligger över "
+                     "(under) noll. Ökning och minskning kräver, utöver summan, minst ett sådant mått i samma riktning; "
+                     f"annars ”{unc.NO_SURE_CHANGE.lower()}”.")
     return ReportTable(f"tabell-{number}", number, f"Sammanvägd indikatorutveckling {year} jämfört med "
                        f"{previous}.", _frame(rows), cols, label_header="Nr", notes=notes,
                        excel_columns=excel, long=True, narrow_label=True)

@@ -35,14 +35,18 @@ def test_no_file_means_no_commentary_and_a_missing_file_is_an_error(tmp_path):
     assert "# Indikator 16" in com.template(2022) and "# Indikator 11" not in com.template(2022)
 
 
-def test_change_sentences_say_up_down_and_same_in_percentage_points():
+def test_change_sentences_follow_the_verdicts_not_the_size_of_the_change():
+    """A +3 that is beyond chance is an increase; a −8 that may be chance is not a decrease."""
     ch = pd.DataFrame({"survey": ["Deltagare pågående", "Deltagare avslut", "Personal"], "question": [1, 1, 1],
-                       "before": [75.0, 80.0, 70.0], "now": [78.0, 76.0, 71.0]})
+                       "before": [75.0, 80.0, 70.0], "now": [78.0, 72.0, 71.0], "low": [1, -30, -9],
+                       "high": [5, 14, 11], "verdict": ["ökning", "ingen säker förändring", "ingen säker förändring"]})
     ch["change"] = ch.now - ch.before
     text = com.change_sentence(ch, 2021)
     assert text.startswith("Jämfört med 2021 har nyckeltalet ökat för pågåendeenkätens fråga 1 (från 75")
-    assert f"{fmt.pp(3)}" in text and "Det har minskat för avslutsenkätens fråga 1" in text
-    assert "Det ligger kvar på ungefär samma nivå för personalens fråga 1 (från 70" in text
+    assert f"{fmt.pp(3)}, 95 % intervall +1 till +5" in text
+    assert "minskat" not in text
+    assert "För övriga är förändringen inte större än att den kan bero på slumpen" in text
+    assert "avslutsenkätens fråga 1 (från 80" in text and "personalens fråga 1 (från 70" in text
 
 
 def test_gender_sentence_names_the_largest_gap():

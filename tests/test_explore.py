@@ -15,7 +15,6 @@ from matplotlib.collections import PolyCollection
 from finsam_lib import figures as fig
 from finsam_lib import format as fmt
 from finsam_lib import instrument as ins
-from finsam_lib import privacy
 from finsam_lib.explore import (FIGURES, NATIONAL, SPLIT_GROUPS, SPLITS, TOO_FEW, Explorer, Selection,
                                 chart_rows, demo_data, find_data, year_label, year_slug)
 from finsam_lib.names import safe_filename
@@ -47,13 +46,9 @@ def results(data):
 
 
 def reported(results, year, forbund, min_n=fig.MIN_N) -> pd.DataFrame:
-    """figures.csv of `finsam results`; for a förbund with the förbund reports' stricter
-    small-number rule on top (privacy.strict_suppress), which the explorer follows."""
-    r = results(year, forbund, min_n)
-    if forbund is None:
-        return r.figures
-    d = r.distribution
-    return fig.figures_table(privacy.strict_suppress(d[d.year == year], min_n))
+    """figures.csv of `finsam results` (without the interval columns): for a förbund, under the
+    förbund reports' rule (privacy.disclose), which the explorer follows too."""
+    return results(year, forbund, min_n).figures[fig.FIGURE_COLUMNS]
 
 
 def expected_rows(results, s: Selection, min_n=fig.MIN_N) -> pd.DataFrame:
@@ -185,20 +180,16 @@ def test_a_förbund_level_frame_equals_compute_for_that_förbund_alone(explorer,
             pd.testing.assert_frame_equal(got.reset_index(drop=True), want.reset_index(drop=True))
 
 
-def test_a_förbund_never_shows_more_than_finsam_results(explorer, results):
-    """Every figure the explorer shows for a förbund is the one of figures.csv; it hides
-    all that figures.csv hides, and also splits whose residual group is small."""
-    extra = 0
+def test_a_förbund_shows_exactly_what_finsam_results_shows(explorer, results):
+    """One disclosure policy: every figure the explorer shows or hides for a förbund is the one
+    figures.csv of `finsam results --forbund` shows or hides, the interval included."""
     for forbund in explorer.forbund:
         d = explorer.distribution(forbund)
         for year in sorted(set(d.year)):
-            got = fig.figures_table(d[d.year == year]).reset_index(drop=True)
-            plain = results(year, forbund).figures.reset_index(drop=True)
-            assert (got.suppressed | ~plain.suppressed).all()  # hidden there -> hidden here
-            shown = ~got.suppressed
-            pd.testing.assert_frame_equal(got[shown], plain[shown])
-            extra += int((got.suppressed & ~plain.suppressed).sum())
-    assert extra > 0  # the stricter rule bites somewhere in the demo data
+            extra = ["nyckeltal_ci_low", "nyckeltal_ci_high"]
+            got = fig.figures_table(d[d.year == year], extra=extra).reset_index(drop=True)
+            want = results(year, forbund).figures.reset_index(drop=True)
+            pd.testing.assert_frame_equal(got, want)
 
 
 def test_the_cache_changes_nothing(data, explorer):
@@ -302,7 +293,7 @@ def test_saved_csv_matches_finsam_results_csv(explorer, results, demo_dir, tmp_p
                  "--out", str(tmp_path / "res")]) == 0
     figures = pd.read_csv(tmp_path / "res" / "figures.csv")
     strict = reported(results, year, forbund)
-    assert (strict.suppressed.to_numpy() | ~figures.suppressed.to_numpy()).all()
+    assert (strict.suppressed.to_numpy() == figures.suppressed.to_numpy()).all()
     s = Selection((year,), forbund, 3, "Remittenter", "arbetsgivare", "fordelning")
     view = explorer.view(s)
     path = view.save(tmp_path / "explore", "csv")
@@ -491,3 +482,26 @@ def test_start_reads_the_data_and_refuses_files_with_errors(demo_dir, tmp_path, 
     (bad / "trasig.xlsx").write_bytes(b"not a workbook")
     message = start(data=bad, out=tmp_path / "out")
     assert "kan inte utforskas" in message.value and "finsam validate" in message.value
+
+
+def test_the_interval_checkbox_shows_the_95_percent_intervals(app, explorer, results):
+    forbund = pick_forbund(explorer, small=False)
+    year = explorer.years[-1]
+    app.set(area=forbund, indicator=1, survey="Deltagare pågående", split="samtliga", figure="nyckeltal",
+            years=(year,))
+    assert not app.intervals.value and "95 %" not in " ".join(app.view.notes)
+    app.intervals.value = True  # a click
+    s = app.selection
+    assert s.intervals
+    want = results(year, forbund).figures
+    want = want[(want.indicator == 1) & (want.survey == "Deltagare pågående") & (want.group == "samtliga")]
+    row = want.iloc[0]
+    assert f"{fmt.percent(row.nyckeltal_pct)}\u00a0({row.nyckeltal_ci_low}–{row.nyckeltal_ci_high})" in \
+        app.table.value.replace("&nbsp;", "\u00a0")
+    assert any("95 % konfidensintervall" in n for n in app.view.notes)
+    table = app.view.table()
+    assert table["95 % intervall, lägre"].iloc[0] == row.nyckeltal_ci_low
+    # The chart draws error bars: one line collection more than without them.
+    with_bars = len(app.view.figure.axes[0].collections)
+    app.intervals.value = False
+    assert len(app.view.figure.axes[0].collections) < with_bars

@@ -32,13 +32,12 @@ from finsam_lib.workbook import write_registration
 
 YEAR = 2022
 SMALL = "Lilla Test (Norr/Syd), Östra"  # a name with /, comma and parentheses
-FEW = privacy.few_text(5)
 
 
 # --- The rules on their own ---------------------------------------------------------------------
 
 def _dist(rows):
-    """Distribution rows (one survey question) for privacy.strict_suppress."""
+    """Distribution rows (one survey question) for privacy.disclose."""
     base = {"year": 2022, "forbund": "X", "survey": "Deltagare pågående", "series": "s", "question": 1,
             "indicator": 1, "scale": "I", "key": "klart", "version": 2021}
     out = []
@@ -54,7 +53,7 @@ def _dist(rows):
 @pytest.mark.parametrize("kvinnor, man, hidden", [(9, 9, True), (10, 10, False), (8, 7, False), (4, 14, True)])
 def test_a_split_whose_residual_is_small_is_not_shown(kvinnor, man, hidden):
     # samtliga 20: the residual (Kön 3–4) is 20 − kvinnor − män.
-    d = privacy.strict_suppress(_dist([("samtliga", 20), ("kvinnor", kvinnor), ("män", man)]))
+    d = privacy.disclose(_dist([("samtliga", 20), ("kvinnor", kvinnor), ("män", man)]))
     split = d[d.group != "samtliga"]
     assert split.suppressed.all() == hidden
     assert not d[d.group == "samtliga"].suppressed.any()
@@ -62,40 +61,23 @@ def test_a_split_whose_residual_is_small_is_not_shown(kvinnor, man, hidden):
         assert split.nyckeltal_pct.isna().all() and split.code_5.isna().all()
 
 
-def test_counts_and_totals():
+def test_counts_and_totals_are_exact():
+    """Response counts are shown as the published reports print them: exactly (privacy rule 3)."""
     assert privacy.count_cell(0) == 0
-    assert privacy.count_cell(3) == FEW
-    assert privacy.count_cell(5) == 5
+    assert privacy.count_cell(3) == 3
     assert privacy.count_cell(None) is None
-    # One small part: the total would give it away.
-    assert privacy.total_cell([24, 3]) == "fler än 24"
-    # Several small parts whose sum pins none of them: the exact total.
-    assert privacy.total_cell([28, 24, 3, 4, 13, 2]) == 74
-    # Two small parts summing to 2 (1 + 1) or to 8 (4 + 4) pin both.
-    assert privacy.total_cell([10, 1, 1]) == "fler än 10"
-    assert privacy.total_cell([10, 4, 4]) == "fler än 10"
-    assert privacy.total_cell([10, 2, 3]) == 15
-    assert privacy.total_cell([3]) == FEW
+    assert privacy.total_cell([24, 3]) == 27
     assert privacy.total_cell([0, 10, None]) == 10
-    assert privacy.split_shown([10, 0, 7]) and not privacy.split_shown([10, 2, 7])
+    assert privacy.total_cell([1, 2], total=5) == 5
 
 
-def test_small_insatser_are_merged_so_none_can_be_worked_out():
-    def units(counts):
-        return pd.DataFrame({"label": list("ABCD"[:len(counts)]), "antal_svar": counts,
-                             "tillfragade": [c + 2 for c in counts], "malpopulation": pd.NA,
-                             "svar_med_t": counts}).astype({"tillfragade": "Int64", "svar_med_t": "Int64"})
-
-    m = privacy.merge_units(units([12, 3, 2]))
-    assert list(zip(m.label, m.antal_svar)) == [("A", 12), ("Övriga insatser", 5)]
-    assert m.units.tolist() == [1, 2] and m.tillfragade.tolist() == [14, 9]
-    # The merged count would be small (2): it takes the smallest shown insats too.
-    m = privacy.merge_units(units([12, 7, 2]))
-    assert list(zip(m.label, m.antal_svar)) == [("A", 12), ("Övriga insatser", 9)]
-    m = privacy.merge_units(units([12, 3]))
-    assert list(zip(m.label, m.antal_svar)) == [("Övriga insatser", 15)]
-    m = privacy.merge_units(units([12, 0, 6]))  # nothing small: as it is (0 is shown)
-    assert m.antal_svar.tolist() == [12, 0, 6] and (m.kind == "row").all()
+def test_the_national_level_keeps_the_published_split_rule():
+    # A residual of 2 hides a förbund's split, not the country's (the published tables show it).
+    d = _dist([("samtliga", 20), ("kvinnor", 9), ("män", 9)])
+    assert privacy.disclose(d, level="forbund").query("group != 'samtliga'").suppressed.all()
+    assert not privacy.disclose(d, level="national").suppressed.any()
+    with pytest.raises(ValueError):
+        privacy.disclose(d, level="kommun")
 
 
 # --- A small förbund, written cell by cell ---------------------------------------------------------
@@ -203,7 +185,7 @@ def test_three_respondents_leave_no_figure_in_the_report(small_report, data):
         assert figure is not None, q
         label = " ".join(figure.get_text(" ").split())
         assert "2021 (n=6)" in label and "2022 (n=" not in label
-        assert "För få svar för att kunna redovisas" in label
+        assert "För få svar" in label
         # 2022's shares are not in the chart (only 2021's, n=6, are).
         title = figure.find("svg").find("title").get_text()
         assert "2022: för få svar" in title and "2022 (n=" not in title
@@ -224,33 +206,28 @@ def test_three_respondents_leave_no_figure_in_the_report(small_report, data):
                 header = [th.get_text(" ", strip=True) for th in table.find("thead").find_all("th")]
                 cells = dict(zip(header[1:], [td.get_text(" ", strip=True) for td in tr.find_all("td")]))
                 assert cells["2022"] == "för få svar", (section, cells)
-    # Tabell 1: 2022's styrelse count is not shown, and the year's total does not give it away.
+    # Tabell 1 and 2: the counts are exact, as in the national report's Bilaga 1 (privacy rule 3).
     t1 = soup.find(id="tabell-1")
     header = [th.get_text(" ", strip=True) for th in t1.find("thead").find_all("th")]
     row = next(tr for tr in t1.find("tbody").find_all("tr") if tr.find("th").get_text(strip=True) == "2022")
     cells = dict(zip(header[1:], [td.get_text(" ", strip=True) for td in row.find_all("td")]))
-    assert cells["Styrelse"] == FEW
-    assert cells["Totalt"] == "fler än 30"
-    assert "33 enkäter" not in text and "fler än 30 enkäter" in text  # 22 + 8 + 3 would reveal the 3
-    # Tabell 2 shows no rate or bortfall for styrelse (8 tillfrågade − 3 = 5 would reveal them).
+    assert cells["Styrelse"] == "3" and cells["Totalt"] == "33"
+    assert "33 enkäter" in text and "fler än 30" not in text
     t2 = soup.find(id="tabell-2")
     row = next(tr for tr in t2.find("tbody").find_all("tr") if tr.find("th").get_text(strip=True) == "Styrelse")
-    assert [td.get_text(" ", strip=True) for td in row.find_all("td")] == ["–", FEW, "–", "–"]
-    assert "38 %" not in t2.get_text(" ")  # 3/8
+    assert [td.get_text(" ", strip=True) for td in row.find_all("td")] == ["8", "3", "38\u00a0%", "5"]
 
 
-def test_small_kon_group_and_small_insatser_are_not_shown(small_report):
+def test_kon_and_insats_counts_are_shown_exactly(small_report):
     soup = BeautifulSoup(small_report["html"].read_text(encoding="utf-8"), "html.parser")
-    text = page_text(small_report["html"])
-    # Kön: 10 kvinnor, 9 män, 3 ej uppgett -> no split at all (3 is small; 22 − 10 − 9 would give it).
+    # Kön: 10 kvinnor, 9 män, 3 ej uppgett — counts, not shares of answers: shown as published.
     t4 = soup.find(id="tabell-4")
-    assert "Fördelningen på kön redovisas inte" in t4.get_text(" ")
-    assert not t4.find_all("td", string=re.compile(r"^\s*(10|9|3)\s*$"))
-    # Insatser: Lilla insatsen (4) and Mini (3) are merged, not named with a count.
+    cells = [td.get_text(strip=True) for td in t4.find("tbody").find_all("td")]
+    assert {"10", "9", "3", "22"} <= set(cells)
+    # Insatser: every insats by name with its count, the small ones too.
     t3 = " ".join(soup.find(id="tabell-3").get_text(" ").split())
-    assert "Lilla insatsen" not in t3 and "Mini" not in t3
-    assert "Övriga insatser (2 st)" in t3 and "Stora insatsen" in t3
-    assert "Lilla insatsen" not in text and "Mini" not in text
+    assert "Lilla insatsen" in t3 and "Mini" in t3 and "Stora insatsen" in t3
+    assert "Övriga insatser" not in t3
 
 
 def test_three_respondents_leave_no_figure_in_the_excel_file(small_report):
@@ -266,14 +243,10 @@ def test_three_respondents_leave_no_figure_in_the_excel_file(small_report):
     assert styrelse[shares].isna().all().all()
     assert (styrelse.redovisas == "för få svar").all()
     assert frame.loc[frame["år"] == 2021, "n"].dropna().min() >= 5
-    # No cell anywhere holds an n below 5, the styrelse count or the exact total.
+    # Counts are exact (Tabell 1 row 2022: styrelse 3, total 33); no share of the three anywhere.
     for sheet, i, values in rows:
-        joined = " | ".join("" if v is None else str(v) for v in values)
-        assert "Lilla insatsen" not in joined and "Mini" not in joined, (sheet, i)
         if sheet.startswith("Tabell 1") and values and values[0] == "2022":
-            assert FEW in values and 33 not in values and "fler än 30" in values
-        if values and values[0] == "Styrelse" and sheet.startswith("Tabell"):
-            assert 3 not in values[1:] and 5 not in values[1:], (sheet, values)
+            assert 3 in values and 33 in values
     assert not [v for s, _, r in rows if s == "Svarsfördelning" for v in r[5:6] if isinstance(v, int) and v < 5]
 
 
@@ -350,7 +323,7 @@ def test_no_other_forbund_figures_in_the_report(other_report, data):
     row = next(tr for tr in t1.find("tbody").find_all("tr") if tr.find("th").get_text(strip=True) == str(YEAR))
     cells = dict(zip(header[1:], [td.get_text(" ", strip=True) for td in row.find_all("td")]))
     for survey, n in counts.items():
-        assert cells[survey] == (str(n) if n >= 5 else FEW)
+        assert cells[survey] == str(n)
 
 
 def test_other_report_has_the_sections(other_report):
