@@ -59,7 +59,9 @@ def summary_line(data) -> str:
 
 
 def cmd_validate(args) -> int:
+    from .history import check
     data = _read(args.paths)
+    data.problems.extend(check(data, args.paths))
     print_problems(data)
     print_totals(data)
     print("\n" + summary_line(data))
@@ -105,6 +107,13 @@ def load_year(path, year: int, forbund: str | None = None):
     return data, name
 
 
+def with_history(data, path, forbund: str | None, year: int):
+    """A förbund's view of the data: its predecessors' years as its own (forbund-historik.csv in
+    the data folder; history.for_forbund). The national view (forbund None) is the data as read."""
+    from . import history
+    return data if forbund is None else history.for_forbund(data, history.load([path]), forbund, year)
+
+
 def report_formats(text: str) -> list[str]:
     """The export formats asked for; PDF needs a Chromium-family browser on this machine."""
     from .batch import parse_formats
@@ -125,14 +134,22 @@ def commentary_file(path: str | None) -> str | None:
     return str(Path(path).resolve()) if path else None
 
 
-def publish_one(notebook_name: str, args, parameters: dict, stem: str, title: str, formats, start: float) -> int:
+def stamp_of(args, data, parameters: dict | None = None) -> dict:
+    """The provenance stamp of this command's outputs (provenance.for_output)."""
+    from . import provenance
+    return provenance.for_output(provenance.data_stamp(data, args.data), provenance.command_line(args.argv),
+                                 parameters)
+
+
+def publish_one(notebook_name: str, args, parameters: dict, stem: str, title: str, formats, start: float,
+                stamp: dict | None = None) -> int:
     """Run one report notebook and export it; prints what was written."""
     from .publish import PublishError, notebook_path, publish_report
     timings: dict = {}
     try:
         notebook = Path(args.notebook) if args.notebook else notebook_path(notebook_name)
         paths = publish_report(notebook, parameters, args.out, stem, title, formats, timings=timings,
-                               keep_notebook=args.keep_notebook)
+                               keep_notebook=args.keep_notebook, stamp=stamp)
     except PublishError as e:
         raise UserError(str(e)) from None
     for kind, path in paths.items():
@@ -146,8 +163,11 @@ def cmd_results(args) -> int:
     from .results import compute
     start = time.perf_counter()
     data, forbund = load_year(args.data, args.year, args.forbund)
-    results = compute(data, args.year, forbund, args.min_n)
+    results = compute(with_history(data, args.data, forbund, args.year), args.year, forbund, args.min_n)
     paths = results.write(args.out)
+    from .provenance import write_json
+    paths.append(write_json(args.out, stamp_of(args, data, {"year": args.year, "forbund": forbund,
+                                                              "min_n": args.min_n})))
     who = forbund or "nationell nivå"
     print(f"Resultat {args.year}, {who}: {len(results.figures)} rader i figures.csv; "
           f"skrev {', '.join(str(p) for p in paths)} ({time.perf_counter() - start:.1f} s).")
@@ -189,12 +209,12 @@ def cmd_report_national(args) -> int:
     start = time.perf_counter()
     formats = report_formats(args.formats)
     commentary = commentary_file(args.commentary)
-    load_year(args.data, args.year)
+    data, _ = load_year(args.data, args.year)
     parameters = {"year": args.year, "data": str(Path(args.data).resolve()), "min_n": args.min_n,
                   "commentary": commentary}
     print(f"Skapar nationell indikatorrapport {args.year} ({', '.join(formats)}) …", file=sys.stderr)
     return publish_one("national_report.ipynb", args, parameters, f"nationell-indikatorrapport-{args.year}",
-                       f"Nationell indikatorrapport {args.year}", formats, start)
+                       f"Nationell indikatorrapport {args.year}", formats, start, stamp_of(args, data, parameters))
 
 
 def cmd_report_forbund(args) -> int:
@@ -214,7 +234,7 @@ def cmd_report_forbund(args) -> int:
                   "years_shown": args.years, "commentary": commentary}
     print(f"Skapar indikatorrapport {args.year} för {name} ({', '.join(formats)}) …", file=sys.stderr)
     return publish_one("forbund_report.ipynb", args, parameters, report_stem(name, args.year),
-                       report_title(name, args.year), formats, start)
+                       report_title(name, args.year), formats, start, stamp_of(args, data, parameters))
 
 
 def cmd_batch(args) -> int:
@@ -233,6 +253,10 @@ def cmd_batch(args) -> int:
     data, _ = load_year(args.data, args.year)
     jobs = plan(data, args.data, args.year, args.min_n, args.years, args.commentary_dir,
                 national=not args.no_national)
+    from . import provenance
+    data_part, command = provenance.data_stamp(data, args.data), provenance.command_line(args.argv)
+    for job in jobs:
+        job.stamp = provenance.for_output(data_part, command, job.parameters)
     workers = max(1, min(args.jobs or os.cpu_count() or 1, len(jobs)))
     print(f"Skapar {len(jobs)} rapporter för mätår {args.year} ({', '.join(formats)}) med {workers} "
           f"parallella processer …", file=sys.stderr)
@@ -304,7 +328,7 @@ def cmd_slides(args) -> int:
     start = time.perf_counter()
     data, forbund = load_year(args.data, args.year, args.forbund)
     try:
-        deck = deck_from_data(data, args.year, forbund, args.min_n)
+        deck = deck_from_data(with_history(data, args.data, forbund, args.year), args.year, forbund, args.min_n)
     except ValueError as e:
         print(e, file=sys.stderr)
         return 1
@@ -316,6 +340,24 @@ def cmd_slides(args) -> int:
     print(f"  PowerPoint  {pptx}")
     print(f"  HTML        {page}")
     return 0
+
+
+def cmd_verify(args) -> int:
+    """`finsam verify`: is each output's data (its provenance stamp) still what is in the data folder?"""
+    from .provenance import verify
+    if not Path(args.data).exists():
+        raise UserError(f"{args.data} finns inte.")
+    for p in args.paths:
+        if not Path(p).exists():
+            raise UserError(f"{p} finns inte.")
+    checks = verify(args.paths, args.data)
+    if not checks:
+        raise UserError("Inga rapporter eller resultatfiler med provenansstämpel hittades.")
+    for c in checks:
+        print(c.message())
+    bad = [c for c in checks if not c.ok]
+    print(f"\n{len(checks) - len(bad)} av {len(checks)} utdata bygger på oförändrade registreringsfiler.")
+    return 1 if bad else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -401,11 +443,18 @@ def build_parser() -> argparse.ArgumentParser:
     sl.add_argument("--data", default="data", help="mapp eller fil med registreringsfiler (standard: data)")
     sl.add_argument("--min-n", type=int, default=fig.MIN_N, help="minsta antal svar som visas")
     sl.set_defaults(func=cmd_slides)
+
+    ver = sub.add_parser("verify", help="Kontrollera om rapporternas underlag har ändrats sedan de gjordes.")
+    ver.add_argument("paths", nargs="+", metavar="UTDATA", help="rapportfiler (html, pdf, xlsx, provenance.json) "
+                     "eller mappar med sådana")
+    ver.add_argument("--data", required=True, help="mappen med registreringsfilerna nu")
+    ver.set_defaults(func=cmd_verify)
     return p
 
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)
     try:
         return args.func(args)
     except UserError as e:

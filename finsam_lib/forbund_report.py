@@ -403,9 +403,12 @@ class ForbundReport(Report):
 
     def __init__(self, data: Dataset, forbund: str, year: int, years_shown: int = YEARS_SHOWN,
                  min_n: int = fig.MIN_N, commentary: com.Commentary | None = None,
-                 published: dt.date | None = None):
+                 published: dt.date | None = None, history: list | None = None):
         names = data.respondents.forbund.unique()
         self.forbund = match_forbund(forbund, names)
+        if history:  # predecessors' years count as the förbund's own (history.py)
+            from .history import for_forbund
+            data = for_forbund(data, history, self.forbund, year)
         self.data, self.year, self.min_n = data, year, min_n
         resp = data.respondents[(data.respondents.forbund == self.forbund) & (data.respondents.year <= year)]
         measured = sorted(int(y) for y in resp.year.unique())
@@ -416,6 +419,8 @@ class ForbundReport(Report):
         self.years = measured[-max(1, int(years_shown)):]
         self.previous = measured[-2] if len(measured) > 1 else None
         self.respondents = resp
+        from .history import note
+        self.history_note = note(history or [], self.forbund, year, self.years[0])
         self.commentary = commentary or com.Commentary()
         self.published = published or dt.date.today()
         self.name = display_name(self.forbund)
@@ -435,9 +440,10 @@ class ForbundReport(Report):
                    commentary: str | Path | None = None, published=None) -> "ForbundReport":
         """Read registration files (cached per process) and build the report; reading errors raise
         ReportDataError with the first problems listed."""
+        from .history import load
         data = valid_dataset(paths)
         return cls(data, forbund, year, years_shown=years_shown, min_n=min_n, commentary=com.load(commentary),
-                   published=publication_date(published))
+                   published=publication_date(published), history=load(paths))
 
     # -- figures -------------------------------------------------------------------------------------
 
@@ -596,6 +602,8 @@ class ForbundReport(Report):
             "I ett enskilt förbund bygger andelarna ofta på få svar; en skillnad på några procentenheter mot riket "
             "eller mot förra mätningen kan bero på slumpen.",
         ]
+        if self.history_note:
+            reading.insert(0, self.history_note)
         return body + Block(paragraphs(*texts) + groups + paragraphs(*reading) + tb.categories_table().to_html()
                             + self._analyst("inledning"))
 

@@ -25,6 +25,7 @@ from .problems import ERROR, WARNING, Problem, cell_name
 
 ANSWER_HEADER = re.compile(r"^(?:f|fraga)\s*\.?\s*(\d+)\s*[.:]?$")  # matched on norm(header)
 OTHER_DATA_SUFFIXES = {".xls", ".xlsm", ".xlsb", ".ods", ".csv"}
+HISTORY_FILE = "forbund-historik.csv"  # the förbund history (history.py), not a registration file
 
 ANSWER_COLUMNS = ["respondent", "question", "code"]
 RESPONDENT_COLUMNS = ["respondent", "year", "forbund", "insats", "survey", "version",
@@ -510,7 +511,7 @@ def find_files(paths) -> tuple[list[Path], list[Problem]]:
                 if f.suffix.lower() == ".xlsx":
                     files.append(f)
                     found += 1
-                elif f.suffix.lower() in OTHER_DATA_SUFFIXES:
+                elif f.suffix.lower() in OTHER_DATA_SUFFIXES and f.name.casefold() != HISTORY_FILE:
                     problems.append(Problem(WARNING, str(f), "Filen är inte en .xlsx-arbetsbok och "
                                             "läses inte; spara den som Excel-arbetsbok (.xlsx)."))
             if not found:
