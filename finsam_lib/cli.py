@@ -360,6 +360,44 @@ def cmd_verify(args) -> int:
     return 1 if bad else 0
 
 
+def cmd_export(args) -> int:
+    """`finsam export`: the answers (one row per respondent) and the figures of `finsam results`
+    as SPSS, Stata, Parquet or CSV files, with a provenance.json beside them."""
+    from . import export
+    from .provenance import write_json
+    from .results import compute
+    start = time.perf_counter()
+    data = load_valid([args.data])
+    if data is None:
+        return 1
+    years = data.years() if args.year == "all" else [_year(args.year)]
+    missing = [y for y in years if y not in set(data.respondents.year)]
+    if missing:
+        raise UserError(f"Mätår {missing[0]} har inga svar i data (finns: {', '.join(map(str, data.years())) or 'inga'}).")
+    fmt_ = args.format or Path(args.out).suffix.lstrip(".").lower()
+    if fmt_ not in export.FORMATS:
+        raise UserError(f"Okänt format '{fmt_}'; välj --format bland {', '.join(export.FORMATS)}.", 2)
+    stamp = stamp_of(args, data, {"year": args.year, "format": fmt_, "with_ids": args.with_ids, "min_n": args.min_n})
+    note = f"finsam {stamp['finsam']}, {stamp['created']}: {len(stamp['files'])} registreringsfiler"
+    out = Path(args.out)
+    answers = export.answers_wide(data, years, with_ids=args.with_ids)
+    export.write(answers, out, fmt_, note)
+    figures = export.figures_frame([compute(data, y, None, args.min_n) for y in years])
+    second = export.write(figures, export.figures_path(out), fmt_, note)
+    proof = write_json(out.parent, stamp, f"{out.name}.provenance.json")
+    print(f"Svar: {len(answers.frame)} respondenter × {len(answers.frame.columns)} variabler i {out}; "
+          f"resultat: {len(figures.frame)} rader i {second}; stämpel i {proof} "
+          f"({time.perf_counter() - start:.1f} s).")
+    return 0
+
+
+def _year(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise UserError(f"--year ska vara ett mätår (t.ex. 2022) eller all, inte '{text}'.", 2) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="finsam", description="Indikatorer för finansiell samordning.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -443,6 +481,17 @@ def build_parser() -> argparse.ArgumentParser:
     sl.add_argument("--data", default="data", help="mapp eller fil med registreringsfiler (standard: data)")
     sl.add_argument("--min-n", type=int, default=fig.MIN_N, help="minsta antal svar som visas")
     sl.set_defaults(func=cmd_slides)
+
+    ex = sub.add_parser("export", help="Svaren (en rad per respondent) och resultaten till SPSS, Stata, "
+                        "Parquet eller CSV.")
+    ex.add_argument("--data", required=True, help="mapp eller fil med registreringsfiler")
+    ex.add_argument("--year", required=True, help="mätår, t.ex. 2022, eller all")
+    ex.add_argument("--format", choices=["sav", "dta", "parquet", "csv"],
+                    help="sav (SPSS), dta (Stata), parquet eller csv (standard: utfilens ändelse)")
+    ex.add_argument("--out", required=True, help="utfil för svaren; resultaten hamnar i <namn>-resultat.<ändelse>")
+    ex.add_argument("--with-ids", action="store_true", help="ta med fil, blad och rad för varje respondent")
+    ex.add_argument("--min-n", type=int, default=fig.MIN_N, help="minsta antal svar för att en andel ska visas")
+    ex.set_defaults(func=cmd_export)
 
     ver = sub.add_parser("verify", help="Kontrollera om rapporternas underlag har ändrats sedan de gjordes.")
     ver.add_argument("paths", nargs="+", metavar="UTDATA", help="rapportfiler (html, pdf, xlsx, provenance.json) "

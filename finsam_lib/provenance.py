@@ -233,23 +233,50 @@ def write_json(folder: str | Path, stamp: dict, name: str = JSON_NAME) -> Path:
 
 
 def stamp_pdf(path: str | Path, stamp: dict, title: str = "") -> Path:
-    """Write the stamp into a PDF's document information (rewrites the file)."""
-    from pypdf import PdfReader, PdfWriter
+    """Write the stamp into a PDF's document information: /Title, /Subject, /Keywords and
+    ``/FinsamProvenance`` (the JSON), keeping the other entries.
+
+    The PDF gets an incremental update appended (a new information dictionary, an xref
+    section pointing to it and a trailer with /Prev), which costs milliseconds where
+    rewriting a 40-page report with pypdf costs ~0.5 s; a PDF whose last cross-reference
+    section is a stream (not what Chromium writes) is updated with pypdf's incremental writer."""
+    import io
+
+    from pypdf import PdfReader
 
     path = Path(path)
-    writer = PdfWriter(clone_from=PdfReader(path))
+    data = path.read_bytes()
+    reader = PdfReader(io.BytesIO(data))
     n = len(stamp.get("files", []))
-    writer.add_metadata({
-        "/Title": title or Path(path).stem,
+    info = {str(k): str(v) for k, v in (reader.metadata or {}).items()}
+    info.update({
+        "/Title": title or path.stem,
         "/Subject": f"Gjord med finsam {stamp['finsam']} {stamp['created']} av {n} registreringsfiler",
         "/Keywords": f"finsam; samordningsförbund; indikatorer; underlag sha256:{fingerprint(stamp)}",
         "/Creator": f"finsam {stamp['finsam']}",
         PDF_KEY: _json(stamp),
     })
-    tmp = path.with_suffix(".pdf.tmp")
-    with open(tmp, "wb") as f:
-        writer.write(f)
-    tmp.replace(path)
+    m = re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", data[-1024:])
+    prev = int(m.group(1)) if m else -1
+    if prev < 0 or data[prev:prev + 4] != b"xref":
+        from pypdf import PdfWriter
+
+        writer = PdfWriter(str(path), incremental=True)
+        writer.add_metadata(info)
+        with open(path, "wb") as f:
+            writer.write(f)
+        return path
+    root = reader.trailer.raw_get("/Root")
+    number = int(reader.trailer["/Size"])
+    tail = b"" if data.endswith(b"\n") else b"\n"
+    offset = len(data) + len(tail)
+    entries = "".join(f"{key} <FEFF{value.encode('utf-16-be').hex().upper()}>" for key, value in info.items())
+    body = f"{number} 0 obj\n<<{entries}>>\nendobj\n".encode("ascii")
+    xref = (f"xref\n0 1\n0000000000 65535 f \n{number} 1\n{offset:010d} 00000 n \n"
+            f"trailer\n<< /Size {number + 1} /Root {root.idnum} {root.generation} R /Info {number} 0 R /Prev {prev} >>\n"
+            f"startxref\n{offset + len(body)}\n%%EOF\n").encode("ascii")
+    with open(path, "ab") as f:
+        f.write(tail + body + xref)
     return path
 
 
