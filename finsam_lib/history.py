@@ -170,23 +170,39 @@ def _names_map(frames, history, report_year, target) -> dict[tuple[str, int], st
     return out
 
 
-def _relabel_frame(frame: pd.DataFrame, mapping: dict) -> pd.DataFrame:
+def _relabel_frame(frame: pd.DataFrame, mapping: dict, shared: set) -> pd.DataFrame:
     if not len(frame) or not mapping:
         return frame
     keys = list(zip(frame.forbund.tolist(), frame.year.astype(int).tolist()))
-    return frame.assign(forbund=[mapping.get(k, k[0]) for k in keys])
+    out = frame.assign(forbund=[mapping.get(k, k[0]) for k in keys])
+    if "insats" in frame.columns and shared:
+        # Several förbund become one that year (a merger): their insatser stay apart, named
+        # after the predecessor, so that responses still meet their own population rows.
+        out["insats"] = [f"{k[0]}: {i}" if i else k[0] if k in mapping and (mapping[k], k[1]) in shared else i
+                         for k, i in zip(keys, frame.insats.tolist())]
+    return out
 
 
 def _relabelled(data, mapping: dict):
     if not mapping:
         return data
-    return replace(data, respondents=_relabel_frame(data.respondents, mapping),
-                   population=_relabel_frame(data.population, mapping), sheets=_relabel_frame(data.sheets, mapping))
+    sources: dict = {}  # (new name, year) -> the names whose rows become it
+    for (name, year), new in mapping.items():
+        sources.setdefault((new, year), set()).add(name)
+    own = {(n, int(y)) for f in (data.respondents, data.population) for n, y in zip(f.forbund, f.year)}
+    shared = {k for k, names in sources.items() if len(names) + (k in own) > 1}
+    return replace(data, respondents=_relabel_frame(data.respondents, mapping, shared),
+                   population=_relabel_frame(data.population, mapping, shared),
+                   sheets=_relabel_frame(data.sheets, mapping, shared))
 
 
 def for_forbund(data, history: list[Change], forbund: str, report_year: int):
     """The dataset as ``forbund``'s report of ``report_year`` sees it: its predecessors' rows
-    carry its name (answers, population and row counts), every other row is as read.
+    carry its name (answers, population and row counts), every other row is as read. In a year
+    where several names become one (a merger), their insatser are prefixed with the old name
+    ('Sala Heby: Kompassen') so response rates still pair each insats with its own population row.
+    Distributions and response rates of every year stay as without the view; only the number of
+    förbund in years before a merger counts the merged ones as one.
 
     ``data``: a reader.Dataset; returns the same object when the history does not concern
     ``forbund`` (so per-dataset caches stay warm), else a new Dataset (its ``tidy`` follows)."""
