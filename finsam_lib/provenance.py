@@ -189,7 +189,12 @@ def html_block(stamp: dict) -> str:
         f"<tr><th scope=\"row\">{y}</th><td>{fmt.number(sum(1 for f in files if f['year'] == y))}</td>"
         f"<td>{fmt.number(sum(f['responses'] for f in files if f['year'] == y))}</td></tr>" for y in years)
     own = stamp.get("parameters", {}).get("forbund")
-    own_files = [f for f in files if own and f["forbund"] == own]
+    names = {own} if own else set()
+    if own:  # the förbund's files include its predecessors' (forbund-historik.csv)
+        from .history import load, predecessors
+        year = stamp["parameters"].get("year") or max((f["year"] for f in files if f["year"]), default=0)
+        names |= {c.from_name for c in predecessors(load([stamp["data"]]), own, year)}
+    own_files = [f for f in files if f["forbund"] in names]
     own_rows = "".join(f"<tr><th scope=\"row\">{html.escape(f['name'])}</th><td>{f['year']}</td>"
                        f"<td>{fmt.number(f['responses'])}</td><td><code>{f['sha256'][:16]}</code></td></tr>"
                        for f in own_files)
