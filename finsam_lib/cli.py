@@ -333,8 +333,11 @@ def cmd_slides(args) -> int:
         print(e, file=sys.stderr)
         return 1
     out = Path(args.out)
-    pptx = write_pptx(deck, out / f"{deck.file_stem}.pptx")
+    from .provenance import add_to_html, stamp_pptx
+    stamp = stamp_of(args, data, {"year": args.year, "forbund": forbund, "min_n": args.min_n})
+    pptx = stamp_pptx(write_pptx(deck, out / f"{deck.file_stem}.pptx"), stamp)
     page = write_html(deck, out / f"{deck.file_stem}.html")
+    page.write_text(add_to_html(page.read_text(encoding="utf-8"), stamp, colophon=False), encoding="utf-8")
     print(f"Bildspel {args.year}, {forbund or 'riket'}: {len(deck.slides)} bilder "
           f"({time.perf_counter() - start:.1f} s).")
     print(f"  PowerPoint  {pptx}")

@@ -22,7 +22,8 @@ Where a stamp lives, so that ``finsam verify`` can read it back (:func:`read_sta
 - PDF: the document information keys /Title, /Subject, /Keywords and ``/FinsamProvenance``
   (the JSON);
 - Excel: a sheet *Om rapporten* (the stamp's head as JSON in one cell, one row per file);
-- CSV: ``provenance.json`` beside the files (``<file>.provenance.json`` beside an export).
+- CSV: ``provenance.json`` beside the files (``<file>.provenance.json`` beside an export);
+- slides: the JSON block in the HTML deck, ``<file>.pptx.provenance.json`` beside the PowerPoint file.
 """
 from __future__ import annotations
 
@@ -202,7 +203,6 @@ def html_block(stamp: dict) -> str:
                  '<th scope="col" class="label">Fil</th><th scope="col">Mätår</th><th scope="col">Svar</th>'
                  '<th scope="col">SHA-256 (början)</th></tr></thead>'
                  f'<tbody>{own_rows}</tbody></table>') if own_rows else ""
-    script = _json(stamp).replace("</", "<\\/")
     return (f'<section class="colophon" id="om-rapporten" style="break-before: page"><h2>Om rapporten</h2>'
             f'<p>Rapporten gjordes med finsam {html.escape(stamp["finsam"])} den {when} med kommandot '
             f'<code>{html.escape(stamp["command"])}</code>.</p>'
@@ -213,16 +213,24 @@ def html_block(stamp: dict) -> str:
             '<figure class="report-table"><table><thead><tr><th scope="col" class="label">Mätår</th>'
             f'<th scope="col">Filer</th><th scope="col">Svar</th></tr></thead><tbody>{by_year}</tbody></table>'
             f'</figure>{own_table}'
-            f'<script type="application/json" id="{SCRIPT_ID}">{script}</script></section>')
+            f'{script_block(stamp)}</section>')
+
+
+def script_block(stamp: dict) -> str:
+    """The stamp as ``<script type="application/json" id="finsam-provenance">`` (read_stamp reads it)."""
+    text = _json(stamp).replace("</", "<\\/")
+    return f'<script type="application/json" id="{SCRIPT_ID}">{text}</script>'
+
 
 
 _MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
            "oktober", "november", "december"]
 
 
-def add_to_html(page: str, stamp: dict) -> str:
-    """The page with the colophon at the end of its main content (or its body)."""
-    block = html_block(stamp)
+def add_to_html(page: str, stamp: dict, colophon: bool = True) -> str:
+    """The page with the colophon at the end of its main content (or its body); without
+    ``colophon`` (a slide deck), the stamp's JSON block alone."""
+    block = html_block(stamp) if colophon else script_block(stamp)
     for mark in ("</main>", "</body>"):
         i = page.rfind(mark)
         if i >= 0:
@@ -285,6 +293,19 @@ def stamp_pdf(path: str | Path, stamp: dict, title: str = "") -> Path:
     return path
 
 
+def stamp_pptx(path: str | Path, stamp: dict) -> Path:
+    """A PowerPoint file's stamp: ``<file>.provenance.json`` beside it (its document properties
+    hold at most 255 characters), and the data's fingerprint in its keywords."""
+    from pptx import Presentation
+
+    path = Path(path)
+    prs = Presentation(str(path))
+    prs.core_properties.keywords = f"finsam; underlag sha256:{fingerprint(stamp)}"
+    prs.save(str(path))
+    write_json(path.parent, stamp, f"{path.name}.{JSON_NAME}")
+    return path
+
+
 def add_sheet(wb, stamp: dict) -> None:
     """Add the sheet *Om rapporten* to an openpyxl workbook (last)."""
     from openpyxl.styles import Font
@@ -322,7 +343,7 @@ _SCRIPT = re.compile(rf'<script type="application/json" id="{SCRIPT_ID}">(.*?)</
 
 
 def read_stamp(path: str | Path) -> dict | None:
-    """The stamp of an output file (.html, .pdf, .xlsx, provenance.json), or None without one."""
+    """The stamp of an output file (.html, .pdf, .xlsx, .pptx, provenance.json), or None without one."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in (".html", ".htm"):
@@ -342,13 +363,16 @@ def read_stamp(path: str | Path) -> dict | None:
             return _from_sheet(wb[SHEET]) if SHEET in wb.sheetnames else None
         finally:
             wb.close()
+    if suffix == ".pptx":
+        beside = path.with_name(f"{path.name}.{JSON_NAME}")
+        return read_stamp(beside) if beside.is_file() else None
     if suffix == ".json":
         stamp = json.loads(path.read_text(encoding="utf-8"))
         return stamp if isinstance(stamp, dict) and "files" in stamp else None
     return None
 
 
-OUTPUT_SUFFIXES = (".html", ".pdf", ".xlsx")
+OUTPUT_SUFFIXES = (".html", ".pdf", ".xlsx")  # a .pptx's stamp is its .provenance.json
 
 
 def outputs_in(folder: str | Path) -> list[Path]:
