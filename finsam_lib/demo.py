@@ -33,15 +33,19 @@ INSATS_NAMES = [
 ]
 INSATS_SURVEYS = ("Deltagare pågående", "Deltagare avslut", "Personal", "Remittenter")
 # One merger and one rename, written as forbund-historik.csv. They are made by relabelling:
-# the earlier years of these förbund are written under an older name (generated förbund ->
+# generated förbund are written under another name before a year (generated förbund ->
 # (name in its files, first year under the generated name)). The answers are the same, so
-# every national figure (and the number of förbund each year) is exactly as without them.
+# every national figure, the number of förbund each year and the 2022 report's "new this
+# year" marks are exactly as without them: BÅD-ESÅ, new in 2022 as published, continues two
+# förbund that took part until 2021 (made-up ones, renamed for the part), and Västerås was
+# Västerås stad until 2020.
+MERGED = "Bengtsfors, Åmål, Dals-Ed Säffle, Årjäng (BÅD-ESÅ)"
 DEMO_HISTORY = [
-    Change("Sala Heby", "Norra Västmanland", 2022, "sammanslagning"),
-    Change("Fagersta Norberg", "Norra Västmanland", 2022, "sammanslagning"),
+    Change("Bengtsfors Åmål Dals-Ed", MERGED, 2022, "sammanslagning"),
+    Change("Säffle Årjäng", MERGED, 2022, "sammanslagning"),
     Change("Västerås stad", "Västerås", 2021, "namnbyte"),
 ]
-DEMO_OLD_NAMES = {"Norra Västmanland": ("Sala Heby", 2022), "Mellersta Skaraborg": ("Fagersta Norberg", 2022),
+DEMO_OLD_NAMES = {"Mellersta Skaraborg": ("Bengtsfors Åmål Dals-Ed", 2022), "Östra Skaraborg": ("Säffle Årjäng", 2022),
                   "Västerås": ("Västerås stad", 2021)}
 DEMO_NOTE = "Demodata: fiktiva svar, framtagna så att de nationella siffrorna motsvarar de publicerade."
 

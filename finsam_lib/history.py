@@ -5,8 +5,8 @@ The history is a small CSV file in the data folder, ``forbund-historik.csv`` (co
 semicolon separated, UTF-8), one row per change::
 
     from_name,to_name,year,kind
-    Sala Heby,Norra Västmanland,2022,sammanslagning
-    Fagersta Norberg,Norra Västmanland,2022,sammanslagning
+    Bengtsfors Åmål Dals-Ed,"Bengtsfors, Åmål, Dals-Ed Säffle, Årjäng (BÅD-ESÅ)",2022,sammanslagning
+    Säffle Årjäng,"Bengtsfors, Åmål, Dals-Ed Säffle, Årjäng (BÅD-ESÅ)",2022,sammanslagning
     Västerås stad,Västerås,2021,namnbyte
 
 ``year`` is the first measurement year under ``to_name``; ``kind`` is namnbyte,
@@ -200,7 +200,7 @@ def for_forbund(data, history: list[Change], forbund: str, report_year: int):
     """The dataset as ``forbund``'s report of ``report_year`` sees it: its predecessors' rows
     carry its name (answers, population and row counts), every other row is as read. In a year
     where several names become one (a merger), their insatser are prefixed with the old name
-    ('Sala Heby: Kompassen') so response rates still pair each insats with its own population row.
+    ('Säffle Årjäng: Kompassen') so response rates still pair each insats with its own population row.
     Distributions and response rates of every year stay as without the view; only the number of
     förbund in years before a merger counts the merged ones as one.
 

@@ -41,8 +41,9 @@ SHEET = "Om rapporten"
 JSON_NAME = "provenance.json"
 PDF_KEY = "/FinsamProvenance"
 SCRIPT_ID = "finsam-provenance"
-FILE_COLUMNS = ["name", "sha256", "forbund", "year", "rows", "responses"]
-FILE_HEADERS = ["Fil", "SHA-256", "Samordningsförbund", "Mätår", "Lästa rader", "Svar"]
+FILE_COLUMNS = ["name", "sha256", "forbund", "year", "rows", "responses", "name_sha256"]
+FILE_HEADERS = ["Fil", "SHA-256", "Samordningsförbund", "Mätår", "Lästa rader", "Svar",
+                "Annat förbunds fil: SHA-256 av namnet"]
 HEAD_LABEL = "Stämpel (JSON)"
 
 
@@ -112,11 +113,36 @@ def command_line(argv) -> str:
 def for_output(data_part: dict, command: str, parameters: dict | None = None,
                created: dt.datetime | None = None) -> dict:
     """A whole stamp: the shared data part plus finsam's version, the command, its parameters
-    and the time (UTC, to the second)."""
+    and the time (UTC, to the second).
+
+    An output about one förbund (``parameters["forbund"]``) names no other förbund: the files of
+    other förbund (not its own nor its predecessors', history.py) keep their content hash and
+    year, while their name is replaced by its SHA-256 (``name_sha256``) and their förbund and
+    row counts are left out; ``finsam verify`` still tells when one of them changed."""
     created = created or dt.datetime.now(dt.timezone.utc)
+    parameters = parameters or {}
+    files = data_part["files"]
+    own = parameters.get("forbund")
+    if own:
+        from .history import load, predecessors
+
+        year = parameters.get("year") or max((f["year"] for f in files if f["year"]), default=0)
+        names = {own} | {c.from_name for c in predecessors(load([data_part["data"]]), own, year)}
+        files = [f if f["forbund"] in names else
+                 {"name": None, "name_sha256": _name_hash(f["name"]), "sha256": f["sha256"], "forbund": None,
+                  "year": f["year"], "rows": None, "responses": None} for f in files]
     return {"stamp": STAMP_VERSION, "finsam": finsam_version(), "command": command,
-            "parameters": {k: v for k, v in (parameters or {}).items() if _plain(v)},
-            "created": created.replace(microsecond=0).isoformat(), **data_part}
+            "parameters": {k: v for k, v in parameters.items() if _plain(v)},
+            "created": created.replace(microsecond=0).isoformat(), "data": data_part["data"], "files": files}
+
+
+def _name_hash(name: str) -> str:
+    return hashlib.sha256(name.encode("utf-8")).hexdigest()
+
+
+def _key(f: dict) -> str:
+    """A stamp file's key: its name, or '#<SHA-256 of the name>' when the name is withheld."""
+    return f["name"] if f.get("name") else "#" + f["name_sha256"]
 
 
 def _plain(value) -> bool:
@@ -124,11 +150,9 @@ def _plain(value) -> bool:
 
 
 def fingerprint(stamp: dict) -> str:
-    """One SHA-256 over the files' names and hashes: equal fingerprints, equal data."""
-    h = hashlib.sha256()
-    for f in sorted(stamp.get("files", []), key=lambda f: f["name"]):
-        h.update(f"{f['name']}\0{f['sha256']}\n".encode())
-    return h.hexdigest()
+    """One SHA-256 over the files' content hashes (sorted): equal fingerprints, equal data, the
+    same for every output of the same files whether or not names are withheld."""
+    return hashlib.sha256("\n".join(sorted(f["sha256"] for f in stamp.get("files", []))).encode()).hexdigest()
 
 
 # --- Comparing with the data now ------------------------------------------------------------------
@@ -163,11 +187,19 @@ class Check:
 
 
 def compare(stamp: dict, now: dict[str, str], output: str = "") -> Check:
-    """A stamp's files against ``now`` ({name: SHA-256}, from :func:`current_hashes`)."""
-    then = {f["name"]: f["sha256"] for f in stamp.get("files", [])}
-    changed = sorted(n for n in then if n in now and now[n] != then[n])
-    added = sorted(n for n in now if n not in then)
-    missing = sorted(n for n in then if n not in now)
+    """A stamp's files against ``now`` ({name: SHA-256}, from :func:`current_hashes`). A file
+    whose name the stamp withholds is matched by the name's hash and named from ``now``; one
+    that is missing is described by its year."""
+    files = stamp.get("files", [])
+    then = {_key(f): f["sha256"] for f in files}
+    keyed = {}  # key in the stamp -> name now
+    for name in now:
+        hidden = "#" + _name_hash(name)
+        keyed[hidden if name not in then and hidden in then else name] = name
+    changed = sorted(keyed[k] for k in then if k in keyed and now[keyed[k]] != then[k])
+    added = sorted(name for k, name in keyed.items() if k not in then)
+    missing = sorted(f["name"] or f"en fil från ett annat förbund, mätår {f['year']}"
+                     for f in files if _key(f) not in keyed)
     status = UNCHANGED if not (changed or added or missing) else CHANGED
     return Check(output, status, changed, added, missing, stamp.get("created", ""))
 
@@ -186,16 +218,15 @@ def html_block(stamp: dict) -> str:
     created = dt.datetime.fromisoformat(stamp["created"])
     when = f"{created.day} {_MONTHS[created.month - 1]} {created.year} kl. {created:%H.%M} (UTC)"
     years = sorted({f["year"] for f in files if f["year"] is not None})
+    counted = all(f["responses"] is not None for f in files)  # not when other förbund's are withheld
+    svar_head = '<th scope="col">Svar</th>' if counted else ""
     by_year = "".join(
         f"<tr><th scope=\"row\">{y}</th><td>{fmt.number(sum(1 for f in files if f['year'] == y))}</td>"
-        f"<td>{fmt.number(sum(f['responses'] for f in files if f['year'] == y))}</td></tr>" for y in years)
+        + (f"<td>{fmt.number(sum(f['responses'] for f in files if f['year'] == y))}</td>" if counted else "")
+        + "</tr>" for y in years)
     own = stamp.get("parameters", {}).get("forbund")
-    names = {own} if own else set()
-    if own:  # the förbund's files include its predecessors' (forbund-historik.csv)
-        from .history import load, predecessors
-        year = stamp["parameters"].get("year") or max((f["year"] for f in files if f["year"]), default=0)
-        names |= {c.from_name for c in predecessors(load([stamp["data"]]), own, year)}
-    own_files = [f for f in files if f["forbund"] in names]
+    # A förbund's output names only its own (and its predecessors') files: see for_output.
+    own_files = [f for f in files if own and f["forbund"]]
     own_rows = "".join(f"<tr><th scope=\"row\">{html.escape(f['name'])}</th><td>{f['year']}</td>"
                        f"<td>{fmt.number(f['responses'])}</td><td><code>{f['sha256'][:16]}</code></td></tr>"
                        for f in own_files)
@@ -211,7 +242,8 @@ def html_block(stamp: dict) -> str:
             'Med <code>finsam verify RAPPORTFIL --data MAPP</code> ser du om någon fil har ändrats, '
             'tillkommit eller tagits bort sedan rapporten gjordes.</p>'
             '<figure class="report-table"><table><thead><tr><th scope="col" class="label">Mätår</th>'
-            f'<th scope="col">Filer</th><th scope="col">Svar</th></tr></thead><tbody>{by_year}</tbody></table>'
+            f'<th scope="col">Filer</th>{svar_head}</tr></thead>'
+            f'<tbody>{by_year}</tbody></table>'
             f'</figure>{own_table}'
             f'{script_block(stamp)}</section>')
 
@@ -323,7 +355,7 @@ def add_sheet(wb, stamp: dict) -> None:
     for c in ws[ws.max_row]:
         c.font = Font(bold=True)
     for f in stamp.get("files", []):
-        ws.append([f[k] for k in FILE_COLUMNS])
+        ws.append([f.get(k) for k in FILE_COLUMNS])
     ws.column_dimensions["A"].width = 34
     ws.column_dimensions["B"].width = 66
 
@@ -335,7 +367,8 @@ def _from_sheet(ws) -> dict | None:
         return None
     stamp = json.loads(head)
     start = next(i for i, r in enumerate(rows) if r and list(r[:len(FILE_HEADERS)]) == FILE_HEADERS)
-    stamp["files"] = [dict(zip(FILE_COLUMNS, r[:len(FILE_COLUMNS)])) for r in rows[start + 1:] if r and r[0]]
+    stamp["files"] = [{k: v for k, v in zip(FILE_COLUMNS, r) if k != "name_sha256" or v}
+                      for r in rows[start + 1:] if r and (r[0] or r[len(FILE_COLUMNS) - 1])]
     return stamp
 
 

@@ -12,7 +12,9 @@ from bs4 import BeautifulSoup
 
 from finsam_lib import provenance as pv
 from finsam_lib.cli import main
+from finsam_lib.demo import MERGED
 from finsam_lib.forbund_report import report_stem
+from finsam_lib.names import safe_filename
 from finsam_lib.publish import find_browser
 from finsam_lib.reader import read_paths
 
@@ -64,12 +66,12 @@ def test_verify_names_the_changed_added_and_missing_files(small, tmp_path, capsy
     assert main(["verify", str(out), "--data", str(data_dir)]) == 0
     assert "oförändrat" in capsys.readouterr().out
     change_one_answer(data_dir / "2022" / "Gotland.xlsx")
-    (data_dir / "2021" / "Sala_Heby.xlsx").unlink()
+    (data_dir / "2021" / "Säffle_Årjäng.xlsx").unlink()
     shutil.copy(data_dir / "2022" / "Gotland.xlsx", data_dir / "2022" / "Gotland kopia.xlsx")
     assert main(["verify", str(out / "provenance.json"), "--data", str(data_dir)]) == 1
     said = capsys.readouterr().out
     assert "ändrade: 2022/Gotland.xlsx" in said
-    assert "tillkomna: 2022/Gotland kopia.xlsx" in said and "saknas: 2021/Sala_Heby.xlsx" in said
+    assert "tillkomna: 2022/Gotland kopia.xlsx" in said and "saknas: 2021/Säffle_Årjäng.xlsx" in said
 
 
 def test_verify_without_a_stamp_fails(small, tmp_path, capsys):
@@ -84,19 +86,19 @@ def test_a_fresh_batch_is_unchanged_and_verify_names_the_resaved_workbook(small,
     assert main(["batch", "--data", str(data_dir), "--year", str(YEAR), "--out", str(out), "--formats", "html,xlsx",
                  "--no-national", "--jobs", "1", "--quiet"]) == 0
     index = BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "html.parser")
-    status = {tr.find("th").get_text(strip=True): tr.find_all("td")[-1].get_text(strip=True)
+    status = {tr.find("th").get_text(strip=True): tr.find(class_="current").get_text(strip=True)
               for tr in index.find("tbody").find_all("tr")}
-    assert status == {"Gotland": "aktuellt", "Norra Västmanland": "aktuellt"}
+    assert status == {"Gotland": "aktuell", MERGED: "aktuell"}
     capsys.readouterr()
     assert main(["verify", str(out), "--data", str(data_dir)]) == 0
     said = capsys.readouterr().out
     assert said.count("underlaget är oförändrat") == 4  # two reports, HTML and Excel each
     stamp = pv.read_stamp(out / f"{report_stem('Gotland', YEAR)}.xlsx")
     assert stamp["parameters"]["forbund"] == "Gotland" and stamp["command"].startswith("finsam batch")
-    change_one_answer(data_dir / "2022" / "Norra_Västmanland.xlsx")
+    change_one_answer(data_dir / "2022" / f"{safe_filename(MERGED)}.xlsx")
     assert main(["verify", str(out), "--data", str(data_dir)]) == 1
     lines = [line for line in capsys.readouterr().out.splitlines() if "ändrade:" in line]
-    assert len(lines) == 4 and all(line.endswith("ändrade: 2022/Norra_Västmanland.xlsx.") for line in lines)
+    assert len(lines) == 4 and all(line.endswith(f"ändrade: 2022/{safe_filename(MERGED)}.xlsx.") for line in lines)
 
 
 @pytest.mark.skipif(not find_browser(), reason="no Chromium-family browser for the PDF")
