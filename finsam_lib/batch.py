@@ -40,6 +40,7 @@ class Job:
     stem: str
     title: str
     weight: int = 0  # bigger first (the national report is the longest)
+    stamp: dict | None = None  # provenance stamp for its outputs (provenance.for_output)
 
 
 @dataclass
@@ -211,7 +212,8 @@ class Worker:
                 if not self.km.is_alive():
                     self._restart()
                 paths = publish_report(job.notebook, job.parameters, self.out, job.stem, job.title,
-                                       formats=self.formats, printer=self.printer, km=self.km, timings=timings)
+                                       formats=self.formats, printer=self.printer, km=self.km, timings=timings,
+                                       stamp=job.stamp)
                 return Outcome(job, True, {k: p.name for k, p in paths.items()}, seconds=time.perf_counter() - start,
                                attempts=attempt, timings=timings)
             except PublishError as e:  # the notebook stopped on an error: running it again won't help
@@ -362,6 +364,10 @@ def write_index(out: str | Path, data, year: int, outcomes: list[Outcome], min_n
     from .report import swedish_date
 
     surveys, rows = index_rows(data, year, outcomes, min_n)
+    from .provenance import report_checks
+    checks = report_checks(out, [(o.paths, o.job.parameters.get("data")) if o.ok else ({}, None) for o in outcomes])
+    for r, check in zip(rows, checks):  # is each report's data still what is in the data folder?
+        r["current"] = check
 
     def cell(v):  # the template escapes
         if v is None:

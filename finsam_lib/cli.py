@@ -59,7 +59,9 @@ def summary_line(data) -> str:
 
 
 def cmd_validate(args) -> int:
+    from .history import check
     data = _read(args.paths)
+    data.problems.extend(check(data, args.paths))
     print_problems(data)
     print_totals(data)
     print("\n" + summary_line(data))
@@ -105,6 +107,13 @@ def load_year(path, year: int, forbund: str | None = None):
     return data, name
 
 
+def with_history(data, path, forbund: str | None, year: int):
+    """A förbund's view of the data: its predecessors' years as its own (forbund-historik.csv in
+    the data folder; history.for_forbund). The national view (forbund None) is the data as read."""
+    from . import history
+    return data if forbund is None else history.for_forbund(data, history.load([path]), forbund, year)
+
+
 DEFAULT_FORMATS = "html,pdf,xlsx"
 NO_PDF_NOTE = ("Inga PDF-filer: de kräver en Chromium-baserad webbläsare (Chromium, Chrome eller Edge) och ingen "
                "hittades. Installera en (Debian/Ubuntu: sudo apt-get install chromium) eller ange sökvägen i "
@@ -142,14 +151,22 @@ def commentary_file(path: str | None) -> str | None:
     return str(Path(path).resolve()) if path else None
 
 
-def publish_one(notebook_name: str, args, parameters: dict, stem: str, title: str, formats, start: float) -> int:
+def stamp_of(args, data, parameters: dict | None = None) -> dict:
+    """The provenance stamp of this command's outputs (provenance.for_output)."""
+    from . import provenance
+    return provenance.for_output(provenance.data_stamp(data, args.data), provenance.command_line(args.argv),
+                                 parameters)
+
+
+def publish_one(notebook_name: str, args, parameters: dict, stem: str, title: str, formats, start: float,
+                stamp: dict | None = None) -> int:
     """Run one report notebook and export it; prints what was written."""
     from .publish import PublishError, notebook_path, publish_report
     timings: dict = {}
     try:
         notebook = Path(args.notebook) if args.notebook else notebook_path(notebook_name)
         paths = publish_report(notebook, parameters, args.out, stem, title, formats, timings=timings,
-                               keep_notebook=args.keep_notebook)
+                               keep_notebook=args.keep_notebook, stamp=stamp)
     except PublishError as e:
         raise UserError(str(e)) from None
     for kind, path in paths.items():
@@ -163,8 +180,11 @@ def cmd_results(args) -> int:
     from .results import compute
     start = time.perf_counter()
     data, forbund = load_year(args.data, args.year, args.forbund)
-    results = compute(data, args.year, forbund, args.min_n)
+    results = compute(with_history(data, args.data, forbund, args.year), args.year, forbund, args.min_n)
     paths = results.write(args.out)
+    from .provenance import write_json
+    paths.append(write_json(args.out, stamp_of(args, data, {"year": args.year, "forbund": forbund,
+                                                              "min_n": args.min_n})))
     who = forbund or "nationell nivå"
     print(f"Resultat {args.year}, {who}: {len(results.figures)} rader i figures.csv; "
           f"skrev {', '.join(str(p) for p in paths)} ({time.perf_counter() - start:.1f} s).")
@@ -228,12 +248,12 @@ def cmd_report_national(args) -> int:
     start = time.perf_counter()
     formats = report_formats(args.formats)
     commentary = commentary_file(args.commentary)
-    load_year(args.data, args.year)
+    data, _ = load_year(args.data, args.year)
     parameters = {"year": args.year, "data": str(Path(args.data).resolve()), "min_n": args.min_n,
                   "commentary": commentary}
     print(f"Skapar nationell indikatorrapport {args.year} ({', '.join(formats)}) …", file=sys.stderr)
     code = publish_one("national_report.ipynb", args, parameters, f"nationell-indikatorrapport-{args.year}",
-                       f"Nationell indikatorrapport {args.year}", formats, start)
+                       f"Nationell indikatorrapport {args.year}", formats, start, stamp_of(args, data, parameters))
     note_missing_pdf(args, formats)
     return code
 
@@ -255,7 +275,7 @@ def cmd_report_forbund(args) -> int:
                   "years_shown": args.years, "commentary": commentary}
     print(f"Skapar indikatorrapport {args.year} för {name} ({', '.join(formats)}) …", file=sys.stderr)
     code = publish_one("forbund_report.ipynb", args, parameters, report_stem(name, args.year),
-                       report_title(name, args.year), formats, start)
+                       report_title(name, args.year), formats, start, stamp_of(args, data, parameters))
     note_missing_pdf(args, formats)
     return code
 
@@ -298,6 +318,10 @@ def cmd_batch(args) -> int:
         valid = [n for n in named if n not in invalid]
     jobs = plan(data, args.data, args.year, args.min_n, args.years, args.commentary_dir,
                 national=national, only=valid, exclude_invalid=bool(invalid))
+    from . import provenance
+    data_part, command = provenance.data_stamp(data, args.data), provenance.command_line(args.argv)
+    for job in jobs:
+        job.stamp = provenance.for_output(data_part, command, job.parameters)
     workers = max(1, min(args.jobs or os.cpu_count() or 1, len(jobs) or 1))
     print(f"Skapar {len(jobs)} rapporter för mätår {args.year} ({', '.join(formats)}) med {workers} "
           f"parallella processer …", file=sys.stderr)
@@ -378,13 +402,16 @@ def cmd_slides(args) -> int:
     start = time.perf_counter()
     data, forbund = load_year(args.data, args.year, args.forbund)
     try:
-        deck = deck_from_data(data, args.year, forbund, args.min_n)
+        deck = deck_from_data(with_history(data, args.data, forbund, args.year), args.year, forbund, args.min_n)
     except ValueError as e:
         print(e, file=sys.stderr)
         return 1
     out = Path(args.out)
-    pptx = write_pptx(deck, out / f"{deck.file_stem}.pptx")
+    from .provenance import add_to_html, stamp_pptx
+    stamp = stamp_of(args, data, {"year": args.year, "forbund": forbund, "min_n": args.min_n})
+    pptx = stamp_pptx(write_pptx(deck, out / f"{deck.file_stem}.pptx"), stamp)
     page = write_html(deck, out / f"{deck.file_stem}.html")
+    page.write_text(add_to_html(page.read_text(encoding="utf-8"), stamp, colophon=False), encoding="utf-8")
     print(f"Bildspel {args.year}, {forbund or 'riket'}: {len(deck.slides)} bilder "
           f"({time.perf_counter() - start:.1f} s).")
     print(f"  PowerPoint  {pptx}")
@@ -394,6 +421,62 @@ def cmd_slides(args) -> int:
 
 FORMATS_HELP = ("kommaseparerat: html, pdf, xlsx (standard: alla tre; PDF bara om en Chromium-baserad "
                 "webbläsare finns)")
+
+
+def cmd_verify(args) -> int:
+    """`finsam verify`: is each output's data (its provenance stamp) still what is in the data folder?"""
+    from .provenance import verify
+    if not Path(args.data).exists():
+        raise UserError(f"{args.data} finns inte.")
+    for p in args.paths:
+        if not Path(p).exists():
+            raise UserError(f"{p} finns inte.")
+    checks = verify(args.paths, args.data)
+    if not checks:
+        raise UserError("Inga rapporter eller resultatfiler med provenansstämpel hittades.")
+    for c in checks:
+        print(c.message())
+    bad = [c for c in checks if not c.ok]
+    print(f"\n{len(checks) - len(bad)} av {len(checks)} utdata bygger på oförändrade registreringsfiler.")
+    return 1 if bad else 0
+
+
+def cmd_export(args) -> int:
+    """`finsam export`: the answers (one row per respondent) and the figures of `finsam results`
+    as SPSS, Stata, Parquet or CSV files, with a provenance.json beside them."""
+    from . import export
+    from .provenance import write_json
+    from .results import compute
+    start = time.perf_counter()
+    data = load_valid([args.data])
+    if data is None:
+        return 1
+    years = data.years() if args.year == "all" else [_year(args.year)]
+    missing = [y for y in years if y not in set(data.respondents.year)]
+    if missing:
+        raise UserError(f"Mätår {missing[0]} har inga svar i data (finns: {', '.join(map(str, data.years())) or 'inga'}).")
+    fmt_ = args.format or Path(args.out).suffix.lstrip(".").lower()
+    if fmt_ not in export.FORMATS:
+        raise UserError(f"Okänt format '{fmt_}'; välj --format bland {', '.join(export.FORMATS)}.", 2)
+    stamp = stamp_of(args, data, {"year": args.year, "format": fmt_, "with_ids": args.with_ids, "min_n": args.min_n})
+    note = f"finsam {stamp['finsam']}, {stamp['created']}: {len(stamp['files'])} registreringsfiler"
+    out = Path(args.out)
+    answers = export.answers_wide(data, years, with_ids=args.with_ids)
+    export.write(answers, out, fmt_, note)
+    figures = export.figures_frame([compute(data, y, None, args.min_n) for y in years])
+    second = export.write(figures, export.figures_path(out), fmt_, note)
+    proof = write_json(out.parent, stamp, f"{out.name}.provenance.json")
+    print(f"Svar: {len(answers.frame)} respondenter × {len(answers.frame.columns)} variabler i {out}; "
+          f"resultat: {len(figures.frame)} rader i {second}; stämpel i {proof} "
+          f"({time.perf_counter() - start:.1f} s).")
+    return 0
+
+
+def _year(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise UserError(f"--year ska vara ett mätår (t.ex. 2022) eller all, inte '{text}'.", 2) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -494,11 +577,29 @@ def build_parser() -> argparse.ArgumentParser:
     sl.add_argument("--data", default="data", help="mapp eller fil med registreringsfiler (standard: data)")
     sl.add_argument("--min-n", type=int, default=fig.MIN_N, help="minsta antal svar som visas")
     sl.set_defaults(func=cmd_slides)
+
+    ex = sub.add_parser("export", help="Svaren (en rad per respondent) och resultaten till SPSS, Stata, "
+                        "Parquet eller CSV.")
+    ex.add_argument("--data", required=True, help="mapp eller fil med registreringsfiler")
+    ex.add_argument("--year", required=True, help="mätår, t.ex. 2022, eller all")
+    ex.add_argument("--format", choices=["sav", "dta", "parquet", "csv"],
+                    help="sav (SPSS), dta (Stata), parquet eller csv (standard: utfilens ändelse)")
+    ex.add_argument("--out", required=True, help="utfil för svaren; resultaten hamnar i <namn>-resultat.<ändelse>")
+    ex.add_argument("--with-ids", action="store_true", help="ta med fil, blad och rad för varje respondent")
+    ex.add_argument("--min-n", type=int, default=fig.MIN_N, help="minsta antal svar för att en andel ska visas")
+    ex.set_defaults(func=cmd_export)
+
+    ver = sub.add_parser("verify", help="Kontrollera om rapporternas underlag har ändrats sedan de gjordes.")
+    ver.add_argument("paths", nargs="+", metavar="UTDATA", help="rapportfiler (html, pdf, xlsx, provenance.json) "
+                     "eller mappar med sådana")
+    ver.add_argument("--data", required=True, help="mappen med registreringsfilerna nu")
+    ver.set_defaults(func=cmd_verify)
     return p
 
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)
     try:
         return args.func(args)
     except UserError as e:

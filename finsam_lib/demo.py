@@ -13,6 +13,8 @@ import pandas as pd
 from . import instrument as ins
 from . import published as pub
 from . import synth
+from .history import FILE_NAME as HISTORY_FILE
+from .history import Change, write_history
 from .names import safe_filename
 from .workbook import write_registration
 
@@ -30,6 +32,21 @@ INSATS_NAMES = [
     "Individuellt stöd (IPS)", "Språkstegen", "Brobyggaren", "Resursteamet", "Nystart",
 ]
 INSATS_SURVEYS = ("Deltagare pågående", "Deltagare avslut", "Personal", "Remittenter")
+# One merger and one rename, written as forbund-historik.csv. They are made by relabelling:
+# generated förbund are written under another name before a year (generated förbund ->
+# (name in its files, first year under the generated name)). The answers are the same, so
+# every national figure, the number of förbund each year and the 2022 report's "new this
+# year" marks are exactly as without them: BÅD-ESÅ, new in 2022 as published, continues two
+# förbund that took part until 2021 (made-up ones, renamed for the part), and Västerås was
+# Västerås stad until 2020.
+MERGED = "Bengtsfors, Åmål, Dals-Ed Säffle, Årjäng (BÅD-ESÅ)"
+DEMO_HISTORY = [
+    Change("Bengtsfors Åmål Dals-Ed", MERGED, 2022, "sammanslagning"),
+    Change("Säffle Årjäng", MERGED, 2022, "sammanslagning"),
+    Change("Västerås stad", "Västerås", 2021, "namnbyte"),
+]
+DEMO_OLD_NAMES = {"Mellersta Skaraborg": ("Bengtsfors Åmål Dals-Ed", 2022), "Östra Skaraborg": ("Säffle Årjäng", 2022),
+                  "Västerås": ("Västerås stad", 2021)}
 DEMO_NOTE = "Demodata: fiktiva svar, framtagna så att de nationella siffrorna motsvarar de publicerade."
 
 
@@ -187,8 +204,15 @@ def year_targets(rng) -> dict[int, pd.DataFrame]:
     return t
 
 
+def demo_name(forbund: str, year: int) -> str:
+    """The name a generated förbund has in the demo files of ``year`` (DEMO_OLD_NAMES)."""
+    old, since = DEMO_OLD_NAMES.get(forbund, (forbund, 0))
+    return old if year < since else forbund
+
+
 def write_demo(out: Path | str, seed: int = 0, years=YEARS, progress=None) -> list[Path]:
-    """Write the demo registration workbooks: out/<year>/<förbund>.xlsx."""
+    """Write the demo registration workbooks, out/<year>/<förbund>.xlsx, and the förbund
+    history (out/forbund-historik.csv: DEMO_HISTORY)."""
     out = Path(out)
     rng = np.random.default_rng(seed)
     forbund = forbund_by_year(rng)
@@ -201,9 +225,11 @@ def write_demo(out: Path | str, seed: int = 0, years=YEARS, progress=None) -> li
         for name, pop in (progress(groups, year) if progress else groups):
             resp = respondents[respondents.forbund == name]
             ans = answers[answers.respondent.isin(resp.respondent)]
-            path = out / str(year) / f"{safe_filename(name)}.xlsx"
-            write_registration(path, name, year, resp, ans, pop, extra_info=[("Kommentar", DEMO_NOTE)])
+            label = demo_name(name, year)
+            path = out / str(year) / f"{safe_filename(label)}.xlsx"
+            write_registration(path, label, year, resp, ans, pop, extra_info=[("Kommentar", DEMO_NOTE)])
             paths.append(path)
+    write_history(out / HISTORY_FILE, DEMO_HISTORY)
     return paths
 
 

@@ -334,7 +334,9 @@ def start(data: Path | str | None = None, out: Path | str | None = None, min_n: 
                       f"{html.escape(str(folder))}</code> för att se dem.</p>")
     if dataset.tidy.empty:
         return w.HTML(f"<p>Inga svar i {html.escape(str(folder))}.</p>")
-    explorer = Explorer(dataset.tidy, min_n=min_n)
+    from .history import load, relabel_all
+    # Predecessors' years under their successor's name (forbund-historik.csv), as in the reports.
+    explorer = Explorer(relabel_all(dataset, load([folder]), max(dataset.years())).tidy, min_n=min_n)
     explorer.warm()
     settle()
     years = explorer.years

@@ -375,9 +375,12 @@ class ForbundReport(Report):
 
     def __init__(self, data: Dataset, forbund: str, year: int, years_shown: int = YEARS_SHOWN,
                  min_n: int = fig.MIN_N, commentary: com.Commentary | None = None,
-                 published: dt.date | None = None):
+                 published: dt.date | None = None, history: list | None = None):
         names = data.respondents.forbund.unique()
         self.forbund = match_forbund(forbund, names)
+        if history:  # predecessors' years count as the förbund's own (history.py)
+            from .history import for_forbund
+            data = for_forbund(data, history, self.forbund, year)
         self.data, self.year, self.min_n = data, year, min_n
         resp = data.respondents[(data.respondents.forbund == self.forbund) & (data.respondents.year <= year)]
         measured = sorted(int(y) for y in resp.year.unique())
@@ -388,6 +391,8 @@ class ForbundReport(Report):
         self.years = measured[-max(1, int(years_shown)):]
         self.previous = measured[-2] if len(measured) > 1 else None
         self.respondents = resp
+        from .history import note
+        self.history_note = note(history or [], self.forbund, year, self.years[0])
         self.commentary = commentary or com.Commentary()
         self.published = published or dt.date.today()
         self.name = display_name(self.forbund)
@@ -409,9 +414,10 @@ class ForbundReport(Report):
         """Read registration files (cached per process) and build the report; reading errors raise
         ReportDataError with the first problems listed (``exclude_invalid``: errors of other förbund
         leave those förbund out instead, as ``finsam batch`` does)."""
+        from .history import load
         data = valid_dataset(paths, exclude_invalid=exclude_invalid)
         return cls(data, forbund, year, years_shown=years_shown, min_n=min_n, commentary=com.load(commentary),
-                   published=publication_date(published))
+                   published=publication_date(published), history=load(paths))
 
     # -- figures -------------------------------------------------------------------------------------
 
@@ -573,6 +579,8 @@ class ForbundReport(Report):
             "ingen uppdelning på kön eller arbetsgivare där en liten grupp kan räknas fram ur de andra. Antalet svar "
             "redovisas alltid exakt, som i den nationella rapporten.",
         ]
+        if self.history_note:
+            reading.insert(0, self.history_note)
         method = heading(2, "Hur säkra är siffrorna?", "osakerhet") + Block(paragraphs(
             "I ett enskilt förbund bygger andelarna ofta på få svar. Hade andra personer svarat, eller samma personer "
             "en annan dag, hade andelen kunnat bli några procentenheter högre eller lägre. Därför står ett intervall "

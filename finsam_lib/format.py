@@ -108,3 +108,8 @@ def parse_number(text: str) -> float | None:
         return float(text)
     except ValueError:
         return None
+
+
+def genitive(name: str) -> str:
+    """Swedish genitive: ``Gävleborg`` -> ``Gävleborgs``; a name ending in s, x or z is unchanged."""
+    return name if name[-1:].casefold() in ("s", "x", "z") else f"{name}s"

@@ -384,9 +384,11 @@ def _cell_value(value):
     return str(value)
 
 
-def write_xlsx(tables, path: str | Path, about: dict | None = None, data: dict | None = None) -> Path:
+def write_xlsx(tables, path: str | Path, about: dict | None = None, data: dict | None = None,
+               provenance: dict | None = None) -> Path:
     """Every table on its own sheet (caption, header, rows, notes; number formats set), an
-    index sheet first, and optional tidy data sheets (name -> DataFrame)."""
+    index sheet first, optional tidy data sheets (name -> DataFrame) and, given a provenance
+    stamp, the sheet *Om rapporten* last (provenance.add_sheet)."""
     from openpyxl import Workbook
     from openpyxl.styles import Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
@@ -438,6 +440,11 @@ def write_xlsx(tables, path: str | Path, about: dict | None = None, data: dict |
         index.append([ws.title, "Nyckeltal och fördelning för alla år, mått och grupper (tabellform)."])
     index.column_dimensions["A"].width = 26
     index.column_dimensions["B"].width = 100
+    if provenance:
+        from .provenance import SHEET, add_sheet
+
+        add_sheet(wb, provenance)
+        index.append([SHEET, "Vilka registreringsfiler, vilken finsam och vilket kommando som gjorde filen."])
     excel_text_cells(wb)
     wb.save(path)
     return path
@@ -547,11 +554,15 @@ FORMATS = ("html", "pdf", "xlsx")
 
 def publish_report(notebook: str | Path, parameters: dict, out_dir: str | Path, stem: str, title: str,
                    formats=FORMATS, printer: PdfPrinter | None = None, km=None,
-                   keep_notebook: bool = False, timings: dict | None = None) -> dict[str, Path]:
+                   keep_notebook: bool = False, timings: dict | None = None,
+                   stamp: dict | None = None) -> dict[str, Path]:
     """Execute a report notebook and export it: ``{stem}.html``, ``{stem}.pdf`` and the
     notebook's own Excel file (parameter ``xlsx_path`` = ``{stem}.xlsx``).
 
-    ``printer``: an open PdfPrinter to reuse (batches); ``km``: a kernel manager to reuse.
+    ``printer``: an open PdfPrinter to reuse (batches); ``km``: a kernel manager to reuse;
+    ``stamp``: a provenance stamp (provenance.for_output) put into every output: the HTML's
+    colophon (and so the PDF's last page), the PDF's metadata, the Excel file (notebook
+    parameter ``provenance``).
     """
     import tempfile
 
@@ -569,6 +580,8 @@ def publish_report(notebook: str | Path, parameters: dict, out_dir: str | Path, 
     if "xlsx" in formats:
         paths["xlsx"] = out / f"{stem}.xlsx"
         params["xlsx_path"] = str(paths["xlsx"].resolve())
+        if stamp:
+            params["provenance"] = stamp
     executed = out / f"{stem}.ipynb" if keep_notebook else None
     with timed("execute", timings):
         nb = execute_notebook(notebook, executed, params, cwd=Path(notebook).resolve().parent, km=km)
@@ -578,6 +591,10 @@ def publish_report(notebook: str | Path, parameters: dict, out_dir: str | Path, 
         return paths
     with timed("html", timings):
         page = notebook_html(nbformat.from_dict(nb) if isinstance(nb, dict) else nb, title)
+        if stamp:
+            from .provenance import add_to_html
+
+            page = add_to_html(page, stamp)
         html_path = out / f"{stem}.html" if "html" in formats else Path(tempfile.mkdtemp()) / f"{stem}.html"
         html_path.write_text(page, encoding="utf-8")
     if "html" in formats:
@@ -590,6 +607,11 @@ def publish_report(notebook: str | Path, parameters: dict, out_dir: str | Path, 
             else:
                 html_to_pdf(html_path, pdf, footer=title)
             paths["pdf"] = pdf
+        if stamp:
+            from .provenance import stamp_pdf
+
+            with timed("stamp", timings):
+                stamp_pdf(pdf, stamp, title)
         if "html" not in formats:
             shutil.rmtree(html_path.parent, ignore_errors=True)
     return paths

@@ -30,6 +30,7 @@ TOTALS_LABEL = re.compile(r"^(?:medel(?:varde|tal)?|summa|sum|total|totalt|total
                           r"mean|count|genomsnitt|snitt|median)\s*:?$")  # the whole cell
 AGGREGATE_FORMULA = re.compile(r"[A-Z]{1,3}\$?[0-9]+:\$?[A-Z]{1,3}\$?[0-9]+|\b(?:SUM|AVERAGE|COUNT\w*|"
                                r"SUBTOTAL|AGGREGATE|MEDIAN|MIN|MAX|SUMMA|MEDEL|ANTAL\w*|DELSUMMA)\(", re.I)
+HISTORY_FILE = "forbund-historik.csv"  # the förbund history (history.py), not a registration file
 
 ANSWER_COLUMNS = ["respondent", "question", "code"]
 RESPONDENT_COLUMNS = ["respondent", "year", "forbund", "insats", "survey", "version",
@@ -601,7 +602,7 @@ def find_files(paths) -> tuple[list[Path], list[Problem]]:
                 if f.suffix.lower() in READ_SUFFIXES:
                     files.append(f)
                     found += 1
-                elif f.suffix.lower() == ".csv":
+                elif f.suffix.lower() == ".csv" and f.name.casefold() != HISTORY_FILE:
                     problems.append(Problem(WARNING, str(f), "Filen är inte en arbetsbok och läses inte; "
                                             "registreringsfiler ska vara Excel-arbetsböcker (.xlsx)."))
                 elif f.suffix.lower() in OTHER_DATA_SUFFIXES:

@@ -207,15 +207,16 @@ class Report:
         return Block('<nav class="toc" id="innehall"><h2 class="toc-title">Innehåll</h2>'
                      '<!-- finsam:toc --></nav>')
 
-    def save_xlsx(self, path: str | Path | None) -> Path | None:
-        """The resultatfil when a path is given (a notebook parameter), else nothing."""
-        return self.write_xlsx(path) if path else None
+    def save_xlsx(self, path: str | Path | None, provenance: dict | None = None) -> Path | None:
+        """The resultatfil when a path is given (a notebook parameter), else nothing;
+        ``provenance``: the stamp for its sheet *Om rapporten* (notebook parameter)."""
+        return self.write_xlsx(path, provenance) if path else None
 
-    def write_xlsx(self, path: str | Path) -> Path:
+    def write_xlsx(self, path: str | Path, provenance: dict | None = None) -> Path:
         from .publish import write_xlsx
 
         about = {**self.about(), "Minsta antal svar (n)": self.min_n, "Framställd": swedish_date(self.published)}
-        return write_xlsx(self.tables(), path, about=about, data=self.data_sheets())
+        return write_xlsx(self.tables(), path, about=about, data=self.data_sheets(), provenance=provenance)
 
 
 class NationalReport(Report):

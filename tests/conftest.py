@@ -137,3 +137,31 @@ def pytest_sessionfinish(session, exitstatus):
         else:
             print(message, file=sys.stderr)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+# A few förbund of the demo (issue 17), with the demo merger's predecessors and successor.
+DEMO_FEW = ["Gotland", "Bengtsfors_Åmål_Dals-Ed", "Säffle_Årjäng", "Bengtsfors-Åmål-Dals-Ed_Säffle-Årjäng-BÅD-ESÅ"]
+
+
+def small_copy(fixture, folder, years=(2021, 2022), keep=DEMO_FEW):
+    """A few förbund's workbooks (and the förbund history) from the demo fixture."""
+    for year in years:
+        for name in keep:
+            src = fixture / str(year) / f"{name}.xlsx"
+            if src.is_file():
+                (folder / str(year)).mkdir(parents=True, exist_ok=True)
+                shutil.copy(src, folder / str(year) / src.name)
+    shutil.copy(fixture / "forbund-historik.csv", folder)
+    return folder
+
+
+def change_one_answer(path):
+    """Re-save a workbook with its first Deltagare pågående answer changed."""
+    from openpyxl import load_workbook
+    wb = load_workbook(path)
+    ws = wb["Deltagare pågående"]
+    header = [c.value for c in ws[1]]
+    col = header.index("F1") + 1
+    cell = ws.cell(2, col)
+    cell.value = 1 if cell.value != 1 else 2
+    wb.save(path)
