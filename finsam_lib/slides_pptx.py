@@ -17,7 +17,7 @@ from pptx.util import Emu, Inches, Pt
 
 from . import charts
 from . import instrument as ins
-from .slides import NO_COMPARISON, TOO_FEW, Deck, Slide, chart_figure
+from .slides import NO_COMPARISON, TOO_FEW, Deck, Slide, chart_alt, chart_figure
 
 WIDTH, HEIGHT = 13.333, 7.5  # inches, 16:9
 MARGIN = 0.6
@@ -206,13 +206,14 @@ def _headline_panel(slide, s: Slide, x: float, y: float, w: float, h: float) -> 
     text_box(slide, "headline-details", ix, vy + 0.95, iw, y + h - vy - 0.98, details, space=5)
 
 
-def _picture(slide, figure, name: str, x: float, y: float, w: float, h: float) -> None:
+def _picture(slide, figure, name: str, x: float, y: float, w: float, h: float, alt: str = "") -> None:
     buf = io.BytesIO()
     with charts.style(figure.get_label() or "finsam"):
         figure.savefig(buf, format="png", dpi=CHART_DPI, facecolor="white")
     buf.seek(0)
     pic = slide.shapes.add_picture(buf, Inches(x), Inches(y), Inches(w), Inches(h))
     pic.name = name
+    pic._element.nvPicPr.cNvPr.set("descr", alt)  # alt text, read aloud by screen readers
 
 
 def indicator_slide(slide, s: Slide) -> None:
@@ -225,7 +226,7 @@ def indicator_slide(slide, s: Slide) -> None:
     chart_h = body_bottom - top - 0.5
     if s.chart is not None:
         figure = chart_figure(s.chart, w, chart_h)
-        _picture(slide, figure, "chart", x, top, w, chart_h)
+        _picture(slide, figure, "chart", x, top, w, chart_h, alt=chart_alt(s.chart))
         text_box(slide, "chart-caption", x, top + chart_h, w, 0.5, [(s.chart.caption, 13, False, MUTED)],
                  space=0)
     else:
