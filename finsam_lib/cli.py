@@ -119,6 +119,20 @@ def report_formats(text: str) -> list[str]:
     return formats
 
 
+def iso_date(text: str):
+    """``--published 2026-11-30`` as a date; argparse shows the Swedish message on a bad one."""
+    import datetime as dt
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"ogiltigt datum {text!r}: skriv ÅÅÅÅ-MM-DD, t.ex. 2026-11-30") from None
+
+
+def published_parameter(args) -> str | None:
+    """The notebooks' ``published`` parameter: YYYY-MM-DD, or None for the day the report is made."""
+    return args.published.isoformat() if args.published else None
+
+
 def commentary_file(path: str | None) -> str | None:
     if path and not Path(path).is_file():
         raise UserError(f"Kommentarsfilen {path} finns inte.")
@@ -213,7 +227,7 @@ def cmd_report_national(args) -> int:
     commentary = commentary_file(args.commentary)
     load_year(args.data, args.year)
     parameters = {"year": args.year, "data": str(Path(args.data).resolve()), "min_n": args.min_n,
-                  "commentary": commentary}
+                  "commentary": commentary, "published": published_parameter(args)}
     print(f"Skapar nationell indikatorrapport {args.year} ({', '.join(formats)}) …", file=sys.stderr)
     return publish_one("national_report.ipynb", args, parameters, f"nationell-indikatorrapport-{args.year}",
                        f"Nationell indikatorrapport {args.year}", formats, start)
@@ -233,7 +247,7 @@ def cmd_report_forbund(args) -> int:
     if args.year not in have:
         raise UserError(f"{name} har inga svar mätår {args.year} (har svar: {', '.join(map(str, have)) or 'inga'}).")
     parameters = {"forbund": name, "year": args.year, "data": str(Path(args.data).resolve()), "min_n": args.min_n,
-                  "years_shown": args.years, "commentary": commentary}
+                  "years_shown": args.years, "commentary": commentary, "published": published_parameter(args)}
     print(f"Skapar indikatorrapport {args.year} för {name} ({', '.join(formats)}) …", file=sys.stderr)
     return publish_one("forbund_report.ipynb", args, parameters, report_stem(name, args.year),
                        report_title(name, args.year), formats, start)
@@ -254,7 +268,7 @@ def cmd_batch(args) -> int:
         raise UserError("--jobs ska vara minst 1.", 2)
     data, _ = load_year(args.data, args.year)
     jobs = plan(data, args.data, args.year, args.min_n, args.years, args.commentary_dir,
-                national=not args.no_national)
+                national=not args.no_national, published=published_parameter(args))
     workers = max(1, min(args.jobs or os.cpu_count() or 1, len(jobs)))
     print(f"Skapar {len(jobs)} rapporter för mätår {args.year} ({', '.join(formats)}) med {workers} "
           f"parallella processer …", file=sys.stderr)
@@ -326,7 +340,7 @@ def cmd_slides(args) -> int:
     start = time.perf_counter()
     data, forbund = load_year(args.data, args.year, args.forbund)
     try:
-        deck = deck_from_data(data, args.year, forbund, args.min_n)
+        deck = deck_from_data(data, args.year, forbund, args.min_n, made=args.published)
     except ValueError as e:
         print(e, file=sys.stderr)
         return 1
@@ -338,6 +352,9 @@ def cmd_slides(args) -> int:
     print(f"  PowerPoint  {pptx}")
     print(f"  HTML        {page}")
     return 0
+
+
+PUBLISHED_HELP = "rapportens datum, ÅÅÅÅ-MM-DD (standard: i dag); visas som ”30 november 2026”"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -387,6 +404,7 @@ def build_parser() -> argparse.ArgumentParser:
     nat.add_argument("--formats", default="html,pdf,xlsx", help="kommaseparerat: html, pdf, xlsx")
     nat.add_argument("--min-n", type=int, default=fig.MIN_N, help="minsta antal svar som visas")
     nat.add_argument("--commentary", help="analytikerns kommentarer (.md eller .yaml), per indikator")
+    nat.add_argument("--published", type=iso_date, help=PUBLISHED_HELP)
     nat.add_argument("--notebook", help=argparse.SUPPRESS)
     nat.add_argument("--keep-notebook", action="store_true", help="spara även den körda notebooken")
     nat.set_defaults(func=cmd_report_national)
@@ -399,6 +417,7 @@ def build_parser() -> argparse.ArgumentParser:
     frb.add_argument("--min-n", type=int, default=fig.MIN_N, help="minsta antal svar som visas")
     frb.add_argument("--years", type=int, default=5, help="antal mätår som visas (standard 5)")
     frb.add_argument("--commentary", help="analytikerns kommentarer (.md eller .yaml), per indikator")
+    frb.add_argument("--published", type=iso_date, help=PUBLISHED_HELP)
     frb.add_argument("--notebook", help=argparse.SUPPRESS)
     frb.add_argument("--keep-notebook", action="store_true", help="spara även den körda notebooken")
     frb.set_defaults(func=cmd_report_forbund)
@@ -414,6 +433,7 @@ def build_parser() -> argparse.ArgumentParser:
     bat.add_argument("--years", type=int, default=5, help="antal mätår som visas i förbundens rapporter")
     bat.add_argument("--commentary-dir", help="mapp med kommentarsfiler: <förbund>.md/.yaml, nationell.md")
     bat.add_argument("--no-national", action="store_true", help="bara förbundens rapporter")
+    bat.add_argument("--published", type=iso_date, help=PUBLISHED_HELP)
     bat.add_argument("--quiet", action="store_true", help="ingen förloppsindikator")
     bat.set_defaults(func=cmd_batch)
 
@@ -432,6 +452,7 @@ def build_parser() -> argparse.ArgumentParser:
     sl.add_argument("--out", required=True, help="utmapp")
     sl.add_argument("--data", default="data", help="mapp eller fil med registreringsfiler (standard: data)")
     sl.add_argument("--min-n", type=int, default=fig.MIN_N, help="minsta antal svar som visas")
+    sl.add_argument("--published", type=iso_date, help=PUBLISHED_HELP)
     sl.set_defaults(func=cmd_slides)
     return p
 

@@ -26,10 +26,6 @@ from . import instrument as ins
 from . import tables as tb
 from .reader import Dataset
 
-MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
-          "oktober", "november", "december"]
-
-
 class ReportDataError(ValueError):
     """The data cannot make this report (message in Swedish)."""
 
@@ -62,7 +58,8 @@ def bullets(items: list[str]) -> str:
 
 
 def swedish_date(day: dt.date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    """``30 november 2026`` (see :func:`format.long_date`)."""
+    return fmt.long_date(day)
 
 
 def nationally_default() -> dict[int, int]:
