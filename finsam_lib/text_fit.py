@@ -41,7 +41,7 @@ def text_width(text: str, size: float, bold: bool = False, italic: bool = False)
 
 
 def _pieces(runs):
-    """(word width, width of the space after it, run size) across runs; a word may span runs."""
+    """(word width, width of the space after it) in points; a word may span runs."""
     word, out = 0.0, []
     for text, size, bold, italic in runs:
         parts = text.split(" ")
@@ -71,8 +71,9 @@ def fit_scale(paragraphs, width: float, height: float, spaces) -> float:
     """The largest scale (1, 0.95, … down to :data:`MIN_SCALE`) at which ``paragraphs`` (lists of
     runs) fit a text area of ``width`` × ``height`` points with no word split inside.
 
-    ``spaces``: space after each paragraph in points (scaled too). A design that gives one line less
-    room than it takes is left alone: only the lines that wrapping adds have to fit."""
+    ``spaces``: space after each paragraph in points (scaled too). A box drawn lower than its text's
+    unwrapped height (a big figure in a tight box) is not shrunk for that: only the lines that
+    wrapping adds have to fit."""
     one_line = sum(max(r[1] for r in runs) * LINE_HEIGHT + s for runs, s in zip(paragraphs, spaces))
     room = max(height, one_line)
     scale = 1.0
