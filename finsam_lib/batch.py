@@ -93,11 +93,13 @@ def commentary_for(folder: str | Path | None, forbund: str | None) -> str | None
 
 def plan(data, data_path: str | Path, year: int, min_n: int = fig.MIN_N, years_shown: int = 5,
          commentary_dir: str | Path | None = None, national: bool = True,
-         only: list[str] | None = None, exclude_invalid: bool = False) -> list[Job]:
+         only: list[str] | None = None, exclude_invalid: bool = False,
+         published: str | None = None) -> list[Job]:
     """The reports of a year: the national one first, then every förbund's, largest first.
 
     ``exclude_invalid``: the notebooks leave out the förbund whose files have errors (a year
-    with some broken files; see :mod:`finsam_lib.partial`)."""
+    with some broken files; see :mod:`finsam_lib.partial`). ``published``: the reports' date as YYYY-MM-DD (None: the
+    day they are made)."""
     from .forbund_report import report_stem, report_title
     from .publish import notebook_path
 
@@ -106,7 +108,7 @@ def plan(data, data_path: str | Path, year: int, min_n: int = fig.MIN_N, years_s
     if national:
         jobs.append(Job(NATIONAL, "", str(notebook_path("national_report.ipynb")),
                         {"year": year, "data": data_path, "min_n": min_n,
-                         "commentary": commentary_for(commentary_dir, None)},
+                         "commentary": commentary_for(commentary_dir, None), "published": published},
                         f"nationell-indikatorrapport-{year}", f"Nationell indikatorrapport {year}",
                         weight=10 ** 9))
         if exclude_invalid:
@@ -116,7 +118,8 @@ def plan(data, data_path: str | Path, year: int, min_n: int = fig.MIN_N, years_s
     for name in (only if only is not None else forbund_of_year(data, year)):
         jobs.append(Job(FORBUND, name, notebook,
                         {"forbund": name, "year": year, "data": data_path, "min_n": min_n,
-                         "years_shown": years_shown, "commentary": commentary_for(commentary_dir, name)},
+                         "years_shown": years_shown, "commentary": commentary_for(commentary_dir, name),
+                         "published": published},
                         report_stem(name, year), report_title(name, year), weight=int(sizes.get(name, 0))))
         if exclude_invalid:
             jobs[-1].parameters["exclude_invalid"] = True

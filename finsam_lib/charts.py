@@ -6,6 +6,7 @@ turns one into an inline SVG whose text stays text (searchable in the PDF).
 """
 from __future__ import annotations
 
+import html
 import io
 import re
 import textwrap
@@ -201,6 +202,35 @@ def to_svg(fig) -> str:
     svg = svg[svg.index("<svg"):]
     svg = re.sub(r'<svg([^>]*?) width="[^"]+" height="[^"]+"', r'<svg\1 class="chart" role="img"', svg, count=1)
     return svg
+
+
+# --- Text alternatives: a chart's figures in words, for screen readers (WCAG 1.1.1) ---------------
+
+def lines_text(points: pd.DataFrame, years: list[int] | None = None) -> str:
+    """The figures of a :func:`line_chart` as text: ``"Pågående: 2021 75 %, 2022 78 %; Avslut: …"``.
+
+    ``points``: line, year, value (NaN = no value; such years are left out). Lines in
+    first-appearance order, years ascending (only ``years`` when given)."""
+    out = []
+    for line, p in points.groupby("line", sort=False):
+        p = p.dropna(subset=["value"])
+        if years is not None:
+            p = p[p.year.isin(years)]
+        said = [f"{int(y)} {fmt.percent(v)}" for y, v in sorted(zip(p.year, p.value))]
+        out.append(f"{line}: {', '.join(said) if said else 'inga redovisade värden'}")
+    return "; ".join(out) + "." if out else ""
+
+
+def bars_text(bars: pd.DataFrame) -> str:
+    """The figures of a :func:`bar_chart` as text: ``"Indikator 1 (fråga 1) 78 %; …"`` (top to
+    bottom; a missing value reads "inget redovisat värde")."""
+    said = [f"{r.label} {fmt.percent(r.value, empty='inget redovisat värde')}" for r in bars.itertuples()]
+    return "; ".join(said) + "." if said else ""
+
+
+def with_alt(svg: str, text: str) -> str:
+    """An inline SVG with ``text`` as its accessible name (a ``<title>`` first inside ``<svg>``)."""
+    return re.sub(r"(<svg\b[^>]*>)", lambda m: f"{m.group(1)}<title>{html.escape(text)}</title>", svg, count=1)
 
 
 # --- What the report's charts show ---------------------------------------------------------------

@@ -145,6 +145,20 @@ def note_missing_pdf(args, formats) -> None:
         print(NO_PDF_NOTE, file=sys.stderr)
 
 
+def iso_date(text: str):
+    """``--published 2026-11-30`` as a date; argparse shows the Swedish message on a bad one."""
+    import datetime as dt
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"ogiltigt datum {text!r}: skriv ÅÅÅÅ-MM-DD, t.ex. 2026-11-30") from None
+
+
+def published_parameter(args) -> str | None:
+    """The notebooks' ``published`` parameter: YYYY-MM-DD, or None for the day the report is made."""
+    return args.published.isoformat() if args.published else None
+
+
 def commentary_file(path: str | None) -> str | None:
     if path and not Path(path).is_file():
         raise UserError(f"Kommentarsfilen {path} finns inte.")
@@ -250,7 +264,7 @@ def cmd_report_national(args) -> int:
     commentary = commentary_file(args.commentary)
     data, _ = load_year(args.data, args.year)
     parameters = {"year": args.year, "data": str(Path(args.data).resolve()), "min_n": args.min_n,
-                  "commentary": commentary}
+                  "commentary": commentary, "published": published_parameter(args)}
     print(f"Skapar nationell indikatorrapport {args.year} ({', '.join(formats)}) …", file=sys.stderr)
     code = publish_one("national_report.ipynb", args, parameters, f"nationell-indikatorrapport-{args.year}",
                        f"Nationell indikatorrapport {args.year}", formats, start, stamp_of(args, data, parameters))
@@ -272,7 +286,7 @@ def cmd_report_forbund(args) -> int:
     if args.year not in have:
         raise UserError(f"{name} har inga svar mätår {args.year} (har svar: {', '.join(map(str, have)) or 'inga'}).")
     parameters = {"forbund": name, "year": args.year, "data": str(Path(args.data).resolve()), "min_n": args.min_n,
-                  "years_shown": args.years, "commentary": commentary}
+                  "years_shown": args.years, "commentary": commentary, "published": published_parameter(args)}
     print(f"Skapar indikatorrapport {args.year} för {name} ({', '.join(formats)}) …", file=sys.stderr)
     code = publish_one("forbund_report.ipynb", args, parameters, report_stem(name, args.year),
                        report_title(name, args.year), formats, start, stamp_of(args, data, parameters))
@@ -317,7 +331,8 @@ def cmd_batch(args) -> int:
             raise UserError(f"{', '.join(without)} har inga svar mätår {args.year}.")
         valid = [n for n in named if n not in invalid]
     jobs = plan(data, args.data, args.year, args.min_n, args.years, args.commentary_dir,
-                national=national, only=valid, exclude_invalid=bool(invalid))
+                national=national, only=valid, exclude_invalid=bool(invalid),
+                published=published_parameter(args))
     from . import provenance
     data_part, command = provenance.data_stamp(data, args.data), provenance.command_line(args.argv)
     for job in jobs:
@@ -402,7 +417,8 @@ def cmd_slides(args) -> int:
     start = time.perf_counter()
     data, forbund = load_year(args.data, args.year, args.forbund)
     try:
-        deck = deck_from_data(with_history(data, args.data, forbund, args.year), args.year, forbund, args.min_n)
+        deck = deck_from_data(with_history(data, args.data, forbund, args.year), args.year, forbund, args.min_n,
+                              made=args.published)
     except ValueError as e:
         print(e, file=sys.stderr)
         return 1
@@ -479,6 +495,9 @@ def _year(text: str) -> int:
         raise UserError(f"--year ska vara ett mätår (t.ex. 2022) eller all, inte '{text}'.", 2) from None
 
 
+PUBLISHED_HELP = "rapportens datum, ÅÅÅÅ-MM-DD (standard: i dag); visas som ”30 november 2026”"
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="finsam", description="Indikatorer för finansiell samordning.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -526,6 +545,7 @@ def build_parser() -> argparse.ArgumentParser:
     nat.add_argument("--formats", help=FORMATS_HELP)
     nat.add_argument("--min-n", type=int, default=fig.MIN_N, help="minsta antal svar som visas")
     nat.add_argument("--commentary", help="analytikerns kommentarer (.md eller .yaml), per indikator")
+    nat.add_argument("--published", type=iso_date, help=PUBLISHED_HELP)
     nat.add_argument("--notebook", help=argparse.SUPPRESS)
     nat.add_argument("--keep-notebook", action="store_true", help="spara även den körda notebooken")
     nat.set_defaults(func=cmd_report_national)
@@ -538,6 +558,7 @@ def build_parser() -> argparse.ArgumentParser:
     frb.add_argument("--min-n", type=int, default=fig.MIN_N, help="minsta antal svar som visas")
     frb.add_argument("--years", type=int, default=5, help="antal mätår som visas (standard 5)")
     frb.add_argument("--commentary", help="analytikerns kommentarer (.md eller .yaml), per indikator")
+    frb.add_argument("--published", type=iso_date, help=PUBLISHED_HELP)
     frb.add_argument("--notebook", help=argparse.SUPPRESS)
     frb.add_argument("--keep-notebook", action="store_true", help="spara även den körda notebooken")
     frb.set_defaults(func=cmd_report_forbund)
@@ -558,6 +579,7 @@ def build_parser() -> argparse.ArgumentParser:
     bat.add_argument("--no-national", action="store_true", help="bara förbundens rapporter")
     bat.add_argument("--exclude-invalid", action="store_true",
                      help="gör den nationella rapporten utan förbunden vars filer har fel (de nämns i den)")
+    bat.add_argument("--published", type=iso_date, help=PUBLISHED_HELP)
     bat.add_argument("--quiet", action="store_true", help="ingen förloppsindikator")
     bat.set_defaults(func=cmd_batch)
 
@@ -576,6 +598,7 @@ def build_parser() -> argparse.ArgumentParser:
     sl.add_argument("--out", required=True, help="utmapp")
     sl.add_argument("--data", default="data", help="mapp eller fil med registreringsfiler (standard: data)")
     sl.add_argument("--min-n", type=int, default=fig.MIN_N, help="minsta antal svar som visas")
+    sl.add_argument("--published", type=iso_date, help=PUBLISHED_HELP)
     sl.set_defaults(func=cmd_slides)
 
     ex = sub.add_parser("export", help="Svaren (en rad per respondent) och resultaten till SPSS, Stata, "

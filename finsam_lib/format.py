@@ -6,6 +6,7 @@ an en dash. Pure functions over scalars.
 """
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 
@@ -97,6 +98,12 @@ def count_word(value: int, neuter: bool = False) -> str:
     if 0 <= value < len(_SMALL):
         return "ett" if value == 1 and neuter else _SMALL[value]
     return number(value)
+
+
+def long_date(day: dt.date) -> str:
+    """A date as Swedish prose writes it: ``2026-11-30`` -> ``30 november 2026`` (CLDR, via Babel)."""
+    from babel.dates import format_date
+    return format_date(day, format="d MMMM y", locale="sv")
 
 
 def parse_number(text: str) -> float | None:

@@ -28,10 +28,6 @@ from . import tables as tb
 from . import uncertainty as unc
 from .reader import Dataset
 
-MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
-          "oktober", "november", "december"]
-
-
 class ReportDataError(ValueError):
     """The data cannot make this report (message in Swedish)."""
 
@@ -64,7 +60,8 @@ def bullets(items: list[str]) -> str:
 
 
 def swedish_date(day: dt.date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    """``30 november 2026`` (see :func:`format.long_date`)."""
+    return fmt.long_date(day)
 
 
 def nationally_default() -> dict[int, int]:
@@ -602,7 +599,7 @@ class NationalReport(Report):
             years = [y for y in years if shown.year.min() <= y <= shown.year.max()]
             title = self.chart_title(indicator, number, keys, fmt.year_span(years[0], years[-1]))
             figure = charts.line_chart(points, title=title, years=years, salt=f"d{number}")
-            svg = charts.to_svg(figure)
+            svg = charts.with_alt(charts.to_svg(figure), f"{title} {charts.lines_text(points, years)}")
             out.append(f'<figure class="chart" id="diagram-{number.replace(".", "-")}" aria-label="{html.escape(title)}">'
                        f'{svg}<figcaption class="chart-note">{html.escape(self.chart_note(points, years))}</figcaption></figure>')
         return "".join(out)
@@ -644,7 +641,8 @@ class NationalReport(Report):
             number = self._diagrams["avslut"]
             title = (f"Diagram {number} Andelen deltagare vid avslut vars svar ingår i nyckeltalet för respektive "
                      f"indikator, {self.year}.")
-            svg = charts.to_svg(charts.bar_chart(bars, title=title, salt=f"d{number}"))
+            svg = charts.with_alt(charts.to_svg(charts.bar_chart(bars, title=title, salt=f"d{number}")),
+                                  f"{title} {charts.bars_text(bars)}")
             note = ("Nyckeltalet är andelen klart positiva svar, för indikator 7 andelen positiva svar och för "
                     "fråga 8 andelen ja-svar.")
             shown = bars.dropna(subset=["value"]).sort_values("value", kind="stable")

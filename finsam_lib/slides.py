@@ -571,6 +571,13 @@ REFERENCE_COLOR = "#7f7f7f"
 CHART_SCALE = 1.7  # a slide chart is drawn this many times smaller than shown: 9 pt reads as ~15 pt
 
 
+def chart_alt(chart: Chart) -> str:
+    """A slide chart's text alternative: its description and every figure it draws."""
+    figures = (charts.bars_text(chart.points) if chart.kind == "bar"
+               else charts.lines_text(chart.points, chart.years))
+    return f"{chart.description} {figures}".strip()
+
+
 def chart_figure(chart: Chart, width_in: float, height_in: float, scale: float = CHART_SCALE):
     """A matplotlib figure for a slide chart, ``width_in`` × ``height_in`` inches as shown.
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from . import charts
 from . import instrument as ins
 from . import uncertainty as unc
-from .slides import NO_COMPARISON, TOO_FEW, Deck, Slide, chart_figure
+from .slides import NO_COMPARISON, TOO_FEW, Deck, Slide, chart_alt, chart_figure
 
 # The HTML layout matches slides_pptx: a 13.333 × 7.5 in slide; 1 unit (--u) = 0.01 in.
 CHART_W, CHART_H = 7.2, 3.05  # inches, as on the PowerPoint slide
@@ -241,7 +241,7 @@ def _chart(s: Slide) -> str:
     if s.chart is None:
         return f'<figure class="chart-box"><div class="missing">{esc(TOO_FEW)}</div></figure>'
     svg = inline_svg(chart_figure(s.chart, CHART_W, CHART_H))
-    svg = svg.replace("<svg ", f'<svg aria-label="{esc(s.chart.description)}" ', 1)
+    svg = svg.replace("<svg ", f'<svg aria-label="{esc(chart_alt(s.chart))}" ', 1)
     return (f'<figure class="chart-box"><div class="plot">{svg}</div>'
             f'<figcaption>{esc(s.chart.caption)}</figcaption></figure>')
 

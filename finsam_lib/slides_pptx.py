@@ -12,17 +12,20 @@ from pathlib import Path
 
 from pptx import Presentation
 from pptx.dml.color import RGBColor
-from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from . import charts
 from . import instrument as ins
 from . import uncertainty as unc
-from .slides import NO_COMPARISON, TOO_FEW, Deck, Slide, chart_figure
+from . import text_fit as fit
+from .slides import NO_COMPARISON, TOO_FEW, Deck, Slide, chart_alt, chart_figure
 
 WIDTH, HEIGHT = 13.333, 7.5  # inches, 16:9
 MARGIN = 0.6
-FONT = "Calibri"
+FONT = "Calibri"  # Carlito has its metrics; text is measured in a wider substitute (text_fit)
+FONT_PANOSE = "020F0502020204030204"
 LANG = "sv-SE"
 INK = RGBColor(0x1A, 0x1A, 0x1A)
 MUTED = RGBColor(0x59, 0x59, 0x59)
@@ -45,44 +48,60 @@ def _run(paragraph, text: str, size: float, bold: bool = False, color: RGBColor 
     f = run.font
     f.size, f.bold, f.italic, f.name = Pt(size), bold, italic, FONT
     f.color.rgb = color
-    run._r.get_or_add_rPr().set("lang", LANG)
+    rPr = run._r.get_or_add_rPr()
+    rPr.set("lang", LANG)
+    # Calibri's classification: a viewer without it picks a like sans (LibreOffice: Carlito).
+    latin = rPr.find(qn("a:latin"))
+    latin.set("panose", FONT_PANOSE)
+    latin.set("pitchFamily", "34")
+    latin.set("charset", "0")
 
 
 def text_box(slide, name: str, x: float, y: float, w: float, h: float, paragraphs: list,
-             anchor=MSO_ANCHOR.TOP, align=PP_ALIGN.LEFT, fill: RGBColor | None = None, space: float = 4):
-    """A text box; ``paragraphs``: lists of runs (text, size, bold, color, italic) or one run tuple."""
+             anchor=MSO_ANCHOR.TOP, align=PP_ALIGN.LEFT, fill: RGBColor | None = None,
+             space: float | list[float] = 4, indent: float = 0):
+    """A text box; ``paragraphs``: lists of runs (text, size, bold, color, italic) or one run tuple;
+    ``space``: points after each paragraph (one for all, or one per paragraph); ``indent``: a
+    hanging indent in inches (for bullets).
+
+    The text is shrunk (never below 60 %) until it fits the box in the widest common substitute
+    font, so the deck keeps its layout where Calibri is missing (see :mod:`text_fit`)."""
     box = slide.shapes.add_textbox(Inches(x), Inches(y), Inches(w), Inches(h))
     box.name = name
     tf = box.text_frame
     tf.word_wrap = True
-    tf.auto_size = None
+    tf.auto_size = MSO_AUTO_SIZE.NONE
     tf.vertical_anchor = anchor
-    tf.margin_left = tf.margin_right = Inches(0.08)
-    tf.margin_top = tf.margin_bottom = Inches(0.04)
+    side, top = (0.2, 0.15) if fill is not None else (0.08, 0.04)
+    tf.margin_left = tf.margin_right = Inches(side)
+    tf.margin_top = tf.margin_bottom = Inches(top)
     if fill is not None:
         box.fill.solid()
         box.fill.fore_color.rgb = fill
-        tf.margin_left = tf.margin_right = Inches(0.2)
-        tf.margin_top = tf.margin_bottom = Inches(0.15)
-    first = True
-    for runs in paragraphs:
-        if isinstance(runs, tuple):
-            runs = [runs]
-        p = tf.paragraphs[0] if first else tf.add_paragraph()
-        first = False
+    paragraphs = [[_full(r) for r in ([runs] if isinstance(runs, tuple) else runs)] for runs in paragraphs]
+    spaces = space if isinstance(space, list) else [space] * len(paragraphs)
+    scale = fit.fit_scale([[(t, size, bold, italic) for t, size, bold, _, italic in runs] for runs in paragraphs],
+                          (w - 2 * side - indent) * 72, (h - 2 * top) * 72, spaces)
+    for k, (runs, after) in enumerate(zip(paragraphs, spaces)):
+        p = tf.paragraphs[0] if k == 0 else tf.add_paragraph()
         p.alignment = align
-        p.space_after = Pt(space)
-        for r in runs:
-            _run(p, *r)
+        p.space_after = Pt(after * scale)
+        if indent:
+            pPr = p._p.get_or_add_pPr()
+            pPr.set("marL", str(Inches(indent)))
+            pPr.set("indent", str(-Inches(indent)))
+        for text, size, bold, color, italic in runs:
+            _run(p, text, size * scale, bold, color, italic)
     return box
 
 
+def _full(run: tuple) -> tuple:
+    """A run as (text, size, bold, color, italic), defaults filled in."""
+    return tuple(run) + (False, INK, False)[len(run) - 2:]
+
+
 def _bullets(slide, name: str, x, y, w, h, items: list[str], size: float) -> None:
-    box = text_box(slide, name, x, y, w, h, [("• " + t, size) for t in items], space=8)
-    for p in box.text_frame.paragraphs:  # hanging indent for the bullet
-        pPr = p._p.get_or_add_pPr()
-        pPr.set("marL", str(Inches(0.28)))
-        pPr.set("indent", str(-Inches(0.28)))
+    text_box(slide, name, x, y, w, h, [("• " + t, size) for t in items], space=8, indent=0.28)
 
 
 def _frame(slide, deck: Deck, number: int, total: int) -> None:
@@ -116,7 +135,7 @@ def title_slide(slide, s: Slide) -> None:
 
 def summary_slide(slide, s: Slide) -> None:
     top = _title(slide, s)
-    table_w = 5.1
+    table_w = 5.6
     left_w = WIDTH - 2 * MARGIN - table_w - 0.45
     text_box(slide, "groups-title", MARGIN, top, left_w, 0.5, [(s.groups_title, 22, True, INK)])
     paragraphs, gaps = [], []
@@ -132,9 +151,7 @@ def summary_slide(slide, s: Slide) -> None:
         paragraphs.append([(s.message, 20, False, INK)])
         gaps.append(0)
     if paragraphs:
-        box = text_box(slide, "verdicts", MARGIN, top + 0.6, left_w, HEIGHT - top - 1.2, paragraphs)
-        for p, gap in zip(box.text_frame.paragraphs, gaps):
-            p.space_after = Pt(gap)
+        text_box(slide, "verdicts", MARGIN, top + 0.6, left_w, HEIGHT - top - 1.2, paragraphs, space=gaps)
     x = WIDTH - MARGIN - table_w
     bottom = _response_table(slide, s, x, top, table_w)
     if s.small_print:
@@ -148,12 +165,12 @@ def _response_table(slide, s: Slide, x: float, top: float, w: float) -> float:
     text_box(slide, "table-title", x, top, w, 0.5, [(s.table_title, 22, True, INK)])
     rows, cols = len(t.rows) + 1, len(t.header)
     row_h = 0.4
+    size, widths = table_fit([t.header] + list(t.rows), w, t.total_rows)
     shape = slide.shapes.add_table(rows, cols, Inches(x), Inches(top + 0.6), Inches(w), Inches(row_h * rows))
     shape.name = "responses"
     table = shape.table
-    widths = [0.42, 0.16, 0.16, 0.26] if cols == 4 else [0.7, 0.3]
-    for j, frac in enumerate(widths):
-        table.columns[j].width = Emu(int(Inches(w) * frac))
+    for j, width in enumerate(widths):
+        table.columns[j].width = Emu(int(Inches(width)))
     tbl_pr = table._tbl.tblPr
     tbl_pr.set("bandRow", "0")
     tbl_pr.set("firstRow", "0")
@@ -170,8 +187,29 @@ def _response_table(slide, s: Slide, x: float, top: float, w: float) -> float:
             cell.vertical_anchor = MSO_ANCHOR.MIDDLE
             p = cell.text_frame.paragraphs[0]
             p.alignment = PP_ALIGN.LEFT if j == 0 else PP_ALIGN.RIGHT
-            _run(p, value, 16, bold=(i == 0 or total), color=INK)
+            _run(p, value, size, bold=(i == 0 or total), color=INK)
     return top + 0.6 + row_h * rows
+
+
+CELL_MARGIN = 0.08  # inches left and right in a table cell
+
+
+def table_fit(rows: list[list[str]], w: float, total_rows: int = 0, size: float = 16,
+              smallest: float = 11) -> tuple[float, list[float]]:
+    """(font size, column widths in inches) for a table ``w`` inches wide whose cells all stay on
+    one line in the widest common substitute font: every column but the first as wide as its
+    widest cell (bold in the header and the last ``total_rows`` rows) plus 10 % slack, the first
+    the rest; the size steps down from ``size`` until that fits."""
+    def need(j, pt):
+        bold_from = len(rows) - total_rows
+        return max(fit.text_width(r[j], pt, bold=(i == 0 or i >= bold_from)) for i, r in enumerate(rows)) \
+            * 1.1 / 72 + 2 * CELL_MARGIN
+    cols = len(rows[0])
+    while True:
+        widths = [need(j, size) for j in range(cols)]
+        if sum(widths) <= w or size <= smallest:
+            return size, [w - sum(widths[1:])] + widths[1:]
+        size -= 0.5
 
 
 def _headline_panel(slide, s: Slide, x: float, y: float, w: float, h: float) -> None:
@@ -209,13 +247,14 @@ def _headline_panel(slide, s: Slide, x: float, y: float, w: float, h: float) -> 
     text_box(slide, "headline-details", ix, vy + 0.95, iw, y + h - vy - 0.98, details, space=5)
 
 
-def _picture(slide, figure, name: str, x: float, y: float, w: float, h: float) -> None:
+def _picture(slide, figure, name: str, x: float, y: float, w: float, h: float, alt: str = "") -> None:
     buf = io.BytesIO()
     with charts.style(figure.get_label() or "finsam"):
         figure.savefig(buf, format="png", dpi=CHART_DPI, facecolor="white")
     buf.seek(0)
     pic = slide.shapes.add_picture(buf, Inches(x), Inches(y), Inches(w), Inches(h))
     pic.name = name
+    pic._element.nvPicPr.cNvPr.set("descr", alt)  # alt text, read aloud by screen readers
 
 
 def indicator_slide(slide, s: Slide) -> None:
@@ -228,7 +267,7 @@ def indicator_slide(slide, s: Slide) -> None:
     chart_h = body_bottom - top - 0.5
     if s.chart is not None:
         figure = chart_figure(s.chart, w, chart_h)
-        _picture(slide, figure, "chart", x, top, w, chart_h)
+        _picture(slide, figure, "chart", x, top, w, chart_h, alt=chart_alt(s.chart))
         text_box(slide, "chart-caption", x, top + chart_h, w, 0.5, [(s.chart.caption, 13, False, MUTED)],
                  space=0)
     else:
