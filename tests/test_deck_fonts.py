@@ -82,19 +82,21 @@ def with_font(pptx, folder, font: str):
 
 def split_words(pptx, pdf) -> list[tuple[int, str, str]]:
     """(slide, shape, word) of every word or number of the deck that is not whole on one line of
-    the rendered PDF: wrapped inside, or run into a neighbour's text."""
+    the rendered PDF: wrapped inside (other than right after a hyphen), or run into a neighbour's text."""
     from pypdf import PdfReader
     bad = []
     for k, (slide, page) in enumerate(zip(Presentation(pptx).slides, PdfReader(pdf).pages), 1):
-        lines = page.extract_text().splitlines()
+        text = page.extract_text()
         for shape in slide.shapes:
             texts = ([p.text for p in shape.text_frame.paragraphs] if shape.has_text_frame else
                      [c.text for row in shape.table.rows for c in row.cells] if shape.has_table else [])
             for word in (w for t in texts for w in SPACE.split(t) if w):
                 # PDF text may give a no-break space as a plain one; a line break inside fails
                 joined = r"[\u00a0\u202f ]".join(map(re.escape, re.split(r"[\u00a0\u202f]", word)))
-                pattern = re.compile(rf"(?:^|\s){joined}(?:\s|$)")
-                if not any(pattern.search(line) for line in lines):
+                # a break right after a hyphen is Swedish typography ("Hälso-/sjukvård"), not a split
+                joined = joined.replace(r"\-", "-\n?")
+                pattern = re.compile(rf"(?:^|\s){joined}(?:\s|$)", re.M)
+                if not pattern.search(text):
                     bad.append((k, shape.name, word))
     return bad
 
