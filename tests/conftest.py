@@ -1,10 +1,11 @@
 """Shared test helpers and the suite's input data.
 
 The data sets below are session-scoped: each pytest-xdist worker builds each one at most
-once, when a test first asks for it, in a temporary folder. A new test should ask for one
-of them instead of writing its own demo data:
+once, when a test first asks for it, in a temporary folder; the demo set itself is written
+once per run and shared by the workers (``_shared_demo``), and the others copy its years.
+A new test should ask for one of them instead of writing its own demo data:
 
-- ``demo_dir``: the whole demo set, 2018–2022, as ``finsam demo`` writes it;
+- ``demo_dir``: the whole demo set, 2018–2022, as ``finsam demo`` writes it (shared: read-only);
   ``demo_data`` is it read (``reader.read_paths``; treat it as read-only);
 - ``demo_2021_2022``: the demo set's last two years only (quicker for reports: a förbund's
   report shows the years it has);
