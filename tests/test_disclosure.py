@@ -143,8 +143,8 @@ def deck_sample(data, year: int, reports: dict) -> list[str]:
     explorer and index counts are checked above, and the deck is built from those same results).
     Chosen from the data, so that every path of the deck is taken: the förbund with the fewest
     and the most answers; the first (alphabetically) whose totalt verdict is Ökning on some
-    indicator, and likewise Minskning; the first where a kvinnor/män pair has one group shown and
-    the other hidden (the deck must then leave out its gender sentence); and the first with an
+    indicator, and likewise Minskning; the first where kvinnor or män is hidden on a measure whose
+    samtliga is shown (the deck must then leave out its gender sentence); and the first with an
     indicator whose samtliga is hidden (no headline, no chart point)."""
     sizes = data.respondents[data.respondents.year == year].groupby("forbund").size()
     chosen = [sizes.idxmin(), sizes.idxmax()]
@@ -158,15 +158,16 @@ def deck_sample(data, year: int, reports: dict) -> list[str]:
         return lambda report, want, results: (
             (results.trend.group == "totalt") & (results.trend.classification == kind)).any()
 
-    def one_gender_hidden(report, want, results):
-        now = report.dist[(report.dist.year == year) & report.dist.group.isin(ins.GENDER_GROUPS)]
-        hidden = now.groupby(["survey", "question"]).suppressed.agg(["any", "all"])
-        return (hidden["any"] & ~hidden["all"]).any()
+    def gender_hidden(report, want, results):
+        now = report.dist[report.dist.year == year]
+        hidden = now[now.group.isin(ins.GENDER_GROUPS)].groupby(["survey", "question"]).suppressed.any()
+        total = now[now.group == "samtliga"].set_index(["survey", "question"]).suppressed.astype(bool)
+        return (hidden.astype(bool) & ~total.reindex(hidden.index, fill_value=True)).any()
 
     def samtliga_hidden(report, want, results):
         now = report.dist[(report.dist.year == year) & (report.dist.group == "samtliga")]
         return now.suppressed.astype(bool).any()
 
-    for test in (verdict(ins.INCREASE), verdict(ins.DECREASE), one_gender_hidden, samtliga_hidden):
+    for test in (verdict(ins.INCREASE), verdict(ins.DECREASE), gender_hidden, samtliga_hidden):
         first(test)
     return chosen
