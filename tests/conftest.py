@@ -1,10 +1,11 @@
 """Shared test helpers and the suite's input data.
 
 The data sets below are session-scoped: each pytest-xdist worker builds each one at most
-once, when a test first asks for it, in a temporary folder. A new test should ask for one
-of them instead of writing its own demo data:
+once, when a test first asks for it, in a temporary folder; the demo set itself is written
+once per run and shared by the workers (``_shared_demo``), and the others copy its years.
+A new test should ask for one of them instead of writing its own demo data:
 
-- ``demo_dir``: the whole demo set, 2018–2022, as ``finsam demo`` writes it;
+- ``demo_dir``: the whole demo set, 2018–2022, as ``finsam demo`` writes it (shared: read-only);
   ``demo_data`` is it read (``reader.read_paths``; treat it as read-only);
 - ``demo_2021_2022``: the demo set's last two years only (quicker for reports: a förbund's
   report shows the years it has);
@@ -24,6 +25,8 @@ country's batch with PDFs is ``benchmarks/bench_batch.py``, not a test.
 """
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import shutil
 import sys
@@ -47,27 +50,73 @@ def published() -> Path:
     return Path(str(resources.files("finsam_lib.data.published")))
 
 
+def _run_base(tmp_path_factory) -> Path:
+    """The temporary folder of this run: with xdist, the parent of the workers' base folders
+    (pytest-N/popen-gwK), which the workers share; without, the base folder itself."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@contextlib.contextmanager
+def _run_lock(tmp_path_factory, name: str):
+    """A lock shared by this run's xdist workers (a file in the run's temporary folder)."""
+    path = _run_base(tmp_path_factory) / f"{name}.lock"
+    with open(path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _shared_demo(tmp_path_factory) -> Path:
+    """The demo set (seed 0, every year), written once per run and shared by the xdist workers.
+
+    With xdist a session fixture runs once per worker; writing the demo set takes 10–30 s, so the
+    first worker to ask writes it into the run's common temporary folder (the parent of each
+    worker's base folder), under a file lock, and the others read the same files. Read-only: a test
+    that changes data copies it first (see the module docstring).
+    """
+    from finsam_lib.demo import write_demo
+    base = _run_base(tmp_path_factory)
+    out, done = base / "shared-demo", base / "shared-demo.done"
+    with _run_lock(tmp_path_factory, "shared-demo"):
+        if not done.exists():
+            shutil.rmtree(out, ignore_errors=True)
+            write_demo(out, seed=0)
+            done.touch()
+    return out
+
+
+def _demo_years(tmp_path_factory, name: str, years) -> Path:
+    """These years of the shared demo set, copied to a folder of their own. `write_demo` writes
+    each year from its own random stream (seed, year), so a year's files are the same whichever
+    years are asked for (tests/test_demo.py::test_same_seed_same_files checks it)."""
+    src = _shared_demo(tmp_path_factory)
+    out = tmp_path_factory.mktemp(name)
+    for year in years:
+        shutil.copytree(src / str(year), out / str(year))
+    return out
+
+
 @pytest.fixture(scope="session")
 def fixture_2022(tmp_path_factory) -> Path:
-    """Registration files whose national figures add up to the published 2022 report."""
-    from finsam_lib.demo import write_fixture
-    return write_fixture(tmp_path_factory.mktemp("fixture2022"), years=(2022,))
+    """Registration files whose national figures add up to the published 2022 report
+    (`demo.write_fixture(years=(2022,))`: the demo set's 2022)."""
+    return _demo_years(tmp_path_factory, "fixture2022", (2022,))
 
 
 @pytest.fixture(scope="session")
 def fixture_2020_2022(tmp_path_factory) -> Path:
     """As fixture_2022, with 2020 and 2021 built from the published key figures."""
-    from finsam_lib.demo import write_fixture
-    return write_fixture(tmp_path_factory.mktemp("fixture2020_2022"), years=(2020, 2021, 2022))
+    return _demo_years(tmp_path_factory, "fixture2020_2022", (2020, 2021, 2022))
 
 
 @pytest.fixture(scope="session")
 def demo_dir(tmp_path_factory) -> Path:
-    """The whole demo set, 2018–2022, as `finsam demo` writes it."""
-    from finsam_lib.demo import write_demo
-    out = tmp_path_factory.mktemp("demo")
-    write_demo(out, seed=0)
-    return out
+    """The whole demo set, 2018–2022, as `finsam demo` writes it (shared by the run's workers:
+    read-only)."""
+    return _shared_demo(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
@@ -80,13 +129,10 @@ def demo_data(demo_dir):
 
 
 @pytest.fixture(scope="session")
-def demo_2021_2022(demo_dir, tmp_path_factory) -> Path:
+def demo_2021_2022(tmp_path_factory) -> Path:
     """The demo set's 2021 and 2022 (every förbund of both years): the same files as
-    `finsam demo` writes for those years, copied from demo_dir."""
-    out = tmp_path_factory.mktemp("demo_2021_2022")
-    for year in ("2021", "2022"):
-        shutil.copytree(demo_dir / year, out / year)
-    return out
+    `finsam demo` writes for those years."""
+    return _demo_years(tmp_path_factory, "demo_2021_2022", (2021, 2022))
 
 
 def write_book(path: Path, sheets: dict[str, list[list]]) -> Path:

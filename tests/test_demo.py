@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from finsam_lib import figures as fig
-from finsam_lib.demo import write_demo
+from finsam_lib.demo import write_demo, write_fixture
 from finsam_lib.reader import read_workbook
 
 TOLERANCE = 3
@@ -89,10 +89,15 @@ def test_structure_of_a_real_year(demo):
     assert n[4] < n[1] < responses
 
 
-def test_same_seed_same_files(tmp_path):
-    a = write_demo(tmp_path / "a", seed=7, years=(2021,))
-    b = write_demo(tmp_path / "b", seed=7, years=(2021,))
-    assert [p.name for p in a] == [p.name for p in b]
-    assert [read_workbook(p).digest for p in a] == [read_workbook(p).digest for p in b]
+def test_same_seed_same_files(demo_dir, tmp_path):
+    """A seed gives the same files, whichever years are written with it; another seed gives
+    other files. demo_dir is `write_demo(seed=0)` of every year (and fixture_2022 and the other
+    year subsets in conftest are copies of its years, which this test also vouches for):
+    `write_fixture` of one year must give exactly demo_dir's files of that year."""
+    a = write_fixture(tmp_path / "a", seed=0, years=(2021,))
+    written = sorted((a / "2021").glob("*.xlsx"))
+    whole = sorted((demo_dir / "2021").glob("*.xlsx"))
+    assert [p.name for p in written] == [p.name for p in whole]
+    assert [read_workbook(p).digest for p in written] == [read_workbook(p).digest for p in whole]
     c = write_demo(tmp_path / "c", seed=8, years=(2021,))
-    assert [read_workbook(p).digest for p in a] != [read_workbook(p).digest for p in c]
+    assert [read_workbook(p).digest for p in written] != [read_workbook(p).digest for p in c]

@@ -5,6 +5,9 @@ the demo data, at the level of figures and content (no notebooks, no LibreOffice
   the index page show no share or split that the förbund's report suppresses, and show the same
   figures where they show one;
 - no förbund verdict says Ökning/Minskning without a measure that changed beyond chance that way.
+
+The deck is built for a sample chosen from the data so that each of its paths is taken
+(``deck_sample``); everything else for every förbund.
 """
 from __future__ import annotations
 
@@ -21,15 +24,14 @@ from finsam_lib import slides
 from finsam_lib import uncertainty as unc
 from finsam_lib.explore import Explorer
 from finsam_lib.forbund_report import ForbundReport
-from finsam_lib.reader import read_paths
 from finsam_lib.results import compute
 
 KEYS = ["year", "series", "group"]
 
 
 @pytest.fixture(scope="module")
-def demo(demo_dir):
-    data = read_paths([demo_dir])
+def demo(demo_data):
+    data = demo_data
     year = max(data.years())
     national = compute(data, year, None)
     before = fig.response_table(data.respondents, data.population, data.sheets, year - 1)
@@ -69,26 +71,15 @@ def test_every_output_shows_what_the_report_shows_and_no_verdict_lacks_a_sure_ch
     _, index_rows = batch.index_rows(data, year, outcomes)
     index = {r["label"]: r for r in index_rows if r["kind"] == batch.FORBUND}
     verdicts = split_hidden = gender_facts = 0
+    reports = {}
     for name in names:
         report = ForbundReport(data, name, year)
         want = shown(report.dist, year)
         results = compute(data, year, name)
-        before = fig.response_table(data.respondents, data.population, data.sheets, year - 1, name)
-        deck = slides.build_deck(results, national, before, dt.date(2023, 3, 1))
+        reports[name] = report, want, results
         # Same shown figures, same hidden ones: finsam results (and so the deck) and the explorer.
         pd.testing.assert_series_equal(shown(results.distribution, year), want, obj=f"results {name}")
         pd.testing.assert_series_equal(shown(explorer.distribution(name), year), want, obj=f"explorer {name}")
-        # The deck states only shown figures, with the report's values.
-        for y, series, group, value in deck_values(deck):
-            assert (y, series, group) in want.index, (name, y, series, group)
-            assert want.loc[(y, series, group)] == value, (name, y, series, group)
-        # A deck's kvinnor/män sentence only where the report shows both groups that year.
-        for s in deck.indicator_slides():
-            if any("av kvinnorna" in f for f in s.facts + s.notes.split("\n")):
-                gender_facts += 1
-                now = report.dist[(report.dist.year == year) & (report.dist.indicator == s.indicator)]
-                both = now[now.group.isin(ins.GENDER_GROUPS) & ~now.suppressed]
-                assert set(both.group) == set(ins.GENDER_GROUPS), (name, s.indicator)
         split_hidden += int((report.dist.group != "samtliga").sum() and report.dist[
             report.dist.group != "samtliga"].suppressed.any())
         # figures.csv: a share and its interval exactly where the report shows one.
@@ -105,8 +96,8 @@ def test_every_output_shows_what_the_report_shows_and_no_verdict_lacks_a_sure_ch
         counts = report.survey_counts.loc[year]
         for survey, cell in index[name]["counts"].items():
             assert cell == (None if pd.isna(counts.get(survey)) else int(counts[survey])), (name, survey)
-        # Verdicts: the report's Tabell 20, trend.csv and the deck agree, and each Ökning/Minskning
-        # rests on a measure that changed beyond chance in its direction.
+        # Verdicts: the report's Tabell 20 and trend.csv agree, and each Ökning/Minskning rests on a
+        # measure that changed beyond chance in its direction.
         changes = unc.changes(results.distribution, year, year - 1) if len(results.changes) else results.changes
         pd.testing.assert_frame_equal(report.trend.reset_index(drop=True), results.trend.reset_index(drop=True))
         for t in results.trend.itertuples():
@@ -119,6 +110,22 @@ def test_every_output_shows_what_the_report_shows_and_no_verdict_lacks_a_sure_ch
                 verdicts += 1
                 assert t.sum_change_pp <= -t.threshold_pp and sure_changes(changes, t.indicator, t.group,
                                                                             unc.DECREASE), (name, t)
+    for name in deck_sample(data, year, reports):
+        report, want, results = reports[name]
+        before = fig.response_table(data.respondents, data.population, data.sheets, year - 1, name)
+        deck = slides.build_deck(results, national, before, dt.date(2023, 3, 1))
+        # The deck states only shown figures, with the report's values.
+        for y, series, group, value in deck_values(deck):
+            assert (y, series, group) in want.index, (name, y, series, group)
+            assert want.loc[(y, series, group)] == value, (name, y, series, group)
+        # A deck's kvinnor/män sentence only where the report shows both groups that year.
+        for s in deck.indicator_slides():
+            if any("av kvinnorna" in f for f in s.facts + s.notes.split("\n")):
+                gender_facts += 1
+                now = report.dist[(report.dist.year == year) & (report.dist.indicator == s.indicator)]
+                both = now[now.group.isin(ins.GENDER_GROUPS) & ~now.suppressed]
+                assert set(both.group) == set(ins.GENDER_GROUPS), (name, s.indicator)
+        # The deck's verdicts are the report's Tabell 20.
         totalt = results.trend[results.trend.group == "totalt"].set_index("indicator").classification
         for s in deck.indicator_slides():
             if s.classification:
@@ -129,3 +136,38 @@ def test_every_output_shows_what_the_report_shows_and_no_verdict_lacks_a_sure_ch
                 indicator = int(re.match(r"\d+", item).group())
                 assert g.classification == totalt.get(indicator, slides.NO_COMPARISON), (name, item)
     assert verdicts and split_hidden and gender_facts  # the demo exercises every branch
+
+
+def deck_sample(data, year: int, reports: dict) -> list[str]:
+    """The förbund whose deck is built (a deck takes 1–3 s; every förbund's figures, verdicts,
+    explorer and index counts are checked above, and the deck is built from those same results).
+    Chosen from the data, so that every path of the deck is taken: the förbund with the fewest
+    and the most answers; the first (alphabetically) whose totalt verdict is Ökning on some
+    indicator, and likewise Minskning; the first where kvinnor or män is hidden on a measure whose
+    samtliga is shown (the deck must then leave out its gender sentence); and the first with an
+    indicator whose samtliga is hidden (no headline, no chart point)."""
+    sizes = data.respondents[data.respondents.year == year].groupby("forbund").size()
+    chosen = [sizes.idxmin(), sizes.idxmax()]
+
+    def first(test):
+        found = next((name for name, parts in reports.items() if test(*parts)), None)
+        if found is not None and found not in chosen:
+            chosen.append(found)
+
+    def verdict(kind):
+        return lambda report, want, results: (
+            (results.trend.group == "totalt") & (results.trend.classification == kind)).any()
+
+    def gender_hidden(report, want, results):
+        now = report.dist[report.dist.year == year]
+        hidden = now[now.group.isin(ins.GENDER_GROUPS)].groupby(["survey", "question"]).suppressed.any()
+        total = now[now.group == "samtliga"].set_index(["survey", "question"]).suppressed.astype(bool)
+        return (hidden.astype(bool) & ~total.reindex(hidden.index, fill_value=True)).any()
+
+    def samtliga_hidden(report, want, results):
+        now = report.dist[(report.dist.year == year) & (report.dist.group == "samtliga")]
+        return now.suppressed.astype(bool).any()
+
+    for test in (verdict(ins.INCREASE), verdict(ins.DECREASE), gender_hidden, samtliga_hidden):
+        first(test)
+    return chosen

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 from functools import lru_cache
+from types import SimpleNamespace
 
 import matplotlib.text
 import numpy as np
@@ -18,7 +19,7 @@ from finsam_lib import instrument as ins
 from finsam_lib.explore import (FIGURES, NATIONAL, SPLIT_GROUPS, SPLITS, TOO_FEW, Explorer, Selection,
                                 chart_rows, demo_data, find_data, year_label, year_slug)
 from finsam_lib.names import safe_filename
-from finsam_lib.results import compute
+from finsam_lib.results import compute, figures_csv
 
 COMPARED = ["year", "survey", "question", "indicator", "group", "n", *fig.CODE_COLUMNS, *fig.PCT_COLUMNS,
             "suppressed"]
@@ -38,11 +39,28 @@ def explorer(data):
 
 @pytest.fixture(scope="module")
 def results(data):
-    """compute() once per (year, förbund, min n)."""
+    """`finsam results` of (year, förbund, min n); only ``.figures`` (figures.csv) is kept.
+
+    compute() runs once per (förbund, min n), not once per year too: its distribution spans every
+    year of the data whichever year it is asked for (results.compute selects by förbund only), so
+    figures.csv of a year is results.figures_csv of that year's rows
+    (test_figures_csv_of_every_year_is_that_of_compute_for_the_year checks it)."""
+    @lru_cache(maxsize=None)
+    def every_year(forbund, min_n):
+        return compute(data, max(data.years()), forbund, min_n)
+
     @lru_cache(maxsize=None)
     def get(year, forbund, min_n=fig.MIN_N):
-        return compute(data, year, forbund, min_n)
+        dist = every_year(forbund, min_n).distribution
+        return SimpleNamespace(figures=figures_csv(dist[dist.year == year]))
     return get
+
+
+def test_figures_csv_of_every_year_is_that_of_compute_for_the_year(data, explorer, results):
+    """The `results` fixture's shortcut, on the smallest förbund (the most suppression) and the country."""
+    for area in (pick_forbund(explorer, small=True), None):
+        for year in explorer.years:
+            pd.testing.assert_frame_equal(results(year, area).figures, compute(data, year, area).figures)
 
 
 def reported(results, year, forbund, min_n=fig.MIN_N) -> pd.DataFrame:

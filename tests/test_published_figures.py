@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from finsam_lib import figures as fig
 from finsam_lib import instrument as ins
 from finsam_lib.cli import main
 from finsam_lib.reader import read_paths
@@ -100,8 +101,15 @@ def test_bilaga_1_responses_per_forbund(fixture_2022, published):
     counts = pd.read_csv(published / "nns2022_forbund_counts.csv").set_index("samordningsforbund")
     surveys = [c for c in counts.columns if c != "nytt_2022"]
     assert sorted(data.respondents.forbund.unique()) == sorted(counts.index)
+    # compute(data, year, name).response is figures.response_table of the same arguments (checked
+    # here on the first förbund); the table alone spares building every förbund's distribution.
+    first = counts.index[0]
+    pd.testing.assert_frame_equal(
+        compute(data, 2022, first).response,
+        fig.response_table(data.respondents, data.population, data.sheets, 2022, first))
     for name, row in counts.iterrows():
-        response = compute(data, 2022, name).response.set_index("survey")
+        response = fig.response_table(data.respondents, data.population, data.sheets, 2022, name)
+        response = response.set_index("survey")
         for survey in surveys:
             expected = None if pd.isna(row[survey]) else int(row[survey])
             got = int(response.loc[survey, "antal_svar"]) if survey in response.index else None

@@ -95,17 +95,17 @@ def test_a_duplicate_within_one_sheet_is_found(tmp_path):
     assert len(flags) == 1 and "Personal rad 4 och 17" in flags[0].message
 
 
-def test_no_quality_flag_on_the_demo_forbund(demo_dir):
-    data = read_paths([demo_dir])
+def test_no_quality_flag_on_the_demo_forbund(demo_data):
+    data = demo_data
     for year in range(2019, 2023):
         present = set(data.respondents.loc[data.respondents.year == year, "forbund"])
         flags = qa.all_flags(data.respondents, data.answers, data.population, year, present)
         assert [f for f in flags if f.kind != "saknas"] == [], year
 
 
-def test_status_lists_every_forbund_worst_first(demo_dir, tmp_path):
+def test_status_lists_every_forbund_worst_first(demo_dir, demo_data, tmp_path):
     s = collect([demo_dir], 2022)
-    data = read_paths([demo_dir])
+    data = demo_data
     this = set(data.respondents.loc[data.respondents.year == 2022, "forbund"])
     last = set(data.respondents.loc[data.respondents.year == 2021, "forbund"])
     names = [r.forbund for r in s.forbund]
