@@ -96,6 +96,8 @@ def _demo_years(tmp_path_factory, name: str, years) -> Path:
     out = tmp_path_factory.mktemp(name)
     for year in years:
         shutil.copytree(src / str(year), out / str(year))
+    for extra in src.glob("*.csv"):  # the förbund history (forbund-historik.csv), as write_demo writes it
+        shutil.copy(extra, out / extra.name)
     return out
 
 
