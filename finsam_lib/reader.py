@@ -396,22 +396,34 @@ POPULATION_LABELS = {"survey": "Enkät", "insats": "Insats", "malpopulation": "M
                      "tillfragade": "Tillfrågade", "tackat_nej": "Tackat nej", "ej_nabara": "Ej nåbara"}
 
 
-def _read_population(wb: Workbook, rows: list[list], sheet: str) -> None:
+def header_columns(wb: Workbook, rows: list[list], sheet: str, roles: dict[str, str], labels: dict[str, str],
+                   required: tuple[str, ...]) -> tuple[int, dict[str, int]] | None:
+    """The header row of a table sheet (its first non-blank row) and the column of each role found
+    in it (``roles``: normalised header -> role; the first column wins). None when the sheet is
+    empty, or when a ``required`` role is missing: then an error naming the header row is recorded
+    (``labels``: role -> the header as the spec spells it)."""
     head = _first_row(rows)
     if head < 0:
-        return
-    cols = {}
+        return None
+    cols: dict[str, int] = {}
     for c, value in enumerate(rows[head]):
-        role = POPULATION_HEADERS.get(norm(value))
+        role = roles.get(norm(value))
         if role and role not in cols:
             cols[role] = c
-    lacking = [POPULATION_LABELS[role] for role in ("survey", "tillfragade") if role not in cols]
+    lacking = [labels[role] for role in required if role not in cols]
     if lacking:
         wb.problem(ERROR, " och ".join(f"Kolumnen '{label}'" for label in lacking)
                    + f" saknas i rubrikraden (rad {head + 1}); rubrikerna ska vara "
-                   + ", ".join(POPULATION_LABELS.values()) + ". Bladet lästes inte.",
-                   sheet, cell_name(head, 0))
+                   + ", ".join(labels.values()) + ". Bladet lästes inte.", sheet, cell_name(head, 0))
+        return None
+    return head, cols
+
+
+def _read_population(wb: Workbook, rows: list[list], sheet: str) -> None:
+    found = header_columns(wb, rows, sheet, POPULATION_HEADERS, POPULATION_LABELS, ("survey", "tillfragade"))
+    if found is None:
         return
+    head, cols = found
     for r in range(head + 1, len(rows)):
         row = rows[r]
 

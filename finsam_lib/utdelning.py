@@ -91,21 +91,11 @@ def read_own_sheets(wb, sheets: dict[str, list[list]], by_key: dict[str, str],
 
 def _read_rows(wb, rows: list[list], sheet: str) -> dict:
     """Parse the rows; returns {(survey, insats): [(row index, status)]}."""
-    from .reader import SURVEY_BY_KEY, _blank, _hint, _text, norm
-    head = next((r for r, row in enumerate(rows) if any(not _blank(v) for v in row)), -1)
-    if head < 0:
+    from .reader import SURVEY_BY_KEY, _blank, _hint, _text, header_columns, norm
+    found = header_columns(wb, rows, sheet, _ROLES, _LABELS, ("survey", "status"))
+    if found is None:
         return {}
-    cols = {}
-    for c, value in enumerate(rows[head]):
-        role = _ROLES.get(norm(value))
-        if role and role not in cols:
-            cols[role] = c
-    lacking = [_LABELS[r] for r in ("survey", "status") if r not in cols]
-    if lacking:
-        wb.problem(ERROR, " och ".join(f"Kolumnen '{label}'" for label in lacking)
-                   + f" saknas i rubrikraden (rad {head + 1}); rubrikerna ska vara {', '.join(HEADER)}. "
-                   "Bladet lästes inte.", sheet, cell_name(head, 0))
-        return {}
+    head, cols = found
     units = defaultdict(list)
     seen = {}
     for r in range(head + 1, len(rows)):
