@@ -197,12 +197,16 @@ def trend_points(local: pd.DataFrame, national: pd.DataFrame, series: list[tuple
     """Lines for :func:`charts.line_chart`: per measure (series, name) the förbund's nyckeltal
     (solid, filled markers) and the country's (dashed, open markers), in one colour per measure."""
     parts = []
+    wanted = {s for s, _ in series}
+    lines = {}  # the frames split by series once, not filtered again per measure
+    for who, frame in (("förbundet", local), ("riket", national)):
+        d = frame[frame.series.isin(wanted) & (frame.group == "samtliga") & frame.year.isin(years)]
+        lines[who] = {s: part.set_index("year")["nyckeltal_pct"] for s, part in d.groupby("series", sort=False)}
     for i, (s, name) in enumerate(series):
         color = MEASURE_COLORS[i % len(MEASURE_COLORS)]
         marker = charts.MARKERS[i % len(charts.MARKERS)]
-        for who, frame, style in (("förbundet", local, "-"), ("riket", national, "--")):
-            d = frame[(frame.series == s) & (frame.group == "samtliga") & frame.year.isin(years)]
-            values = d.set_index("year")["nyckeltal_pct"].reindex(years).astype(float)
+        for who, style in (("förbundet", "-"), ("riket", "--")):
+            values = lines[who].get(s, pd.Series(dtype=float)).reindex(years).astype(float)
             line = f"{name}, {who}" if name else who.capitalize()
             parts.append(pd.DataFrame({"line": line, "survey": "", "group": "samtliga", "year": years,
                                        "value": values.to_numpy(), "color": color, "linestyle": style,
