@@ -48,17 +48,18 @@ def bar_rows(dist: pd.DataFrame, series: str, years: list[int]) -> pd.DataFrame:
     half up each on its own, for labels)."""
     d = dist[(dist.series == series) & (dist.group == "samtliga") & dist.year.isin(years) & (dist.n > 0)]
     d = d.sort_values("year")
-    out = pd.DataFrame({"year": d.year.astype(int).to_numpy(), "suppressed": d.suppressed.astype(bool).to_numpy()})
+    suppressed = d.suppressed.astype(bool).to_numpy()
     n = d.n.to_numpy(dtype="int64")
-    out["n"] = pd.array(np.where(out.suppressed, 0, n), dtype="Int64")
-    out.loc[out.suppressed, "n"] = pd.NA
-    for code in fig.CODES:
+    shown_n = pd.array(np.where(suppressed, 0, n), dtype="Int64")
+    shown_n[suppressed] = pd.NA
+    columns = {"year": d.year.astype(int).to_numpy(), "suppressed": suppressed, "n": shown_n}
+    for code in fig.CODES:  # the columns built first, the frame once (a report draws 45 of these)
         counts = pd.to_numeric(d[f"code_{code}"], errors="coerce").to_numpy(dtype=float)
         with np.errstate(invalid="ignore", divide="ignore"):
-            out[f"share_{code}"] = np.where(out.suppressed, np.nan, counts / np.where(n > 0, n, 1) * 100)
+            columns[f"share_{code}"] = np.where(suppressed, np.nan, counts / np.where(n > 0, n, 1) * 100)
         pct = fig.percent(np.nan_to_num(counts).astype("int64"), n)
-        out[f"pct_{code}"] = np.where(out.suppressed, np.nan, pct)
-    return out
+        columns[f"pct_{code}"] = np.where(suppressed, np.nan, pct)
+    return pd.DataFrame(columns)
 
 
 # --- SVG ------------------------------------------------------------------------------------------
