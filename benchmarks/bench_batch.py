@@ -4,9 +4,11 @@ On the demo set (36 förbund in 2022, 2018–2022; written to a temporary folder
 first, not timed) both make the same 37 reports — the national one and every
 förbund's — as HTML and PDF from the same notebooks:
 
-  (a) finsam batch:  `finsam batch --data DEMO --year 2022 --formats html,pdf`
-                     (worker processes = cores, each with one long-lived kernel that
-                     reads the data once, and one browser for every PDF)
+  (a) finsam batch:  what `finsam batch --data DEMO --year 2022 --formats html,pdf` does on
+                     valid data (batch.plan, batch.run, batch.write_index), called in this
+                     process so that every report's step timings come back (worker processes
+                     = cores, each with one long-lived kernel that reads the data once, and
+                     one browser for every PDF)
   (b) plain way:     for each report, one after another:
                        papermill NOTEBOOK out.ipynb -p ...          (a new kernel each)
                        jupyter nbconvert --to html --no-input out.ipynb

@@ -276,12 +276,15 @@ class NationalReport(Report):
     def _chart_points(self, indicator: int, keys: set[str]):
         """The points of one chart, or None with fewer than two years; computed once per chart
         (the diagrams' numbering asks first, the chart itself later)."""
-        cache = self.__dict__.setdefault("_points", {})
         key = (indicator, frozenset(keys))
-        if key not in cache:
+        if key not in self._points:
             points = charts.indicator_points(self.f.dist, indicator, keys)
-            cache[key] = None if points.empty or points.dropna(subset=["value"]).year.nunique() < 2 else points
-        return cache[key]
+            self._points[key] = None if points.empty or points.dropna(subset=["value"]).year.nunique() < 2 else points
+        return self._points[key]
+
+    @cached_property
+    def _points(self) -> dict:
+        return {}
 
     # -- sections ----------------------------------------------------------------------------------
 
