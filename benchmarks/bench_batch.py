@@ -4,16 +4,25 @@ On the demo set (36 förbund in 2022, 2018–2022; written to a temporary folder
 first, not timed) both make the same 37 reports — the national one and every
 förbund's — as HTML and PDF from the same notebooks:
 
-  (a) finsam batch:  `finsam batch --data DEMO --year 2022 --formats html,pdf`
-                     (worker processes = cores, each with one long-lived kernel that
-                     reads the data once, and one browser for every PDF)
+  (a) finsam batch:  what `finsam batch --data DEMO --year 2022 --formats html,pdf` does on
+                     valid data (batch.plan, batch.run, batch.write_index), called in this
+                     process so that every report's step timings come back (worker processes
+                     = cores, each with one long-lived kernel that reads the data once, and
+                     one browser for every PDF)
   (b) plain way:     for each report, one after another:
                        papermill NOTEBOOK out.ipynb -p ...          (a new kernel each)
                        jupyter nbconvert --to html --no-input out.ipynb
                        chromium --headless --print-to-pdf=out.pdf out.html
                      (nbconvert's own webpdf cannot use the system browser)
 
-It prints both times, the ratio (b)/(a) and whether (a) met the aim: at least 3× faster.
+It prints, per step, the median and the slowest report:
+  - in (a), from the batch's own timings: execute (the notebook, including its Excel file),
+    HTML (nbconvert) and PDF (the warm browser), and the batch total;
+  - measured in this process, one report after another on warm data: read (the registration
+    files, once per worker), figures (the national comparison figures, once per worker), the
+    report's sections (figures and charts) and its Excel file;
+  - the floor: a warm Chromium printing an already rendered report once (no contents pass);
+then the plain way's steps, the ratio (b)/(a) and whether (a) met the aim: at least 3× faster.
 It also checks what (a) wrote, as the test suite does for the national report and three
 förbund: every report as HTML and PDF, and index.html linking each; it exits 1 if not.
 
@@ -27,6 +36,7 @@ import argparse
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -80,17 +90,71 @@ def plain_way(data: Path, out: Path, forbund: list[str], browser: str) -> tuple[
     return time.perf_counter() - start, steps
 
 
-def batch_way(data: Path, out: Path, forbund: list[str] | None, jobs: int | None) -> float:
-    """`finsam batch` (a --limit run names its förbund with --forbund)."""
-    cmd = [sys.executable, "-m", "finsam_lib.cli", "batch", "--data", str(data), "--year", str(YEAR),
-           "--out", str(out), "--formats", "html,pdf", "--quiet"]
-    for name in forbund or []:
-        cmd += ["--forbund", name]
-    if jobs:
-        cmd += ["--jobs", str(jobs)]
+def batch_way(data: Path, out: Path, forbund: list[str] | None, jobs: int | None) -> tuple[float, list]:
+    """What `finsam batch --formats html,pdf` does (planning, workers, index), in this process so that
+    each report's step timings come back; returns the wall time and the outcomes."""
+    from finsam_lib import batch
+
     start = time.perf_counter()
-    subprocess.run(cmd, check=True, cwd=ROOT)
-    return time.perf_counter() - start
+    dataset = read_paths([data])
+    jobs_ = batch.plan(dataset, data, YEAR, only=forbund)
+    outcomes = batch.run(jobs_, out, ("html", "pdf"), workers=jobs)
+    batch.write_index(out, dataset, YEAR, outcomes)
+    return time.perf_counter() - start, outcomes
+
+
+def spread(values: list[float]) -> str:
+    """'median 1.23 s, max 2.34 s (n)'."""
+    if not values:
+        return "—"
+    return f"median {statistics.median(values):6.2f} s, max {max(values):6.2f} s  (n={len(values)})"
+
+
+def in_process_steps(data: Path, forbund: list[str]) -> dict[str, list[float]]:
+    """read, national figures, one förbund report's sections, its Excel file: one after another."""
+    from finsam_lib import forbund_report as fr
+    from finsam_lib import report as rp
+
+    steps: dict[str, list[float]] = {"read": [], "figures (national, once)": [], "sections (förbund)": [],
+                                     "excel (förbund)": []}
+    t = time.perf_counter()
+    dataset = rp.valid_dataset([str(data)])
+    steps["read"].append(time.perf_counter() - t)
+    t = time.perf_counter()
+    fr.national_figures(dataset, YEAR, rp.fig.MIN_N)
+    fr.national_samtliga(dataset, YEAR, rp.fig.MIN_N)
+    steps["figures (national, once)"].append(time.perf_counter() - t)
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in forbund:
+            t = time.perf_counter()
+            report = fr.ForbundReport(dataset, name, YEAR)
+            report.sections()
+            steps["sections (förbund)"].append(time.perf_counter() - t)
+            t = time.perf_counter()
+            report.save_xlsx(Path(tmp) / "r.xlsx")
+            steps["excel (förbund)"].append(time.perf_counter() - t)
+    return steps
+
+
+def floor_pdf(out: Path, stems: list[str]) -> list[float]:
+    """A warm Chromium printing each already rendered report once (A4, footer, tagged, outline)."""
+    from finsam_lib.publish import PDF_MARGIN, PdfPrinter, footer_template
+
+    times = []
+    with PdfPrinter() as printer, tempfile.TemporaryDirectory() as tmp:
+        for stem in stems:
+            html = out / f"{stem}.html"
+            if not html.is_file():
+                continue
+            t = time.perf_counter()
+            page = printer._browser.new_page()
+            page.goto(html.resolve().as_uri(), wait_until="load")
+            page.pdf(path=str(Path(tmp) / "floor.pdf"), format="A4", print_background=True,
+                     display_header_footer=True, header_template="<span></span>", footer_template=footer_template(stem),
+                     margin=PDF_MARGIN, outline=True, tagged=True)
+            page.close()
+            times.append(time.perf_counter() - t)
+    return times
 
 
 def check_batch(out: Path, stems: list[str]) -> list[str]:
@@ -147,10 +211,20 @@ def main() -> int:
         a_out, b_out = work / "batch", work / "plain"
         for d in (a_out, b_out):
             shutil.rmtree(d, ignore_errors=True)
-        a = batch_way(data, a_out, chosen, args.jobs)
+        a, outcomes = batch_way(data, a_out, chosen, args.jobs)
         print(f"(a) finsam batch: {a:6.1f} s  ({count(a_out, '.html')} HTML, {count(a_out, '.pdf')} PDF)", flush=True)
+        for kind in ("national", "forbund"):
+            done = [o for o in outcomes if o.job.kind == kind and o.ok]
+            for step in ("execute", "html", "pdf"):
+                print(f"    {kind:8} {step:8} {spread([o.timings[step] for o in done if step in o.timings])}")
+            print(f"    {kind:8} {'report':8} {spread([o.seconds for o in done])}", flush=True)
         reported = chosen if chosen is not None else forbund
         stems = [f"nationell-indikatorrapport-{YEAR}"] + [report_stem(f, YEAR) for f in reported]
+        print("in this process, warm, one after another:")
+        for step, values in in_process_steps(data, reported).items():
+            print(f"    {step:26} {spread(values)}", flush=True)
+        print(f"floor: warm Chromium, one print of a rendered förbund report: {spread(floor_pdf(a_out, stems[1:]))}")
+        print(f"floor: the same, the national report: {spread(floor_pdf(a_out, stems[:1]))}", flush=True)
         wrong = check_batch(a_out, stems)
         print(f"check of (a): {len(stems)} reports, HTML and PDF, all in index.html: "
               f"{'ok' if not wrong else 'FAILED'}", flush=True)
@@ -159,7 +233,7 @@ def main() -> int:
         if args.no_plain:
             return 1 if wrong else 0
         b, steps = plain_way(data, b_out, reported, browser)
-        detail = ", ".join(f"{k} {v:.1f} s" for k, v in steps.items())
+        detail = ", ".join(f"{k} {v:.1f} s ({v / len(stems):.2f} s a report)" for k, v in steps.items())
         print(f"(b) plain way:    {b:6.1f} s  ({count(b_out, '.html')} HTML, {count(b_out, '.pdf')} PDF; {detail})")
         ratio = b / a
         print(f"ratio (b)/(a): {ratio:.1f}× — aim at least {AIM:.0f}×: {'met' if ratio >= AIM else 'NOT met'}")

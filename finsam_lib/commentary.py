@@ -141,12 +141,17 @@ def answer_phrase(key: str) -> str:
 
 
 def changes(dist: pd.DataFrame, indicator: int | None, year: int, previous: int,
-            group: str = "samtliga") -> pd.DataFrame:
+            group: str = "samtliga", computed: pd.DataFrame | None = None) -> pd.DataFrame:
     """Nyckeltal this year and the previous one per measure (both shown): survey, question,
     series, indicator, key, before, now, change (pp), low, high (its 95 % interval, whole pp) and
-    verdict (ökning / minskning / ingen säker förändring; uncertainty.changes)."""
-    d = dist if indicator is None else dist[dist.indicator == indicator]
-    ch = unc.changes(d[d.group == group], year, previous)
+    verdict (ökning / minskning / ingen säker förändring; uncertainty.changes). ``computed``:
+    uncertainty.changes of the whole ``dist`` already (a report's, once); picked from here."""
+    if computed is not None:
+        ch = computed[computed.group == group]
+        ch = ch if indicator is None else ch[ch.indicator == indicator]
+    else:
+        d = dist if indicator is None else dist[dist.indicator == indicator]
+        ch = unc.changes(d[d.group == group], year, previous)
     out = ch.rename(columns={"nyckeltal_pct": "now", "nyckeltal_before_pct": "before", "change_pp": "change",
                              "change_ci_low_pp": "low", "change_ci_high_pp": "high"})
     return out[["series", "survey", "question", "indicator", "key", "now", "before", "change", "low", "high",

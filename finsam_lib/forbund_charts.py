@@ -48,17 +48,18 @@ def bar_rows(dist: pd.DataFrame, series: str, years: list[int]) -> pd.DataFrame:
     half up each on its own, for labels)."""
     d = dist[(dist.series == series) & (dist.group == "samtliga") & dist.year.isin(years) & (dist.n > 0)]
     d = d.sort_values("year")
-    out = pd.DataFrame({"year": d.year.astype(int).to_numpy(), "suppressed": d.suppressed.astype(bool).to_numpy()})
+    suppressed = d.suppressed.astype(bool).to_numpy()
     n = d.n.to_numpy(dtype="int64")
-    out["n"] = pd.array(np.where(out.suppressed, 0, n), dtype="Int64")
-    out.loc[out.suppressed, "n"] = pd.NA
-    for code in fig.CODES:
+    shown_n = pd.array(np.where(suppressed, 0, n), dtype="Int64")
+    shown_n[suppressed] = pd.NA
+    columns = {"year": d.year.astype(int).to_numpy(), "suppressed": suppressed, "n": shown_n}
+    for code in fig.CODES:  # the columns built first, the frame once (a report draws 45 of these)
         counts = pd.to_numeric(d[f"code_{code}"], errors="coerce").to_numpy(dtype=float)
         with np.errstate(invalid="ignore", divide="ignore"):
-            out[f"share_{code}"] = np.where(out.suppressed, np.nan, counts / np.where(n > 0, n, 1) * 100)
+            columns[f"share_{code}"] = np.where(suppressed, np.nan, counts / np.where(n > 0, n, 1) * 100)
         pct = fig.percent(np.nan_to_num(counts).astype("int64"), n)
-        out[f"pct_{code}"] = np.where(out.suppressed, np.nan, pct)
-    return out
+        columns[f"pct_{code}"] = np.where(suppressed, np.nan, pct)
+    return pd.DataFrame(columns)
 
 
 # --- SVG ------------------------------------------------------------------------------------------
@@ -197,12 +198,16 @@ def trend_points(local: pd.DataFrame, national: pd.DataFrame, series: list[tuple
     """Lines for :func:`charts.line_chart`: per measure (series, name) the förbund's nyckeltal
     (solid, filled markers) and the country's (dashed, open markers), in one colour per measure."""
     parts = []
+    wanted = {s for s, _ in series}
+    lines = {}  # the frames split by series once, not filtered again per measure
+    for who, frame in (("förbundet", local), ("riket", national)):
+        d = frame[frame.series.isin(wanted) & (frame.group == "samtliga") & frame.year.isin(years)]
+        lines[who] = {s: part.set_index("year")["nyckeltal_pct"] for s, part in d.groupby("series", sort=False)}
     for i, (s, name) in enumerate(series):
         color = MEASURE_COLORS[i % len(MEASURE_COLORS)]
         marker = charts.MARKERS[i % len(charts.MARKERS)]
-        for who, frame, style in (("förbundet", local, "-"), ("riket", national, "--")):
-            d = frame[(frame.series == s) & (frame.group == "samtliga") & frame.year.isin(years)]
-            values = d.set_index("year")["nyckeltal_pct"].reindex(years).astype(float)
+        for who, style in (("förbundet", "-"), ("riket", "--")):
+            values = lines[who].get(s, pd.Series(dtype=float)).reindex(years).astype(float)
             line = f"{name}, {who}" if name else who.capitalize()
             parts.append(pd.DataFrame({"line": line, "survey": "", "group": "samtliga", "year": years,
                                        "value": values.to_numpy(), "color": color, "linestyle": style,

@@ -147,11 +147,11 @@ def question_label(text: str, survey: str, question: int) -> str:
 
 
 def compare_with_riket(local: pd.DataFrame, national: pd.DataFrame, year: int,
-                       indicator: int | None = None) -> pd.DataFrame:
+                       indicator: int | None = None, sure: pd.DataFrame | None = None) -> pd.DataFrame:
     """This year's shown nyckeltal of the förbund beside the country's, per measure (samtliga):
     series, survey, question, indicator, key, forbund, riket, diff (förbund − riket), and the
     difference's 95 % interval and verdict (diff_ci_low_pp, diff_ci_high_pp, verdict: högre /
-    lägre / ingen säker skillnad; uncertainty.riket_difference)."""
+    lägre / ingen säker skillnad; uncertainty.riket_difference, or ``sure`` when already computed)."""
     def pick(d):
         d = d[(d.year == year) & (d.group == "samtliga") & d.nyckeltal_pct.notna()]
         return d if indicator is None else d[d.indicator == indicator]
@@ -161,7 +161,9 @@ def compare_with_riket(local: pd.DataFrame, national: pd.DataFrame, year: int,
     out["riket"] = theirs.reindex(out.index)
     out = out.dropna(subset=["riket"])
     out["diff"] = out.forbund - out.riket
-    sure = unc.riket_difference(pick(local), pick(national), year).set_index("series")
+    if sure is None:
+        sure = unc.riket_difference(pick(local), pick(national), year)
+    sure = sure.set_index("series")
     out = out.join(sure)
     out["verdict"] = out["verdict"].fillna(unc.UNSURE_DIFFERENCE)
     out = out.assign(_s=out.survey.map(tb._survey_rank)).sort_values(["indicator", "_s", "question"])
@@ -292,20 +294,32 @@ def gender_table(response: pd.DataFrame, min_n: int, number: str, year: int) -> 
                           notes=[], sheet=f"Tabell {number}")
 
 
+_NO_ROWS = pd.DataFrame({"year": pd.Series(dtype="int64"), "series": pd.Series(dtype=object)})
+
+
+def by_series(dist: pd.DataFrame, group: str = "samtliga") -> dict[str, pd.DataFrame]:
+    """A distribution frame's rows of one group split by series once, for look-ups (each part
+    keeps the frame's columns and row order)."""
+    return {s: part for s, part in dist[dist.group == group].groupby("series", sort=False)}
+
+
 def keyfigure_table(local: pd.DataFrame, national: pd.DataFrame, measures: pd.DataFrame, years: list[int],
                     year: int, number: str, indicator: int, min_n: int,
-                    previous: int | None = None) -> tb.ReportTable:
+                    previous: int | None = None, changes: pd.DataFrame | None = None,
+                    vs_riket: pd.DataFrame | None = None) -> tb.ReportTable:
     """Nyckeltal of the förbund and the country per measure and year, the förbund's change since
     ``previous`` and this year's difference from riket; the förbund's figures with their 95 %
     intervals (``local`` from uncertainty.with_intervals; uncertainty.changes and
-    uncertainty.riket_difference for the change and the difference)."""
+    uncertainty.riket_difference for the change and the difference). ``changes``/``vs_riket``:
+    those two of the same frames already computed (a report computes them once for all its
+    indicators); computed here when not given."""
     cols = [tb.Column(str(y), str(y), "pct_ci") for y in years]
     excel = [c for y in years for c in (tb.Column(str(y), str(y), "pct"),
                                         tb.Column(f"{y}_low", (str(y), "95 % lägre gräns"), "pct"),
                                         tb.Column(f"{y}_high", (str(y), "95 % övre gräns"), "pct"))]
     change = pd.DataFrame()
     if previous is not None and previous in years:
-        change = unc.changes(local, year, previous)
+        change = unc.changes(local, year, previous) if changes is None else changes
         change = change[change.group == "samtliga"].set_index("series")
         cols.append(tb.Column("change", f"Förändring {previous}{fmt.DASH}{year}", "signed_ci"))
         excel += [tb.Column("change", f"Förändring {previous}{fmt.DASH}{year}", "signed"),
@@ -317,12 +331,14 @@ def keyfigure_table(local: pd.DataFrame, national: pd.DataFrame, measures: pd.Da
               tb.Column("diff_low", "Skillnad: 95 % lägre gräns", "signed"),
               tb.Column("diff_high", "Skillnad: 95 % övre gräns", "signed"),
               tb.Column("diff_verdict", "Skillnad: bedömning", "text")]
-    vs_riket = unc.riket_difference(local, national, year).set_index("series")
+    if vs_riket is None:
+        vs_riket = unc.riket_difference(local, national, year)
+    vs_riket = vs_riket.set_index("series")
+    mine_by, theirs_by = (by_series(d[d.series.isin(set(measures.series))]) for d in (local, national))
     rows, few, missing = [], False, False
     for m in measures.itertuples():
         rows.append({"label": question_label(m.text, m.survey, m.question), "kind": tb.SECTION})
-        mine = local[(local.series == m.series) & (local.group == "samtliga")].set_index("year")
-        theirs = national[(national.series == m.series) & (national.group == "samtliga")].set_index("year")
+        mine, theirs = (by.get(m.series, _NO_ROWS).set_index("year") for by in (mine_by, theirs_by))
         f_row = {"label": "Förbundet", "kind": tb.ROW}
         r_row = {"label": "Riket", "kind": tb.SUB, "diff": fmt.NBSP, "change": fmt.NBSP}
         for y in years:
@@ -462,7 +478,39 @@ class ForbundReport(Report):
 
     @cached_property
     def riket(self) -> pd.DataFrame:
-        return compare_with_riket(self.samtliga, self.national, self.year)
+        return compare_with_riket(self.samtliga, self.national, self.year, sure=self.riket_differences)
+
+    # Look-ups: the report's frames indexed once; sections look values up instead of filtering
+    # the whole frame again per question, year and chart.
+
+    @cached_property
+    def local_by_series(self) -> dict[str, pd.DataFrame]:
+        return by_series(self.samtliga)
+
+    @cached_property
+    def year_changes(self) -> pd.DataFrame | None:
+        """uncertainty.changes of the förbund's samtliga rows, this year against the previous one."""
+        return None if self.previous is None else unc.changes(self.samtliga, self.year, self.previous)
+
+    @cached_property
+    def riket_differences(self) -> pd.DataFrame:
+        return unc.riket_difference(self.samtliga, self.national, self.year)
+
+    @cached_property
+    def _gender_rows(self) -> pd.DataFrame:
+        """This year's shown rows of kvinnor and män (what commentary.gender_gaps reads)."""
+        d = self.dist
+        return d[(d.year == self.year) & d.group.isin(["kvinnor", "män"]) & d.nyckeltal_pct.notna()]
+
+    @cached_property
+    def _answered_years(self) -> dict[str, set[int]]:
+        """Per series, the years in which the förbund or the country has answers (samtliga)."""
+        out: dict[str, set[int]] = {}
+        for d in (self.samtliga, self.national):
+            d = d[(d.group == "samtliga") & (d.n > 0)]
+            for s, y in zip(d.series, d.year):
+                out.setdefault(s, set()).add(int(y))
+        return out
 
     def few_surveys(self, year: int | None = None) -> list[str]:
         c = self.survey_counts.loc[year or self.year]
@@ -659,7 +707,7 @@ class ForbundReport(Report):
     def question_figure(self, m) -> str:
         """The stacked bars of one question, or the reason there are none; '' when the förbund never
         answered it in the shown years."""
-        rows = fc.bar_rows(self.samtliga, m.series, self.years)
+        rows = fc.bar_rows(self.local_by_series.get(m.series, self.samtliga.iloc[:0]), m.series, self.years)
         if rows.empty:
             return ""
         title = html.escape(m.text)
@@ -693,10 +741,7 @@ class ForbundReport(Report):
 
     def table_years(self, measures: pd.DataFrame) -> list[int]:
         """The shown years in which the förbund or the country has answers to any of these measures."""
-        have = set()
-        for d in (self.samtliga, self.national):
-            d = d[d.series.isin(set(measures.series)) & (d.group == "samtliga") & (d.n > 0)]
-            have |= set(int(y) for y in d.year)
+        have = set().union(*(self._answered_years.get(s, set()) for s in measures.series))
         return [y for y in self.years if y in have] or [self.year]
 
     def indicator_facts(self, indicator: int, measures: pd.DataFrame) -> list[str]:
@@ -707,11 +752,11 @@ class ForbundReport(Report):
             return [f"{fc.FEW_ANSWERS} {self.year}: indikatorns frågor har färre än {self.min_n} svar."]
         out = []
         if self.previous is not None:
-            ch = com.changes(self.samtliga, indicator, self.year, self.previous)
+            ch = com.changes(self.samtliga, indicator, self.year, self.previous, computed=self.year_changes)
             out.append(com.change_sentence(ch, self.previous)
                        or f"Indikatorns frågor har inga jämförbara redovisade svar från mätningen {self.previous}.")
-        out.append(riket_sentence(compare_with_riket(self.samtliga, self.national, self.year, indicator), self.year))
-        out.append(com.gender_sentence(com.gender_gaps(self.dist, self.year, indicator)))
+        out.append(riket_sentence(self.riket[self.riket.indicator == indicator], self.year))
+        out.append(com.gender_sentence(com.gender_gaps(self._gender_rows, self.year, indicator)))
         if self.previous is not None:
             out.append(com.verdict_sentence(self.trend, indicator, self.previous))
         return [s for s in out if s]
@@ -742,7 +787,8 @@ class ForbundReport(Report):
                                             axis=1)]
         table = self._register(keyfigure_table(self.samtliga, self.national, answered,
                                                self.table_years(answered), self.year, self._next_number(),
-                                               indicator, self.min_n, self.previous))
+                                               indicator, self.min_n, self.previous, changes=self.year_changes,
+                                               vs_riket=self.riket_differences))
         missing = ""
         if unanswered:
             missing = (f'<div class="measures"><p class="measures-title">Frågor utan svar från förbundet {span}:</p>'

@@ -272,10 +272,17 @@ class NationalReport(Report):
         return numbers
 
     def _chart_points(self, indicator: int, keys: set[str]):
-        points = charts.indicator_points(self.f.dist, indicator, keys)
-        if points.empty or points.dropna(subset=["value"]).year.nunique() < 2:
-            return None
-        return points
+        """The points of one chart, or None with fewer than two years; computed once per chart
+        (the diagrams' numbering asks first, the chart itself later)."""
+        key = (indicator, frozenset(keys))
+        if key not in self._points:
+            points = charts.indicator_points(self.f.dist, indicator, keys)
+            self._points[key] = None if points.empty or points.dropna(subset=["value"]).year.nunique() < 2 else points
+        return self._points[key]
+
+    @cached_property
+    def _points(self) -> dict:
+        return {}
 
     # -- sections ----------------------------------------------------------------------------------
 
