@@ -191,5 +191,5 @@ def test_make_report_installs_the_browser_packages_that_ci_installs(repo_root):
     assert "chromium" in packages
     assert re.search(r"^report:.*\bbrowser\b", makefile, re.M)
     ci = (repo_root / ".ci" / "run").read_text(encoding="utf-8")
-    installed = re.search(r"packages\+=\((chromium\b[^)]*)\)", ci).group(1).split()
+    installed = re.search(r"^for pkg in (chromium\b[^;]*);", ci, re.M).group(1).split()
     assert set(packages) <= set(installed)
