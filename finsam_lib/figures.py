@@ -337,10 +337,11 @@ TABLE_YEARS = 3  # the key-figure table (Tabell N.2) shows the last three compar
 
 def trend_chart_wanted(dist: pd.DataFrame, indicator: int, year: int, table_years: int = TABLE_YEARS) -> bool:
     """Whether a line chart of the indicator's development adds to its key-figure table: some
-    measure asked in ``year`` has comparable answers from before the present questionnaire
-    version, or from more years than the table shows. False for an indicator whose every
-    question changed or was added in the present version (2022 report, note 8: indicators 4,
-    15 and 16 have no line chart, "Ett linjediagram över utvecklingen blir därför överflödigt")."""
+    measure asked in ``year`` was asked as now before the present questionnaire version, or has
+    comparable answers from more years than the table shows. False for an indicator whose every
+    question changed or was added in the present version while the table still holds all its
+    years (2022 report, note 8: indicators 4, 15 and 16 have no line chart, "Ett linjediagram
+    över utvecklingen blir därför överflödigt"). Whether there are two years to draw is the
+    chart's own question."""
     h = comparable_history(dist, indicator, year)
-    start = ins.default_version(year)
-    return bool(((h["first"] < start) | (h["years"] > table_years)).any())
+    return bool(((h["since"] < ins.default_version(year)) | (h["years"] > table_years)).any())

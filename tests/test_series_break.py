@@ -169,3 +169,14 @@ def test_a_forbund_report_starts_indicator_4_at_the_new_question(forbund_report)
     assert runs and all(min(run) >= 2021 for run in runs)
     assert not any(2020 in run and 2021 in run for run in runs)
     assert "ändrades 2021; jämförelse med tidigare år görs inte." in html.unescape(svg)
+
+
+def test_a_new_question_gets_its_chart_once_it_has_more_years_than_the_table():
+    """Indicator 4 from 2021: no chart while the key-figure table shows every year, a chart after."""
+    def dist(years):
+        return pd.DataFrame({"indicator": 4, "series": NEW_4, "year": years, "n": 100})
+    assert not fig.trend_chart_wanted(dist([2021, 2022, 2023]), 4, 2023)
+    assert fig.trend_chart_wanted(dist([2021, 2022, 2023, 2024]), 4, 2024)
+    # A measure asked as now before 2021 keeps its chart even in data that start in 2021.
+    one = pd.DataFrame({"indicator": 1, "series": "Deltagare pågående|1", "year": [2021, 2022], "n": 100})
+    assert fig.trend_chart_wanted(one, 1, 2022)
