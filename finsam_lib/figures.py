@@ -302,7 +302,8 @@ def series_segments(points: pd.DataFrame) -> pd.Series:
     (instrument.comparable_years), else a segment of the row's own. A line joins points of one
     segment only, so no line crosses a changed question (the instrument's ``series``, from
     instrument_questions.csv). Without a ``series`` column every row is one segment ("").
-    The single rule for the national, förbund, deck and explorer line charts."""
+    The one rule of the line charts: charts.line_chart (national report, deck) and
+    forbund_charts.trend_svg (förbund report); the explorer draws one line per series."""
     if "series" not in points or points.empty:
         return pd.Series("", index=points.index, dtype=object)
     out = []
@@ -320,16 +321,16 @@ def comparable_history(dist: pd.DataFrame, indicator: int, year: int) -> pd.Data
     """Per measure (series) of ``indicator`` asked in ``year``: the years up to ``year`` with answers
     (n > 0) in its comparable series (:func:`series_segments`).
 
-    ``dist``: distribution rows of every year. Returns series, since (instrument.comparable_since),
-    first, years (count); empty when the indicator has no answers in ``year``."""
+    ``dist``: distribution rows of every year. Returns series, since (instrument.comparable_since)
+    and years (how many years have answers); empty when the indicator has no answers in ``year``."""
     d = dist[(dist.indicator == indicator) & (dist.year <= year) & (dist.n > 0)]
     current = list(dict.fromkeys(d.loc[d.year == year, "series"]))
     rows = []
     for s in current:
         mine = d[d.series == s]
-        have = sorted(set(int(y) for y, seg in zip(mine.year, series_segments(mine)) if seg == s))
-        rows.append({"series": s, "since": ins.comparable_since(s), "first": have[0], "years": len(have)})
-    return pd.DataFrame(rows, columns=["series", "since", "first", "years"])
+        have = {int(y) for y, seg in zip(mine.year, series_segments(mine)) if seg == s}
+        rows.append({"series": s, "since": ins.comparable_since(s), "years": len(have)})
+    return pd.DataFrame(rows, columns=["series", "since", "years"])
 
 
 TABLE_YEARS = 3  # the key-figure table (Tabell N.2) shows the last three comparable years

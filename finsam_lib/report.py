@@ -499,8 +499,8 @@ class NationalReport(Report):
             "enkätsvaren har aggregerats till nationell nivå. För att underlätta jämförelse över tid redovisas "
             "för varje indikator en tabell med nyckeltalet för de senaste tre åren och ett linjediagram över "
             "nyckeltalets utveckling för alla år i underlaget, utom för indikatorer vars alla frågor ändrades "
-            "eller tillkom med den nuvarande enkätversionen: där finns inga äldre jämförbara data. För deltagare visas kvinnors och mäns svar i "
-            "diagrammen. Notera att diagrammens skalor skiljer sig åt.")
+            "eller tillkom med den nuvarande enkätversionen: där finns inga äldre jämförbara data. För "
+            "deltagare visas kvinnors och mäns svar i diagrammen. Notera att diagrammens skalor skiljer sig åt.")
         sub = heading(2, "Svarande och bortfall", "svarande-och-bortfall")
         texts = [
             "Bortfallet mäts genom att efterfråga hur många inom varje respondentgrupp som skulle kunna "
