@@ -19,6 +19,7 @@ import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from . import figures as figs
 from . import format as fmt
 from . import instrument as ins
 
@@ -130,7 +131,8 @@ def line_chart(points: pd.DataFrame, title: str | None = None, ylabel: str | Non
     """Lines of a percentage over years.
 
     ``points``: line, year, value (NaN = no value, the line breaks there), and per line
-    survey and group (for the style; optional columns color, linestyle, marker win).
+    survey and group (for the style; optional columns color, linestyle, marker win); with a
+    ``series`` column a line breaks where its series changes (figures.series_segments).
     Lines are drawn in first-appearance order and labelled in the legend below.
     """
     years = years or sorted(points.year.unique())
@@ -146,11 +148,15 @@ def line_chart(points: pd.DataFrame, title: str | None = None, ylabel: str | Non
         fig = Figure(figsize=(width, height), layout="constrained")
         fig.set_label(salt)
         ax = fig.subplots()
+        segments = figs.series_segments(points)
         for m in meta.itertuples():
-            p = points[points.line == m.line].set_index("year")["value"].reindex(years)
-            ax.plot(years, p.to_numpy(dtype=float), color=m.color, linestyle=m.linestyle,
-                    marker=m.marker, markersize=5.5, linewidth=1.8, label=m.line,
-                    markerfacecolor=m.color if m.linestyle != "--" else "white", markeredgewidth=1.3)
+            mine = points.line == m.line
+            # one stroke per comparable series: a line never joins years across a changed question
+            for k, (_, part) in enumerate(points[mine].groupby(segments[mine], sort=False)):
+                p = part.set_index("year")["value"].reindex(years)
+                ax.plot(years, p.to_numpy(dtype=float), color=m.color, linestyle=m.linestyle,
+                        marker=m.marker, markersize=5.5, linewidth=1.8, label=m.line if k == 0 else "_nolegend_",
+                        markerfacecolor=m.color if m.linestyle != "--" else "white", markeredgewidth=1.3)
         ax.set_xticks(years, [str(y) for y in years])
         ax.set_xlim(years[0] - 0.3, years[-1] + 0.3) if len(years) > 1 else ax.set_xlim(years[0] - 1, years[0] + 1)
         ax.set_ylim(*_limits(points.value.to_numpy(dtype=float)))

@@ -292,3 +292,57 @@ def development(dist: pd.DataFrame, year: int, previous: int | None) -> pd.DataF
     if previous is None:
         return pd.DataFrame(columns=TREND_COLUMNS)
     return trend(keyfigures(dist), year, previous)
+
+
+# --- Which years of which measure form one comparable series -----------------------------------------
+
+def series_segments(points: pd.DataFrame) -> pd.Series:
+    """Per row of year-wise points (columns ``series`` and ``year``), the comparable series it belongs
+    to: the series when the year's questionnaire asks the measure as the series does
+    (instrument.comparable_years), else a segment of the row's own. A line joins points of one
+    segment only, so no line crosses a changed question (the instrument's ``series``, from
+    instrument_questions.csv). Without a ``series`` column every row is one segment ("").
+    The one rule of the line charts: charts.line_chart (national report, deck) and
+    forbund_charts.trend_svg (förbund report); the explorer draws one line per series."""
+    if "series" not in points or points.empty:
+        return pd.Series("", index=points.index, dtype=object)
+    out = []
+    for s, y in zip(points.series, points.year):
+        if not isinstance(s, str) or not s:
+            out.append("")
+        elif ins.comparable_years(s, [int(y)]):
+            out.append(s)
+        else:
+            out.append(f"{s}@{int(y)}")
+    return pd.Series(out, index=points.index, dtype=object)
+
+
+def comparable_history(dist: pd.DataFrame, indicator: int, year: int) -> pd.DataFrame:
+    """Per measure (series) of ``indicator`` asked in ``year``: the years up to ``year`` with answers
+    (n > 0) in its comparable series (:func:`series_segments`).
+
+    ``dist``: distribution rows of every year. Returns series, since (instrument.comparable_since)
+    and years (how many years have answers); empty when the indicator has no answers in ``year``."""
+    d = dist[(dist.indicator == indicator) & (dist.year <= year) & (dist.n > 0)]
+    current = list(dict.fromkeys(d.loc[d.year == year, "series"]))
+    rows = []
+    for s in current:
+        mine = d[d.series == s]
+        have = {int(y) for y, seg in zip(mine.year, series_segments(mine)) if seg == s}
+        rows.append({"series": s, "since": ins.comparable_since(s), "years": len(have)})
+    return pd.DataFrame(rows, columns=["series", "since", "years"])
+
+
+TABLE_YEARS = 3  # the key-figure table (Tabell N.2) shows the last three comparable years
+
+
+def trend_chart_wanted(dist: pd.DataFrame, indicator: int, year: int, table_years: int = TABLE_YEARS) -> bool:
+    """Whether a line chart of the indicator's development adds to its key-figure table: some
+    measure asked in ``year`` was asked as now before the present questionnaire version, or has
+    comparable answers from more years than the table shows. False for an indicator whose every
+    question changed or was added in the present version while the table still holds all its
+    years (2022 report, note 8: indicators 4, 15 and 16 have no line chart, "Ett linjediagram
+    över utvecklingen blir därför överflödigt"). Whether there are two years to draw is the
+    chart's own question."""
+    h = comparable_history(dist, indicator, year)
+    return bool(((h["since"] < ins.default_version(year)) | (h["years"] > table_years)).any())

@@ -209,11 +209,11 @@ def trend_points(local: pd.DataFrame, national: pd.DataFrame, series: list[tuple
         for who, style in (("förbundet", "-"), ("riket", "--")):
             values = lines[who].get(s, pd.Series(dtype=float)).reindex(years).astype(float)
             line = f"{name}, {who}" if name else who.capitalize()
-            parts.append(pd.DataFrame({"line": line, "survey": "", "group": "samtliga", "year": years,
+            parts.append(pd.DataFrame({"line": line, "survey": "", "group": "samtliga", "series": s, "year": years,
                                        "value": values.to_numpy(), "color": color, "linestyle": style,
                                        "marker": marker}))
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        columns=["line", "survey", "group", "year", "value", "color", "linestyle", "marker"])
+        columns=["line", "survey", "group", "series", "year", "value", "color", "linestyle", "marker"])
 
 
 def _marker(kind: str, x: float, y: float, color: str, filled: bool, r: float = 4.2) -> str:
@@ -264,19 +264,20 @@ def trend_svg(points: pd.DataFrame, years: list[int], label: str = "", width: in
         meta = p.iloc[0]
         dashed = meta.linestyle != "-"
         dash = ' stroke-dasharray="6 3.5"' if dashed else ""
+        segment = fig.series_segments(p).set_axis(p.year).reindex(years)
         p = p.set_index("year")["value"].reindex(years)
-        run = []
-        for year, v in p.items():
-            if pd.isna(v):
-                if len(run) > 1:
-                    parts.append(f'<polyline points="{" ".join(run)}" fill="none" stroke="{meta.color}" '
-                                 f'stroke-width="1.8"{dash}/>')
+        runs, run = [], []
+        for i, (year, v) in enumerate(p.items()):
+            # a run ends at a year without value and where the series changes (a changed question)
+            if pd.isna(v) or (i and segment.iloc[i] != segment.iloc[i - 1]):
+                runs.append(run)
                 run = []
-                continue
-            run.append(f"{X(year):.1f},{Y(v):.1f}")
-        if len(run) > 1:
-            parts.append(f'<polyline points="{" ".join(run)}" fill="none" stroke="{meta.color}" '
-                         f'stroke-width="1.8"{dash}/>')
+            if not pd.isna(v):
+                run.append(f"{X(year):.1f},{Y(v):.1f}")
+        for run in [*runs, run]:
+            if len(run) > 1:
+                parts.append(f'<polyline points="{" ".join(run)}" fill="none" stroke="{meta.color}" '
+                             f'stroke-width="1.8"{dash}/>')
         for year, v in p.items():
             if not pd.isna(v):
                 parts.append(_marker(meta.marker, X(year), Y(v), meta.color, not dashed))

@@ -138,8 +138,7 @@ def measures_of(version: int, indicator: int) -> pd.DataFrame:
 
 def series_start(series: str) -> int:
     """The questionnaire version (= the year) from which a measure is asked as it is now."""
-    q = ins.questions()
-    return int(q.loc[q.series == series, "version"].min())
+    return ins.comparable_since(series)
 
 
 def question_label(text: str, survey: str, question: int) -> str:
@@ -735,9 +734,20 @@ class ForbundReport(Report):
         svg = fc.trend_svg(points, years, label=f"Indikator {indicator}: nyckeltal, förbundet och riket",
                            plot_height=135)
         caption = (f"Nyckeltal {fmt.year_span(years[0], years[-1])}: förbundet (heldragen linje) och "
-                   "riket (streckad linje).")
+                   "riket (streckad linje).") + self.trend_break_note(measures)
         return (f'<figure class="chart trend" id="trend-{indicator}"><figcaption>{html.escape(caption)}'
                 f'</figcaption>{svg}</figure>')
+
+    def trend_break_note(self, measures: pd.DataFrame) -> str:
+        """" Frågan ändrades 2021; jämförelse med tidigare år görs inte." when a measure's question changed
+        after a year the report shows and the förbund answered the survey then: the chart starts with
+        the present question (figures.series_segments), no line joins the old one."""
+        changed = sorted({series_start(m.series) for m in measures.itertuples()
+                          if "ändrades" in self.break_note(m.series, m.survey)})
+        if not changed:
+            return ""
+        what = "Frågan" if len(measures) == 1 else "Frågorna"
+        return f" {what} ändrades {fmt.join_words(map(str, changed))}; jämförelse med tidigare år görs inte."
 
     def table_years(self, measures: pd.DataFrame) -> list[int]:
         """The shown years in which the förbund or the country has answers to any of these measures."""

@@ -176,3 +176,28 @@ def groups_of(survey: str) -> list[str]:
 def group_codes(survey: str) -> dict[str, int]:
     col = BACKGROUND.get(survey)
     return GENDER_GROUPS if col == "Kön" else EMPLOYER_GROUPS if col == "Arbetsgivare" else {}
+
+
+@lru_cache(maxsize=None)
+def series_versions(series: str) -> tuple[int, ...]:
+    """The questionnaire versions that ask a measure (``questions().series``) as it is asked in them,
+    oldest first; empty for an unknown series."""
+    q = questions()
+    return tuple(sorted(set(q.loc[q.series == series, "version"])))
+
+
+def comparable_since(series: str) -> int:
+    """The first measurement year from which a measure is asked as it is now (its oldest
+    questionnaire version; 2017 stands for 2017 and earlier). Raises KeyError for an unknown series."""
+    versions = series_versions(series)
+    if not versions:
+        raise KeyError(series)
+    return versions[0]
+
+
+def comparable_years(series: str, years) -> list[int]:
+    """Those of ``years`` whose questionnaire (:func:`default_version`) asks the measure: the years
+    that form one comparable series, between which a chart may draw a line. A changed question
+    is another series (``questions().series``), so no two of these years straddle a change."""
+    versions = set(series_versions(series))
+    return [int(y) for y in years if default_version(int(y)) in versions]

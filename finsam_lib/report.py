@@ -262,6 +262,8 @@ class NationalReport(Report):
     def _number_diagrams(self) -> dict:
         numbers, k = {}, 0
         for i in ins.measured_indicators():
+            if not fig.trend_chart_wanted(self.f.dist, i, self.year):
+                continue
             groups = [g for g in self._chart_groups(i) if self._chart_points(i, g) is not None]
             if not groups:
                 continue
@@ -496,8 +498,9 @@ class NationalReport(Report):
             "I följande kapitel presenteras svarsresultat kopplade till respektive indikator. De lokala "
             "enkätsvaren har aggregerats till nationell nivå. För att underlätta jämförelse över tid redovisas "
             "för varje indikator en tabell med nyckeltalet för de senaste tre åren och ett linjediagram över "
-            "nyckeltalets utveckling för alla år i underlaget. För deltagare visas kvinnors och mäns svar i "
-            "diagrammen. Notera att diagrammens skalor skiljer sig åt.")
+            "nyckeltalets utveckling för alla år i underlaget, utom för indikatorer vars alla frågor ändrades "
+            "eller tillkom med den nuvarande enkätversionen: där finns inga äldre jämförbara data. För "
+            "deltagare visas kvinnors och mäns svar i diagrammen. Notera att diagrammens skalor skiljer sig åt.")
         sub = heading(2, "Svarande och bortfall", "svarande-och-bortfall")
         texts = [
             "Bortfallet mäts genom att efterfråga hur många inom varje respondentgrupp som skulle kunna "
@@ -563,10 +566,19 @@ class NationalReport(Report):
             out.append(tb.keyfigure_table(self.f.dist, indicator, self.year, f"{base}.{k}", min_n=self.min_n))
         return [self._register(t) for t in out]
 
+    # The 2022 report's diagram names where they differ from the indicator's short name.
+    CHART_NAMES = {13: "Gemensamma synsätt och arbetssätt i samverkansinsats"}
+    WHO = {"Deltagare pågående": "pågående deltagare", "Deltagare avslut": "avslutade deltagare"}
+
     def chart_title(self, indicator: int, number: str, keys: set[str], span: str) -> str:
-        name = ins.indicators()[indicator].short_name
+        name = self.CHART_NAMES.get(indicator, ins.indicators()[indicator].short_name)
         if keys == {"ja"}:
             rows = self.f.now[(self.f.now.indicator == indicator) & (self.f.now.key == "ja")].drop_duplicates("series")
+            if len(rows) == 1:  # as Diagram 5.1 of the 2022 report: the question, quoted
+                r = rows.iloc[0]
+                text = ins.version_questions(ins.default_version(self.year)).set_index("series").text.get(r.series, "")
+                who = self.WHO.get(r.survey, r.survey.lower())
+                return f"Diagram {number} Fråga {r.question}, {who}: ”{text}”, {span}. Andelen som svarat ja."
             which = fmt.join_words(f"fråga {r.question}" for r in rows.itertuples())
             return f"Diagram {number} Indikator {indicator}: {name}, {which}, {span}. Andelen som svarat ja."
         label = tb.keyfigure_label(keys - {"ja"} or keys)
@@ -629,7 +641,18 @@ class NationalReport(Report):
                    + (f'<div class="analyst">{own}</div>' if own else ""))
         # The 2022 report's order: tables, the comment, then the chart.
         return head + Block(lead + self.measures_html(indicator) + tables + comment
-                            + self.indicator_charts(indicator))
+                            + (self.indicator_charts(indicator) or self.no_chart_text(indicator)))
+
+    def no_chart_text(self, indicator: int) -> str:
+        """Why an indicator has no line chart when all its questions are new (the 2022 report's note 8)."""
+        h = fig.comparable_history(self.f.dist, indicator, self.year)
+        if h.empty or fig.trend_chart_wanted(self.f.dist, indicator, self.year):
+            return ""
+        since = int(h["since"].max())
+        return paragraphs(
+            f"Indikatorns frågor ändrades eller tillkom {since}, och det finns därmed inga äldre jämförbara data. "
+            "Ett linjediagram över utvecklingen blir därför överflödigt; tabellen visar nyckeltalet för de år "
+            "som kan jämföras.", cls="chart-note no-chart")
 
     def indicators(self) -> Block:
         out = Block("")
@@ -658,7 +681,7 @@ class NationalReport(Report):
                 f"Bland deltagare vid avslut är nyckeltalet högst för indikator {int(hi.indicator)} "
                 f"(fråga {int(hi.question)}, {fmt.percent(hi.value)}) och lägst för indikator {int(lo.indicator)} "
                 f"(fråga {int(lo.question)}, {fmt.percent(lo.value)}).")
-            content += (f'<figure class="chart" id="diagram-{number}">{svg}'
+            content += (f'<figure class="chart" id="diagram-{number}" aria-label="{html.escape(title)}">{svg}'
                         f'<figcaption class="chart-note">{html.escape(note)}</figcaption></figure>')
         low = self._low_indicators()
         if low:
