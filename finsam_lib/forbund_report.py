@@ -837,9 +837,10 @@ class ForbundReport(Report):
     # -- Excel ---------------------------------------------------------------------------------------
 
     def tables(self) -> list[tb.ReportTable]:
+        """The report's tables in order, then the answer scales (the resultatfil's sheets)."""
         if not self._tables:
             self.sections()
-        return list(self._tables.values())
+        return [*self._tables.values(), tb.scales_table()]
 
     def answers_frame(self) -> pd.DataFrame:
         """The charts' figures for every shown year and question (samtliga): n and the share of each
@@ -851,22 +852,23 @@ class ForbundReport(Report):
         rows = []
         for r in d.itertuples():
             shown = not r.suppressed
-            row = {"år": int(r.year), "indikator": int(r.indicator), "enkät": r.survey, "fråga": int(r.question),
-                   "frågetext": r.text, "n": int(r.n) if shown else None}
+            row = {"År": int(r.year), "Indikator": int(r.indicator), "Enkät": r.survey,
+                   "Enkätversion": int(r.version), "Serie": r.series, "Fråga": int(r.question),
+                   "Frågetext": r.text, "Nyckeltal avser": ins.key_label(r.key), "n": int(r.n) if shown else None}
             for code in fig.CODES:
                 count = getattr(r, f"code_{code}")
-                row[f"kod {code} (%)"] = float(fig.percent(int(count), int(r.n))) if shown and not pd.isna(count) \
+                row[f"Kod {code} (%)"] = float(fig.percent(int(count), int(r.n))) if shown and not pd.isna(count) \
                     and (r.scale != "III" or code <= 2) else None
-            row["nyckeltal_pct"] = r.nyckeltal_pct if shown else None
-            row["nyckeltal_95_lägre"] = r.nyckeltal_ci_low if shown else None
-            row["nyckeltal_95_övre"] = r.nyckeltal_ci_high if shown else None
-            row["riket_nyckeltal_pct"] = nat.get((r.year, r.series))
-            row["redovisas"] = "ja" if shown else privacy.TOO_FEW
+            row["Nyckeltal (%)"] = r.nyckeltal_pct if shown else None
+            row["Nyckeltal, 95 % lägre gräns (%)"] = r.nyckeltal_ci_low if shown else None
+            row["Nyckeltal, 95 % övre gräns (%)"] = r.nyckeltal_ci_high if shown else None
+            row["Riket: nyckeltal (%)"] = nat.get((r.year, r.series))
+            row["Redovisas"] = "ja" if shown else privacy.TOO_FEW
             rows.append(row)
         out = pd.DataFrame(rows)
         if len(out):
-            out = out.assign(_s=out["enkät"].map(tb._survey_rank)).sort_values(
-                ["indikator", "_s", "fråga", "år"]).drop(columns="_s").reset_index(drop=True)
+            out = out.assign(_s=out["Enkät"].map(tb._survey_rank)).sort_values(
+                ["Indikator", "_s", "Fråga", "År"]).drop(columns="_s").reset_index(drop=True)
         return out
 
     def about(self) -> dict:
