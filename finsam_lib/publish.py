@@ -399,7 +399,9 @@ def is_count_column(header) -> bool:
 
 def fraction(value):
     """A percentage 0–100 as the fraction Excel's percent format expects (78 -> 0.78); other values as is."""
-    return value / 100 if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+    import numbers
+
+    return value / 100 if isinstance(value, numbers.Real) and not isinstance(value, bool) else value
 
 
 def table_name(sheet: str, used: set[str]) -> str:
