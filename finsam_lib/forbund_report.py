@@ -33,8 +33,8 @@ from . import uncertainty as unc
 from . import tables as tb
 from .names import match_forbund, safe_filename
 from .reader import Dataset
-from .report import (Block, Report, ReportDataError, ReportFigures, bullets, heading, paragraphs, publication_date,
-                     swedish_date, valid_dataset)
+from .report import (KEYFIGURE_HEADERS, Block, Report, ReportDataError, ReportFigures, bullets, heading, paragraphs,
+                     publication_date, swedish_date, valid_dataset)
 
 YEARS_SHOWN = 5
 NO_INSATS = "Ingen insats angiven"
@@ -852,16 +852,16 @@ class ForbundReport(Report):
         rows = []
         for r in d.itertuples():
             shown = not r.suppressed
-            row = {"År": int(r.year), "Indikator": int(r.indicator), "Enkät": r.survey,
-                   "Enkätversion": int(r.version), "Serie": r.series, "Fråga": int(r.question),
-                   "Frågetext": r.text, "Nyckeltal avser": ins.key_label(r.key), "n": int(r.n) if shown else None}
+            h = KEYFIGURE_HEADERS  # the national long sheet's headers
+            row = {h["year"]: int(r.year), h["indicator"]: int(r.indicator), h["survey"]: r.survey,
+                   h["version"]: int(r.version), h["series"]: r.series, h["question"]: int(r.question),
+                   "Frågetext": r.text, h["key"]: ins.key_label(r.key), h["n"]: int(r.n) if shown else None}
             for code in fig.CODES:
                 count = getattr(r, f"code_{code}")
                 row[f"Kod {code} (%)"] = float(fig.percent(int(count), int(r.n))) if shown and not pd.isna(count) \
                     and (r.scale != "III" or code <= 2) else None
-            row["Nyckeltal (%)"] = r.nyckeltal_pct if shown else None
-            row["Nyckeltal, 95 % lägre gräns (%)"] = r.nyckeltal_ci_low if shown else None
-            row["Nyckeltal, 95 % övre gräns (%)"] = r.nyckeltal_ci_high if shown else None
+            for key in ("nyckeltal_pct", "nyckeltal_ci_low", "nyckeltal_ci_high"):
+                row[h[key]] = getattr(r, key) if shown else None
             row["Riket: nyckeltal (%)"] = nat.get((r.year, r.series))
             row["Redovisas"] = "ja" if shown else privacy.TOO_FEW
             rows.append(row)

@@ -592,7 +592,7 @@ def _write_table(ws, t, bold, head_fill, band, rule) -> None:
                 cell.alignment = Alignment(wrap_text=True, vertical="top",
                                            horizontal="left" if c.fmt in ("text", "lines", "verdict") else "right")
             mark = t.marks.get((pos, c.key))
-            if mark:
+            if mark and isinstance(cell.value, (int, float)):  # "54 %*": the mark as literal text
                 cell.number_format = f'{cell.number_format}"{mark}"'
         ws.cell(r, 1).alignment = Alignment(indent=2 if kind == tb.SUB else 0, wrap_text=True, vertical="top")
         if kind == tb.TOTAL:
