@@ -33,8 +33,8 @@ from . import uncertainty as unc
 from . import tables as tb
 from .names import match_forbund, safe_filename
 from .reader import Dataset
-from .report import (Block, Report, ReportDataError, ReportFigures, bullets, heading, paragraphs, publication_date,
-                     swedish_date, valid_dataset)
+from .report import (KEYFIGURE_HEADERS, Block, Report, ReportDataError, ReportFigures, bullets, heading, paragraphs,
+                     publication_date, swedish_date, valid_dataset)
 
 YEARS_SHOWN = 5
 NO_INSATS = "Ingen insats angiven"
@@ -847,9 +847,10 @@ class ForbundReport(Report):
     # -- Excel ---------------------------------------------------------------------------------------
 
     def tables(self) -> list[tb.ReportTable]:
+        """The report's tables in order, then the answer scales (the resultatfil's sheets)."""
         if not self._tables:
             self.sections()
-        return list(self._tables.values())
+        return [*self._tables.values(), tb.scales_table()]
 
     def answers_frame(self) -> pd.DataFrame:
         """The charts' figures for every shown year and question (samtliga): n and the share of each
@@ -861,22 +862,23 @@ class ForbundReport(Report):
         rows = []
         for r in d.itertuples():
             shown = not r.suppressed
-            row = {"år": int(r.year), "indikator": int(r.indicator), "enkät": r.survey, "fråga": int(r.question),
-                   "frågetext": r.text, "n": int(r.n) if shown else None}
+            h = KEYFIGURE_HEADERS  # the national long sheet's headers
+            row = {h["year"]: int(r.year), h["indicator"]: int(r.indicator), h["survey"]: r.survey,
+                   h["version"]: int(r.version), h["series"]: r.series, h["question"]: int(r.question),
+                   "Frågetext": r.text, h["key"]: ins.key_label(r.key), h["n"]: int(r.n) if shown else None}
             for code in fig.CODES:
                 count = getattr(r, f"code_{code}")
-                row[f"kod {code} (%)"] = float(fig.percent(int(count), int(r.n))) if shown and not pd.isna(count) \
+                row[f"Kod {code} (%)"] = float(fig.percent(int(count), int(r.n))) if shown and not pd.isna(count) \
                     and (r.scale != "III" or code <= 2) else None
-            row["nyckeltal_pct"] = r.nyckeltal_pct if shown else None
-            row["nyckeltal_95_lägre"] = r.nyckeltal_ci_low if shown else None
-            row["nyckeltal_95_övre"] = r.nyckeltal_ci_high if shown else None
-            row["riket_nyckeltal_pct"] = nat.get((r.year, r.series))
-            row["redovisas"] = "ja" if shown else privacy.TOO_FEW
+            for key in ("nyckeltal_pct", "nyckeltal_ci_low", "nyckeltal_ci_high"):
+                row[h[key]] = getattr(r, key) if shown else None
+            row["Riket: nyckeltal (%)"] = nat.get((r.year, r.series))
+            row["Redovisas"] = "ja" if shown else privacy.TOO_FEW
             rows.append(row)
         out = pd.DataFrame(rows)
         if len(out):
-            out = out.assign(_s=out["enkät"].map(tb._survey_rank)).sort_values(
-                ["indikator", "_s", "fråga", "år"]).drop(columns="_s").reset_index(drop=True)
+            out = out.assign(_s=out["Enkät"].map(tb._survey_rank)).sort_values(
+                ["Indikator", "_s", "Fråga", "År"]).drop(columns="_s").reset_index(drop=True)
         return out
 
     def about(self) -> dict:

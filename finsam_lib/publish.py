@@ -384,11 +384,77 @@ def _cell_value(value):
     return str(value)
 
 
+PERCENT_FORMAT = "0 %"  # Excel scales by 100: 0.78 shows as "78 %"
+
+
+def is_percent_column(header) -> bool:
+    """A data sheet column of percentages: its header ends with "(%)"."""
+    return str(header).endswith("(%)")
+
+
+def is_count_column(header) -> bool:
+    """A data sheet column of counts: "n" or "n <something>" (e.g. "n föregående år")."""
+    return str(header) == "n" or str(header).startswith("n ")
+
+
+def fraction(value):
+    """A percentage 0–100 as the fraction Excel's percent format expects (78 -> 0.78); other values as is."""
+    import numbers
+
+    return value / 100 if isinstance(value, numbers.Real) and not isinstance(value, bool) else value
+
+
+def table_name(sheet: str, used: set[str]) -> str:
+    """A valid, workbook-unique Excel table name from a sheet name ("Nyckeltal alla år" -> "Nyckeltal_alla_ar")."""
+    import unicodedata
+
+    ascii_ = unicodedata.normalize("NFKD", sheet).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^A-Za-z0-9_]+", "_", ascii_).strip("_") or "Tabell"
+    base = base if re.match(r"[A-Za-z_]", base) else f"T_{base}"
+    name, k = base, 2
+    while name.casefold() in {u.casefold() for u in used}:
+        name, k = f"{base}_{k}", k + 1
+    used.add(name)
+    return name
+
+
+def add_excel_table(ws, used: set[str]) -> None:
+    """Make a tidy sheet (header in row 1, data below, nothing else) an Excel table (ListObject)
+    with autofilter and banded rows; ``used``: the table names taken in the workbook."""
+    from openpyxl.worksheet.table import Table, TableStyleInfo
+
+    if ws.max_row < 2:  # a table needs at least one data row
+        ws.append([None] * ws.max_column)
+    table = Table(displayName=table_name(ws.title, used), ref=ws.dimensions)
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+    ws.add_table(table)
+
+
+def numbers_not_text(wb, skip_rows: dict | None = None) -> None:
+    """Digit-only text cells (a year or a number label written as text, e.g. "2022") become
+    integers, so that Excel neither flags nor sorts them as text; ``skip_rows``: sheet title ->
+    rows left as they are (an Excel table's header row must be text)."""
+    for ws in wb.worksheets:
+        skip = (skip_rows or {}).get(ws.title, ())
+        for row in ws.iter_rows():
+            for cell in row:
+                v = cell.value
+                if (isinstance(v, str) and v.isascii() and v.isdigit() and not (len(v) > 1 and v[0] == "0")
+                        and cell.row not in skip):
+                    cell.value = int(v)
+
+
 def write_xlsx(tables, path: str | Path, about: dict | None = None, data: dict | None = None,
                provenance: dict | None = None) -> Path:
     """Every table on its own sheet (caption, header, rows, notes; number formats set), an
     index sheet first, optional tidy data sheets (name -> DataFrame) and, given a provenance
-    stamp, the sheet *Om rapporten* last (provenance.add_sheet)."""
+    stamp, the sheet *Om rapporten* last (provenance.add_sheet).
+
+    Excel conventions: percentages are stored as fractions with a percent format (0.78 shown
+    as "78 %"), counts as integers, no number as text; a data sheet's percent columns are those
+    whose header ends with "(%)". Each data sheet is an Excel table (header row, autofilter).
+    The report-layout sheets keep the printed table's caption, merged two-row headers, section
+    rows and notes, which an Excel table cannot hold, and so are plain ranges."""
     from openpyxl import Workbook
     from openpyxl.styles import Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
@@ -423,23 +489,29 @@ def write_xlsx(tables, path: str | Path, about: dict | None = None, data: dict |
         index.append([name, t.caption])
         index.cell(index.max_row, 1).hyperlink = f"#'{name}'!A1"
         index.cell(index.max_row, 1).style = "Hyperlink"
+    table_names: set[str] = set()
+    header_rows = {}
     for name, frame in (data or {}).items():
         ws = wb.create_sheet(name[:31])
-        ws.append(list(frame.columns))
+        ws.append([str(c) for c in frame.columns])
         for c in ws[1]:
-            c.font, c.fill = bold, head_fill
+            c.font = bold
+        percent = [is_percent_column(c) for c in frame.columns]
         for row in frame.itertuples(index=False):
-            ws.append([_cell_value(v) for v in row])
+            ws.append([fraction(_cell_value(v)) if p else _cell_value(v) for v, p in zip(row, percent)])
         for j, col in enumerate(frame.columns, 1):
-            fmt_ = '0" %"' if str(col).endswith(("_pct", "(%)")) else "#,##0" if col == "n" else None
+            fmt_ = PERCENT_FORMAT if percent[j - 1] else "#,##0" if is_count_column(col) else None
             if fmt_:
                 for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
                     cell.number_format = fmt_
-            ws.column_dimensions[get_column_letter(j)].width = max(10, len(str(col)) + 2)
+            ws.column_dimensions[get_column_letter(j)].width = max(10, len(str(col)) + 4)
         ws.freeze_panes = "A2"
+        add_excel_table(ws, table_names)
+        header_rows[ws.title] = (1,)
         index.append([ws.title, "Nyckeltal och fördelning för alla år, mått och grupper (tabellform)."])
     index.column_dimensions["A"].width = 26
     index.column_dimensions["B"].width = 100
+    numbers_not_text(wb, header_rows)
     if provenance:
         from .provenance import SHEET, add_sheet
 
@@ -511,14 +583,17 @@ def _write_table(ws, t, bold, head_fill, band, rule) -> None:
         for j, c in enumerate(columns, 2):
             cell = ws.cell(r, j)
             if isinstance(cell.value, (int, float)):
-                cell.number_format = tb.FORMATS[fmts[c.key] if fmts[c.key] != "paren_pct" else "pct"][1]
+                kind = fmts[c.key] if fmts[c.key] != "paren_pct" else "pct"
+                if kind in tb.PERCENT_FORMATS:
+                    cell.value = fraction(cell.value)
+                cell.number_format = tb.FORMATS[kind][1]
                 cell.alignment = Alignment(horizontal="right")
             elif c.fmt in ("text", "lines", "verdict") or isinstance(cell.value, str):
                 cell.alignment = Alignment(wrap_text=True, vertical="top",
                                            horizontal="left" if c.fmt in ("text", "lines", "verdict") else "right")
             mark = t.marks.get((pos, c.key))
-            if mark:
-                cell.number_format = cell.number_format.replace('" %"', f'" %{mark}"')
+            if mark and isinstance(cell.value, (int, float)):  # "54 %*": the mark as literal text
+                cell.number_format = f'{cell.number_format}"{mark}"'
         ws.cell(r, 1).alignment = Alignment(indent=2 if kind == tb.SUB else 0, wrap_text=True, vertical="top")
         if kind == tb.TOTAL:
             for j in range(1, len(columns) + 2):

@@ -800,20 +800,21 @@ class NationalReport(Report):
         return [text for block in self.sections() for _, _, text in block.headings]
 
     def keyfigures_frame(self) -> pd.DataFrame:
-        """Nyckeltal for every year, measure and group: the resultatfil's data sheet."""
+        """Nyckeltal for every year, measure and group: the resultatfil's long data sheet.
+
+        Percent columns end with "(%)" (values 0–100; the Excel writer stores fractions).
+        ``Serie`` names the measure followed over years (instrument.questions' series) and
+        ``Enkätversion`` the questionnaire: a changed question is another series, so a pivot on
+        Serie never joins e.g. indicator 4's 2018–2020 ja/nej question with the 2021 one."""
         d = self.f.dist
-        out = d[["year", "indicator", "survey", "question", "series", "group", "n", "nyckeltal_pct",
-                 "nyckeltal_ci_low", "nyckeltal_ci_high",
+        out = d[["year", "indicator", "survey", "version", "series", "question", "key", "group", "n",
+                 "nyckeltal_pct", "nyckeltal_ci_low", "nyckeltal_ci_high",
                  "negativt_pct", "varken_pct", "positivt_pct", "klart_positivt_pct"]].copy()
+        out["key"] = out.key.map(ins.key_label)
         groups = {g: i for i, g in enumerate(["samtliga", *ins.GENDER_GROUPS, *ins.EMPLOYER_GROUPS])}
         out = out.assign(_s=out.survey.map(tb._survey_rank), _g=out.group.map(groups))
-        out = out.sort_values(["indicator", "_s", "series", "_g", "year"]).drop(columns=["_s", "_g", "series"])
-        names = {"year": "År", "indicator": "Indikator", "survey": "Enkät", "question": "Fråga", "group": "Grupp",
-                 "n": "n", "nyckeltal_pct": "Nyckeltal (%)", "nyckeltal_ci_low": "Nyckeltal: 95 % lägre gräns",
-                 "nyckeltal_ci_high": "Nyckeltal: 95 % övre gräns", "negativt_pct": "Negativt (%)",
-                 "varken_pct": "Varken eller (%)", "positivt_pct": "Positivt (%)",
-                 "klart_positivt_pct": "Klart positivt (%)"}
-        return out.rename(columns=names).reset_index(drop=True)
+        out = out.sort_values(["indicator", "_s", "series", "_g", "year"]).drop(columns=["_s", "_g"])
+        return out.rename(columns=KEYFIGURE_HEADERS).reset_index(drop=True)
 
     def about(self) -> dict:
         return {"Rapport": f"{self.title} {self.year}", "Mätår": self.year}
@@ -833,6 +834,15 @@ class NationalReport(Report):
         if self.f.previous is not None:
             sheets["Förändring med intervall"] = self.changes_frame()
         return sheets
+
+
+# The long data sheets' Swedish headers (percent columns end with "(%)": publish.is_percent_column).
+KEYFIGURE_HEADERS = {
+    "year": "År", "indicator": "Indikator", "survey": "Enkät", "version": "Enkätversion", "series": "Serie",
+    "question": "Fråga", "key": "Nyckeltal avser", "group": "Grupp", "n": "n", "nyckeltal_pct": "Nyckeltal (%)",
+    "nyckeltal_ci_low": "Nyckeltal, 95 % lägre gräns (%)", "nyckeltal_ci_high": "Nyckeltal, 95 % övre gräns (%)",
+    "negativt_pct": "Negativt (%)", "varken_pct": "Varken eller (%)", "positivt_pct": "Positivt (%)",
+    "klart_positivt_pct": "Klart positivt (%)"}
 
 
 def _has_gap(points: pd.DataFrame, years: list[int]) -> bool:

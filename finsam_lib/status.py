@@ -270,20 +270,28 @@ def write_html(s: Status, path: str | Path) -> Path:
     return path
 
 
-def _sheet(wb, title: str, header: list[str], rows) -> None:
-    from openpyxl.styles import Font, PatternFill
+def _sheet(wb, title: str, header: list[str], rows, tables: set[str]) -> None:
+    """A tidy sheet as an Excel table; "(%)" columns hold fractions with a percent format
+    (publish's resultatfil conventions)."""
+    from openpyxl.styles import Font
+
+    from .publish import PERCENT_FORMAT, add_excel_table, fraction, is_percent_column
     ws = wb.create_sheet(title)
     ws.append(header)
     for c in ws[1]:
-        c.font, c.fill = Font(bold=True), PatternFill("solid", fgColor="D3DFEA")
+        c.font = Font(bold=True)
+    percent = [is_percent_column(h) for h in header]
     for values in rows:
-        ws.append([None if fmt.missing(v) else v for v in values])
-        for c in ws[ws.max_row]:
+        ws.append([None if fmt.missing(v) else fraction(v) if p else v for v, p in zip(values, percent)])
+        for c, p in zip(ws[ws.max_row], percent):
             if isinstance(c.value, str) and c.value[:1] in ("=", "+", "-", "@"):
                 c.data_type = "s"  # text typed by a user is never a formula
+            elif p:
+                c.number_format = PERCENT_FORMAT
     for i, name in enumerate(header, start=1):
         ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = min(60, max(10, len(name) + 4))
     ws.freeze_panes = "A2"
+    add_excel_table(ws, tables)
 
 
 def write_xlsx(s: Status, path: str | Path) -> Path:
@@ -293,25 +301,26 @@ def write_xlsx(s: Status, path: str | Path) -> Path:
 
     wb = Workbook()
     wb.remove(wb.active)
+    tables: set[str] = set()
     _sheet(wb, "Förbund", ["Förbund", "Läge", "Filer", "Fel", "Varningar", "Flaggor", "Svar i år",
                            "Svar förra året", "Förändring (%)", "Svarsfrekvens (%)"],
            ([r.forbund, r.state, files_text(r), len(r.errors), len(r.warnings), len(r.flags), r.answers,
              r.answers_last, None if fmt.missing(r.change_pct) else round(r.change_pct), r.rate_pct]
-            for r in s.forbund))
+            for r in s.forbund), tables)
     _sheet(wb, "Flaggor", ["Förbund", "Flagga", "Enkät", "Vad som ska kontrolleras", "Fil", "Blad"],
-           ([f.forbund, f.label, f.survey, f.message, f.file, f.sheet] for r in s.forbund for f in r.flags))
+           ([f.forbund, f.label, f.survey, f.message, f.file, f.sheet] for r in s.forbund for f in r.flags), tables)
     _sheet(wb, "Fel och varningar", ["Förbund", "Nivå", "Fil", "Blad", "Cell", "Meddelande"],
            ([r.forbund, p.level, p.file, p.sheet, p.cell, p.message] for r in s.forbund
-            for p in r.errors + r.warnings))
+            for p in r.errors + r.warnings), tables)
     _sheet(wb, "Svar per enkät", ["Förbund", "Enkät", "Svar i år", "Svar förra året", "Förändring (%)"],
            ([a.forbund, a.survey, a.i_ar, a.forra_aret, None if fmt.missing(a.forandring_pct)
-             else round(a.forandring_pct)] for a in s.answers.itertuples(index=False)))
+             else round(a.forandring_pct)] for a in s.answers.itertuples(index=False)), tables)
     _sheet(wb, "Insamling", ["Förbund", "Enkät", "Insats", "Tillfrågade", "Svarat", "Tackat nej", "Ej svarat",
                              "Ej aktuell", "Svarsfrekvens hittills (%)"],
-           (list(p) for p in s.progress.itertuples(index=False)))
+           (list(p) for p in s.progress.itertuples(index=False)), tables)
     _sheet(wb, "Påminnelser", ["Förbund", "Enkät", "Insats", "Löpnr", "Utdelad", "Dagar sedan", "Fil", "Blad",
                                "Rad"],
-           (list(m) for m in s.reminders.itertuples(index=False)))
+           (list(m) for m in s.reminders.itertuples(index=False)), tables)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)

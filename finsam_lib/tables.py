@@ -126,17 +126,21 @@ def _with_interval(value, row, key, signed: bool) -> str:
 # name -> (html formatter of a number, Excel number format)
 FORMATS: dict[str, tuple[Callable, str]] = {
     "int": (fmt.number, "#,##0"),
-    "pct": (fmt.percent, '0" %"'),
-    "paren_pct": (_paren, '"("0" %)"'),
+    "pct": (fmt.percent, "0 %"),  # Excel: the value / 100 (publish.fraction); "%" scales it back
+    "paren_pct": (_paren, '"("0 %")"'),
     "signed": (fmt.signed, '+0;-0;"±"0'),
     "text": (lambda v: str(v), "@"),
     "lines": (lambda v: str(v), "@"),
     "verdict": (lambda v: str(v), "@"),
     # A number with its 95 % interval from the row's ``<key>_low`` and ``<key>_high`` (HTML only;
     # Excel gets the bounds as columns of their own).
-    "pct_ci": (fmt.percent, '0" %"'),
+    "pct_ci": (fmt.percent, "0 %"),
     "signed_ci": (fmt.signed, '+0;-0;"±"0'),
 }
+
+
+# The formats whose numbers are percentages 0–100 (stored in Excel as fractions).
+PERCENT_FORMATS = {"pct", "paren_pct", "pct_ci"}
 
 
 def cell_text(value, column: Column, row=None) -> str:

@@ -237,17 +237,18 @@ def test_three_respondents_leave_no_figure_in_the_excel_file(small_report):
     data = [r for s, _, r in rows if s == "Svarsfördelning"]
     header, body = data[0], data[1:]
     frame = pd.DataFrame(body, columns=header)
-    styrelse = frame[(frame["enkät"] == "Styrelse") & (frame["år"] == YEAR)]
+    styrelse = frame[(frame["Enkät"] == "Styrelse") & (frame["År"] == YEAR)]
     assert len(styrelse) == 5
-    shares = [c for c in frame.columns if c.startswith("kod ")] + ["n", "nyckeltal_pct"]
+    shares = [c for c in frame.columns if c.startswith("Kod ")] + ["n", "Nyckeltal (%)"]
     assert styrelse[shares].isna().all().all()
-    assert (styrelse.redovisas == "för få svar").all()
-    assert frame.loc[frame["år"] == 2021, "n"].dropna().min() >= 5
+    assert (styrelse["Redovisas"] == "för få svar").all()
+    assert frame.loc[frame["År"] == 2021, "n"].dropna().min() >= 5
     # Counts are exact (Tabell 1 row 2022: styrelse 3, total 33); no share of the three anywhere.
     for sheet, i, values in rows:
-        if sheet.startswith("Tabell 1") and values and values[0] == "2022":
+        if sheet.startswith("Tabell 1") and values and values[0] == 2022:
             assert 3 in values and 33 in values
-    assert not [v for s, _, r in rows if s == "Svarsfördelning" for v in r[5:6] if isinstance(v, int) and v < 5]
+    n = header.index("n")
+    assert not [r[n] for s, _, r in rows if s == "Svarsfördelning" if isinstance(r[n], int) and r[n] < 5]
 
 
 def test_the_national_report_counts_them(data):
@@ -304,7 +305,8 @@ def test_no_other_forbund_figures_in_the_report(other_report, data):
     assert shown_n and shown_n <= own_n
     # The Excel figures are the förbund's own; the national ones are the national aggregates.
     rows = [r for s, _, r in excel_cells(other_report["xlsx"]) if s == "Svarsfördelning"]
-    frame = pd.DataFrame(rows[1:], columns=rows[0])
+    frame = pd.DataFrame(rows[1:], columns=rows[0]).rename(
+        columns={"År": "år", "Enkät": "enkät", "Fråga": "fråga", "Riket: nyckeltal (%)": "riket"})
     nat = fig.distribution(data.tidy[data.tidy.year <= YEAR])
     nat = nat[nat.group == "samtliga"]
     for r in frame.itertuples():
@@ -313,7 +315,7 @@ def test_no_other_forbund_figures_in_the_report(other_report, data):
         assert (pd.isna(r.n) and mine.suppressed.iloc[0]) or r.n == mine.n.iloc[0]
         riket = nat[(nat.year == r.år) & (nat.survey == r.enkät) & (nat.question == r.fråga)]
         want = riket.nyckeltal_pct.iloc[0]
-        assert (pd.isna(r.riket_nyckeltal_pct) and pd.isna(want)) or r.riket_nyckeltal_pct == want
+        assert (pd.isna(r.riket) and pd.isna(want)) or r.riket == want / 100  # a fraction in Excel
     # Response counts are the förbund's own.
     r = data.respondents
     counts = r[(r.forbund == OTHER) & (r.year == YEAR)].survey.value_counts()

@@ -77,7 +77,7 @@ def split_label(label: str) -> tuple[str, int | None]:
 
 def header_key(h) -> str:
     if isinstance(h, tuple):
-        return " / ".join(h)
+        return " / ".join(str(x) for x in h)
     h = str(h).strip()
     return h[1:-1] if h.startswith("(") and h.endswith(")") else h
 
@@ -112,6 +112,16 @@ def html_tables(path) -> dict[str, dict]:
     return out
 
 
+def shown_value(cell):
+    """A cell's value as the report prints it: a percentage stored as a fraction (0.78 with a
+    percent format) back to 78."""
+    v = cell.value
+    if isinstance(v, (int, float)) and "%" in re.sub(r'"[^"]*"', "", cell.number_format):
+        v = round(v * 100, 9)
+        return int(v) if float(v).is_integer() else v
+    return v
+
+
 def excel_tables(path) -> dict[str, dict]:
     """{sheet: {(section, row label): {column header: value}}} from the resultatfil."""
     wb = openpyxl.load_workbook(path, read_only=False)
@@ -119,7 +129,7 @@ def excel_tables(path) -> dict[str, dict]:
     for ws in wb.worksheets[1:]:
         if not ws.title.startswith(("Tabell", "Bilaga")):
             continue
-        grid = [list(r) for r in ws.iter_rows(values_only=True)]
+        grid = [[shown_value(c) for c in r] for r in ws.iter_rows()]
         two = len(grid) > 2 and grid[2][0] in ("", None) and any(grid[2][1:])
         if two:
             top, last = [], None
@@ -325,8 +335,8 @@ def test_the_numbers_are_in_swedish_style(fixture_report):
     assert not re.search(r">\s*\d{1,3},\d{3}\s*<", page)  # no English thousands
     wb = openpyxl.load_workbook(fixture_report["xlsx"])
     ws = wb["Tabell 5.1"]
-    formats = {c.number_format for row in ws.iter_rows(min_row=3) for c in row if isinstance(c.value, int)}
-    assert '0" %"' in formats and "#,##0" in formats
+    formats = {c.number_format for row in ws.iter_rows(min_row=3) for c in row if isinstance(c.value, (int, float))}
+    assert "0 %" in formats and "#,##0" in formats
 
 
 # --- The notebook on the demo set -----------------------------------------------------------------

@@ -67,16 +67,17 @@ def test_write_xlsx_puts_each_table_on_a_sheet_with_number_formats(tmp_path):
     kinds = [tb.Column("n_2021", ("2021", "antal svar")), tb.Column("k_2021", ("2021", "nyckeltal"), "pct")]
     t = tb.ReportTable("tabell-5-2", "5.2", "Test.", rows.astype(object), kinds, notes=["En not."])
     path = publish.write_xlsx([t], tmp_path / "r.xlsx", about={"Rapport": "Test", "Mätår": 2022},
-                              data={"Nyckeltal alla år": pd.DataFrame({"n": [5], "nyckeltal_pct": [50]})})
+                              data={"Nyckeltal alla år": pd.DataFrame({"n": [5], "Nyckeltal (%)": [50]})})
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["Innehåll", "Tabell 5.2", "Nyckeltal alla år"]
     ws = wb["Tabell 5.2"]
     assert ws["A1"].value == "Tabell 5.2 Test."
-    assert (ws["B2"].value, ws["B3"].value, ws["C3"].value) == ("2021", "antal svar", "nyckeltal")
+    assert (ws["B2"].value, ws["B3"].value, ws["C3"].value) == (2021, "antal svar", "nyckeltal")
     assert (ws["B5"].value, ws["B5"].number_format) == (1650, "#,##0")
-    assert (ws["C5"].value, ws["C5"].number_format) == (78, '0" %"')
+    assert (ws["C5"].value, ws["C5"].number_format) == (0.78, "0 %")
     assert ws["A8"].value == "En not."
-    assert wb["Nyckeltal alla år"]["B2"].number_format == '0" %"'
+    assert (wb["Nyckeltal alla år"]["B2"].value, wb["Nyckeltal alla år"]["B2"].number_format) == (0.5, "0 %")
+    assert list(wb["Nyckeltal alla år"].tables) == ["Nyckeltal_alla_ar"]
 
 
 def test_publish_refuses_unknown_formats(tmp_path):

@@ -137,6 +137,13 @@ def test_status_page_and_excel(odd_data, tmp_path, capsys):
     assert wb.sheetnames == ["Förbund", "Flaggor", "Fel och varningar", "Svar per enkät", "Insamling", "Påminnelser"]
     assert [c.value for c in wb["Förbund"]["A"]][1:] == ["Borta", "Brister", "Ren"]
     assert wb["Flaggor"].max_row - 1 == 7
+    # Excel conventions: each sheet an Excel table; percentages as fractions with a percent format.
+    for ws in wb.worksheets:  # an empty sheet's table keeps one empty row under its header
+        (table,) = ws.tables.values()
+        assert table.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{max(2, ws.max_row)}", ws.title
+    rates = [c for (c,) in wb["Förbund"].iter_rows(min_row=2, min_col=10, max_col=10) if c.value is not None]
+    assert wb["Förbund"]["J1"].value == "Svarsfrekvens (%)" and rates
+    assert [(c.value, c.number_format) for c in rates if not (0 <= c.value <= 1 and c.number_format == "0 %")] == []
 
 
 def test_status_html_has_no_accessibility_violations(odd_data, tmp_path):
