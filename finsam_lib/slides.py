@@ -229,14 +229,15 @@ def title_slide(results: Results, national: Results | None, made: dt.date, min_n
     period = f"Mätperiod november {year - 1} – oktober {year}"
     if forbund is None:
         count = int(total.forbund_count) if total is not None else 0
-        lines = [f"{fmt.number(count)} samordningsförbund", f"{fmt.number(enkater)} enkäter", period]
+        lines = [sv.count_phrase(count, sv.SAMORDNINGSFORBUND, words=False),
+                 sv.count_phrase(enkater, sv.ENKAT, words=False), period]
         return Slide("title", f"Indikatorresultat {year}", "Riket – alla deltagande samordningsförbund",
                      kicker="NNS indikatorer", lines=lines, small_print=small)
-    lines = [f"{fmt.number(enkater)} enkäter", period]
+    lines = [sv.count_phrase(enkater, sv.ENKAT, words=False), period]
     nat = _total(national.response) if national is not None else None
     if nat is not None:
-        lines.append(f"{REFERENCE}: {fmt.number(int(nat.antal_svar))} enkäter från "
-                     f"{fmt.number(int(nat.forbund_count))} samordningsförbund")
+        lines.append(f"{REFERENCE}: {sv.count_phrase(nat.antal_svar, sv.ENKAT, words=False)} från "
+                     f"{sv.count_phrase(nat.forbund_count, sv.SAMORDNINGSFORBUND, words=False)}")
     return Slide("title", forbund, f"Indikatorresultat {year}", kicker="Samordningsförbund",
                  lines=lines, small_print=small)
 

@@ -233,3 +233,10 @@ def test_forbund_reports_prose_has_no_slips(demo):
         text = _prose(report.sections())
         assert not slips(text), (name, slips(text))
         assert "respondentgrupp" in text
+
+
+def test_development_table_text_for_one_and_many_measures():
+    from finsam_lib import tables as tb
+    assert tb.sure_changes_text(0, 0, 1) == "ingen säker förändring i måttet"
+    assert tb.sure_changes_text(0, 0, 3) == "ingen säker förändring i något av 3 mått"
+    assert tb.sure_changes_text(1, 2, 3) == "säker ökning i 1 och säker minskning i 2 av 3 mått"
