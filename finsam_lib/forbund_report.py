@@ -199,20 +199,19 @@ def riket_sentence(cmp: pd.DataFrame, year: int) -> str:
 def riket_tally(questions: int, higher: int, lower: int, year: int) -> str:
     """How many of the förbund's ``questions`` (shown this year) have a nyckeltal surely higher or
     lower than riket's (uncertainty.riket_difference's verdicts), one sentence."""
-    asked = f"{sv.count_phrase(questions, sv.FRAGA)} med redovisade svar {year}"
+    shown = f"med redovisade svar {year}"
     if questions == 1:
         verdict = unc.HIGHER if higher else unc.LOWER if lower else None
-        return (f"För den enda frågan med redovisade svar {year} är förbundets nyckeltal säkert {verdict} än "
-                "rikets." if verdict else f"För den enda frågan med redovisade svar {year} kan skillnaden mot "
-                f"riket bero på slumpen (”{unc.UNSURE_DIFFERENCE}”).")
+        return (f"För den enda frågan {shown} är förbundets nyckeltal säkert {verdict} än rikets." if verdict else
+                f"För den enda frågan {shown} kan skillnaden mot riket bero på slumpen (”{unc.UNSURE_DIFFERENCE}”).")
     if not higher and not lower:
-        return (f"För alla {sv.count_phrase(questions, sv.FRAGA)} med redovisade svar {year} kan skillnaden mot riket bero på slumpen "
-                f"(”{unc.UNSURE_DIFFERENCE}”).")
+        return (f"För {sv.of_phrase(questions, questions, sv.FRAGA)} {shown} kan skillnaden mot riket bero på "
+                f"slumpen (”{unc.UNSURE_DIFFERENCE}”).")
     parts = ([f"ett säkert högre nyckeltal än riket för {sv.number_word(higher)}"] if higher else []) + (
         [f"ett säkert lägre för {sv.number_word(lower)}"] if lower else [])
     rest = questions - higher - lower
     tail = f"; för {sv.number_word(rest)} kan skillnaden mot riket bero på slumpen." if rest else "."
-    return f"Av {asked} har förbundet {sv.format_list(parts)}{tail}"
+    return f"Av {sv.count_phrase(questions, sv.FRAGA)} {shown} har förbundet {sv.format_list(parts)}{tail}"
 
 
 # --- Tables -----------------------------------------------------------------------------------------

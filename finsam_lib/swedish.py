@@ -68,13 +68,15 @@ def count_phrase(n: int, singular: str | Noun, plural: str | None = None, gender
 
 def of_phrase(k: int, n: int, noun: Noun) -> str:
     """``k`` of ``n``: ``sju av åtta indikatorer``, ``ett av tre mått``, ``tre av 15 indikatorer``,
-    ``ingen av de åtta indikatorerna``, ``alla tre indikatorer``; with ``n`` = 1: ``den enda
+    ``ingen av de åtta indikatorerna``, ``båda indikatorerna``, ``alla tre indikatorer``; with ``n`` = 1: ``den enda
     indikatorn`` is not formed: ``en indikator`` / ``ingen indikator``."""
     k, n = int(k), int(n)
     if n == 1:
         return f"{none_word(noun.gender) if k == 0 else number_word(1, noun.gender)} {noun.singular}"
     if k == 0:
         return f"{none_word(noun.gender)} av de {number_word(n)} {noun.definite_plural}"
+    if k == n == 2:
+        return f"båda {noun.definite_plural}"
     if k == n:
         return f"alla {number_word(n)} {noun.plural}"
     return f"{number_word(k, noun.gender)} av {number_word(n)} {noun.plural}"

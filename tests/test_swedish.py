@@ -66,7 +66,7 @@ def test_count_phrase_with_strings_digits_and_zero():
 @pytest.mark.parametrize("k, n, noun, expected", [
     (7, 8, sv.INDIKATOR, "sju av åtta indikatorer"), (1, 8, sv.INDIKATOR, "en av åtta indikatorer"),
     (1, 3, sv.MATT, "ett av tre mått"), (0, 8, sv.INDIKATOR, "ingen av de åtta indikatorerna"),
-    (0, 4, sv.MATT, "inget av de fyra måtten"), (3, 3, sv.FRAGA, "alla tre frågor"),
+    (0, 4, sv.MATT, "inget av de fyra måtten"), (3, 3, sv.FRAGA, "alla tre frågor"), (2, 2, sv.MATT, "båda måtten"),
     (3, 15, sv.INDIKATOR, "tre av 15 indikatorer"), (0, 40, sv.FRAGA, "ingen av de 40 frågorna"),
     (1, 1, sv.INDIKATOR, "en indikator"), (0, 1, sv.MATT, "inget mått")])
 def test_of_phrase(k, n, noun, expected):
@@ -101,7 +101,7 @@ def _tallies():
                        "och sju visar varken ökning eller minskning."),
     ((8, 1, 1, True), "En av åtta indikatorer visar en säker ökning jämfört med 2021, en visar en säker minskning "
                       "och sex visar ingen säker förändring."),
-    ((2, 2, 0, False), "Alla två indikatorer visar en ökning jämfört med 2021 och ingen visar en minskning."),
+    ((2, 2, 0, False), "Båda indikatorerna visar en ökning jämfört med 2021 och ingen visar en minskning."),
     ((1, 0, 0, True), "Ingen indikator visar en säker ökning jämfört med 2021, ingen visar en säker minskning "
                       "och en visar ingen säker förändring."),
     ((15, 14, 0, False), "Av 15 indikatorer visar 14 en ökning jämfört med 2021, ingen visar en minskning "
@@ -131,6 +131,8 @@ def test_every_development_tally_is_free_of_slips():
     ((8, 0, 2), "Av åtta frågor med redovisade svar 2022 har förbundet ett säkert lägre för två; för sex kan "
                 "skillnaden mot riket bero på slumpen."),
     ((8, 0, 0), "För alla åtta frågor med redovisade svar 2022 kan skillnaden mot riket bero på slumpen "
+                "(”ingen säker skillnad”)."),
+    ((2, 0, 0), "För båda frågorna med redovisade svar 2022 kan skillnaden mot riket bero på slumpen "
                 "(”ingen säker skillnad”)."),
     ((1, 1, 0), "För den enda frågan med redovisade svar 2022 är förbundets nyckeltal säkert högre än rikets."),
     ((1, 0, 0), "För den enda frågan med redovisade svar 2022 kan skillnaden mot riket bero på slumpen "
