@@ -456,8 +456,8 @@ class NationalReport(Report):
                          f"({sv.count_phrase(every, sv.FORBUND)}) använt samtliga enkättyper med frågor till alla "
                          f"respondentgrupper. " + ("Samtliga förbund som deltar har samlat in data från deltagare."
                                                    if deltagare == len(counts) else
-                                                   f"{sv.capitalize(sv.of_phrase(deltagare, len(counts), sv.FORBUND))} "
-                                                   "har samlat in data från deltagare."))
+                                                   sv.tally(len(counts), [(deltagare, "har samlat in data från "
+                                                                           "deltagare")], sv.FORBUND)))
         own = self.commentary.html("insamling")
         table = self._register(tb.table_1(self.response, y))
         return body + Block(paragraphs(*texts) + (f'<div class="analyst">{own}</div>' if own else "")

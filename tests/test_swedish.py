@@ -242,3 +242,12 @@ def test_development_table_text_for_one_and_many_measures():
     assert tb.sure_changes_text(0, 0, 1) == "ingen säker förändring i måttet"
     assert tb.sure_changes_text(0, 0, 3) == "ingen säker förändring i något av 3 mått"
     assert tb.sure_changes_text(1, 2, 3) == "säker ökning i 1 och säker minskning i 2 av 3 mått"
+
+
+@pytest.mark.parametrize("k, n, expected", [
+    (0, 36, "Inget av de 36 förbunden har samlat in data från deltagare."),
+    (1, 36, "Ett av 36 förbund har samlat in data från deltagare."),
+    (35, 36, "Av 36 förbund har 35 samlat in data från deltagare."),  # no sentence starts with digits
+])
+def test_tally_of_ett_words_and_large_counts(k, n, expected):
+    assert sv.tally(n, [(k, "har samlat in data från deltagare")], sv.FORBUND) == expected
