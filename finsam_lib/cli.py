@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from . import figures as fig
+from . import format as fmt
 
 
 def _progress(label: str):
@@ -321,14 +322,14 @@ def cmd_batch(args) -> int:
                          "dem, eller kör med --exclude-invalid för en nationell rapport utan förbunden med fel.")
     elif invalid and national:
         left_out = [n for n in invalid if n != UNKNOWN]
-        national_note = ("Den nationella rapporten är gjord utan " + (", ".join(left_out) or "de oläsbara filerna")
+        national_note = ("Den nationella rapporten är gjord utan " + (fmt.join_words(left_out) or "de oläsbara filerna")
                          + " (--exclude-invalid): registreringsfilerna har fel.")
     valid = [n for n in forbund_of_year(data, args.year) if n not in invalid]
     if args.forbund:  # only the förbund named (those with errors are still listed, without a report)
         named = list(dict.fromkeys(resolve_forbund(data, name) for name in args.forbund))
         without = [name for name in named if name not in forbund_of_year(data, args.year)]
         if without:
-            raise UserError(f"{', '.join(without)} har inga svar mätår {args.year}.")
+            raise UserError(f"{fmt.join_words(without)} har inga svar mätår {args.year}.")
         valid = [n for n in named if n not in invalid]
     jobs = plan(data, args.data, args.year, args.min_n, args.years, args.commentary_dir,
                 national=national, only=valid, exclude_invalid=bool(invalid),

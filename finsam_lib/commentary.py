@@ -22,6 +22,7 @@ import pandas as pd
 
 from . import format as fmt
 from . import instrument as ins
+from . import swedish as sv
 from . import uncertainty as unc
 
 # Genitive phrases: "pågåendeenkätens fråga 1".
@@ -179,7 +180,7 @@ def change_sentence(ch: pd.DataFrame, previous: int) -> str:
                     if not fmt.missing(r.low):
                         detail += f", 95 % intervall {fmt.signed(r.low)} till {fmt.signed(r.high)}"
             out.append(f"{measure_phrase(r.survey, r.question)} ({detail})")
-        return fmt.join_words(out)
+        return sv.format_list(out)
 
     sentences = []
     if len(up):
@@ -252,22 +253,25 @@ def verdict_sentence(trend: pd.DataFrame, indicator: int, previous: int) -> str:
         return ""
     r = t.loc["totalt"]
     measures = int(r.measures)
+    what = ("förändringen i indikatorns enda mått är" if measures == 1 else
+            f"förändringarna i {sv.count_phrase(measures, sv.MATT)} summerar till")
     text = (f"Sammanvägt bedöms utvecklingen jämfört med {previous} som ”{r.classification.lower()}”: "
-            f"förändringarna i {fmt.count_word(measures, neuter=True)} mått summerar till "
-            f"{fmt.pp(r.sum_change_pp)}, och gränsen för en entydig förändring är "
+            f"{what} {fmt.pp(r.sum_change_pp)}, och gränsen för en entydig förändring är "
             f"±{fmt.number(r.threshold_pp)} (2 procentenheter per mått).")
     split = [f"för {g} ”{t.at[g, 'classification'].lower()}” ({fmt.signed(t.at[g, 'sum_change_pp'])})"
              for g in ("kvinnor", "män") if g in t.index]
     if split:
-        text += f" Bedömningen blir {fmt.join_words(split)}."
+        text += f" Bedömningen blir {sv.format_list(split)}."
     if "beyond_chance_up" in t.columns:
         up, down = int(r.beyond_chance_up), int(r.beyond_chance_down)
         if up or down:
-            parts = ([f"{fmt.count_word(up, neuter=True)} ökat"] if up else []) + (
-                [f"{fmt.count_word(down, neuter=True)} minskat"] if down else [])
-            text += f" Av måtten har {fmt.join_words(parts)} mer än slumpen kan förklara."
+            parts = ([f"{sv.number_word(up, sv.ETT)} ökat"] if up else []) + (
+                [f"{sv.number_word(down, sv.ETT)} minskat"] if down else [])
+            text += (f" Måttet har {parts[0].split()[1]} mer än slumpen kan förklara." if measures == 1 else
+                     f" Av måtten har {sv.format_list(parts)} mer än slumpen kan förklara.")
         else:
-            text += " Inget av måtten har ändrats mer än slumpen kan förklara."
+            text += (" Måttet har inte ändrats mer än slumpen kan förklara." if measures == 1 else
+                     " Inget av måtten har ändrats mer än slumpen kan förklara.")
     return text
 
 
@@ -295,3 +299,14 @@ def not_measured_text(indicator: int) -> str:
     text = ins.indicators()[indicator].text
     return (f"Indikator {indicator} ”{text.rstrip('.')}” mäts inte med enkäterna. Ambitionen är att mäta "
             "den med registerdata; en registerstudie är under utveckling.")
+
+
+def development_tally(total: int, up: int, down: int, after: str = "", sure: bool = False) -> str:
+    """How many of ``total`` indicators show each combined verdict, one sentence: ``Tre av åtta
+    indikatorer visar en ökning jämfört med 2021, ingen visar en minskning och fem visar varken
+    ökning eller minskning.`` ``sure``: the förbund report's words (en säker ökning, ingen säker
+    förändring; uncertainty.development_verdict)."""
+    adjective = "säker " if sure else ""
+    neither = unc.UNSURE if sure else ins.NEITHER.lower()
+    return sv.tally(total, [(up, f"visar en {adjective}ökning"), (down, f"visar en {adjective}minskning"),
+                            (total - up - down, f"visar {neither}")], after_first=after, keep_zero=(1,))

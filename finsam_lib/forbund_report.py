@@ -29,6 +29,7 @@ from . import forbund_charts as fc
 from . import format as fmt
 from . import instrument as ins
 from . import privacy
+from . import swedish as sv
 from . import uncertainty as unc
 from . import tables as tb
 from .names import match_forbund, safe_filename
@@ -176,7 +177,7 @@ def riket_sentence(cmp: pd.DataFrame, year: int) -> str:
         return ""
 
     def items(rows):
-        return fmt.join_words(f"{com.measure_phrase(r.survey, int(r.question))} ({fmt.percent(r.forbund)} mot "
+        return sv.format_list(f"{com.measure_phrase(r.survey, int(r.question))} ({fmt.percent(r.forbund)} mot "
                               f"{fmt.percent(r.riket)})" for r in rows.itertuples())
 
     higher = cmp[cmp["verdict"] == unc.HIGHER]
@@ -187,11 +188,29 @@ def riket_sentence(cmp: pd.DataFrame, year: int) -> str:
         parts.append(f"högre för {items(higher)}")
     if len(lower):
         parts.append(f"lägre för {items(lower)}")
-    text = f"Jämfört med riket {year} är förbundets nyckeltal {fmt.join_words(parts)}." if parts else ""
+    text = f"Jämfört med riket {year} är förbundets nyckeltal {sv.format_list(parts)}." if parts else ""
     if len(same):
         lead = "För" if parts else f"Jämfört med riket {year}: för"
         text += (f" {lead} {items(same)} är skillnaden mot riket inte större än att den kan bero på slumpen.")
     return text.strip()
+
+
+def riket_tally(questions: int, higher: int, lower: int, year: int) -> str:
+    """How many of the förbund's ``questions`` (shown this year) have a nyckeltal surely higher or
+    lower than riket's (uncertainty.riket_difference's verdicts), one sentence."""
+    shown = f"med redovisade svar {year}"
+    if questions == 1:
+        verdict = unc.HIGHER if higher else unc.LOWER if lower else None
+        return (f"För den enda frågan {shown} är förbundets nyckeltal säkert {verdict} än rikets." if verdict else
+                f"För den enda frågan {shown} kan skillnaden mot riket bero på slumpen (”{unc.UNSURE_DIFFERENCE}”).")
+    if not higher and not lower:
+        return (f"För {sv.of_phrase(questions, questions, sv.FRAGA)} {shown} kan skillnaden mot riket bero på "
+                f"slumpen (”{unc.UNSURE_DIFFERENCE}”).")
+    parts = ([f"ett säkert högre nyckeltal än riket för {sv.number_word(higher)}"] if higher else []) + (
+        [f"ett säkert lägre för {sv.number_word(lower)}"] if lower else [])
+    rest = questions - higher - lower
+    tail = f"; för {sv.number_word(rest)} kan skillnaden mot riket bero på slumpen." if rest else "."
+    return f"Av {sv.count_phrase(questions, sv.FRAGA)} {shown} har förbundet {sv.format_list(parts)}{tail}"
 
 
 # --- Tables -----------------------------------------------------------------------------------------
@@ -522,16 +541,16 @@ class ForbundReport(Report):
     # -- sections ------------------------------------------------------------------------------------
 
     def _count_phrase(self, cell) -> str:
-        return f"{fmt.number(cell)} enkäter"
+        return sv.count_phrase(cell, sv.ENKAT) if privacy.exact(cell) else f"{fmt.number(cell)} enkäter"
 
     def title_page(self) -> Block:
         span = fmt.year_span(self.years[0], self.years[-1])
         total = self.total_cell()
         national_total, national_forbund = national_totals(self.data, self.year)
-        facts = [f"{self._count_phrase(total).capitalize()} {self.year}",
+        facts = [f"{sv.capitalize(self._count_phrase(total))} {self.year}",
                  f"Mätperiod november {self.year - 1} – oktober {self.year}",
                  f"Jämförelse med riket: {fmt.number(national_forbund)} förbund, {fmt.number(national_total)} enkäter"
-                 + (f" (utan {fmt.join_words(self.data.excluded)}: registreringsfilerna har fel)"
+                 + (f" (utan {sv.format_list(self.data.excluded)}: registreringsfilerna har fel)"
                     if self.data.excluded else ""),
                  f"Utveckling {span}" if len(self.years) > 1 else ""]
         body = (f'<style>{stylesheet()}</style>'
@@ -553,8 +572,8 @@ class ForbundReport(Report):
         surveys = [s for s in self.survey_counts.columns if not pd.isna(self.survey_counts.at[self.year, s])]
         total = self.total_cell()
         out.append(f"{self.name} har {self.year} samlat in {self._count_phrase(total)} från "
-                   f"{fmt.count_word(len(surveys))} respondentgrupper: "
-                   f"{fmt.join_words(GROUP_NAMES.get(s, s.lower()) for s in surveys)}.")
+                   f"{sv.count_phrase(len(surveys), sv.RESPONDENTGRUPP)}: "
+                   f"{sv.format_list(GROUP_NAMES.get(s, s.lower()) for s in surveys)}.")
         if self.previous is not None:
             before = self.total_cell(self.previous) if self.previous in self.survey_counts.index else None
             if privacy.exact(total) and privacy.exact(before):
@@ -562,33 +581,27 @@ class ForbundReport(Report):
                 out.append(f"Det är {word} vid mätningen {self.previous} ({fmt.number(before)}).")
         few = self.few_surveys()
         if few:
-            out.append(f"Från {fmt.join_words(GROUP_DEFINITE.get(s, s.lower()) for s in few)} har för få svar "
+            out.append(f"Från {sv.format_list(GROUP_DEFINITE.get(s, s.lower()) for s in few)} har för få svar "
                        f"kommit in {self.year} för att kunna redovisas.")
         cmp = self.riket
         if len(cmp):
             hi = int((cmp["verdict"] == unc.HIGHER).sum())
             lo = int((cmp["verdict"] == unc.LOWER).sum())
-            out.append(f"Av {fmt.number(len(cmp))} frågor med redovisade svar {self.year} har förbundet ett säkert "
-                       f"högre nyckeltal än riket för {fmt.count_word(hi)} och ett säkert lägre för "
-                       f"{fmt.count_word(lo)}; för {fmt.count_word(len(cmp) - hi - lo)} kan skillnaden mot riket "
-                       "bero på slumpen.")
+            out.append(riket_tally(len(cmp), hi, lo, self.year))
         t = self.trend
         totalt = t[t.group == "totalt"] if len(t) else t
         if len(totalt):
             up = totalt[totalt.classification == ins.INCREASE].indicator.tolist()
             down = totalt[totalt.classification == ins.DECREASE].indicator.tolist()
-            text = (f"Jämfört med mätningen {self.previous} visar {fmt.count_word(len(up))} av "
-                    f"{fmt.count_word(len(totalt))} uppföljda indikatorer en säker ökning"
-                    + (f" och {fmt.count_word(len(down))} en säker minskning." if down
-                       else "; ingen visar en säker minskning."))
+            text = com.development_tally(len(totalt), len(up), len(down),
+                                         after=f" jämfört med mätningen {self.previous}", sure=True)
             if up:
-                text += f" Ökning: indikator {fmt.join_words(map(str, up))}."
+                text += f" Ökning: {sv.numbered(sv.INDIKATOR, up)}."
             if down:
-                text += f" Minskning: indikator {fmt.join_words(map(str, down))}."
-            rest = len(totalt) - len(up) - len(down)
-            if rest:
-                text += (f" För {fmt.count_word(rest)} är förändringen inte större än att den kan bero på slumpen "
-                         f"(”{unc.NO_SURE_CHANGE.lower()}”).")
+                text += f" Minskning: {sv.numbered(sv.INDIKATOR, down)}."
+            if len(totalt) - len(up) - len(down):
+                text += (f" {sv.capitalize(unc.NO_SURE_CHANGE)} betyder att förändringen inte är större än att den "
+                         "kan bero på slumpen.")
             out.append(text)
         return out
 
@@ -609,7 +622,7 @@ class ForbundReport(Report):
             "delar av den strukturella utvecklingen i samverkan mellan myndigheterna.",
             f"Indikatorerna är totalt {len(ins.indicators())}, och för {measured} av dem finns enhetliga, "
             "kvalitetssäkrade och nationellt framtagna mått i form av enkätfrågor. Indikator 11 ska mätas med en "
-            f"registerstudie. Enkäterna ställs till {fmt.count_word(len(surveys))} respondentgrupper:",
+            f"registerstudie. Enkäterna ställs till {sv.count_phrase(len(surveys), sv.RESPONDENTGRUPP)}:",
         ]
         groups = bullets([GROUP_NAMES.get(s, s) for s in surveys])
         span = fmt.year_span(self.years[0], self.years[-1])
@@ -663,7 +676,7 @@ class ForbundReport(Report):
         texts.append(text + ".")
         few = self.few_surveys()
         if few:
-            texts.append(f"Från {fmt.join_words(GROUP_DEFINITE.get(s, s.lower()) for s in few)} har dock alltför få "
+            texts.append(f"Från {sv.format_list(GROUP_DEFINITE.get(s, s.lower()) for s in few)} har dock alltför få "
                          "svar inkommit för att kunna redovisas.")
         out = body + Block(paragraphs(*texts))
         out += Block(self._register(survey_years_table(self.survey_counts, self.min_n, self._next_number())).to_html())

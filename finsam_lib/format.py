@@ -83,21 +83,16 @@ def year_span(first: int, last: int) -> str:
 
 
 def join_words(items, last: str = "och") -> str:
-    """``['a', 'b', 'c']`` -> ``a, b och c``."""
-    items = [str(i) for i in items]
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + f" {last} " + items[-1]
-
-
-_SMALL = ["noll", "en", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva", "tolv"]
+    """``['a', 'b', 'c']`` -> ``a, b och c`` (``last='eller'``: ``a, b eller c``); see
+    :func:`swedish.format_list`."""
+    from .swedish import format_list
+    return format_list(items, style="or" if last == "eller" else "standard")
 
 
 def count_word(value: int, neuter: bool = False) -> str:
-    """Small counts in words as Swedish prose prefers: 7 -> ``sju``; 1 -> ``en``/``ett``."""
-    if 0 <= value < len(_SMALL):
-        return "ett" if value == 1 and neuter else _SMALL[value]
-    return number(value)
+    """Small counts in words (7 -> ``sju``; 1 -> ``en``/``ett``); see :func:`swedish.number_word`."""
+    from .swedish import ETT, EN, number_word
+    return number_word(value, ETT if neuter else EN)
 
 
 def long_date(day: dt.date) -> str:

@@ -24,6 +24,7 @@ from . import figures as fig
 from . import format as fmt
 from . import instrument as ins
 from . import privacy
+from . import swedish as sv
 from . import tables as tb
 from . import uncertainty as unc
 from .reader import Dataset
@@ -325,10 +326,10 @@ class NationalReport(Report):
         national = self.nationally.get(self.year)
         surveys = [s for s in self.response.survey if s != fig.TOTAL]
         of = f" av landets {fmt.number(national)}" if national else ""
-        facts = {"scope": (f"Rapporten redovisar svar från {fmt.number(enkater)} enkäter från "
-                           f"{fmt.number(forbund)}{of} samordningsförbund, fördelat på "
-                           f"{fmt.count_word(len(surveys))} enkäter: "
-                           f"{fmt.join_words(s.lower() for s in surveys)}.")}
+        facts = {"scope": (f"Rapporten redovisar svar från {sv.count_phrase(enkater, sv.ENKAT)} från "
+                           f"{sv.number_word(forbund, sv.ETT)}{of} samordningsförbund, fördelat på "
+                           f"{sv.count_phrase(len(surveys), sv.ENKAT)}: "
+                           f"{sv.format_list(s.lower() for s in surveys)}.")}
         if self.response_previous is not None:
             before = self.response_previous.set_index("survey")
             b_enk, b_frb = int(before.at[fig.TOTAL, "antal_svar"]), int(before.at[fig.TOTAL, "forbund_count"])
@@ -341,7 +342,7 @@ class NationalReport(Report):
             now = self.response.set_index("survey")
             fewer = [s for s in surveys if s in before.index and now.at[s, "antal_svar"] < before.at[s, "antal_svar"]]
             if fewer and len(fewer) < len(surveys):
-                facts["surveys"] = ("Antalet svar har minskat för " + fmt.join_words(s.lower() for s in fewer)
+                facts["surveys"] = ("Antalet svar har minskat för " + sv.format_list(s.lower() for s in fewer)
                                     + ", men ökat eller är oförändrat för övriga respondentgrupper.")
             elif not fewer:
                 facts["surveys"] = "Antalet svar har ökat eller är oförändrat för samtliga respondentgrupper."
@@ -351,14 +352,11 @@ class NationalReport(Report):
             n = len(totalt)
             up = totalt[totalt.classification == ins.INCREASE].indicator.tolist()
             down = totalt[totalt.classification == ins.DECREASE].indicator.tolist()
-            same = n - len(up) - len(down)
-            text = (f"Av {n} uppföljda indikatorer visar {len(up)} en ökning jämfört med {self.previous} "
-                    f"och {same} varken ökning eller minskning"
-                    + (f"; {len(down)} visar en minskning." if down else "; ingen visar en minskning."))
+            text = com.development_tally(n, len(up), len(down), after=f" jämfört med {self.previous}")
             if up:
-                text += f" Ökning syns för indikator {fmt.join_words(map(str, up))}."
+                text += f" Ökning syns för {sv.numbered(sv.INDIKATOR, up)}."
             if down:
-                text += f" Minskning syns för indikator {fmt.join_words(map(str, down))}."
+                text += f" Minskning syns för {sv.numbered(sv.INDIKATOR, down)}."
             facts["trend"] = text
         gaps = com.gender_gaps(self.f.dist, self.year)
         if len(gaps):
@@ -393,13 +391,12 @@ class NationalReport(Report):
         if len(totalt):
             up = int((totalt.classification == ins.INCREASE).sum())
             down = int((totalt.classification == ins.DECREASE).sum())
-            items.append(f"{fmt.count_word(up).capitalize()} av {len(totalt)} uppföljda indikatorer visar en ökning "
-                         f"jämfört med {self.previous}" + (f", {fmt.count_word(down)} en minskning." if down else "."))
+            items.append(com.development_tally(len(totalt), up, down, after=f" jämfört med {self.previous}"))
         gaps = com.gender_gaps(self.f.dist, self.year)
         if len(gaps):
             big = int((gaps.gap.abs() >= 5).sum())
             items.append("Skillnaderna mellan kvinnors och mäns svar är generellt små"
-                         + (f"; {fmt.count_word(big)} av {len(gaps)} frågor skiljer 5 procentenheter eller mer."
+                         + (f"; {sv.of_phrase(big, len(gaps), sv.FRAGA)} skiljer 5 procentenheter eller mer."
                             if big else f": högst {fmt.pp_abs(gaps.gap.abs().max())}."))
         deltagare = self.f.now[self.f.now.survey.str.startswith("Deltagare") & (self.f.now.group == "samtliga")
                                & (self.f.now.key == "klart") & self.f.now.nyckeltal_pct.notna()]
@@ -444,10 +441,13 @@ class NationalReport(Report):
         if prev is not None:
             before_f = set(resp.loc[resp.year == prev, "forbund"])
             new, gone = len(now_f - before_f), len(before_f - now_f)
-            texts.append(f"Under {y} tillkom {fmt.count_word(new, neuter=True)} förbund i arbetet med att samla in "
-                         f"material. Samtidigt har {fmt.count_word(gone, neuter=True)} förbund som ingick i {prev} års "
-                         f"mätning inte ingått i årets insamling. Antalet medverkande förbund är {fmt.number(len(now_f))}, "
-                         f"jämfört med {fmt.number(len(before_f))} året innan.")
+            came = (f"Under {y} tillkom {sv.count_phrase(new, sv.FORBUND)} i arbetet med att samla in material."
+                    if new else f"Under {y} tillkom inga nya förbund i arbetet med att samla in material.")
+            went = (f"Samtidigt har {sv.count_phrase(gone, sv.FORBUND)} som ingick i {prev} års mätning inte "
+                    "ingått i årets insamling." if gone else
+                    f"Alla förbund som ingick i {prev} års mätning har också ingått i årets insamling.")
+            texts.append(f"{came} {went} Antalet medverkande förbund är {sv.number_word(len(now_f), sv.ETT)}, "
+                         f"jämfört med {sv.number_word(len(before_f), sv.ETT)} året innan.")
         counts = self.f.forbund_counts
         surveys = [s for s in ins.surveys_of(self.f.version) if s != "Förbundschef"]
         if len(counts):
@@ -455,11 +455,11 @@ class NationalReport(Report):
             every = int(used.all(axis=1).sum())
             deltagare = int(used[[s for s in surveys if s.startswith("Deltagare")]].any(axis=1).sum())
             texts.append(f"Av de deltagande förbunden har {fmt.percent(fig.percent(every, len(counts)))} "
-                         f"({fmt.number(every)} förbund) använt samtliga enkättyper med frågor till alla "
+                         f"({sv.count_phrase(every, sv.FORBUND)}) använt samtliga enkättyper med frågor till alla "
                          f"respondentgrupper. " + ("Samtliga förbund som deltar har samlat in data från deltagare."
                                                    if deltagare == len(counts) else
-                                                   f"{fmt.number(deltagare)} av {fmt.number(len(counts))} förbund "
-                                                   "har samlat in data från deltagare."))
+                                                   sv.tally(len(counts), [(deltagare, "har samlat in data från "
+                                                                           "deltagare")], sv.FORBUND)))
         own = self.commentary.html("insamling")
         table = self._register(tb.table_1(self.response, y))
         return body + Block(paragraphs(*texts) + (f'<div class="analyst">{own}</div>' if own else "")
@@ -526,7 +526,7 @@ class NationalReport(Report):
             top = missing.sort_values("missing_pct", kind="stable").iloc[-1]
             miss_text = paragraphs(
                 f"Det interna bortfallet, det vill säga andelen svarande som lämnat en fråga obesvarad, är under "
-                f"5 % för {fmt.number(under)} av {fmt.number(len(missing))} frågor. Störst är det för "
+                f"5 % för {sv.of_phrase(under, len(missing), sv.FRAGA)}. Störst är det för "
                 f"{com.measure_phrase(top.survey, int(top.question))} ({fmt.percent(top.missing_pct)}). "
                 "Frågorna 9 och 10 i avslutsenkäten, som bara besvaras efter ja på fråga 8, räknas inte här.")
         own = self.commentary.html("svarande")
@@ -719,16 +719,13 @@ class NationalReport(Report):
         if len(totalt):
             up = int((totalt.classification == ins.INCREASE).sum())
             down = int((totalt.classification == ins.DECREASE).sum())
-            after.append(f"Av {len(totalt)} uppföljda indikatorer syns en ökning i {up} av dem jämfört med "
-                         f"{self.previous} och varken ökning eller minskning i {len(totalt) - up - down}"
-                         + (f"; {down} visar en minskning." if down else "; ingen visar en minskning."))
+            after.append(com.development_tally(len(totalt), up, down, after=f" jämfört med {self.previous}"))
         for g, word in (("kvinnor", "kvinnornas"), ("män", "männens")):
             s = t[t.group == g]
             if len(s):
                 counts = s.classification.value_counts()
-                after.append(f"För {word} svar visar {counts.get(ins.INCREASE, 0)} av {len(s)} indikatorer ökning, "
-                             f"{counts.get(ins.DECREASE, 0)} minskning och {counts.get(ins.NEITHER, 0)} varken ökning "
-                             "eller minskning.")
+                after.append(com.development_tally(len(s), counts.get(ins.INCREASE, 0), counts.get(ins.DECREASE, 0),
+                                                   after=f" i {word} svar"))
         return body + Block(text + table.to_html() + paragraphs(*after))
 
     def totals(self) -> Block:
@@ -750,14 +747,14 @@ class NationalReport(Report):
 
     def excluded_text(self) -> str:
         names = self.excluded
-        return (f"Utan {fmt.join_words(names)}: {'förbundets' if len(names) == 1 else 'förbundens'} "
+        return (f"Utan {sv.format_list(names)}: {'förbundets' if len(names) == 1 else 'förbundens'} "
                 "registreringsfiler har fel och ingår inte i rapporten.")
 
     def appendix_forbund(self) -> Block:
         counts = self.f.forbund_counts
         body = heading(1, "Bilaga 1: Förteckning deltagande samordningsförbund", "bilaga-1", "chapter")
         text = paragraphs(
-            f"Totalt {fmt.number(len(counts))} samordningsförbund har deltagit i insamlingen av "
+            f"Totalt {sv.count_phrase(len(counts), sv.SAMORDNINGSFORBUND)} har deltagit i insamlingen av "
             f"indikatorenkäter {self.year}. Tabellen redovisar antal insamlade enkäter per respondentgrupp. "
             "Anledningen till att ett förbund använt endast några av enkättyperna kan variera.",
             self.excluded_text() if self.excluded else "")
@@ -768,10 +765,11 @@ class NationalReport(Report):
         body = heading(1, "Bilaga 2: Indikatorerna och måtten kopplade till dem", "bilaga-2", "chapter")
         q = ins.version_questions(self.f.version)
         per = q.groupby("survey").size()
-        parts = [f"{s.lower()} ({per[s]} frågor)" for s in ins.SURVEYS if s in per.index]
+        parts = [f"{s.lower()} ({sv.count_phrase(per[s], sv.FRAGA)})" for s in ins.SURVEYS if s in per.index]
         text = paragraphs(
             "Tabellen visar de 16 indikatorerna och de mått som är kopplade till varje indikator. Måtten är "
-            f"frågor till en särskild respondentgrupp: {fmt.join_words(parts)}, totalt {len(q)} mått. För "
+            f"frågor till en särskild respondentgrupp: {sv.format_list(parts)}, totalt "
+            f"{sv.count_phrase(len(q), sv.MATT)}. För "
             "deltagarenkäterna samlas bakgrundsvariabeln kön in och för remittenter var den svarande är anställd.")
         table = self._register(tb.appendix_2(self.f.version))
         scales = self._register(tb.scales_table())

@@ -20,6 +20,7 @@ from . import figures as fig
 from . import format as fmt
 from . import instrument as ins
 from . import privacy
+from . import swedish as sv
 from . import tables as tb
 from . import uncertainty as unc
 from .names import safe_filename
@@ -139,7 +140,7 @@ class VerdictGroup:
     @property
     def label(self) -> str:
         count = len(self.items)
-        return f"{self.classification} ({count} {'indikator' if count == 1 else 'indikatorer'})"
+        return f"{self.classification} ({sv.count_phrase(count, sv.INDIKATOR, words=False)})"
 
     @property
     def empty_label(self) -> str:
@@ -228,14 +229,15 @@ def title_slide(results: Results, national: Results | None, made: dt.date, min_n
     period = f"Mätperiod november {year - 1} – oktober {year}"
     if forbund is None:
         count = int(total.forbund_count) if total is not None else 0
-        lines = [f"{fmt.number(count)} samordningsförbund", f"{fmt.number(enkater)} enkäter", period]
+        lines = [sv.count_phrase(count, sv.SAMORDNINGSFORBUND, words=False),
+                 sv.count_phrase(enkater, sv.ENKAT, words=False), period]
         return Slide("title", f"Indikatorresultat {year}", "Riket – alla deltagande samordningsförbund",
                      kicker="NNS indikatorer", lines=lines, small_print=small)
-    lines = [f"{fmt.number(enkater)} enkäter", period]
+    lines = [sv.count_phrase(enkater, sv.ENKAT, words=False), period]
     nat = _total(national.response) if national is not None else None
     if nat is not None:
-        lines.append(f"{REFERENCE}: {fmt.number(int(nat.antal_svar))} enkäter från "
-                     f"{fmt.number(int(nat.forbund_count))} samordningsförbund")
+        lines.append(f"{REFERENCE}: {sv.count_phrase(nat.antal_svar, sv.ENKAT, words=False)} från "
+                     f"{sv.count_phrase(nat.forbund_count, sv.SAMORDNINGSFORBUND, words=False)}")
     return Slide("title", forbund, f"Indikatorresultat {year}", kicker="Samordningsförbund",
                  lines=lines, small_print=small)
 
@@ -307,7 +309,7 @@ def summary_slide(results: Results, previous: int | None, response_before: pd.Da
     slide.table_title = "Antal svar"
     notes = [f"{slide.groups_title}:", slide.message]
     for g in slide.groups:
-        notes.append(f"{g.label}: {fmt.join_words(g.items) or 'inga'}.")
+        notes.append(f"{g.label}: {sv.format_list(g.items) or 'inga'}.")
     slide.notes = "\n".join(n for n in notes if n)
     return slide
 
@@ -461,15 +463,18 @@ def change_summary(ch: pd.DataFrame, previous: int) -> str:
     up = int((ch.verdict == unc.INCREASE).sum())
     down = int((ch.verdict == unc.DECREASE).sum())
     same = len(ch) - up - down
+    if len(ch) == 1:
+        what = "ökat" if up else "minskat" if down else "inte ändrats säkert"
+        return f"Nyckeltalet för indikatorns enda mått har jämfört med {previous} {what}."
     parts = []
     if up:
-        parts.append(f"ökat för {fmt.count_word(up, neuter=True)}")
+        parts.append(f"ökat för {sv.number_word(up, sv.ETT)}")
     if down:
-        parts.append(f"minskat för {fmt.count_word(down, neuter=True)}")
+        parts.append(f"minskat för {sv.number_word(down, sv.ETT)}")
     if same:
-        parts.append(f"inte ändrats säkert för {fmt.count_word(same, neuter=True)}")
-    return (f"Av indikatorns {fmt.count_word(len(ch), neuter=True)} mått har nyckeltalet jämfört med "
-            f"{previous} {fmt.join_words(parts)}.")
+        parts.append(f"inte ändrats säkert för {sv.number_word(same, sv.ETT)}")
+    return (f"Av indikatorns {sv.count_phrase(len(ch), sv.MATT)} har nyckeltalet jämfört med "
+            f"{previous} {sv.format_list(parts)}.")
 
 
 def slide_facts(dist: pd.DataFrame, indicator: int, year: int, previous: int | None,

@@ -426,7 +426,7 @@ def sure_changes_text(up: int, down: int, measures: int) -> str:
     """"säker ökning i 1 av 3 mått" — how many of an indicator's measures changed beyond chance."""
     parts = ([f"säker ökning i {up}"] if up else []) + ([f"säker minskning i {down}"] if down else [])
     if not parts:
-        return f"{unc.NO_SURE_CHANGE.lower()} i något av {measures} mått"
+        return f"{unc.NO_SURE_CHANGE.lower()} i " + ("måttet" if measures == 1 else f"något av {measures} mått")
     return f"{fmt.join_words(parts)} av {measures} mått"
 
 
