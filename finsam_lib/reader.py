@@ -419,20 +419,27 @@ def header_columns(wb: Workbook, rows: list[list], sheet: str, roles: dict[str, 
     return head, cols
 
 
+def table_rows(rows: list[list], head: int, cols: dict[str, int]):
+    """The rows under a table sheet's header that hold anything in its known columns, as
+    (0-based row index, get) pairs; ``get(role)`` is that row's cell in the role's column ("" when
+    the column is missing or the row is short)."""
+    for r in range(head + 1, len(rows)):
+        row = rows[r]
+
+        def get(role, row=row):
+            c = cols.get(role)
+            return row[c] if c is not None and c < len(row) else ""
+
+        if not all(_blank(get(role)) for role in cols):
+            yield r, get
+
+
 def _read_population(wb: Workbook, rows: list[list], sheet: str) -> None:
     found = header_columns(wb, rows, sheet, POPULATION_HEADERS, POPULATION_LABELS, ("survey", "tillfragade"))
     if found is None:
         return
     head, cols = found
-    for r in range(head + 1, len(rows)):
-        row = rows[r]
-
-        def get(role):
-            c = cols.get(role)
-            return row[c] if c is not None and c < len(row) else ""
-
-        if all(_blank(get(role)) for role in cols):
-            continue
+    for r, get in table_rows(rows, head, cols):
         if _fault(wb, get("survey"), "Enkät", sheet, cell_name(r, cols["survey"])):
             continue
         name = _text(get("survey"))

@@ -35,7 +35,7 @@ COLUMNS = ["year", "forbund", "survey", "insats", "lopnr", "utdelad", "status", 
 _ROLES = {"lopnr": "lopnr", "enkat": "survey", "insats": "insats", "datum utdelad": "utdelad",
           "status": "status", "datum paminnelse": "paminnelse"}
 _LABELS = dict(zip(_ROLES.values(), HEADER))
-_STATUS_BY_KEY = {s.casefold(): s for s in STATUSES}
+_STATUS_BY_KEY = {' '.join(s.casefold().split()): s for s in STATUSES}  # keyed as reader.name_key
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 # Something that looks like a Swedish personal identity number (ÅÅMMDD-NNNN or ÅÅÅÅMMDDNNNN).
 _PERSONNUMMER = re.compile(r"^(?:19|20)?\d{2}(?:0[1-9]|1[0-2])(?:[0-2]\d|3[01])[-+ ]?\d{4}$")
@@ -91,22 +91,14 @@ def read_own_sheets(wb, sheets: dict[str, list[list]], by_key: dict[str, str],
 
 def _read_rows(wb, rows: list[list], sheet: str) -> dict:
     """Parse the rows; returns {(survey, insats): [(row index, status)]}."""
-    from .reader import SURVEY_BY_KEY, _blank, _hint, _text, header_columns, norm
+    from .reader import SURVEY_BY_KEY, _blank, _hint, _text, header_columns, name_key, norm, table_rows
     found = header_columns(wb, rows, sheet, _ROLES, _LABELS, ("survey", "status"))
     if found is None:
         return {}
     head, cols = found
     units = defaultdict(list)
     seen = {}
-    for r in range(head + 1, len(rows)):
-        row = rows[r]
-
-        def get(role):
-            c = cols.get(role)
-            return row[c] if c is not None and c < len(row) else ""
-
-        if all(_blank(get(role)) for role in cols):
-            continue
+    for r, get in table_rows(rows, head, cols):
         name = _text(get("survey"))
         if not name:
             if all(_blank(get(role)) for role in cols if role != "lopnr"):
@@ -114,13 +106,13 @@ def _read_rows(wb, rows: list[list], sheet: str) -> dict:
             wb.problem(ERROR, "Enkät saknas, men raden har andra uppgifter; skriv vilken enkät som delades ut.",
                        sheet, cell_name(r, cols["survey"]))
             continue
-        survey = SURVEY_BY_KEY.get(name.casefold())
+        survey = SURVEY_BY_KEY.get(name_key(name))
         if survey is None:
             wb.problem(ERROR, f"Okänd enkät '{name}'; ska vara en av: {', '.join(ins.SURVEYS)}.{_hint(name)}",
                        sheet, cell_name(r, cols["survey"]))
             continue
         typed = _text(get("status"))
-        status = _STATUS_BY_KEY.get(typed.casefold(), None) if typed else EJ_SVARAT
+        status = _STATUS_BY_KEY.get(name_key(typed), None) if typed else EJ_SVARAT
         if status is None:
             wb.problem(ERROR, f"Okänd status '{typed}'; ska vara en av: {', '.join(STATUSES)} "
                        "(tom cell = Ej svarat).", sheet, cell_name(r, cols["status"]))

@@ -179,3 +179,16 @@ def test_template_sheet_has_lists_dates_and_says_no_names(template):
     assert dates.type == "date" and "F2" in str(dates.sqref)
     guide = " ".join(str(c.value) for c in ws["H"] if c.value)
     assert "Inga namn eller personnummer" in guide and "Ej aktuell" in guide
+
+
+def test_survey_and_status_typed_decomposed_or_in_another_case_are_the_same(template):
+    """Names are compared after Unicode NFC, case and spaces, as everywhere in the reader: an
+    Enkät typed with a decomposed å (as macOS may store it) and a status in capitals count."""
+    import unicodedata
+    nfd = unicodedata.normalize("NFD", DP)
+    assert nfd != DP
+    rows = [(lopnr, nfd, insats, day, status.upper() if status else None, reminder)
+            for lopnr, _, insats, day, status, reminder in STEGET]
+    data = read_paths([fill(template, {DP: [("Steget", SEVEN)] * 3}, rows)])
+    assert data.problems == []
+    assert population(data).loc[(DP, "Steget"), ["tillfragade", "tackat_nej"]].tolist() == [6, 1]
