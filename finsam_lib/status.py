@@ -21,6 +21,7 @@ import pandas as pd
 
 from . import figures as fig
 from . import format as fmt
+from . import history
 from . import instrument as ins
 from . import quality as qa
 from .problems import Problem
@@ -102,7 +103,8 @@ class Status:
 
 def collect(paths, year: int, today: dt.date | None = None, reminder_days: int = 14, progress=None) -> Status:
     """Read the workbooks under ``paths`` (every year found: last year is the comparison) and
-    build the status of ``year``. Problems of other years' workbooks are not shown."""
+    build the status of ``year``. Problems of other years' workbooks are not shown. Earlier years
+    are seen through the förbund history of the data folder (history.relabel_all)."""
     from .reader import combine, find_files, norm, read_workbook
 
     start = time.perf_counter()
@@ -137,15 +139,18 @@ def collect(paths, year: int, today: dt.date | None = None, reminder_days: int =
         elif p.file not in other_year:
             other.append(p)
     present = [b.forbund for b in books if b.year == year and b.forbund]
-    flags = qa.all_flags(data.respondents, data.answers, data.population, year, present)
+    # Last year's rows of a förbund that merged or was renamed count as its successor's
+    # (forbund-historik.csv): no "no file this year" for it, and the successor's change is real.
+    view = history.relabel_all(data, history.load(paths), year)
+    flags = qa.all_flags(view.respondents, view.answers, view.population, year, present)
     for f in flags:
         row(f.forbund).flags.append(f)
-    answers = qa.answers_by_year(data.respondents, year)
+    answers = qa.answers_by_year(view.respondents, year)
     for a in answers[answers.survey == fig.TOTAL].itertuples(index=False):
         r = rows.get(norm(a.forbund))
         if r is not None:
             r.answers, r.answers_last = int(a.i_ar), int(a.forra_aret)
-    for a in qa.response_rates(data.respondents, data.population, year).itertuples(index=False):
+    for a in qa.response_rates(view.respondents, view.population, year).itertuples(index=False):
         if norm(a.forbund) in rows:
             rows[norm(a.forbund)].rate_pct = a.svar_av_tillfragade_pct
     today = today or dt.date.today()

@@ -104,10 +104,21 @@ def test_no_quality_flag_on_the_demo_forbund(demo_data):
 
 
 def test_status_lists_every_forbund_worst_first(demo_dir, demo_data, tmp_path):
+    from finsam_lib import history
     s = collect([demo_dir], 2022)
-    data = demo_data
+    changes = history.load([demo_dir])
+    data = history.relabel_all(demo_data, changes, 2022)  # last year as this year's förbund
     this = set(data.respondents.loc[data.respondents.year == 2022, "forbund"])
     last = set(data.respondents.loc[data.respondents.year == 2021, "forbund"])
+    # The demo's merger (forbund-historik.csv): the predecessors are no "no file this year",
+    # and the successor's last year is theirs together.
+    merger = [c for c in changes if c.kind == "sammanslagning" and c.year == 2022]
+    assert merger
+    successor = next(r for r in s.forbund if r.forbund == merger[0].to_name)
+    before = demo_data.respondents
+    assert successor.answers_last == int(before[(before.year == 2021)
+                                                & before.forbund.isin({c.from_name for c in merger})].shape[0]) > 0
+    assert not {c.from_name for c in merger} & {r.forbund for r in s.forbund}
     names = [r.forbund for r in s.forbund]
     assert set(names) == this | last and len(names) == len(set(names))
     gone = [r for r in s.forbund if not r.files]
