@@ -332,17 +332,21 @@ def insats_results_table(figures: pd.DataFrame, survey: str, min_n: int, number:
                 row.update({f"q{m.question}": c.nyckeltal_pct, f"q{m.question}_low": c.nyckeltal_ci_low,
                             f"q{m.question}_high": c.nyckeltal_ci_high})
         rows.append(row)
+    cells_of = [r.get(c.key) for r in rows for c in cols]
     notes = ["Nyckeltalet per fråga (" + sv.format_list(ins.key_label(k) for k in sorted(set(measures.key)))
-             + "); inom parentes 95 % konfidensintervall.",
-             f"”{privacy.TOO_FEW}” = färre än {min_n} svar på frågan i insatsen. De insatserna redovisas samlat som "
-             f"”{isx.OTHERS}”; har den gruppen färre än {min_n} svar läggs även den minsta övriga insatsen dit, så "
-             "att ingen insats kan räknas fram ur skillnaden mot samtliga.",
-             f"{fmt.DASH} = inga svar på frågan i insatsen (eller ingen insats behövde slås ihop)."]
-    if not any(r.get(c.key) is None for r in rows for c in cols):
-        notes.pop()
+             + "); inom parentes 95 % konfidensintervall."]
     if never:
-        notes.insert(1, f"”{isx.OTHERS}” omfattar på varje fråga {sv.format_list(i or NO_INSATS for i in never)}, "
+        notes.append(f"”{isx.OTHERS}” omfattar på varje fråga {sv.format_list(i or NO_INSATS for i in never)}, "
                      "som har för få svar för att redovisas var för sig.")
+    if isx.OTHERS in [r["label"] for r in rows]:
+        notes.append(f"Insatser med färre än {min_n} svar på en fråga redovisas samlat som ”{isx.OTHERS}”; har den "
+                     f"gruppen färre än {min_n} svar läggs även den minsta övriga insatsen dit, så att ingen insats "
+                     "kan räknas fram ur skillnaden mot samtliga.")
+    if privacy.TOO_FEW in cells_of:
+        notes.append(f"”{privacy.TOO_FEW}” = insatsen redovisas inte på frågan (färre än {min_n} svar, eller "
+                     f"insatsen ingår i ”{isx.OTHERS}”).")
+    if None in cells_of:
+        notes.append(f"{fmt.DASH} = inga svar på frågan i insatsen (eller ingen insats behövde slås ihop).")
     return tb.ReportTable(f"tabell-{number}", number, f"Nyckeltal per insats, {survey.lower()} {year}.",
                           tb._frame(rows), cols, label_header="Insats", notes=notes, sheet=f"Tabell {number}",
                           wide_label=True, excel_columns=excel)
