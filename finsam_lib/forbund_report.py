@@ -309,7 +309,8 @@ def insats_results_table(figures: pd.DataFrame, survey: str, min_n: int, number:
         tb.Column(f"q{m.question}", (f"Fråga {m.question}", "Nyckeltal"), "pct"),
         tb.Column(f"q{m.question}_low", (f"Fråga {m.question}", "95 % lägre gräns"), "pct"),
         tb.Column(f"q{m.question}_high", (f"Fråga {m.question}", "95 % övre gräns"), "pct"))]
-    order = lambda i: (i == "", str(i).casefold())  # noqa: E731
+    def order(i):  # by name, "no insats given" last (as insats_table)
+        return i == "", str(i).casefold()
     names = sorted(set(units.insats[~units.suppressed.astype(bool)]), key=order)
     never = sorted(set(units.insats) - set(names), key=order)
     labels = [(i, i or NO_INSATS, tb.ROW, isx.INSATS) for i in names]
