@@ -28,6 +28,7 @@ from . import figures as fig
 from . import forbund_charts as fc
 from . import format as fmt
 from . import instrument as ins
+from . import insats as isx
 from . import privacy
 from . import swedish as sv
 from . import uncertainty as unc
@@ -289,6 +290,67 @@ def insats_table(units: pd.DataFrame, response: pd.DataFrame, min_n: int, number
             tb.Column("svarsfrekvens", "Svarsfrekvens", "pct"), tb.Column("bortfall", "Bortfall")]
     return tb.ReportTable("tabell-3", number, f"Tillfrågade och svar per insats {year}.", tb._frame(rows), cols,
                           notes=[], sheet=f"Tabell {number}", long=True, wide_label=True)
+
+
+def insats_results_table(figures: pd.DataFrame, survey: str, min_n: int, number: str,
+                         year: int) -> tb.ReportTable | None:
+    """One survey's nyckeltal per insats (rows: insatser, Övriga insatser, Samtliga; columns: its
+    questions, grouped by indicator), cells "78 % (70–85)" or "för få svar", as the 2019 local
+    evaluation's results per insats. ``figures``: :func:`insats.insats_figures` rows of one förbund
+    and year. None when the survey has one insats only or no insats row can be shown."""
+    f = figures[figures.survey == survey]
+    units = f[f.kind == isx.INSATS]
+    if units.insats.nunique() < 2 or units.suppressed.all():
+        return None
+    measures = f[f.kind == isx.TOTAL].sort_values("question")
+    cols = [tb.Column(f"q{m.question}", (f"Indikator {m.indicator}", f"Fråga {m.question}"), "pct_ci")
+            for m in measures.itertuples()]
+    excel = [c for m in measures.itertuples() for c in (
+        tb.Column(f"q{m.question}", (f"Fråga {m.question}", "Nyckeltal"), "pct"),
+        tb.Column(f"q{m.question}_low", (f"Fråga {m.question}", "95 % lägre gräns"), "pct"),
+        tb.Column(f"q{m.question}_high", (f"Fråga {m.question}", "95 % övre gräns"), "pct"))]
+    def order(i):  # by name, "no insats given" last (as insats_table)
+        return i == "", str(i).casefold()
+    names = sorted(set(units.insats[~units.suppressed.astype(bool)]), key=order)
+    never = sorted(set(units.insats) - set(names), key=order)
+    labels = [(i, i or NO_INSATS, tb.ROW, isx.INSATS) for i in names]
+    if (f.kind == isx.POOLED).any():
+        labels.append((isx.OTHERS, isx.OTHERS, tb.SUB, isx.POOLED))
+    labels.append((isx.ALL, isx.ALL, tb.TOTAL, isx.TOTAL))
+    cells = f.set_index(["insats", "kind", "question"])
+    rows = []
+    for name, label, kind, what in labels:
+        row = {"label": label, "kind": kind}
+        for m in measures.itertuples():
+            key = (name, what, m.question)
+            if key not in cells.index:
+                row[f"q{m.question}"] = None
+                continue
+            c = cells.loc[key]
+            if c.suppressed:
+                row[f"q{m.question}"] = privacy.TOO_FEW
+            else:
+                row.update({f"q{m.question}": c.nyckeltal_pct, f"q{m.question}_low": c.nyckeltal_ci_low,
+                            f"q{m.question}_high": c.nyckeltal_ci_high})
+        rows.append(row)
+    cells_of = [r.get(c.key) for r in rows for c in cols]
+    notes = ["Nyckeltalet per fråga (" + sv.format_list(ins.key_label(k) for k in sorted(set(measures.key)))
+             + "); inom parentes 95 % konfidensintervall."]
+    if never:
+        notes.append(f"”{isx.OTHERS}” omfattar på varje fråga {sv.format_list(i or NO_INSATS for i in never)}, "
+                     "som har för få svar för att redovisas var för sig.")
+    if isx.OTHERS in [r["label"] for r in rows]:
+        notes.append(f"Insatser med färre än {min_n} svar på en fråga redovisas samlat som ”{isx.OTHERS}”; har den "
+                     f"gruppen färre än {min_n} svar läggs även den minsta övriga insatsen dit, så att ingen insats "
+                     "kan räknas fram ur skillnaden mot samtliga.")
+    if privacy.TOO_FEW in cells_of:
+        notes.append(f"”{privacy.TOO_FEW}” = insatsen redovisas inte på frågan (färre än {min_n} svar, eller "
+                     f"insatsen ingår i ”{isx.OTHERS}”).")
+    if None in cells_of:
+        notes.append(f"{fmt.DASH} = inga svar på frågan i insatsen (eller ingen insats behövde slås ihop).")
+    return tb.ReportTable(f"tabell-{number}", number, f"Nyckeltal per insats, {survey.lower()} {year}.",
+                          tb._frame(rows), cols, label_header="Insats", notes=notes, sheet=f"Tabell {number}",
+                          wide_label=True, excel_columns=excel)
 
 
 def gender_table(response: pd.DataFrame, min_n: int, number: str, year: int) -> tb.ReportTable | None:
@@ -696,6 +758,36 @@ class ForbundReport(Report):
             out += heading(2, f"Svarande deltagare efter kön {y}", "kon") + Block(t4.to_html())
         return out + Block(self._analyst("insamling") + self._analyst("svarande"))
 
+    # Resultat per insats
+
+    @cached_property
+    def insats_figures(self) -> pd.DataFrame:
+        """insats.insats_figures of this year's answers."""
+        t = self.data.tidy
+        return isx.insats_figures(t[(t.forbund == self.forbund) & (t.year == self.year)], self.min_n)
+
+    def insats_results(self) -> Block:
+        """One table of nyckeltal per insats for each survey split into insatser (nothing when none
+        is). Placed after the response section, beside the counts per insats: one table per survey
+        covers all its questions, where tables at the end of each indicator would repeat the
+        insatser in up to 16 fragments."""
+        tables = []
+        for survey in [s for s in ins.REPORT_ORDER if s in set(self.insats_figures.survey)]:
+            t = insats_results_table(self.insats_figures, survey, self.min_n, str(self._table_no + 1), self.year)
+            if t is not None:
+                self._register(t)
+                self._next_number()
+                tables.append(t)
+        if not tables:
+            return Block("")
+        body = heading(1, f"Resultat per insats {self.year}", "resultat-per-insats", "chapter")
+        text = paragraphs(
+            "Tabellerna visar nyckeltalet för varje fråga per insats, där insatsen har tillräckligt många svar för att "
+            f"redovisas (minst {fmt.number(self.min_n)}). Mindre insatser redovisas tillsammans som "
+            f"”{isx.OTHERS}”. Skillnader mellan insatser med få svar bör tolkas försiktigt; intervallen visar hur "
+            "osäkra andelarna är.")
+        return body + Block(text + "".join(t.to_html() for t in tables))
+
     # Indicators
 
     def measures(self, indicator: int) -> pd.DataFrame:
@@ -854,7 +946,8 @@ class ForbundReport(Report):
     def sections(self) -> list[Block]:
         self._tables.clear()
         self._table_no = 0
-        return [self.title_page(), self.toc(), self.summary(), self.intro(), self.collection(), self.indicators(),
+        return [self.title_page(), self.toc(), self.summary(), self.intro(), self.collection(), self.insats_results(),
+                self.indicators(),
                 self.development()]
 
     # -- Excel ---------------------------------------------------------------------------------------
