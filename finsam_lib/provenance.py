@@ -234,7 +234,7 @@ def html_block(stamp: dict) -> str:
                  '<th scope="col" class="label">Fil</th><th scope="col">Mätår</th><th scope="col">Svar</th>'
                  '<th scope="col">SHA-256 (början)</th></tr></thead>'
                  f'<tbody>{own_rows}</tbody></table>') if own_rows else ""
-    return (f'<section class="colophon" id="om-rapporten" style="break-before: page"><h2>Om rapporten</h2>'
+    return (f'<section class="colophon" id="om-rapporten"><h2>Om rapporten</h2>'
             f'<p>Rapporten gjordes med finsam {html.escape(stamp["finsam"])} den {when} med kommandot '
             f'<code>{html.escape(stamp["command"])}</code>.</p>'
             f'<p>Underlag: {fmt.number(len(files))} registreringsfiler i {html.escape(stamp["data"])}; '
