@@ -796,6 +796,8 @@ class ForbundReport(Report):
         if indicator not in ins.measured_indicators():
             return head + Block(lead + paragraphs("Rekommenderat mått: registerstudie (under utveckling nationellt).",
                                                   com.not_measured_text(indicator)) + self._analyst(indicator))
+        if not self.answered(indicator):
+            return None
         measures = self.measures(indicator)
         figures, unanswered = [], []
         for m in measures.itertuples():
@@ -805,8 +807,6 @@ class ForbundReport(Report):
             else:
                 unanswered.append(question_label(m.text, m.survey, m.question))
         span = fmt.year_span(self.years[0], self.years[-1])
-        if not figures:
-            return None
         answered = measures[~measures.apply(lambda m: question_label(m.text, m.survey, m.question) in unanswered,
                                             axis=1)]
         table = self._register(keyfigure_table(self.samtliga, self.national, answered,
@@ -827,16 +827,23 @@ class ForbundReport(Report):
     def indicators(self) -> Block:
         """Every indicator's section in order, then one short list of the indicators the förbund
         has no answers to (instead of a near-empty section each)."""
-        out, unanswered = Block(""), []
+        out = Block("")
         for i in ins.indicators():
             section = self.indicator(i)
-            if section is None:
-                unanswered.append(i)
-            else:
+            if section is not None:
                 out += section
-        return out + self.unanswered_indicators(unanswered)
+        return out + self.unanswered_indicators()
 
-    def unanswered_indicators(self, indicators: list[int]) -> Block:
+    def answered(self, indicator: int) -> bool:
+        """Whether the förbund has answers (shown or too few to show) to any of the indicator's
+        questions in the shown years."""
+        return any(not fc.bar_rows(self.local_by_series.get(m.series, self.samtliga.iloc[:0]), m.series,
+                                   self.years).empty
+                   for m in self.measures(indicator).itertuples())
+
+    def unanswered_indicators(self) -> Block:
+        """One short list of the measured indicators without answers (an empty Block if none)."""
+        indicators = [i for i in ins.measured_indicators() if not self.answered(i)]
         if not indicators:
             return Block("")
         span = fmt.year_span(self.years[0], self.years[-1])
