@@ -18,7 +18,7 @@ a SHA-256 per file: milliseconds for a national year) and shared by every report
 Where a stamp lives, so that ``finsam verify`` can read it back (:func:`read_stamp`):
 
 - HTML: a ``<script type="application/json" id="finsam-provenance">`` block and a visible
-  colophon, *Om rapporten*, at the end of the page (the PDF prints it as its last page);
+  colophon, *Om rapporten*, at the end of the page (and of the PDF);
 - PDF: the document information keys /Title, /Subject, /Keywords and ``/FinsamProvenance``
   (the JSON);
 - Excel: a sheet *Om rapporten* (the stamp's head as JSON in one cell, one row per file);
