@@ -876,7 +876,9 @@ class ForbundReport(Report):
             out.append(com.verdict_sentence(self.trend, indicator, self.previous))
         return [s for s in out if s]
 
-    def indicator(self, indicator: int) -> Block:
+    def indicator(self, indicator: int) -> Block | None:
+        """The indicator's section; None when the förbund has no answers to any of its questions
+        in the shown years (:meth:`indicators` lists those in one place)."""
         info = ins.indicators()[indicator]
         anchor = f"indikator-{indicator}"
         first = indicator == min(ins.indicators())
@@ -886,6 +888,8 @@ class ForbundReport(Report):
         if indicator not in ins.measured_indicators():
             return head + Block(lead + paragraphs("Rekommenderat mått: registerstudie (under utveckling nationellt).",
                                                   com.not_measured_text(indicator)) + self._analyst(indicator))
+        if not self.answered(indicator):
+            return None
         measures = self.measures(indicator)
         figures, unanswered = [], []
         for m in measures.itertuples():
@@ -895,9 +899,6 @@ class ForbundReport(Report):
             else:
                 unanswered.append(question_label(m.text, m.survey, m.question))
         span = fmt.year_span(self.years[0], self.years[-1])
-        if not figures:
-            return head + Block(lead + paragraphs(f"Förbundet har inga svar på indikatorns frågor {span}.")
-                                + self._analyst(indicator))
         answered = measures[~measures.apply(lambda m: question_label(m.text, m.survey, m.question) in unanswered,
                                             axis=1)]
         table = self._register(keyfigure_table(self.samtliga, self.national, answered,
@@ -909,16 +910,41 @@ class ForbundReport(Report):
             missing = (f'<div class="measures"><p class="measures-title">Frågor utan svar från förbundet {span}:</p>'
                        + bullets(unanswered) + "</div>")
         facts = self.indicator_facts(indicator, answered)
-        comment = (f'<h3 id="{anchor}-kommentar">Kommentar till resultatet</h3>' + paragraphs(*facts, cls="facts")
-                   + self._analyst(indicator))
+        # div.comment: kept whole and with what it comments when printed (report.css)
+        comment = (f'<div class="comment"><h3 id="{anchor}-kommentar">Kommentar till resultatet</h3>'
+                   + paragraphs(*facts, cls="facts") + self._analyst(indicator) + "</div>")
         return head + Block(lead + "".join(figures) + missing + table.to_html() + self.trend_chart(indicator, answered)
                             + comment)
 
     def indicators(self) -> Block:
+        """Every indicator's section in order, then one short list of the indicators the förbund
+        has no answers to (instead of a near-empty section each)."""
         out = Block("")
         for i in ins.indicators():
-            out += self.indicator(i)
-        return out
+            section = self.indicator(i)
+            if section is not None:
+                out += section
+        return out + self.unanswered_indicators()
+
+    def answered(self, indicator: int) -> bool:
+        """Whether the förbund has answers (shown or too few to show) to any of the indicator's
+        questions in the shown years."""
+        return any(not fc.bar_rows(self.local_by_series.get(m.series, self.samtliga.iloc[:0]), m.series,
+                                   self.years).empty
+                   for m in self.measures(indicator).itertuples())
+
+    def unanswered_indicators(self) -> Block:
+        """One short list of the measured indicators without answers (an empty Block if none)."""
+        indicators = [i for i in ins.measured_indicators() if not self.answered(i)]
+        if not indicators:
+            return Block("")
+        span = fmt.year_span(self.years[0], self.years[-1])
+        names = [f"Indikator {i}: {ins.indicators()[i].short_name}" for i in indicators]
+        lead = (f"Förbundet har inga svar {span} på frågorna till "
+                + ("den här indikatorn:" if len(names) == 1 else "de här indikatorerna:"))
+        notes = "".join(self._analyst(i) for i in indicators)
+        return (heading(2, "Indikatorer utan svar", "indikatorer-utan-svar", "indicator")
+                + Block(paragraphs(lead) + bullets(names) + notes))
 
     # Utveckling och bilaga
 

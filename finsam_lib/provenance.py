@@ -18,7 +18,7 @@ a SHA-256 per file: milliseconds for a national year) and shared by every report
 Where a stamp lives, so that ``finsam verify`` can read it back (:func:`read_stamp`):
 
 - HTML: a ``<script type="application/json" id="finsam-provenance">`` block and a visible
-  colophon, *Om rapporten*, at the end of the page (the PDF prints it as its last page);
+  colophon, *Om rapporten*, at the end of the page (and of the PDF);
 - PDF: the document information keys /Title, /Subject, /Keywords and ``/FinsamProvenance``
   (the JSON);
 - Excel: a sheet *Om rapporten* (the stamp's head as JSON in one cell, one row per file);
@@ -234,7 +234,7 @@ def html_block(stamp: dict) -> str:
                  '<th scope="col" class="label">Fil</th><th scope="col">Mätår</th><th scope="col">Svar</th>'
                  '<th scope="col">SHA-256 (början)</th></tr></thead>'
                  f'<tbody>{own_rows}</tbody></table>') if own_rows else ""
-    return (f'<section class="colophon" id="om-rapporten" style="break-before: page"><h2>Om rapporten</h2>'
+    return (f'<section class="colophon" id="om-rapporten"><h2>Om rapporten</h2>'
             f'<p>Rapporten gjordes med finsam {html.escape(stamp["finsam"])} den {when} med kommandot '
             f'<code>{html.escape(stamp["command"])}</code>.</p>'
             f'<p>Underlag: {fmt.number(len(files))} registreringsfiler i {html.escape(stamp["data"])}; '

@@ -637,8 +637,10 @@ class NationalReport(Report):
         tables = "".join(t.to_html() for t in self.indicator_tables(indicator))
         facts = com.indicator_facts(self.f.dist, indicator, self.year, self.previous, self.f.trend)
         own = self.commentary.html(indicator)
-        comment = (f'<h3 id="{anchor}-kommentar">Kommentar till resultatet</h3>' + paragraphs(*facts, cls="facts")
-                   + (f'<div class="analyst">{own}</div>' if own else ""))
+        # div.comment: kept whole and with what it comments when printed (report.css)
+        comment = (f'<div class="comment"><h3 id="{anchor}-kommentar">Kommentar till resultatet</h3>'
+                   + paragraphs(*facts, cls="facts") + (f'<div class="analyst">{own}</div>' if own else "")
+                   + "</div>")
         # The 2022 report's order: tables, the comment, then the chart.
         return head + Block(lead + self.measures_html(indicator) + tables + comment
                             + (self.indicator_charts(indicator) or self.no_chart_text(indicator)))

@@ -58,6 +58,9 @@ class Column:
     fmt: str = "int"
 
 
+LONG_ROWS = 12  # print layout: longer tables may break between rows
+
+
 @dataclass
 class ReportTable:
     id: str  # html id and Excel sheet key, e.g. "tabell-5-1"
@@ -220,7 +223,10 @@ def table_html(t: ReportTable) -> str:
             cls = ' class="text"' if c.fmt in ("text", "lines", "verdict") else ""
             cells.append(f"<td{cls}>{text}</td>")
         body.append(f'<tr class="{kind}"><th scope="row">{label}</th>{"".join(cells)}</tr>')
-    classes = (["report-table"] + (["long"] if t.long else []) + (["wide-label"] if t.wide_label else [])
+    # A table of more than LONG_ROWS rows may run over pages (between rows, the header repeats)
+    # rather than leave most of a page empty; a shorter one is kept whole (report.css).
+    long = t.long or len(t.rows) > LONG_ROWS
+    classes = (["report-table"] + (["long"] if long else []) + (["wide-label"] if t.wide_label else [])
                + (["narrow-label"] if t.narrow_label else []))
     notes = "".join(f'<p class="table-note">{html.escape(n)}</p>' for n in t.notes)
     caption = (f'<figcaption><span class="caption-label">Tabell {html.escape(t.number)}</span> '

@@ -1,0 +1,83 @@
+"""Printed reports use their pages (issue 14, item 1): no forced page breaks but the title
+page's, so few pages end high up, and a förbund's report grows with what it measured.
+
+Targets: the national report and every förbund report have at most two pages (title page
+aside) whose content ends above 40 % of the usable page height (tests/pagefill.py); a
+förbund with a handful of answers gets a short report, its unanswered indicators in one list.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from finsam_lib.cli import main
+from finsam_lib.publish import find_browser
+from pagefill import have_pdftoppm, page_fill, under_filled
+
+YEAR = 2022
+LIMIT = 0.40
+MAX_UNDER_FILLED = 2
+
+pytestmark = [
+    pytest.mark.skipif(find_browser() is None, reason="PDF needs a Chromium-family browser (Chromium, Chrome, Edge)"),
+    pytest.mark.skipif(not have_pdftoppm(), reason="page fill needs pdftoppm (poppler-utils)"),
+]
+
+
+def _by_answers(data_dir: Path) -> dict[str, str]:
+    """The förbund with the most answers in YEAR, one near the bottom decile, and the one with
+    the fewest (chosen from the data, not by name)."""
+    from finsam_lib.reader import read_paths
+    counts = read_paths([data_dir]).respondents.query("year == @YEAR").groupby("forbund").size().sort_values()
+    return {"tiny": counts.index[0], "small": counts.index[max(1, len(counts) // 10)], "big": counts.index[-1]}
+
+
+@pytest.fixture(scope="module")
+def pdfs(demo_2021_2022, tmp_path_factory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("pagefill")
+    assert main(["report", "national", "--data", str(demo_2021_2022), "--year", str(YEAR), "--out",
+                 str(out / "national"), "--formats", "pdf"]) == 0
+    found = {"national": next((out / "national").glob("*.pdf"))}
+    for size, forbund in _by_answers(demo_2021_2022).items():
+        # The tiny one from YEAR's files only: it ran one survey that year, so most indicators
+        # have no answers (test_unanswered_indicators_are_listed_once reads its HTML).
+        data = demo_2021_2022 / str(YEAR) if size == "tiny" else demo_2021_2022
+        assert main(["report", "forbund", forbund, "--data", str(data), "--year", str(YEAR), "--out",
+                     str(out / size), "--formats", "pdf,html" if size == "tiny" else "pdf"]) == 0
+        found[size] = next((out / size).glob("*.pdf"))
+    found["tiny.html"] = next((out / "tiny").glob("*.html"))
+    return found
+
+
+@pytest.mark.parametrize("report", ["national", "big", "small", "tiny"])
+def test_at_most_two_pages_end_high_up(pdfs, report):
+    fills = page_fill(pdfs[report])
+    low = under_filled(fills, LIMIT)
+    assert len(low) <= MAX_UNDER_FILLED, (
+        f"{pdfs[report].name}: {len(fills)} pages, pages {low} end above {LIMIT:.0%} "
+        f"({', '.join(f'{fills[p - 1]:.0%}' for p in low)})")
+
+
+def test_page_count_follows_what_the_forbund_measured(pdfs):
+    pages = {k: len(PdfReader(pdfs[k]).pages) for k in ("tiny", "small", "big")}
+    assert pages["tiny"] < pages["small"] <= pages["big"], pages
+    assert pages["tiny"] * 2 < pages["big"], pages
+
+
+def test_unanswered_indicators_are_listed_once(pdfs):
+    """The indicators a förbund has no answers to share one short list, each named once."""
+    from bs4 import BeautifulSoup
+
+    from finsam_lib import instrument as ins
+    soup = BeautifulSoup(pdfs["tiny.html"].read_text(encoding="utf-8"), "html.parser")
+    lists = soup.find_all(id="indikatorer-utan-svar")
+    assert len(lists) == 1
+    listed = [li.get_text(" ", strip=True) for li in lists[0].find_next("ul").find_all("li")]
+    assert listed, "no indicator listed"
+    text = " ".join(soup.get_text(" ").split())
+    assert "inga svar på indikatorns frågor" not in text
+    sections = {h.get_text(" ", strip=True).split(":")[0] for h in soup.find_all("h2", class_="indicator")}
+    for i, info in ins.indicators().items():  # every indicator: its own section or a line in the list
+        assert (f"Indikator {i}" in sections) != (f"Indikator {i}: {info.short_name}" in listed), i
