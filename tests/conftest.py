@@ -13,7 +13,7 @@ A new test should ask for one of them instead of writing its own demo data:
   the published 2022 report (and 2020–2021 key figures);
 - ``published``: the folder of the published national figures (the yardstick), the copies
   shipped in the package (``finsam_lib/data/published``), so that a user's clone needs no
-  ``../shared``. Read counts (förbund, rows, questionnaires) from these files or from
+  shared reference folder beside the repository. Read counts (förbund, rows, questionnaires) from these files or from
   ``finsam_lib.instrument`` rather than typing them in.
 
 A test that needs its own variant copies one of these folders into ``tmp_path`` (``shutil.copytree``)

@@ -1,7 +1,7 @@
 """Registration workbooks shaped like real files from the field (issue 11): cells a person did
 not type, every workbook in the folder, bounded reading, one normalisation for every name.
 
-The inputs are copies of the cases in ../shared/cases/registration (tests/data/cases/), each
+The inputs are copies (tests/data/cases/) of the project's field cases (shared/cases/registration, beside the repository), each
 with what its EXPECT.txt says a correct product does; the other members of each kind of fault
 are made from them by editing their sheet XML, or with openpyxl.
 
