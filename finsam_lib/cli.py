@@ -97,6 +97,11 @@ def resolve_forbund(data, typed):
         raise UserError(str(e), 2) from None
 
 
+def year_missing(data, year) -> UserError:
+    """The error for a measurement year the data do not hold, naming the years they do."""
+    return UserError(f"Mätår {year} finns inte i data (finns: {', '.join(map(str, data.years())) or 'inga'}).")
+
+
 def load_year(path, year: int, forbund: str | None = None):
     """Valid data that hold `year`, and the förbund the user meant (None = national)."""
     data = load_valid([path])
@@ -104,7 +109,7 @@ def load_year(path, year: int, forbund: str | None = None):
         raise UserError()
     name = resolve_forbund(data, forbund)
     if year not in data.years():
-        raise UserError(f"Mätår {year} finns inte i data (finns: {', '.join(map(str, data.years())) or 'inga'}).")
+        raise year_missing(data, year)
     return data, name
 
 
@@ -241,10 +246,7 @@ def cmd_status(args) -> int:
     import datetime as dt
 
     from .status import collect, print_status, write_html, write_xlsx
-    try:
-        today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
-    except ValueError:
-        raise UserError(f"--today ska vara ett datum som 2022-05-01, inte '{args.today}'.", 2) from None
+    today = args.today or dt.date.today()
     if args.reminder_days < 0:
         raise UserError("--reminder-days ska vara 0 eller mer.", 2)
     if not Path(args.data).exists():
@@ -302,7 +304,7 @@ def cmd_batch(args) -> int:
     from tqdm import tqdm
 
     from .batch import forbund_of_year, plan, run, write_index
-    from .partial import UNKNOWN, errors_by_forbund, problems_text
+    from .partial import errors_by_forbund, national_report_plan, problems_text
     start = time.perf_counter()
     formats = report_formats(args.formats)
     if args.commentary_dir and not Path(args.commentary_dir).is_dir():
@@ -312,18 +314,10 @@ def cmd_batch(args) -> int:
     data = _read([args.data])
     if args.year not in data.years():
         print_problems(data, out=sys.stderr, limit=50)
-        raise UserError(f"Mätår {args.year} finns inte i data (finns: {', '.join(map(str, data.years())) or 'inga'}).")
+        raise year_missing(data, args.year)
     # A förbund whose files have errors gets no report; the others do (issue 11).
     invalid = errors_by_forbund(data)
-    national, national_note = not args.no_national, ""
-    if invalid and national and not args.exclude_invalid:
-        national = False
-        national_note = ("Den nationella rapporten skrevs inte: registreringsfilerna har fel. Rätta "
-                         "dem, eller kör med --exclude-invalid för en nationell rapport utan förbunden med fel.")
-    elif invalid and national:
-        left_out = [n for n in invalid if n != UNKNOWN]
-        national_note = ("Den nationella rapporten är gjord utan " + (fmt.join_words(left_out) or "de oläsbara filerna")
-                         + " (--exclude-invalid): registreringsfilerna har fel.")
+    national, national_note = national_report_plan(invalid, not args.no_national, args.exclude_invalid)
     valid = [n for n in forbund_of_year(data, args.year) if n not in invalid]
     if args.forbund:  # only the förbund named (those with errors are still listed, without a report)
         named = list(dict.fromkeys(resolve_forbund(data, name) for name in args.forbund))
@@ -534,7 +528,7 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--out", help="utmapp för status.html och status.xlsx")
     st.add_argument("--reminder-days", type=int, default=14,
                     help="påminnelse när en enkät delades ut för mer än så många dagar sedan (standard 14)")
-    st.add_argument("--today", help="dagens datum för påminnelserna, t.ex. 2022-05-01 (standard: i dag)")
+    st.add_argument("--today", type=iso_date, help="dagens datum för påminnelserna, t.ex. 2022-05-01 (standard: i dag)")
     st.set_defaults(func=cmd_status)
 
     rep = sub.add_parser("report", help="Skapa rapporter (HTML, PDF, Excel).")

@@ -20,6 +20,21 @@ def errors_by_forbund(data: Dataset) -> dict[str, list[Problem]]:
     return dict(sorted(out.items(), key=lambda kv: kv[0].casefold()))
 
 
+def national_report_plan(invalid: dict[str, list[Problem]], wanted: bool, exclude_invalid: bool) -> tuple[bool, str]:
+    """Whether the batch writes the national report, and the Swedish note that says why not or
+    what it leaves out: with errors in any file it is written only with ``exclude_invalid``
+    (then without those förbund, named in the note); ``invalid`` as :func:`errors_by_forbund`."""
+    from .format import join_words
+    if not invalid or not wanted:
+        return wanted, ""
+    if not exclude_invalid:
+        return False, ("Den nationella rapporten skrevs inte: registreringsfilerna har fel. Rätta dem, eller kör "
+                       "med --exclude-invalid för en nationell rapport utan förbunden med fel.")
+    left_out = [n for n in invalid if n != UNKNOWN]
+    return True, ("Den nationella rapporten är gjord utan " + (join_words(left_out) or "de oläsbara filerna")
+                  + " (--exclude-invalid): registreringsfilerna har fel.")
+
+
 def without_invalid(data: Dataset) -> Dataset:
     """The dataset without every förbund that has an error in any of its files, and without the
     files whose förbund is unknown; ``excluded`` names the förbund left out."""
