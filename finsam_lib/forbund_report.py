@@ -207,8 +207,9 @@ def riket_tally(questions: int, higher: int, lower: int, year: int) -> str:
     if not higher and not lower:
         return (f"För {sv.of_phrase(questions, questions, sv.FRAGA)} {shown} kan skillnaden mot riket bero på "
                 f"slumpen (”{unc.UNSURE_DIFFERENCE}”).")
+    # The first part names the nyckeltal and riket; a second one leaves them understood.
     parts = ([f"ett säkert högre nyckeltal än riket för {sv.number_word(higher)}"] if higher else []) + (
-        [f"ett säkert lägre för {sv.number_word(lower)}"] if lower else [])
+        [f"ett säkert lägre {'' if higher else 'nyckeltal än riket '}för {sv.number_word(lower)}"] if lower else [])
     rest = questions - higher - lower
     tail = f"; för {sv.number_word(rest)} kan skillnaden mot riket bero på slumpen." if rest else "."
     return f"Av {sv.count_phrase(questions, sv.FRAGA)} {shown} har förbundet {sv.format_list(parts)}{tail}"

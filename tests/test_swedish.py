@@ -128,7 +128,8 @@ def test_every_development_tally_is_free_of_slips():
 @pytest.mark.parametrize("args, expected", [
     ((8, 3, 1), "Av åtta frågor med redovisade svar 2022 har förbundet ett säkert högre nyckeltal än riket för "
                 "tre och ett säkert lägre för en; för fyra kan skillnaden mot riket bero på slumpen."),
-    ((8, 0, 2), "Av åtta frågor med redovisade svar 2022 har förbundet ett säkert lägre för två; för sex kan "
+    ((8, 0, 2), "Av åtta frågor med redovisade svar 2022 har förbundet ett säkert lägre nyckeltal än riket för två; "
+                "för sex kan "
                 "skillnaden mot riket bero på slumpen."),
     ((8, 0, 0), "För alla åtta frågor med redovisade svar 2022 kan skillnaden mot riket bero på slumpen "
                 "(”ingen säker skillnad”)."),
