@@ -358,13 +358,10 @@ def write_index(out: str | Path, data, year: int, outcomes: list[Outcome], min_n
     ``invalid`` ({förbund: errors}, '' = unknown förbund) the förbund that got no report because their
     files have errors, each error with its file, sheet and cell; ``national_note`` why the national
     report is missing or what it leaves out."""
-    from importlib import resources
-
-    import jinja2
-
     from . import format as fmt
     from .publish import stylesheet
     from .report import swedish_date
+    from .templating import render
 
     surveys, rows = index_rows(data, year, outcomes, min_n)
     from .provenance import report_checks
@@ -380,9 +377,8 @@ def write_index(out: str | Path, data, year: int, outcomes: list[Outcome], min_n
     national = [r for r in rows if r["kind"] == NATIONAL]
     forbund = sorted((r for r in rows if r["kind"] == FORBUND), key=lambda r: r["label"].casefold())
     failed = [r for r in rows if not r["ok"]]
-    text = resources.files("finsam_lib").joinpath("templates/batch_index.html.j2").read_text(encoding="utf-8")
-    page = jinja2.Template(text, autoescape=True).render(
-        year=year, surveys=surveys, national=national, forbund=forbund, failed=failed, cell=cell,
+    page = render(
+        "batch_index.html.j2", year=year, surveys=surveys, national=national, forbund=forbund, failed=failed, cell=cell,
         invalid=[(name or "Okänt förbund (filen kunde inte läsas)", problems)
                  for name, problems in (invalid or {}).items()], national_note=national_note,
         css=stylesheet(), date=swedish_date(dt.date.today()), done=sum(r["ok"] for r in rows), total=len(rows),

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import html
 import json
 import re
 import shlex
@@ -211,52 +210,34 @@ def _json(stamp: dict, indent=None) -> str:
 
 
 def html_block(stamp: dict) -> str:
-    """The colophon *Om rapporten* (Swedish) and the stamp as a JSON script block."""
+    """The colophon *Om rapporten* (Swedish; templates/colophon.html.j2) and the stamp as a JSON
+    script block."""
+    from markupsafe import Markup
+
     from . import format as fmt
+    from .templating import render
 
     files = stamp.get("files", [])
     created = dt.datetime.fromisoformat(stamp["created"])
-    when = f"{created.day} {_MONTHS[created.month - 1]} {created.year} kl. {created:%H.%M} (UTC)"
-    years = sorted({f["year"] for f in files if f["year"] is not None})
     counted = all(f["responses"] is not None for f in files)  # not when other förbund's are withheld
-    svar_head = '<th scope="col">Svar</th>' if counted else ""
-    by_year = "".join(
-        f"<tr><th scope=\"row\">{y}</th><td>{fmt.number(sum(1 for f in files if f['year'] == y))}</td>"
-        + (f"<td>{fmt.number(sum(f['responses'] for f in files if f['year'] == y))}</td>" if counted else "")
-        + "</tr>" for y in years)
+    years = [{"year": y, "files": fmt.number(sum(1 for f in files if f["year"] == y)),
+              "responses": fmt.number(sum(f["responses"] for f in files if f["year"] == y)) if counted else None}
+             for y in sorted({f["year"] for f in files if f["year"] is not None})]
     own = stamp.get("parameters", {}).get("forbund")
     # A förbund's output names only its own (and its predecessors') files: see for_output.
-    own_files = [f for f in files if own and f["forbund"]]
-    own_rows = "".join(f"<tr><th scope=\"row\">{html.escape(f['name'])}</th><td>{f['year']}</td>"
-                       f"<td>{fmt.number(f['responses'])}</td><td><code>{f['sha256'][:16]}</code></td></tr>"
-                       for f in own_files)
-    own_table = (f'<table><caption>{html.escape(fmt.genitive(own))} registreringsfiler</caption><thead><tr>'
-                 '<th scope="col" class="label">Fil</th><th scope="col">Mätår</th><th scope="col">Svar</th>'
-                 '<th scope="col">SHA-256 (början)</th></tr></thead>'
-                 f'<tbody>{own_rows}</tbody></table>') if own_rows else ""
-    return (f'<section class="colophon" id="om-rapporten"><h2>Om rapporten</h2>'
-            f'<p>Rapporten gjordes med finsam {html.escape(stamp["finsam"])} den {when} med kommandot '
-            f'<code>{html.escape(stamp["command"])}</code>.</p>'
-            f'<p>Underlag: {fmt.number(len(files))} registreringsfiler i {html.escape(stamp["data"])}; '
-            f'kontrollsumma för alla filer (SHA-256) <code>{fingerprint(stamp)[:16]}</code>. '
-            'Med <code>finsam verify RAPPORTFIL --data MAPP</code> ser du om någon fil har ändrats, '
-            'tillkommit eller tagits bort sedan rapporten gjordes.</p>'
-            '<figure class="report-table"><table><thead><tr><th scope="col" class="label">Mätår</th>'
-            f'<th scope="col">Filer</th>{svar_head}</tr></thead>'
-            f'<tbody>{by_year}</tbody></table>'
-            f'</figure>{own_table}'
-            f'{script_block(stamp)}</section>')
+    own_files = [{"name": f["name"], "year": f["year"], "responses": fmt.number(f["responses"]),
+                  "sha256": f["sha256"][:16]} for f in files if own and f["forbund"]]
+    return render("colophon.html.j2", version=stamp["finsam"], command=stamp["command"], data=stamp["data"],
+                  when=f"{fmt.long_date(created.date())} kl. {created:%H.%M} (UTC)", n_files=fmt.number(len(files)),
+                  fingerprint=fingerprint(stamp)[:16], counted=counted, years=years, own_files=own_files,
+                  own_caption=f"{fmt.genitive(own)} registreringsfiler" if own else "",
+                  script=Markup(script_block(stamp)))
 
 
 def script_block(stamp: dict) -> str:
     """The stamp as ``<script type="application/json" id="finsam-provenance">`` (read_stamp reads it)."""
     text = _json(stamp).replace("</", "<\\/")
     return f'<script type="application/json" id="{SCRIPT_ID}">{text}</script>'
-
-
-
-_MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
-           "oktober", "november", "december"]
 
 
 def add_to_html(page: str, stamp: dict, colophon: bool = True) -> str:

@@ -255,17 +255,12 @@ def reminder_heading(s: Status) -> str:
 
 def write_html(s: Status, path: str | Path) -> Path:
     """``status.html``: one self-contained page (no scripts, no external links)."""
-    from importlib import resources
-
-    import jinja2
-
     from .publish import stylesheet
     from .report import swedish_date
+    from .templating import render
 
-    text = resources.files("finsam_lib").joinpath("templates/status.html.j2").read_text(encoding="utf-8")
-    env = jinja2.Environment(autoescape=True)
-    page = env.from_string(text).render(
-        s=s, css=stylesheet(), date=swedish_date(s.today), summary=summary(s), kinds=qa.KINDS,
+    page = render(
+        "status.html.j2", s=s, css=stylesheet(), date=swedish_date(s.today), summary=summary(s), kinds=qa.KINDS,
         counts=s.flag_counts, surveys=s.surveys, survey_cell=survey_cell, change=change_text, fmt=fmt,
         reminder_heading=reminder_heading(s),
         anchor=lambda i: f"forbund-{i}")
