@@ -35,8 +35,8 @@ from . import uncertainty as unc
 from . import tables as tb
 from .names import match_forbund, safe_filename
 from .reader import Dataset
-from .report import (KEYFIGURE_HEADERS, Block, Report, ReportDataError, ReportFigures, bullets, heading, paragraphs,
-                     publication_date, swedish_date, valid_dataset)
+from .report import (KEYFIGURE_HEADERS, Block, Report, ReportDataError, ReportFigures, bullets, comment_block, heading,
+                     paragraphs, publication_date, swedish_date, valid_dataset)
 
 YEARS_SHOWN = 5
 NO_INSATS = "Ingen insats angiven"
@@ -911,9 +911,7 @@ class ForbundReport(Report):
             missing = (f'<div class="measures"><p class="measures-title">Frågor utan svar från förbundet {span}:</p>'
                        + bullets(unanswered) + "</div>")
         facts = self.indicator_facts(indicator, answered)
-        # div.comment: kept whole and with what it comments when printed (report.css)
-        comment = (f'<div class="comment"><h3 id="{anchor}-kommentar">Kommentar till resultatet</h3>'
-                   + paragraphs(*facts, cls="facts") + self._analyst(indicator) + "</div>")
+        comment = comment_block(anchor, facts, self.commentary.html(indicator))
         return head + Block(lead + "".join(figures) + missing + table.to_html() + self.trend_chart(indicator, answered)
                             + comment)
 

@@ -51,6 +51,15 @@ def heading(level: int, text: str, anchor: str, classes: str = "") -> Block:
     return Block(f'<h{level} id="{anchor}"{cls}>{html.escape(text)}</h{level}>', [(level, anchor, text)])
 
 
+def comment_block(anchor: str, facts: list[str], analyst_html: str = "") -> str:
+    """An indicator's "Kommentar till resultatet": the drafted facts, then the analyst's own text
+    (HTML from the commentary file). A div.comment is kept whole, and with what it comments, in
+    print (report.css)."""
+    own = f'<div class="analyst">{analyst_html}</div>' if analyst_html else ""
+    return (f'<div class="comment"><h3 id="{anchor}-kommentar">Kommentar till resultatet</h3>'
+            + paragraphs(*facts, cls="facts") + own + "</div>")
+
+
 def paragraphs(*texts: str, cls: str = "") -> str:
     c = f' class="{cls}"' if cls else ""
     return "".join(f"<p{c}>{html.escape(t)}</p>" for t in texts if t)
@@ -636,11 +645,7 @@ class NationalReport(Report):
                                 + paragraphs(f"Indikatorns frågor har inga svar {self.year}."))
         tables = "".join(t.to_html() for t in self.indicator_tables(indicator))
         facts = com.indicator_facts(self.f.dist, indicator, self.year, self.previous, self.f.trend)
-        own = self.commentary.html(indicator)
-        # div.comment: kept whole and with what it comments when printed (report.css)
-        comment = (f'<div class="comment"><h3 id="{anchor}-kommentar">Kommentar till resultatet</h3>'
-                   + paragraphs(*facts, cls="facts") + (f'<div class="analyst">{own}</div>' if own else "")
-                   + "</div>")
+        comment = comment_block(anchor, facts, self.commentary.html(indicator))
         # The 2022 report's order: tables, the comment, then the chart.
         return head + Block(lead + self.measures_html(indicator) + tables + comment
                             + (self.indicator_charts(indicator) or self.no_chart_text(indicator)))
