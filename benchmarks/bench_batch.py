@@ -47,10 +47,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from finsam_lib.batch import forbund_of_year  # noqa: E402
-from finsam_lib.forbund_report import report_stem  # noqa: E402
-from finsam_lib.publish import BROWSER_ARGS, find_browser, notebook_path  # noqa: E402
-from finsam_lib.reader import read_paths  # noqa: E402
+from finsam_lib.publish.batch import forbund_of_year  # noqa: E402
+from finsam_lib.present.forbund_report import report_stem  # noqa: E402
+from finsam_lib.publish.publish import BROWSER_ARGS, find_browser, notebook_path  # noqa: E402
+from finsam_lib.registration.reader import read_paths  # noqa: E402
+from finsam_lib.publish import excel  # noqa: E402
 
 YEAR = 2022
 AIM = 3.0
@@ -93,7 +94,7 @@ def plain_way(data: Path, out: Path, forbund: list[str], browser: str) -> tuple[
 def batch_way(data: Path, out: Path, forbund: list[str] | None, jobs: int | None) -> tuple[float, list]:
     """What `finsam batch --formats html,pdf` does (planning, workers, index), in this process so that
     each report's step timings come back; returns the wall time and the outcomes."""
-    from finsam_lib import batch
+    from finsam_lib.publish import batch
 
     start = time.perf_counter()
     dataset = read_paths([data])
@@ -112,8 +113,8 @@ def spread(values: list[float]) -> str:
 
 def in_process_steps(data: Path, forbund: list[str]) -> dict[str, list[float]]:
     """read, national figures, one förbund report's sections, its Excel file: one after another."""
-    from finsam_lib import forbund_report as fr
-    from finsam_lib import report as rp
+    from finsam_lib.present import forbund_report as fr
+    from finsam_lib.present import report as rp
 
     steps: dict[str, list[float]] = {"read": [], "figures (national, once)": [], "sections (förbund)": [],
                                      "excel (förbund)": []}
@@ -131,14 +132,14 @@ def in_process_steps(data: Path, forbund: list[str]) -> dict[str, list[float]]:
             report.sections()
             steps["sections (förbund)"].append(time.perf_counter() - t)
             t = time.perf_counter()
-            report.save_xlsx(Path(tmp) / "r.xlsx")
+            excel.write_report(report, Path(tmp) / "r.xlsx")
             steps["excel (förbund)"].append(time.perf_counter() - t)
     return steps
 
 
 def floor_pdf(out: Path, stems: list[str]) -> list[float]:
     """A warm Chromium printing each already rendered report once (A4, footer, tagged, outline)."""
-    from finsam_lib.publish import PDF_MARGIN, PdfPrinter, footer_template
+    from finsam_lib.publish.publish import PDF_MARGIN, PdfPrinter, footer_template
 
     times = []
     with PdfPrinter() as printer, tempfile.TemporaryDirectory() as tmp:
@@ -198,7 +199,7 @@ def main() -> int:
         if args.data:
             data = Path(args.data).resolve()
         else:
-            from finsam_lib.demo import write_demo
+            from finsam_lib.apps.demo import write_demo
             data = work / "demo"
             if not any(data.rglob("*.xlsx")):
                 print(f"Writing the demo set to {data} (not timed) …", flush=True)

@@ -33,10 +33,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from finsam_lib.demo import write_demo  # noqa: E402
-from finsam_lib.explore import FIGURES, NATIONAL, Explorer  # noqa: E402
-from finsam_lib.explore_app import ExplorerApp, settle  # noqa: E402
-from finsam_lib.reader import read_paths  # noqa: E402
+from finsam_lib.apps.demo import write_demo  # noqa: E402
+from finsam_lib.apps.explore import FIGURES, NATIONAL, Explorer  # noqa: E402
+from finsam_lib.apps.explore_app import ExplorerApp, settle  # noqa: E402
+from finsam_lib.registration.reader import read_paths  # noqa: E402
 
 TARGET = 0.300
 

@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from finsam_lib.publish import PDF_MARGIN, PdfPrinter, footer_template, pdf_outline  # noqa: E402
+from finsam_lib.publish.publish import PDF_MARGIN, PdfPrinter, footer_template, pdf_outline  # noqa: E402
 
 
 def median_seconds(fn, repeat: int):

@@ -29,11 +29,11 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from finsam_lib import figures as fig  # noqa: E402
-from finsam_lib import instrument as ins  # noqa: E402
-from finsam_lib.reader import read_paths  # noqa: E402
-from finsam_lib.results import compute  # noqa: E402
-from finsam_lib.workbook import write_registration  # noqa: E402
+from finsam_lib.figures import method as fig
+from finsam_lib.instrument import definition as ins
+from finsam_lib.registration.reader import read_paths  # noqa: E402
+from finsam_lib.figures.results import compute  # noqa: E402
+from finsam_lib.registration.workbook import write_registration  # noqa: E402
 
 YEARS = (2021, 2022)
 # Mean questionnaires per workbook and survey (sums to about 200).

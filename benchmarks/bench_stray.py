@@ -12,7 +12,7 @@ Each is read in a fresh process, so that peak memory (ru_maxrss from os.wait4) b
 read alone and a crash of the reader is measured, not suffered:
 
   (a) finsam validate FILE           the whole command (imports, reading, checks, printing);
-  (a') finsam_lib.sheets.read_sheets the bounded read alone (XML scan, trim, calamine);
+  (a') finsam_lib.registration.sheets.read_sheets the bounded read alone (XML scan, trim, calamine);
   (b) plain (old) read               python_calamine: to_python(skip_empty_area=False) of every sheet;
   (b') old finsam validate           the command as it was before issue 11 (commit 38e219e, taken
                                      with `git archive`; skipped without git history).
@@ -38,8 +38,8 @@ CASE = ROOT / "tests" / "data" / "cases" / "C34c_stray_space_XFD1048576" / "Test
 SHEET = "xl/worksheets/sheet4.xml"
 OLD_COMMIT = "38e219e"
 
-FINSAM = [sys.executable, "-m", "finsam_lib.cli", "validate"]
-BOUNDED = [sys.executable, "-c", "import sys; from finsam_lib.sheets import read_sheets; read_sheets(sys.argv[1])"]
+FINSAM = [sys.executable, "-m", "finsam_lib.apps.cli", "validate"]
+BOUNDED = [sys.executable, "-c", "import sys; from finsam_lib.registration.sheets import read_sheets; read_sheets(sys.argv[1])"]
 PLAIN = [sys.executable, "-c", "import sys, python_calamine as pc\n"
          "b = pc.CalamineWorkbook.from_path(sys.argv[1])\n"
          "[b.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in b.sheet_names]"]

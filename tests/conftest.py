@@ -14,12 +14,12 @@ A new test should ask for one of them instead of writing its own demo data:
 - ``published``: the folder of the published national figures (the yardstick), the copies
   shipped in the package (``finsam_lib/data/published``), so that a user's clone needs no
   shared reference folder beside the repository. Read counts (förbund, rows, questionnaires) from these files or from
-  ``finsam_lib.instrument`` rather than typing them in.
+  ``finsam_lib.instrument.definition`` rather than typing them in.
 
 A test that needs its own variant copies one of these folders into ``tmp_path`` (``shutil.copytree``)
 and changes the copy. Tests write only under ``tmp_path``: a run that leaves a new file in the
 checkout fails, naming it (the session hooks at the end). A test that needs a Chromium-family
-browser skips with a reason naming it (``finsam_lib.publish.find_browser``); CI (``.ci/run``)
+browser skips with a reason naming it (``finsam_lib.publish.publish.find_browser``); CI (``.ci/run``)
 installs Debian's chromium. Heavy runs and timings belong in ``benchmarks/``: the whole
 country's batch with PDFs is ``benchmarks/bench_batch.py``, not a test.
 """
@@ -77,7 +77,7 @@ def _shared_demo(tmp_path_factory) -> Path:
     worker's base folder), under a file lock, and the others read the same files. Read-only: a test
     that changes data copies it first (see the module docstring).
     """
-    from finsam_lib.demo import write_demo
+    from finsam_lib.apps.demo import write_demo
     base = _run_base(tmp_path_factory)
     out, done = base / "shared-demo", base / "shared-demo.done"
     with _run_lock(tmp_path_factory, "shared-demo"):
@@ -124,7 +124,7 @@ def demo_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def demo_data(demo_dir):
     """The whole demo set, read (a reader.Dataset without errors). Shared: do not change it."""
-    from finsam_lib.reader import read_paths
+    from finsam_lib.registration.reader import read_paths
     data = read_paths([demo_dir])
     assert not data.errors, data.errors[:3]
     return data

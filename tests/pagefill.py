@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from finsam_lib.publish import PDF_MARGIN
+from finsam_lib.publish.publish import PDF_MARGIN
 
 DPI = 36
 INK = 200  # a grey level darker than this is content (0 black, 255 white)

@@ -13,8 +13,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from a11y import axe_violations
-from finsam_lib import cli
-from finsam_lib.publish import find_browser, html_to_pdf, pdf_outline
+from finsam_lib.apps import cli
+from finsam_lib.publish.publish import find_browser, html_to_pdf, pdf_outline
 
 YEAR = 2022
 PERCENT = re.compile(r"\d\u00a0%")
@@ -86,7 +86,7 @@ def test_every_chart_gives_its_figures_as_text(outputs, page):
 def test_chart_text_lists_each_line_and_bar_with_its_values():
     import pandas as pd
 
-    from finsam_lib import charts
+    from finsam_lib.present import charts
     points = pd.DataFrame({"line": ["Pågående", "Pågående", "Avslut", "Avslut"], "year": [2021, 2022, 2021, 2022],
                            "value": [75.4, 78.0, float("nan"), 80.6]})
     assert charts.lines_text(points, [2021, 2022]) == "Pågående: 2021 75\u00a0%, 2022 78\u00a0%; Avslut: 2022 81\u00a0%."

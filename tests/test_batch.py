@@ -17,13 +17,13 @@ import urllib.parse
 import pytest
 from bs4 import BeautifulSoup
 
-from finsam_lib import batch
-from finsam_lib import instrument as ins
-from finsam_lib.cli import NO_PDF_NOTE, main
-from finsam_lib.forbund_report import report_stem
-from finsam_lib.names import safe_filename
-from finsam_lib.publish import find_browser
-from finsam_lib.reader import read_paths
+from finsam_lib.publish import batch
+from finsam_lib.instrument import definition as ins
+from finsam_lib.apps.cli import NO_PDF_NOTE, main
+from finsam_lib.present.forbund_report import report_stem
+from finsam_lib.registration.names import safe_filename
+from finsam_lib.publish.publish import find_browser
+from finsam_lib.registration.reader import read_paths
 
 YEAR = 2022
 NATIONAL_STEM = f"nationell-indikatorrapport-{YEAR}"

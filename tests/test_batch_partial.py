@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from finsam_lib.cli import main
-from finsam_lib.forbund_report import report_stem
-from finsam_lib.partial import errors_by_forbund, without_invalid
-from finsam_lib.reader import read_paths
+from finsam_lib.apps.cli import main
+from finsam_lib.present.forbund_report import report_stem
+from finsam_lib.registration.partial import errors_by_forbund, without_invalid
+from finsam_lib.registration.reader import read_paths
 
 CASES = Path(__file__).parent / "data" / "cases"
 YEAR = 2022

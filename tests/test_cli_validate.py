@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import write_book
 
-from finsam_lib.cli import main
+from finsam_lib.apps.cli import main
 
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,7 +31,7 @@ def book(path: Path, forbund="Testförbundet", year=2022, styrelse=None, extra=N
 def run(*args: str) -> subprocess.CompletedProcess:
     """`finsam` as a user runs it (a separate process, so that stdout is exactly what is printed)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "finsam_lib.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "finsam_lib.apps.cli", *args], capture_output=True,
                           text=True, env=env, timeout=120)
 
 

@@ -16,10 +16,10 @@ import pytest
 from pptx import Presentation
 from pptx.util import Emu
 
-from finsam_lib import cli
-from finsam_lib import text_fit as fit
-from finsam_lib.reader import read_paths
-from finsam_lib.slides_pptx import CELL_MARGIN
+from finsam_lib.apps import cli
+from finsam_lib.present import text_fit as fit
+from finsam_lib.registration.reader import read_paths
+from finsam_lib.publish.slides_pptx import CELL_MARGIN
 
 YEAR = 2022
 SPACE = re.compile(r"[ \n\t]+")  # ordinary spaces only: U+00A0 and U+202F hold a word together

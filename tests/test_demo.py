@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from finsam_lib import figures as fig
-from finsam_lib.demo import write_demo, write_fixture
-from finsam_lib.reader import read_workbook
+from finsam_lib.figures import method as fig
+from finsam_lib.apps.demo import write_demo, write_fixture
+from finsam_lib.registration.reader import read_workbook
 
 TOLERANCE = 3
 

@@ -12,10 +12,11 @@ import re
 import openpyxl
 import pytest
 
-from finsam_lib import instrument as ins
-from finsam_lib import privacy
-from finsam_lib.forbund_report import ForbundReport
-from finsam_lib.report import NationalReport
+from finsam_lib.instrument import definition as ins
+from finsam_lib.figures import privacy
+from finsam_lib.present.forbund_report import ForbundReport
+from finsam_lib.present.report import NationalReport
+from finsam_lib.publish import excel
 
 YEAR = 2022
 FORBUND = "Gotland"
@@ -31,7 +32,7 @@ def reports(fixture_2020_2022):
 @pytest.fixture(scope="module")
 def books(reports, tmp_path_factory):
     out = tmp_path_factory.mktemp("excel_conventions")
-    return {kind: openpyxl.load_workbook(r.write_xlsx(out / f"{kind}.xlsx")) for kind, r in reports.items()}
+    return {kind: openpyxl.load_workbook(excel.write_report(r, out / f"{kind}.xlsx")) for kind, r in reports.items()}
 
 
 @pytest.fixture(scope="module", params=["national", "förbund"])

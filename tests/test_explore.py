@@ -13,13 +13,13 @@ import pandas as pd
 import pytest
 from matplotlib.collections import PolyCollection
 
-from finsam_lib import figures as fig
-from finsam_lib import format as fmt
-from finsam_lib import instrument as ins
-from finsam_lib.explore import (FIGURES, NATIONAL, SPLIT_GROUPS, SPLITS, TOO_FEW, Explorer, Selection,
+from finsam_lib.figures import method as fig
+from finsam_lib.base import format as fmt
+from finsam_lib.instrument import definition as ins
+from finsam_lib.apps.explore import (FIGURES, NATIONAL, SPLIT_GROUPS, SPLITS, TOO_FEW, Explorer, Selection,
                                 chart_rows, demo_data, find_data, year_label, year_slug)
-from finsam_lib.names import safe_filename
-from finsam_lib.results import compute, figures_csv
+from finsam_lib.registration.names import safe_filename
+from finsam_lib.figures.results import compute, figures_csv
 
 COMPARED = ["year", "survey", "question", "indicator", "group", "n", *fig.CODE_COLUMNS, *fig.PCT_COLUMNS,
             "suppressed"]
@@ -304,7 +304,7 @@ def test_distribution_chart_writes_the_positive_share_of_each_bar(explorer):
 
 
 def test_saved_csv_matches_finsam_results_csv(explorer, results, demo_dir, tmp_path):
-    from finsam_lib.cli import main
+    from finsam_lib.apps.cli import main
     forbund = pick_forbund(explorer, small=False)
     year = explorer.years[-1]
     assert main(["results", "--data", str(demo_dir), "--year", str(year), "--forbund", forbund,
@@ -345,7 +345,7 @@ def test_names_and_labels():
     assert year_label([2018, 2020, 2022]) == "2018, 2020 och 2022"
     assert year_slug([2021, 2022]) == "2021-2022" and year_slug([2019, 2022]) == "2019_2022"
     s = Selection((2018, 2019, 2020), "Degerfors/Karlskoga", 4, "Deltagare avslut", "kon", "nyckeltal")
-    from finsam_lib.explore import View
+    from finsam_lib.apps.explore import View
     assert View(s, pd.DataFrame(), lambda: None, "").stem == \
         "utforskare_Degerfors-Karlskoga_indikator-4_Deltagare_avslut_kon_nyckeltal_2018-2020"
 
@@ -360,7 +360,7 @@ def test_an_empty_selection_explains_itself(explorer):
 
 @pytest.fixture()
 def app(explorer, tmp_path):
-    from finsam_lib.explore_app import ExplorerApp
+    from finsam_lib.apps.explore_app import ExplorerApp
     return ExplorerApp(explorer, tmp_path / "out")
 
 
@@ -434,8 +434,8 @@ def test_demo_data_is_written_once_and_reused(tmp_path, monkeypatch):
     folder = tmp_path / "demo"
     folder.mkdir()
     (folder / ".complete").write_text("ok")
-    import finsam_lib.demo
-    monkeypatch.setattr(finsam_lib.demo, "write_demo", lambda *a, **k: pytest.fail("rewrote the demo"))
+    import finsam_lib.apps.demo
+    monkeypatch.setattr(finsam_lib.apps.demo, "write_demo", lambda *a, **k: pytest.fail("rewrote the demo"))
     assert demo_data(folder) == folder
 
 
@@ -444,14 +444,14 @@ def test_notebook_ships_with_the_package_and_only_calls_into_it(repo_root):
     source = repo_root / "notebooks" / "explore.ipynb"
     nb = json.loads(source.read_text(encoding="utf-8"))
     code = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
-    assert "from finsam_lib.explore_app import start" in code
+    assert "from finsam_lib.apps.explore_app import start" in code
     assert all(not c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code")
-    from finsam_lib.explore_app import notebook_path
+    from finsam_lib.apps.explore_app import notebook_path
     assert notebook_path() == source
 
 
 def test_voila_command_and_environment(tmp_path):
-    from finsam_lib.explore_app import PACKAGE_ROOT, explore_env, voila_command
+    from finsam_lib.apps.explore_app import PACKAGE_ROOT, explore_env, voila_command
     cmd = voila_command(tmp_path / "x.ipynb", 8899)
     assert cmd[1:3] == ["-m", "voila"]
     assert {"--no-browser", "--port=8899", "--Voila.ip=127.0.0.1", "--Voila.port_retries=0"} <= set(cmd)
@@ -464,7 +464,7 @@ def test_voila_command_and_environment(tmp_path):
 
 def test_cli_explore_is_registered_and_refuses_a_busy_port(capsys):
     import socket
-    from finsam_lib.cli import build_parser, main
+    from finsam_lib.apps.cli import build_parser, main
     args = build_parser().parse_args(["explore"])
     assert args.port == 8866 and args.data is None and args.min_n == fig.MIN_N
     with socket.socket() as s:
@@ -489,7 +489,7 @@ def test_an_area_without_answers_on_the_indicator(explorer, app):
 
 
 def test_start_reads_the_data_and_refuses_files_with_errors(demo_dir, tmp_path, monkeypatch):
-    from finsam_lib.explore_app import ExplorerApp, start
+    from finsam_lib.apps.explore_app import ExplorerApp, start
     monkeypatch.delenv("FINSAM_MIN_N", raising=False)
     app = start(data=demo_dir, out=tmp_path / "out")
     assert isinstance(app, ExplorerApp) and app.out == tmp_path / "out"

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from finsam_lib import figures as fig
-from finsam_lib import format as fmt
-from finsam_lib.explore import TOO_FEW, Explorer, Selection
-from finsam_lib.explore_app import free_port
-from finsam_lib.reader import read_paths
-from finsam_lib.results import compute
+from finsam_lib.figures import method as fig
+from finsam_lib.base import format as fmt
+from finsam_lib.apps.explore import TOO_FEW, Explorer, Selection
+from finsam_lib.apps.explore_app import free_port
+from finsam_lib.registration.reader import read_paths
+from finsam_lib.figures.results import compute
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -57,7 +57,7 @@ def server(small_demo, tmp_path_factory, repo_root):
     out = tmp_path_factory.mktemp("explore_out")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(repo_root), os.environ.get("PYTHONPATH")]))}
     process = subprocess.Popen(
-        [sys.executable, "-m", "finsam_lib.cli", "explore", "--data", str(small_demo), "--port", str(port),
+        [sys.executable, "-m", "finsam_lib.apps.cli", "explore", "--data", str(small_demo), "--port", str(port),
          "--out", str(out)],
         cwd=tmp_path_factory.mktemp("explore_cwd"), env=env, stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, text=True, encoding="utf-8", start_new_session=True)

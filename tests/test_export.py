@@ -8,13 +8,13 @@ import pandas as pd
 import pyreadstat
 import pytest
 
-from finsam_lib import export
-from finsam_lib import figures as fig
-from finsam_lib import instrument as ins
-from finsam_lib import provenance as pv
-from finsam_lib.cli import main
-from finsam_lib.reader import read_paths
-from finsam_lib.results import compute
+from finsam_lib.publish import export
+from finsam_lib.figures import method as fig
+from finsam_lib.instrument import definition as ins
+from finsam_lib.publish import provenance as pv
+from finsam_lib.apps.cli import main
+from finsam_lib.registration.reader import read_paths
+from finsam_lib.figures.results import compute
 
 from conftest import small_copy
 

@@ -23,10 +23,10 @@ import pytest
 from conftest import ROOT
 from test_reader import errors, fq, personal, registration, the_one, uppgifter, warnings
 
-from finsam_lib.cli import main
-from finsam_lib.reader import read_paths
-from finsam_lib.results import compute
-from finsam_lib.sheets import ERROR_VALUES
+from finsam_lib.apps.cli import main
+from finsam_lib.registration.reader import read_paths
+from finsam_lib.figures.results import compute
+from finsam_lib.registration.sheets import ERROR_VALUES
 
 CASES = Path(__file__).parent / "data" / "cases"
 SHEET = "Deltagare pågående"
@@ -200,7 +200,7 @@ def test_a_workbook_finsam_cannot_read_stops_results_and_is_named(tmp_path, caps
 
 def _validate_in_a_process(path: Path) -> subprocess.CompletedProcess:
     """`finsam validate` in its own process: a crash of the reader must show as a failed test."""
-    return subprocess.run([sys.executable, "-m", "finsam_lib.cli", "validate", str(path)], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "finsam_lib.apps.cli", "validate", str(path)], capture_output=True,
                           text=True, cwd=ROOT, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, timeout=120)
 
 
@@ -271,7 +271,7 @@ def test_nfd_insats_in_population_matches(tmp_path):
 
 
 def test_explorer_finds_a_forbund_whatever_its_unicode_form(tmp_path):
-    from finsam_lib.explore import Explorer
+    from finsam_lib.apps.explore import Explorer
     data = read_paths([nfd_forbund(tmp_path, "Göteborg Väst")])
     explorer = Explorer(data.tidy)
     assert "Göteborg Väst" in explorer.areas()

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from finsam_lib import figures as fig
+from finsam_lib.figures import method as fig
 
 
 def tidy(rows, year=2022, version=2021, forbund="A"):

@@ -1,7 +1,7 @@
 """A förbund's own report (issue 5): its development over the years beside the national level,
 and the privacy rules that a report about one förbund needs.
 
-- The stricter small-number rules (finsam_lib.privacy) on numbers: residual groups, totals
+- The stricter small-number rules (finsam_lib.figures.privacy) on numbers: residual groups, totals
   from which a small part could be worked out, small insatser merged.
 - A förbund with 3 respondents in a survey (and a small kön group and small insatser): none
   of their figures appears in its report, neither in the HTML text nor in the Excel file,
@@ -21,14 +21,14 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from finsam_lib import figures as fig
-from finsam_lib import instrument as ins
-from finsam_lib import privacy
-from finsam_lib.cli import main
-from finsam_lib.forbund_report import ForbundReport, report_stem
-from finsam_lib.report import load_dataset
-from finsam_lib.reader import read_paths
-from finsam_lib.workbook import write_registration
+from finsam_lib.figures import method as fig
+from finsam_lib.instrument import definition as ins
+from finsam_lib.figures import privacy
+from finsam_lib.apps.cli import main
+from finsam_lib.present.forbund_report import ForbundReport, report_stem
+from finsam_lib.present.report import load_dataset
+from finsam_lib.registration.reader import read_paths
+from finsam_lib.registration.workbook import write_registration
 
 YEAR = 2022
 SMALL = "Lilla Test (Norr/Syd), Östra"  # a name with /, comma and parentheses
@@ -252,7 +252,7 @@ def test_three_respondents_leave_no_figure_in_the_excel_file(small_report):
 
 
 def test_the_national_report_counts_them(data):
-    from finsam_lib.report import NationalReport
+    from finsam_lib.present.report import NationalReport
 
     national = NationalReport(data, YEAR)
     r = national.response.set_index("survey")
@@ -275,8 +275,8 @@ OTHER = "Roslagen"
 
 @pytest.fixture(scope="module")
 def other_report(data_dir, tmp_path_factory):
-    from finsam_lib.forbund_report import report_title
-    from finsam_lib.publish import notebook_path, publish_report
+    from finsam_lib.present.forbund_report import report_title
+    from finsam_lib.publish.publish import notebook_path, publish_report
 
     out = tmp_path_factory.mktemp("other_report")
     params = {"forbund": OTHER, "year": YEAR, "data": str(data_dir), "published": "2023-03-01"}
@@ -342,7 +342,7 @@ def test_other_report_has_the_sections(other_report):
 def test_series_break_is_told(data):
     """Deltagare pågående question 4 changed in 2021: a förbund that answered in 2020 reads why the
     bars start in 2021."""
-    from finsam_lib.forbund_report import measures_of
+    from finsam_lib.present.forbund_report import measures_of
 
     report = ForbundReport(data, OTHER, YEAR)
     m = measures_of(2021, 4).iloc[0]

@@ -1,11 +1,11 @@
-"""Swedish number style (finsam_lib.format)."""
+"""Swedish number style (finsam_lib.base.format)."""
 import math
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from finsam_lib import format as fmt
+from finsam_lib.base import format as fmt
 
 
 @pytest.mark.parametrize("value, text", [

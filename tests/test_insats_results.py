@@ -1,4 +1,4 @@
-"""Nyckeltal per insats (issue 14 item 8): figures (finsam_lib.insats) and the förbund report's
+"""Nyckeltal per insats (issue 14 item 8): figures (finsam_lib.figures.insats) and the förbund report's
 "Resultat per insats" chapter."""
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from finsam_lib import figures as fig
-from finsam_lib import insats as isx
-from finsam_lib import privacy
-from finsam_lib.forbund_report import NO_INSATS
+from finsam_lib.figures import method as fig
+from finsam_lib.figures import insats as isx
+from finsam_lib.figures import privacy
+from finsam_lib.present.forbund_report import NO_INSATS
+from finsam_lib.publish import excel
 
 SURVEY, VERSION, YEAR = "Deltagare pågående", 2021, 2022
 QUESTIONS = [1, 2, 3]
@@ -103,8 +104,8 @@ def test_nyckeltal_equal_distribution_of_the_same_answers():
 
 @pytest.fixture(scope="module")
 def report(demo_2021_2022):
-    from finsam_lib.forbund_report import ForbundReport
-    from finsam_lib.reader import read_paths
+    from finsam_lib.present.forbund_report import ForbundReport
+    from finsam_lib.registration.reader import read_paths
     data = read_paths([demo_2021_2022])
     f = isx.insats_figures(data.tidy[data.tidy.year == 2022])
     shown = f[(f.kind == isx.INSATS) & ~f.suppressed.astype(bool)]
@@ -146,7 +147,7 @@ def test_resultatfil_has_the_insats_tables(report, tmp_path):
     import openpyxl
     r, f = report
     tables = [t for t in r.tables() if t.title.startswith("Nyckeltal per insats")]
-    wb = openpyxl.load_workbook(r.write_xlsx(tmp_path / "resultat.xlsx"))
+    wb = openpyxl.load_workbook(excel.write_report(r, tmp_path / "resultat.xlsx"))
     for t in tables:
         ws = wb[t.sheet_name]
         values = [c.value for row in ws.iter_rows() for c in row]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from finsam_lib.names import UnknownForbund, match_forbund, safe_filename
+from finsam_lib.registration.names import UnknownForbund, match_forbund, safe_filename
 
 NAMES = ["Degerfors/Karlskoga", "Södra Vänern", "Bengtsfors, Åmål, Dals-Ed Säffle, Årjäng (BÅD-ESÅ)",
          "Norra Örebro län (SOFINT)", "Väst", "Västerås"]

@@ -23,10 +23,10 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from finsam_lib import format as fmt
-from finsam_lib import instrument as ins
-from finsam_lib.cli import main
-from finsam_lib.publish import cell_errors, find_browser, notebook_path, publish_report
+from finsam_lib.base import format as fmt
+from finsam_lib.instrument import definition as ins
+from finsam_lib.apps.cli import main
+from finsam_lib.publish.publish import cell_errors, find_browser, notebook_path, publish_report
 
 YEAR = 2022
 STEM = f"nationell-indikatorrapport-{YEAR}"
@@ -440,7 +440,7 @@ def test_the_command_refuses_an_unknown_format_and_a_missing_year(demo_dir, tmp_
 # --- The report object in-process -----------------------------------------------------------------
 
 def test_the_analyst_text_follows_the_drafted_facts(fixture_2020_2022, tmp_path):
-    from finsam_lib.report import NationalReport
+    from finsam_lib.present.report import NationalReport
 
     own = tmp_path / "kommentarer.md"
     own.write_text("# Indikator 1\nVår egen analys av **nyttan**.\n", encoding="utf-8")
@@ -456,7 +456,7 @@ def test_the_analyst_text_follows_the_drafted_facts(fixture_2020_2022, tmp_path)
 
 
 def test_a_report_without_last_year_leaves_out_comparisons(fixture_2022):
-    from finsam_lib.report import NationalReport
+    from finsam_lib.present.report import NationalReport
 
     report = NationalReport.from_paths(fixture_2022, YEAR)
     headings = report.headings()

@@ -76,7 +76,7 @@ def test_environment_installs_the_project(environment):
 def test_pyproject_essentials(pyproject):
     project = pyproject["project"]
     assert project["requires-python"] == ">=3.11"
-    assert project["scripts"] == {"finsam": "finsam_lib.cli:main"}
+    assert project["scripts"] == {"finsam": "finsam_lib.apps.cli:main"}
     assert {norm_name(d) for d in project["optional-dependencies"]["test"]} >= {"pytest", "pytest-xdist"}
 
 
@@ -130,7 +130,7 @@ def _run(cmd, cwd):
 
 
 def test_finsam_help_runs(repo_root):
-    done = _run([sys.executable, "-m", "finsam_lib.cli", "--help"], repo_root)
+    done = _run([sys.executable, "-m", "finsam_lib.apps.cli", "--help"], repo_root)
     assert done.returncode == 0, done.stderr
     assert "finsam" in done.stdout and "validate" in done.stdout
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from finsam_lib.cli import main
-from finsam_lib.publish import find_browser
+from finsam_lib.apps.cli import main
+from finsam_lib.publish.publish import find_browser
 from pagefill import have_pdftoppm, page_fill, under_filled
 
 YEAR = 2022
@@ -29,7 +29,7 @@ pytestmark = [
 def _by_answers(data_dir: Path) -> dict[str, str]:
     """The förbund with the most answers in YEAR, one near the bottom decile, and the one with
     the fewest (chosen from the data, not by name)."""
-    from finsam_lib.reader import read_paths
+    from finsam_lib.registration.reader import read_paths
     counts = read_paths([data_dir]).respondents.query("year == @YEAR").groupby("forbund").size().sort_values()
     return {"tiny": counts.index[0], "small": counts.index[max(1, len(counts) // 10)], "big": counts.index[-1]}
 
@@ -70,7 +70,7 @@ def test_unanswered_indicators_are_listed_once(pdfs):
     """The indicators a förbund has no answers to share one short list, each named once."""
     from bs4 import BeautifulSoup
 
-    from finsam_lib import instrument as ins
+    from finsam_lib.instrument import definition as ins
     soup = BeautifulSoup(pdfs["tiny.html"].read_text(encoding="utf-8"), "html.parser")
     lists = soup.find_all(id="indikatorer-utan-svar")
     assert len(lists) == 1

@@ -10,13 +10,13 @@ import shutil
 import pytest
 from bs4 import BeautifulSoup
 
-from finsam_lib import provenance as pv
-from finsam_lib.cli import main
-from finsam_lib.demo import MERGED
-from finsam_lib.forbund_report import report_stem
-from finsam_lib.names import safe_filename
-from finsam_lib.publish import find_browser
-from finsam_lib.reader import read_paths
+from finsam_lib.publish import provenance as pv
+from finsam_lib.apps.cli import main
+from finsam_lib.apps.demo import MERGED
+from finsam_lib.present.forbund_report import report_stem
+from finsam_lib.registration.names import safe_filename
+from finsam_lib.publish.publish import find_browser
+from finsam_lib.registration.reader import read_paths
 
 from conftest import change_one_answer, small_copy
 

@@ -4,8 +4,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from finsam_lib import publish
-from finsam_lib import tables as tb
+from finsam_lib.publish import excel, publish
+from finsam_lib.present import tables as tb
 
 
 def test_notebook_html_shows_outputs_and_narrative_only():
@@ -66,7 +66,7 @@ def test_write_xlsx_puts_each_table_on_a_sheet_with_number_formats(tmp_path):
                          {"label": "kvinnor", "kind": tb.SUB, "n": 3, "message": "För få svar."}])
     kinds = [tb.Column("n_2021", ("2021", "antal svar")), tb.Column("k_2021", ("2021", "nyckeltal"), "pct")]
     t = tb.ReportTable("tabell-5-2", "5.2", "Test.", rows.astype(object), kinds, notes=["En not."])
-    path = publish.write_xlsx([t], tmp_path / "r.xlsx", about={"Rapport": "Test", "Mätår": 2022},
+    path = excel.write_xlsx([t], tmp_path / "r.xlsx", about={"Rapport": "Test", "Mätår": 2022},
                               data={"Nyckeltal alla år": pd.DataFrame({"n": [5], "Nyckeltal (%)": [50]})})
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["Innehåll", "Tabell 5.2", "Nyckeltal alla år"]

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import write_book
 
-from finsam_lib.reader import read_paths
+from finsam_lib.registration.reader import read_paths
 
 YEAR = 2022
 FORBUND = "Testförbundet"

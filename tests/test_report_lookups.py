@@ -9,12 +9,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from finsam_lib import commentary as com
-from finsam_lib import forbund_charts as fc
-from finsam_lib import instrument as ins
-from finsam_lib.batch import forbund_of_year
-from finsam_lib.forbund_report import ForbundReport, compare_with_riket, keyfigure_table
-from finsam_lib.reader import read_paths
+from finsam_lib.present import commentary as com
+from finsam_lib.present import forbund_charts as fc
+from finsam_lib.instrument import definition as ins
+from finsam_lib.publish.batch import forbund_of_year
+from finsam_lib.present.forbund_report import ForbundReport, compare_with_riket, keyfigure_table
+from finsam_lib.registration.reader import read_paths
 
 YEAR = 2022
 

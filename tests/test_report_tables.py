@@ -1,12 +1,12 @@
-"""Report tables (finsam_lib.tables) and charts (finsam_lib.charts) from small figures frames."""
+"""Report tables (finsam_lib.present.tables) and charts (finsam_lib.present.charts) from small figures frames."""
 import numpy as np
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from finsam_lib import charts, tables as tb
-from finsam_lib import figures as fig
-from finsam_lib import format as fmt
+from finsam_lib.present import charts, tables as tb
+from finsam_lib.figures import method as fig
+from finsam_lib.base import format as fmt
 
 
 def dist_rows(year, survey, question, series, indicator, groups, scale="I", key="klart", min_n=5):

@@ -15,14 +15,14 @@ import pandas as pd
 import pytest
 from test_reader import personal, registration, uppgifter
 
-from finsam_lib import publish
-from finsam_lib import tables as tb
-from finsam_lib.forbund_report import report_stem
-from finsam_lib.names import safe_filename
-from finsam_lib.reader import read_paths
-from finsam_lib.results import compute
-from finsam_lib.safe_output import csv_safe, csv_text
-from finsam_lib.workbook import write_template
+from finsam_lib.publish import excel, publish
+from finsam_lib.present import tables as tb
+from finsam_lib.present.forbund_report import report_stem
+from finsam_lib.registration.names import safe_filename
+from finsam_lib.registration.reader import read_paths
+from finsam_lib.figures.results import compute
+from finsam_lib.base.safe_output import csv_safe, csv_text
+from finsam_lib.registration.workbook import write_template
 
 CASES = Path(__file__).parent / "data" / "cases"
 FORMULA = '=HYPERLINK("http://x","y")'
@@ -82,7 +82,7 @@ def test_h03_name_in_a_registration_file_is_read_as_text(tmp_path):
 def test_excel_resultatfil_writes_names_as_text(tmp_path):
     rows = pd.DataFrame([{"label": FORMULA, "kind": tb.ROW, "n": 12}, {"label": "=1+1", "kind": tb.ROW, "n": -3}])
     t = tb.ReportTable("bilaga-1", "B1", "Förbund.", rows.astype(object), [tb.Column("n", "antal")])
-    path = publish.write_xlsx([t], tmp_path / "r.xlsx", about={"Rapport": f"Indikatorrapport {FORMULA}"},
+    path = excel.write_xlsx([t], tmp_path / "r.xlsx", about={"Rapport": f"Indikatorrapport {FORMULA}"},
                               data={"Data": pd.DataFrame({"forbund": [FORMULA], "n": [-3]})})
     assert formulas_in(path) == []
     wb = openpyxl.load_workbook(path)

@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from finsam_lib import charts
-from finsam_lib import figures as fig
-from finsam_lib import forbund_charts as fc
-from finsam_lib import instrument as ins
+from finsam_lib.present import charts
+from finsam_lib.figures import method as fig
+from finsam_lib.present import forbund_charts as fc
+from finsam_lib.instrument import definition as ins
 
 YEAR = 2022
 OLD_4 = "Deltagare pågående|4|2018"  # the 2018 ja/nej question of indicator 4 (2018–2020)
@@ -110,7 +110,7 @@ def test_the_forbund_trend_svg_draws_no_segment_across_the_change():
 
 @pytest.fixture(scope="module")
 def national(demo_data):
-    from finsam_lib.report import NationalReport
+    from finsam_lib.present.report import NationalReport
     return NationalReport(demo_data, YEAR)
 
 
@@ -150,7 +150,7 @@ def test_the_method_text_says_which_indicators_have_no_chart(national_html):
 
 @pytest.fixture(scope="module")
 def forbund_report(demo_data):
-    from finsam_lib.forbund_report import ForbundReport
+    from finsam_lib.present.forbund_report import ForbundReport
     r = demo_data.respondents
     pag = r[r.survey == "Deltagare pågående"]
     both = set(pag.loc[pag.year == 2020, "forbund"]) & set(pag.loc[pag.year == YEAR, "forbund"])

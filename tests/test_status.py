@@ -10,10 +10,10 @@ import numpy as np
 import openpyxl
 import pytest
 
-from finsam_lib import quality as qa
-from finsam_lib.cli import main
-from finsam_lib.reader import read_paths
-from finsam_lib.status import collect, write_html
+from finsam_lib.figures import quality as qa
+from finsam_lib.apps.cli import main
+from finsam_lib.registration.reader import read_paths
+from finsam_lib.publish.status import collect, write_html
 
 from conftest import write_book
 
@@ -104,7 +104,7 @@ def test_no_quality_flag_on_the_demo_forbund(demo_data):
 
 
 def test_status_lists_every_forbund_worst_first(demo_dir, demo_data, tmp_path):
-    from finsam_lib import history
+    from finsam_lib.registration import history
     s = collect([demo_dir], 2022)
     changes = history.load([demo_dir])
     data = history.relabel_all(demo_data, changes, 2022)  # last year as this year's förbund
@@ -225,7 +225,7 @@ def test_progress_and_reminders_from_a_partly_filled_template(tmp_path, capsys):
 
 
 def test_files_with_the_same_name_are_shown_by_their_folder(tmp_path):
-    from finsam_lib.status import display_names
+    from finsam_lib.publish.status import display_names
     a, b = tmp_path / "2022" / "a" / "Testby.xlsx", tmp_path / "2022" / "b" / "Testby.xlsx"
     assert display_names([str(a), str(b)]) == {str(a): "a/Testby.xlsx", str(b): "b/Testby.xlsx"}
     assert display_names([str(a), str(tmp_path / "Annaby.xlsx")]) == {

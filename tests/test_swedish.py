@@ -9,13 +9,13 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from finsam_lib import commentary as com
-from finsam_lib import format as fmt
-from finsam_lib import instrument as ins
-from finsam_lib import slides
-from finsam_lib import swedish as sv
-from finsam_lib import uncertainty as unc
-from finsam_lib.forbund_report import riket_tally
+from finsam_lib.present import commentary as com
+from finsam_lib.base import format as fmt
+from finsam_lib.instrument import definition as ins
+from finsam_lib.present import slides
+from finsam_lib.base import swedish as sv
+from finsam_lib.figures import uncertainty as unc
+from finsam_lib.present.forbund_report import riket_tally
 
 COUNTS = [0, 1, 2, 7, 12, 13, 40]
 
@@ -212,14 +212,14 @@ def _prose(blocks) -> str:
 
 @pytest.fixture(scope="module")
 def demo(demo_2021_2022):
-    from finsam_lib.reader import read_paths
+    from finsam_lib.registration.reader import read_paths
     data = read_paths([demo_2021_2022])
     assert not data.errors
     return data
 
 
 def test_national_report_prose_has_no_slips(demo):
-    from finsam_lib.report import NationalReport
+    from finsam_lib.present.report import NationalReport
     report = NationalReport(demo, 2022)
     text = _prose(report.sections())
     assert len(text) > 5000
@@ -228,7 +228,7 @@ def test_national_report_prose_has_no_slips(demo):
 
 
 def test_forbund_reports_prose_has_no_slips(demo):
-    from finsam_lib.forbund_report import ForbundReport
+    from finsam_lib.present.forbund_report import ForbundReport
     counts = demo.respondents[demo.respondents.year == 2022].forbund.value_counts()
     picks = {counts.index[0], counts.index[len(counts) // 2], counts.index[-1]}  # big, middling, tiny
     for name in sorted(picks):
@@ -239,7 +239,7 @@ def test_forbund_reports_prose_has_no_slips(demo):
 
 
 def test_development_table_text_for_one_and_many_measures():
-    from finsam_lib import tables as tb
+    from finsam_lib.present import tables as tb
     assert tb.sure_changes_text(0, 0, 1) == "ingen säker förändring i måttet"
     assert tb.sure_changes_text(0, 0, 3) == "ingen säker förändring i något av 3 mått"
     assert tb.sure_changes_text(1, 2, 3) == "säker ökning i 1 och säker minskning i 2 av 3 mått"

@@ -1,4 +1,4 @@
-"""95 % intervals and the verdicts that rest on them (finsam_lib.uncertainty), checked against
+"""95 % intervals and the verdicts that rest on them (finsam_lib.figures.uncertainty), checked against
 statsmodels' implementations of the same methods (Wilson 1927; Newcombe 1998, method 10)."""
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from finsam_lib import figures as fig
-from finsam_lib import instrument as ins
-from finsam_lib import uncertainty as unc
+from finsam_lib.figures import method as fig
+from finsam_lib.instrument import definition as ins
+from finsam_lib.figures import uncertainty as unc
 
 proportion = pytest.importorskip("statsmodels.stats.proportion")
 

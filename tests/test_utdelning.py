@@ -9,10 +9,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from finsam_lib import figures as fig
-from finsam_lib import instrument as ins
-from finsam_lib.cli import main
-from finsam_lib.reader import read_paths
+from finsam_lib.figures import method as fig
+from finsam_lib.instrument import definition as ins
+from finsam_lib.apps.cli import main
+from finsam_lib.registration.reader import read_paths
 
 from conftest import write_book
 

@@ -1,0 +1,348 @@
+"""Every figure of the method (spec: method.md), from tidy answers.
+
+Pure functions over frames; nothing here knows how figures are shown.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from finsam_lib.instrument import definition as ins
+
+CODES = [1, 2, 3, 4, 5, 6]
+CODE_COLUMNS = [f"code_{c}" for c in CODES]
+PCT_COLUMNS = ["negativt_pct", "varken_pct", "positivt_pct", "klart_positivt_pct", "nyckeltal_pct"]
+FIGURE_COLUMNS = ["year", "forbund", "survey", "question", "indicator", "group", "n", *CODE_COLUMNS,
+                  *PCT_COLUMNS, "suppressed"]
+RESPONSE_COLUMNS = ["year", "forbund", "survey", "forbund_count", "malpopulation", "tillfragade",
+                    "antal_svar", "bortfall", "tillfragade_av_mal_pct", "svar_av_tillfragade_pct",
+                    "svar_av_mal_pct", "kvinnor", "man", "ej_uppgett_kon", "empty_rows"]
+TREND_COLUMNS = ["year", "compared_with", "indicator", "group", "measures", "sum_change_pp",
+                 "threshold_pp", "classification"]
+TOTAL = "Totalt"
+MIN_N = 5
+
+
+def percent(count, n):
+    """count / n * 100 rounded half up to a whole number (as a spreadsheet's ROUND).
+
+    Works on scalars and arrays; exact in integers. n == 0 gives NaN.
+    """
+    count = np.asarray(count, dtype="int64")
+    n = np.asarray(n, dtype="int64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(n > 0, (200 * count + n) // np.where(n > 0, 2 * n, 1), -1).astype("float64")
+    out[np.asarray(n <= 0)] = np.nan
+    return out if out.ndim else float(out)
+
+
+def with_instrument(tidy: pd.DataFrame) -> pd.DataFrame:
+    """Add indicator, scale, series and key of each answer's question."""
+    q = ins.questions()[["version", "survey", "question", "indicator", "scale", "series", "key"]]
+    return tidy.merge(q, on=["version", "survey", "question"], how="left")
+
+
+def _group_rows(tidy: pd.DataFrame) -> pd.DataFrame:
+    """Each answer once for samtliga and once more for its kön/employer group."""
+    parts = [tidy.assign(group="samtliga")]
+    for survey in tidy.survey.unique():
+        codes = ins.group_codes(survey)
+        if not codes:
+            continue
+        sub = tidy[tidy.survey == survey]
+        for group, code in codes.items():
+            parts.append(sub[sub.background == code].assign(group=group))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _year_question(year: int, series: str, question: int) -> int:
+    """The number a series' question has in the year's own version (else its own)."""
+    return _SERIES_NUMBER.get((ins.default_version(year), series), question)
+
+
+_SERIES_NUMBER = {(v, s): q for v, s, q in ins.questions()[["version", "series", "question"]].itertuples(index=False)}
+
+
+def distribution(tidy: pd.DataFrame, level: str = "national", min_n: int = MIN_N) -> pd.DataFrame:
+    """Figures per year, (förbund,) survey, question and group.
+
+    ``level`` is ``"national"`` (forbund = "") or ``"forbund"`` (one set per förbund).
+    Returns FIGURE_COLUMNS plus series, key, scale and version; percentages are
+    floats holding whole numbers (NaN where not applicable or suppressed).
+    """
+    t = with_instrument(tidy)
+    if level == "national":
+        t = t.assign(forbund="")
+    keys = ["year", "forbund", "survey", "series"]
+    g = _group_rows(t)
+    counts = (g.groupby(keys + ["group", "code"]).size().unstack("code", fill_value=0)
+              .reindex(columns=CODES, fill_value=0))
+    # Every question of every survey that had responses, in every group (n may be 0).
+    used = t[["year", "forbund", "survey", "version"]].drop_duplicates()
+    q = ins.questions()[["version", "survey", "series", "question", "indicator", "scale", "key"]]
+    present = used.merge(q, on=["version", "survey"]).drop_duplicates(keys)
+    present = present[keys + ["version", "question", "indicator", "scale", "key"]]
+    rows = []
+    for r in present.itertuples(index=False):
+        for group in ins.groups_of(r.survey):
+            rows.append((*r, group))
+    frame = pd.DataFrame(rows, columns=list(present.columns) + ["group"])
+    frame = frame.join(counts, on=keys + ["group"]).fillna({c: 0 for c in CODES})
+    frame[CODES] = frame[CODES].astype("int64")
+    frame = frame.rename(columns=dict(zip(CODES, CODE_COLUMNS)))
+    frame["n"] = frame[CODE_COLUMNS].sum(axis=1)
+    frame["question"] = [_year_question(y, s, q) for y, s, q in zip(frame.year, frame.series, frame.question)]
+    return _shares(frame, min_n)
+
+
+def _shares(frame: pd.DataFrame, min_n: int) -> pd.DataFrame:
+    c = {k: frame[f"code_{k}"].to_numpy() for k in CODES}
+    n = frame["n"].to_numpy()
+    yes_no = (frame["scale"] == "III").to_numpy()
+    neg = np.where(yes_no, c[2], c[1] + c[2])
+    pos = np.where(yes_no, c[1], c[4] + c[5] + c[6])
+    klart = c[5] + c[6]
+    frame["negativt_pct"] = percent(neg, n)
+    frame["varken_pct"] = np.where(yes_no, np.nan, percent(c[3], n))
+    frame["positivt_pct"] = percent(pos, n)
+    frame["klart_positivt_pct"] = np.where(yes_no, np.nan, percent(klart, n))
+    key = frame["key"].to_numpy()
+    frame["nyckeltal_pct"] = np.where(key == "klart", frame["klart_positivt_pct"], frame["positivt_pct"])
+    return suppress(frame, min_n)
+
+
+def suppress(frame: pd.DataFrame, min_n: int = MIN_N) -> pd.DataFrame:
+    """Blank every figure resting on fewer than min_n answers, and a whole
+    kön/employer split when any of its groups does."""
+    frame = frame.copy()
+    small = frame["n"] < min_n
+    split = frame["group"] != "samtliga"
+    keys = ["year", "forbund", "survey", "series"]
+    split_small = (small & split).groupby([frame[k] for k in keys]).transform("any")
+    frame["suppressed"] = small | (split & split_small)
+    frame.loc[frame["suppressed"], CODE_COLUMNS] = pd.NA
+    frame.loc[frame["suppressed"], PCT_COLUMNS] = np.nan
+    return frame
+
+
+def figures_table(frame: pd.DataFrame, extra: list[str] = ()) -> pd.DataFrame:
+    """The figures.csv view: fixed columns (then ``extra`` whole-number columns), stable order."""
+    order = {s: i for i, s in enumerate(ins.SURVEYS)}
+    groups = {g: i for i, g in enumerate(["samtliga", *ins.GENDER_GROUPS, *ins.EMPLOYER_GROUPS])}
+    out = frame.assign(_s=frame.survey.map(order), _g=frame.group.map(groups))
+    out = out.sort_values(["year", "forbund", "indicator", "_s", "question", "_g"])
+    out = out[[*FIGURE_COLUMNS, *extra]].reset_index(drop=True)
+    for col in CODE_COLUMNS:
+        out[col] = out[col].astype("Int64")
+    for col in [*PCT_COLUMNS, *extra]:
+        out[col] = out[col].astype("Int64")
+    return out
+
+
+# --- Responses and bortfall (Tabell 1-4, Bilaga 1) -------------------------------------------
+
+def population_units(respondents: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
+    """Population rows with the responses each covers (``antal_svar``), plus one row
+    (population figures blank) per förbund, survey and insats whose responses no row covers.
+
+    A row with an insats covers that insats's responses; a row without one covers
+    the förbund's other responses in the survey.
+    """
+    keys = ["year", "forbund", "survey", "insats"]
+    counted = respondents.groupby(keys).size()
+    out = population.copy()
+    svar, uncovered = {}, []
+    units = population.groupby(keys[:3], sort=False).insats.apply(set).to_dict()
+    for (year, forbund, survey, insats), n in counted.items():
+        names = units.get((year, forbund, survey), set())
+        unit = insats if insats in names else "" if "" in names else None
+        if unit is None:
+            uncovered.append({"year": year, "forbund": forbund, "survey": survey, "insats": insats,
+                              "antal_svar": int(n)})
+        else:
+            svar[(year, forbund, survey, unit)] = svar.get((year, forbund, survey, unit), 0) + int(n)
+    out["antal_svar"] = [svar.get(k, 0) for k in zip(out.year, out.forbund, out.survey, out.insats)]
+    if uncovered:
+        out = pd.concat([out, pd.DataFrame(uncovered)], ignore_index=True)
+    for col in ("malpopulation", "tillfragade"):
+        if col in out:
+            out[col] = out[col].astype("Int64")
+    out["antal_svar"] = out["antal_svar"].astype("int64")
+    return out
+
+
+def _rates(units: pd.DataFrame) -> dict:
+    """Tabell 2's rates over a set of population units."""
+    has_t = units.tillfragade.notna()
+    has_m = units.malpopulation.notna() & has_t
+    mal = units.loc[has_m, "malpopulation"].sum()
+    return {
+        "tillfragade_av_mal_pct": percent(units.loc[has_m, "tillfragade"].sum(), mal) if has_m.any() else np.nan,
+        "svar_av_tillfragade_pct": percent(units.loc[has_t, "antal_svar"].sum(),
+                                           units.loc[has_t, "tillfragade"].sum()) if has_t.any() else np.nan,
+        "svar_av_mal_pct": percent(units.loc[has_m, "antal_svar"].sum(), mal) if has_m.any() else np.nan,
+    }
+
+
+def _sum_or_na(series: pd.Series):
+    return series.sum() if series.notna().any() else pd.NA
+
+
+def response_table(respondents: pd.DataFrame, population: pd.DataFrame, sheets: pd.DataFrame,
+                   year: int, forbund: str | None = None) -> pd.DataFrame:
+    """Tabell 2-4 for one year: one row per survey used, plus a Totalt row."""
+    resp = respondents[respondents.year == year]
+    pop = population[population.year == year]
+    sh = sheets[sheets.year == year]
+    if forbund is not None:
+        resp, pop, sh = resp[resp.forbund == forbund], pop[pop.forbund == forbund], sh[sh.forbund == forbund]
+    units = population_units(resp, pop)
+    used = set(resp.survey) | set(pop.survey)
+    rows = []
+    for survey in [s for s in ins.REPORT_ORDER if s in used]:
+        r = resp[resp.survey == survey]
+        u = units[units.survey == survey]
+        row = {"survey": survey, "forbund_count": r.forbund.nunique(),
+               "malpopulation": _sum_or_na(u.malpopulation), "tillfragade": _sum_or_na(u.tillfragade),
+               "antal_svar": len(r), **_rates(u)}
+        if ins.BACKGROUND.get(survey) == "Kön":
+            row.update(kvinnor=int((r.background == 1).sum()), man=int((r.background == 2).sum()),
+                       ej_uppgett_kon=int((~r.background.isin([1, 2])).sum()))
+        row["empty_rows"] = int(sh.loc[sh.survey == survey, "empty_rows"].sum())
+        rows.append(row)
+    table = pd.DataFrame(rows, columns=[c for c in RESPONSE_COLUMNS if c not in ("year", "forbund")])
+    if rows:
+        total = {"survey": TOTAL, "forbund_count": resp.forbund.nunique(),
+                 "malpopulation": _sum_or_na(table.malpopulation),
+                 "tillfragade": _sum_or_na(table.tillfragade), "antal_svar": len(resp), **_rates(units),
+                 "kvinnor": _sum_or_na(table.kvinnor), "man": _sum_or_na(table.man),
+                 "ej_uppgett_kon": _sum_or_na(table.ej_uppgett_kon),
+                 "empty_rows": int(sh.empty_rows.sum())}
+        table = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
+    table["bortfall"] = table.tillfragade - table.antal_svar
+    table.insert(0, "forbund", forbund or "")
+    table.insert(0, "year", year)
+    table = table[RESPONSE_COLUMNS]
+    for col in RESPONSE_COLUMNS[3:]:
+        table[col] = pd.to_numeric(table[col]).astype("Int64")
+    return table
+
+
+def forbund_counts(respondents: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Bilaga 1: responses per förbund and survey (NaN = survey not used), and
+    whether the förbund is new this year (None when the previous year is not in the data)."""
+    resp = respondents[respondents.year == year]
+    table = resp.groupby(["forbund", "survey"]).size().unstack("survey")
+    table = table.reindex(columns=[s for s in ins.REPORT_ORDER if s in table.columns])
+    table["Totalt"] = table.sum(axis=1)
+    before = set(respondents.loc[respondents.year == year - 1, "forbund"])
+    table["nytt"] = [name not in before for name in table.index] if before else None
+    return table.sort_index(key=lambda s: s.str.casefold())
+
+
+def totals_by_year(respondents: pd.DataFrame) -> pd.DataFrame:
+    """Tabell 21: questionnaires and förbund per year."""
+    g = respondents.groupby("year")
+    return pd.DataFrame({"enkater": g.size(), "forbund": g.forbund.nunique()}).reset_index()
+
+
+# --- Combined development (Tabell 20) ---------------------------------------------------------
+
+def classify(total: float, measures: int) -> str:
+    threshold = 2 * measures
+    if total >= threshold:
+        return ins.INCREASE
+    if total <= -threshold:
+        return ins.DECREASE
+    return ins.NEITHER
+
+
+def trend(keyfigures: pd.DataFrame, year: int, previous: int | None = None) -> pd.DataFrame:
+    """Tabell 20: per indicator and group (totalt, kvinnor, män) the summed change
+    in nyckeltal over the measures present in both years, with its verdict.
+
+    ``keyfigures``: columns year, indicator, measure, group, nyckeltal (NaN = not shown).
+    """
+    previous = year - 1 if previous is None else previous
+    k = keyfigures.dropna(subset=["nyckeltal"])
+    now = k[k.year == year].set_index(["indicator", "measure", "group"])["nyckeltal"]
+    before = k[k.year == previous].set_index(["indicator", "measure", "group"])["nyckeltal"]
+    change = (now - before).dropna().reset_index()
+    change["group"] = change["group"].replace({"samtliga": "totalt"})
+    change = change[change.group.isin(["totalt", "kvinnor", "män"])]
+    rows = []
+    for (indicator, group), c in change.groupby(["indicator", "group"]):
+        total, measures = int(c.nyckeltal.sum()), len(c)
+        rows.append((year, previous, int(indicator), group, measures, total, 2 * measures,
+                     classify(total, measures)))
+    out = pd.DataFrame(rows, columns=TREND_COLUMNS)
+    order = {"totalt": 0, "kvinnor": 1, "män": 2}
+    return out.sort_values(["indicator", "group"], key=lambda s: s.map(order) if s.name == "group" else s,
+                           ignore_index=True)
+
+
+def keyfigures(frame: pd.DataFrame) -> pd.DataFrame:
+    """The trend's input from a distribution frame: one measure per series."""
+    k = frame[["year", "forbund", "indicator", "series", "survey", "group", "n", "nyckeltal_pct"]]
+    return k.rename(columns={"series": "measure", "nyckeltal_pct": "nyckeltal"})
+
+
+def development(dist: pd.DataFrame, year: int, previous: int | None) -> pd.DataFrame:
+    """Tabell 20 straight from a distribution frame; empty without a previous year."""
+    if previous is None:
+        return pd.DataFrame(columns=TREND_COLUMNS)
+    return trend(keyfigures(dist), year, previous)
+
+
+# --- Which years of which measure form one comparable series -----------------------------------------
+
+def series_segments(points: pd.DataFrame) -> pd.Series:
+    """Per row of year-wise points (columns ``series`` and ``year``), the comparable series it belongs
+    to: the series when the year's questionnaire asks the measure as the series does
+    (instrument.comparable_years), else a segment of the row's own. A line joins points of one
+    segment only, so no line crosses a changed question (the instrument's ``series``, from
+    instrument_questions.csv). Without a ``series`` column every row is one segment ("").
+    The one rule of the line charts: charts.line_chart (national report, deck) and
+    forbund_charts.trend_svg (förbund report); the explorer draws one line per series."""
+    if "series" not in points or points.empty:
+        return pd.Series("", index=points.index, dtype=object)
+    out = []
+    for s, y in zip(points.series, points.year):
+        if not isinstance(s, str) or not s:
+            out.append("")
+        elif ins.comparable_years(s, [int(y)]):
+            out.append(s)
+        else:
+            out.append(f"{s}@{int(y)}")
+    return pd.Series(out, index=points.index, dtype=object)
+
+
+def comparable_history(dist: pd.DataFrame, indicator: int, year: int) -> pd.DataFrame:
+    """Per measure (series) of ``indicator`` asked in ``year``: the years up to ``year`` with answers
+    (n > 0) in its comparable series (:func:`series_segments`).
+
+    ``dist``: distribution rows of every year. Returns series, since (instrument.comparable_since)
+    and years (how many years have answers); empty when the indicator has no answers in ``year``."""
+    d = dist[(dist.indicator == indicator) & (dist.year <= year) & (dist.n > 0)]
+    current = list(dict.fromkeys(d.loc[d.year == year, "series"]))
+    rows = []
+    for s in current:
+        mine = d[d.series == s]
+        have = {int(y) for y, seg in zip(mine.year, series_segments(mine)) if seg == s}
+        rows.append({"series": s, "since": ins.comparable_since(s), "years": len(have)})
+    return pd.DataFrame(rows, columns=["series", "since", "years"])
+
+
+TABLE_YEARS = 3  # the key-figure table (Tabell N.2) shows the last three comparable years
+
+
+def trend_chart_wanted(dist: pd.DataFrame, indicator: int, year: int, table_years: int = TABLE_YEARS) -> bool:
+    """Whether a line chart of the indicator's development adds to its key-figure table: some
+    measure asked in ``year`` was asked as now before the present questionnaire version, or has
+    comparable answers from more years than the table shows. False for an indicator whose every
+    question changed or was added in the present version while the table still holds all its
+    years (2022 report, note 8: indicators 4, 15 and 16 have no line chart, "Ett linjediagram
+    över utvecklingen blir därför överflödigt"). Whether there are two years to draw is the
+    chart's own question."""
+    h = comparable_history(dist, indicator, year)
+    return bool(((h["since"] < ins.default_version(year)) | (h["years"] > table_years)).any())

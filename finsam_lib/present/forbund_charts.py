@@ -1,0 +1,308 @@
+"""Charts of the förbund report: 100 % stacked horizontal bars (one bar per year,
+every answer category, the scale's own labels) as in the Västmanland report, and
+the nyckeltal of the förbund and of the country over the years.
+
+The bars are written as SVG directly: a report has up to 45 of them, and drawing
+them with matplotlib costs ≈ 0.1 s each, this ≈ 1 ms. Text stays text (searchable,
+selectable in the PDF). The line chart of the nyckeltal is written the same way (15 per
+report; with :func:`charts.line_chart` they cost ≈ 2 s a report), in the house style of
+:mod:`charts` (Okabe–Ito colours, its markers, its y range).
+
+``bar_rows`` and ``trend_points`` are pure functions over figures frames;
+``stacked_bars_svg`` only draws what it is given.
+"""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from finsam_lib.present import charts
+from finsam_lib.figures import method as fig
+from finsam_lib.base import format as fmt
+from finsam_lib.instrument import definition as ins
+from finsam_lib.figures import privacy
+
+# ColorBrewer RdBu, 6 classes: diverging and colour-blind safe; negative (red) to positive (blue).
+DIVERGING = ["#b2182b", "#ef8a62", "#fddbc7", "#d1e5f0", "#67a9cf", "#2166ac"]
+DARK_FILLS = {"#b2182b", "#2166ac"}
+YES_NO_COLORS = {2: "#ef8a62", 1: "#2166ac"}  # Nej, Ja
+FEW_ANSWERS = privacy.TOO_FEW.capitalize()
+
+# Measures are told apart by colour in the trend chart (Okabe–Ito order).
+MEASURE_COLORS = [charts.OKABE_ITO[k] for k in ("blue", "vermillion", "green", "purple", "orange", "black", "sky")]
+
+
+def categories(scale: str) -> list[tuple[int, str, str]]:
+    """(code, label, colour) left to right: codes 1–6, or Nej then Ja."""
+    if scale == "III":
+        return [(2, ins.SCALES["III"][2], YES_NO_COLORS[2]), (1, ins.SCALES["III"][1], YES_NO_COLORS[1])]
+    return [(code, ins.SCALES[scale][code], DIVERGING[code - 1]) for code in range(1, 7)]
+
+
+def bar_rows(dist: pd.DataFrame, series: str, years: list[int]) -> pd.DataFrame:
+    """One row per year in which the förbund answered the measure (samtliga): year, n (NA when
+    suppressed), suppressed, and per code ``share_k`` (exact, for drawing) and ``pct_k`` (rounded
+    half up each on its own, for labels)."""
+    d = dist[(dist.series == series) & (dist.group == "samtliga") & dist.year.isin(years) & (dist.n > 0)]
+    d = d.sort_values("year")
+    suppressed = d.suppressed.astype(bool).to_numpy()
+    n = d.n.to_numpy(dtype="int64")
+    shown_n = pd.array(np.where(suppressed, 0, n), dtype="Int64")
+    shown_n[suppressed] = pd.NA
+    columns = {"year": d.year.astype(int).to_numpy(), "suppressed": suppressed, "n": shown_n}
+    for code in fig.CODES:  # the columns built first, the frame once (a report draws 45 of these)
+        counts = pd.to_numeric(d[f"code_{code}"], errors="coerce").to_numpy(dtype=float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            columns[f"share_{code}"] = np.where(suppressed, np.nan, counts / np.where(n > 0, n, 1) * 100)
+        pct = fig.percent(np.nan_to_num(counts).astype("int64"), n)
+        columns[f"pct_{code}"] = np.where(suppressed, np.nan, pct)
+    return pd.DataFrame(columns)
+
+
+# --- SVG ------------------------------------------------------------------------------------------
+
+@dataclass
+class BarLayout:
+    width: int = 680
+    label_width: int = 104  # year and n, right-aligned
+    gap_left: int = 8
+    right: int = 18
+    bar: int = 19
+    gap: int = 6
+    font: float = 11
+    char: float = 5.6  # average glyph width of the legend's text (DejaVu Sans), for its layout
+    min_label_share: float = 6.5  # percent: narrower segments get no label
+
+    @property
+    def x0(self) -> int:
+        return self.label_width + self.gap_left
+
+    @property
+    def span(self) -> int:
+        return self.width - self.x0 - self.right
+
+
+def _text(x, y, text, anchor="start", size=None, weight=None, fill="#1a1a1a", style=None):
+    """A text element; the SVG root sets the common fill and dominant-baseline (middle)."""
+    attrs = [f'x="{x:.1f}"', f'y="{y:.1f}"']
+    if anchor != "start":
+        attrs.append(f'text-anchor="{anchor}"')
+    if fill != "#1a1a1a":
+        attrs.append(f'fill="{fill}"')
+    if size:
+        attrs.append(f'font-size="{size}"')
+    if weight:
+        attrs.append(f'font-weight="{weight}"')
+    if style:
+        attrs.append(f'font-style="{style}"')
+    return f"<text {' '.join(attrs)}>{html.escape(text)}</text>"
+
+
+def legend_rows(items, widths, width: float, between: float) -> list[tuple[list, float]]:
+    """Legend entries packed into centred rows that fit `width`: [(row of (item, width)), used width]."""
+    rows, row, used = [], [], 0.0
+    for item, w in zip(items, widths):
+        extra = w + (between if row else 0)
+        if row and used + extra > width - 8:
+            rows.append((row, used))
+            row, used = [], 0.0
+            extra = w
+        row.append((item, w))
+        used += extra
+    if row:
+        rows.append((row, used))
+    return rows
+
+
+def _legend(items, layout: BarLayout, top: float) -> tuple[list[str], float]:
+    """Swatches and labels in centred rows; returns the parts and the height used."""
+    swatch, pad, between = 11, 5, 16
+    widths = [swatch + pad + len(label) * layout.char for label, _ in items]
+    rows = legend_rows(items, widths, layout.width, between)
+    parts, line = [], 16
+    for r, (row, used) in enumerate(rows):
+        x = (layout.width - used) / 2
+        y = top + r * line
+        for (label, color), w in row:
+            parts.append(f'<rect x="{x:.1f}" y="{y - swatch / 2:.1f}" width="{swatch}" height="{swatch}" '
+                         f'fill="{color}" stroke="#7f7f7f" stroke-width="0.4"/>')
+            parts.append(_text(x + swatch + pad, y, label, size=layout.font - 0.5))
+            x += w + between
+    return parts, len(rows) * line
+
+
+def stacked_bars_svg(rows: pd.DataFrame, scale: str, label: str = "", layout: BarLayout | None = None) -> str:
+    """100 % stacked horizontal bars, one per row of :func:`bar_rows` (top = first year), the
+    share of each answer category written in its segment, ``n`` in the bar's label, and the
+    scale's labels as a legend. A suppressed year reads "För få svar" (privacy.TOO_FEW)."""
+    layout = layout or BarLayout()
+    cats = categories(scale)
+    top = 4
+    axis_y = top + len(rows) * (layout.bar + layout.gap) - layout.gap + 6
+    # Grid behind the bars (one path), its labels below.
+    grid = " ".join(f"M{layout.x0 + layout.span * t / 100:.1f} {top - 2}V{axis_y}" for t in range(0, 101, 20))
+    parts = [f'<path d="{grid}" stroke="#d9d9d9" stroke-width="0.8" fill="none"/>',
+             f'<g font-size="{layout.font - 1.5}" fill="#444" text-anchor="middle">']
+    parts += [f'<text x="{layout.x0 + layout.span * t / 100:.1f}" y="{axis_y + 11:.1f}">{fmt.percent(t)}</text>'
+              for t in range(0, 101, 20)]
+    parts.append("</g>")
+    segments = {code: [] for code, _, _ in cats}  # one path per answer category
+    labels, years, few, summary = [], [], [], []
+    for i, r in enumerate(rows.itertuples(index=False)):
+        y = top + i * (layout.bar + layout.gap)
+        mid = y + layout.bar / 2
+        if r.suppressed:
+            years.append(_text(layout.label_width, mid, str(r.year), anchor="end"))
+            few.append(f'<rect x="{layout.x0}" y="{y}" width="{layout.span}" height="{layout.bar}" '
+                       'fill="#f2f2f2" stroke="#bfbfbf" stroke-width="0.6"/>')
+            few.append(_text(layout.x0 + layout.span / 2, mid, FEW_ANSWERS, anchor="middle",
+                             size=layout.font - 0.5, style="italic", fill="#555"))
+            summary.append(f"{r.year}: {FEW_ANSWERS.lower()}")
+            continue
+        years.append(_text(layout.label_width, mid, fmt.n_label(str(r.year), r.n), anchor="end"))
+        x = float(layout.x0)
+        said = []
+        for code, name, color in cats:
+            share = getattr(r, f"share_{code}")
+            pct = getattr(r, f"pct_{code}")
+            w = layout.span * (0 if np.isnan(share) else share) / 100
+            if w > 0:
+                segments[code].append(f"M{x:.2f} {y}h{w:.2f}v{layout.bar}h{-w:.2f}z")
+                if share >= layout.min_label_share:
+                    ink = ' fill="#ffffff"' if color in DARK_FILLS else ""
+                    labels.append(f'<text x="{x + w / 2:.1f}" y="{mid:.1f}"{ink}>{fmt.percent(pct)}</text>')
+            said.append(f"{name} {fmt.percent(pct)}")
+            x += w
+        summary.append(f"{r.year} (n={fmt.number(r.n)}): " + ", ".join(said))
+    parts += [f'<path d="{"".join(segments[code])}" fill="{color}" stroke="#ffffff" stroke-width="0.6"/>'
+              for code, _, color in cats if segments[code]]
+    parts += few
+    parts.append(f'<g font-size="{layout.font}">{"".join(years)}</g>')
+    parts.append(f'<g font-size="{layout.font - 1}" text-anchor="middle" fill="#1a1a1a">{"".join(labels)}</g>')
+    legend, legend_h = _legend([(name, color) for _, name, color in cats], layout, axis_y + 27)
+    height = axis_y + 27 + legend_h - 6
+    title = (label + ". " if label else "") + "; ".join(summary)
+    return (f'<svg class="chart bars" role="img" viewBox="0 0 {layout.width} {height:.0f}" '
+            f'xmlns="http://www.w3.org/2000/svg" font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif" '
+            'fill="#1a1a1a" dominant-baseline="middle">'
+            f"<title>{html.escape(title)}</title>{''.join(parts)}{''.join(legend)}</svg>")
+
+
+# --- Nyckeltal over the years: förbund and riket ---------------------------------------------------
+
+def trend_points(local: pd.DataFrame, national: pd.DataFrame, series: list[tuple[str, str]],
+                 years: list[int]) -> pd.DataFrame:
+    """Lines for :func:`charts.line_chart`: per measure (series, name) the förbund's nyckeltal
+    (solid, filled markers) and the country's (dashed, open markers), in one colour per measure."""
+    parts = []
+    wanted = {s for s, _ in series}
+    lines = {}  # the frames split by series once, not filtered again per measure
+    for who, frame in (("förbundet", local), ("riket", national)):
+        d = frame[frame.series.isin(wanted) & (frame.group == "samtliga") & frame.year.isin(years)]
+        lines[who] = {s: part.set_index("year")["nyckeltal_pct"] for s, part in d.groupby("series", sort=False)}
+    for i, (s, name) in enumerate(series):
+        color = MEASURE_COLORS[i % len(MEASURE_COLORS)]
+        marker = charts.MARKERS[i % len(charts.MARKERS)]
+        for who, style in (("förbundet", "-"), ("riket", "--")):
+            values = lines[who].get(s, pd.Series(dtype=float)).reindex(years).astype(float)
+            line = f"{name}, {who}" if name else who.capitalize()
+            parts.append(pd.DataFrame({"line": line, "survey": "", "group": "samtliga", "series": s, "year": years,
+                                       "value": values.to_numpy(), "color": color, "linestyle": style,
+                                       "marker": marker}))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        columns=["line", "survey", "group", "series", "year", "value", "color", "linestyle", "marker"])
+
+
+def _marker(kind: str, x: float, y: float, color: str, filled: bool, r: float = 4.2) -> str:
+    fill = color if filled else "#ffffff"
+    common = f'fill="{fill}" stroke="{color}" stroke-width="1.4"'
+    if kind == "s":
+        side = r * 1.7
+        return f'<rect x="{x - side / 2:.1f}" y="{y - side / 2:.1f}" width="{side:.1f}" height="{side:.1f}" {common}/>'
+    if kind in ("^", "v"):
+        d = -1 if kind == "^" else 1
+        pts = [(x, y + d * r * 1.1), (x - r, y - d * r * 0.7), (x + r, y - d * r * 0.7)]
+        return f'<polygon points="{" ".join(f"{a:.1f},{b:.1f}" for a, b in pts)}" {common}/>'
+    if kind == "D":
+        pts = [(x, y - r * 1.1), (x + r, y), (x, y + r * 1.1), (x - r, y)]
+        return f'<polygon points="{" ".join(f"{a:.1f},{b:.1f}" for a, b in pts)}" {common}/>'
+    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" {common}/>'
+
+
+def trend_svg(points: pd.DataFrame, years: list[int], label: str = "", width: int = 680,
+              plot_height: int = 170) -> str:
+    """Lines of a percentage over years (``points`` from :func:`trend_points`): a line breaks
+    where a year has no value; dashed lines get open markers. Legend below."""
+    font, left, right, top = 11, 52, 22, 8
+    values = points.value.to_numpy(dtype=float)
+    low, high = charts._limits(values)
+    step = 10 if high - low <= 60 else 20
+    x0, x1 = left, width - right
+    y0, y1 = top + plot_height, top
+
+    def X(year):
+        if len(years) == 1:
+            return (x0 + x1) / 2
+        return x0 + 14 + (x1 - x0 - 28) * years.index(year) / (len(years) - 1)
+
+    def Y(v):
+        return y0 - (y0 - y1) * (v - low) / (high - low)
+
+    parts = []
+    for tick in np.arange(low, high + 0.1, step):
+        y = Y(tick)
+        parts.append(f'<line x1="{x0}" y1="{y:.1f}" x2="{x1}" y2="{y:.1f}" stroke="#d9d9d9" stroke-width="0.8"/>')
+        parts.append(_text(x0 - 6, y, fmt.percent(tick), anchor="end", size=font - 1, fill="#444"))
+    for year in years:
+        parts.append(_text(X(year), y0 + 14, str(year), anchor="middle", size=font - 0.5, fill="#333"))
+    legend_items = []
+    summary = []
+    for line, p in points.groupby("line", sort=False):
+        meta = p.iloc[0]
+        dashed = meta.linestyle != "-"
+        dash = ' stroke-dasharray="6 3.5"' if dashed else ""
+        segment = fig.series_segments(p).set_axis(p.year).reindex(years)
+        p = p.set_index("year")["value"].reindex(years)
+        runs, run = [], []
+        for i, (year, v) in enumerate(p.items()):
+            # a run ends at a year without value and where the series changes (a changed question)
+            if pd.isna(v) or (i and segment.iloc[i] != segment.iloc[i - 1]):
+                runs.append(run)
+                run = []
+            if not pd.isna(v):
+                run.append(f"{X(year):.1f},{Y(v):.1f}")
+        for run in [*runs, run]:
+            if len(run) > 1:
+                parts.append(f'<polyline points="{" ".join(run)}" fill="none" stroke="{meta.color}" '
+                             f'stroke-width="1.8"{dash}/>')
+        for year, v in p.items():
+            if not pd.isna(v):
+                parts.append(_marker(meta.marker, X(year), Y(v), meta.color, not dashed))
+        said = [f"{y} {fmt.percent(v)}" for y, v in p.items() if not pd.isna(v)]
+        summary.append(f"{line}: {', '.join(said)}")
+        legend_items.append((line, meta.color, meta.marker, dashed))
+    # Legend: a short line with its marker, then the label; rows centred.
+    sample, pad, between = 26, 5, 18
+    char = 5.6
+    widths = [sample + pad + len(name) * char for name, *_ in legend_items]
+    rows = legend_rows(legend_items, widths, width, between)
+    top_legend = y0 + 36
+    for r, (row, used) in enumerate(rows):
+        x = (width - used) / 2
+        y = top_legend + r * 17
+        for (name, color, marker, dashed), w in row:
+            dash = ' stroke-dasharray="6 3.5"' if dashed else ""
+            parts.append(f'<line x1="{x:.1f}" y1="{y:.1f}" x2="{x + sample:.1f}" y2="{y:.1f}" stroke="{color}" '
+                         f'stroke-width="1.8"{dash}/>')
+            parts.append(_marker(marker, x + sample / 2, y, color, not dashed, r=3.6))
+            parts.append(_text(x + sample + pad, y, name, size=font - 0.5))
+            x += w + between
+    height = top_legend + len(rows) * 17 - 4
+    title = (label + ". " if label else "") + "; ".join(summary)
+    return (f'<svg class="chart lines" role="img" viewBox="0 0 {width} {height:.0f}" '
+            f'xmlns="http://www.w3.org/2000/svg" font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif" '
+            'fill="#1a1a1a" dominant-baseline="middle">'
+            f"<title>{html.escape(title)}</title>{''.join(parts)}</svg>")

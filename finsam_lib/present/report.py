@@ -1,0 +1,851 @@
+"""The national report's content: every figure, table, chart and sentence the
+notebook shows, assembled once.
+
+``ReportFigures`` computes the figures frames of one year (nationally, or for one
+förbund); ``NationalReport`` turns them into numbered tables, titled charts and
+drafted commentary, section by section. Each section method returns a
+:class:`Block` (HTML that a notebook displays), so a notebook cell is one call.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from finsam_lib.present import charts
+from finsam_lib.present import commentary as com
+from finsam_lib.figures import method as fig
+from finsam_lib.base import format as fmt
+from finsam_lib.instrument import definition as ins
+from finsam_lib.figures import privacy
+from finsam_lib.base import swedish as sv
+from finsam_lib.present import tables as tb
+from finsam_lib.figures import uncertainty as unc
+from finsam_lib.registration.reader import Dataset
+
+class ReportDataError(ValueError):
+    """The data cannot make this report (message in Swedish)."""
+
+
+@dataclass
+class Block:
+    """A piece of the report as HTML; displays itself in a notebook."""
+    html: str
+    headings: list = field(default_factory=list)  # (level, id, text)
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __add__(self, other: "Block") -> "Block":
+        return Block(self.html + other.html, self.headings + other.headings)
+
+
+def heading(level: int, text: str, anchor: str, classes: str = "") -> Block:
+    cls = f' class="{classes}"' if classes else ""
+    return Block(f'<h{level} id="{anchor}"{cls}>{html.escape(text)}</h{level}>', [(level, anchor, text)])
+
+
+def comment_block(anchor: str, facts: list[str], analyst_html: str = "") -> str:
+    """An indicator's "Kommentar till resultatet": the drafted facts, then the analyst's own text
+    (HTML from the commentary file). A div.comment is kept whole, and with what it comments, in
+    print (report.css)."""
+    own = f'<div class="analyst">{analyst_html}</div>' if analyst_html else ""
+    return (f'<div class="comment"><h3 id="{anchor}-kommentar">Kommentar till resultatet</h3>'
+            + paragraphs(*facts, cls="facts") + own + "</div>")
+
+
+def paragraphs(*texts: str, cls: str = "") -> str:
+    c = f' class="{cls}"' if cls else ""
+    return "".join(f"<p{c}>{html.escape(t)}</p>" for t in texts if t)
+
+
+def bullets(items: list[str]) -> str:
+    return "<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items if i) + "</ul>"
+
+
+def swedish_date(day: dt.date) -> str:
+    """``30 november 2026`` (see :func:`format.long_date`)."""
+    return fmt.long_date(day)
+
+
+def nationally_default() -> dict[int, int]:
+    """Förbund in Sweden per year, as the national reports give them (Tabell 21)."""
+    with resources.files("finsam_lib.data").joinpath("published/nns_totals_by_year.csv").open(encoding="utf-8") as f:
+        t = pd.read_csv(f)
+    return {int(y): int(n) for y, n in zip(t.year, t.forbund_nationellt)}
+
+
+# --- Figures ------------------------------------------------------------------------------------
+
+# --- Reading once per process ----------------------------------------------------------------------
+
+_DATASETS: dict = {}
+
+
+def _fingerprint(paths) -> tuple:
+    from finsam_lib.registration.reader import find_files
+
+    files, _ = find_files(paths)
+    return tuple((str(f.resolve()), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+
+
+def load_dataset(paths) -> Dataset:
+    """Read registration files (files or folders), or return the dataset read before from
+    the same files unchanged (same paths, modification times and sizes): a batch worker
+    reads once for all its reports."""
+    from finsam_lib.registration.reader import read_paths
+
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    key = tuple(str(Path(p).resolve()) for p in paths)
+    stamp = _fingerprint(paths)
+    hit = _DATASETS.get(key)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    data = read_paths(paths)
+    _DATASETS.clear()
+    _DATASETS[key] = (stamp, data)
+    return data
+
+
+def valid_dataset(paths, exclude_invalid: bool = False) -> Dataset:
+    """load_dataset, raising ReportDataError (Swedish, first problems listed) on reading errors.
+
+    ``exclude_invalid``: leave out every förbund whose files have errors instead (their names
+    are in ``Dataset.excluded``)."""
+    data = load_dataset(paths)
+    if exclude_invalid:
+        from finsam_lib.registration.partial import without_invalid
+        data = without_invalid(data)
+    if data.errors:
+        first = "\n".join(str(p) for p in data.errors[:10])
+        raise ReportDataError(f"Registreringsfilerna har {len(data.errors)} fel; rätta dem först "
+                              f"(se `finsam validate`):\n{first}")
+    return data
+
+
+def publication_date(value) -> dt.date | None:
+    """A notebook parameter ('2023-02-01', a date or None) as a date."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+class ReportFigures:
+    """Every figures frame a report of ``year`` needs, from a dataset (years after ``year`` ignored)."""
+
+    def __init__(self, data: Dataset, year: int, forbund: str | None = None, min_n: int = fig.MIN_N):
+        if year not in data.years():
+            found = ", ".join(map(str, data.years())) or "inga"
+            raise ReportDataError(f"Mätår {year} finns inte i data (finns: {found}).")
+        self.data, self.year, self.forbund, self.min_n = data, year, forbund, min_n
+        tidy = data.tidy
+        tidy = tidy[tidy.year <= year]
+        if forbund is not None:
+            tidy = tidy[tidy.forbund == forbund]
+        self.tidy_years = sorted(int(y) for y in tidy.year.unique())
+        level = "national" if forbund is None else "forbund"
+        self.dist = unc.with_intervals(privacy.disclose(fig.distribution(tidy, level=level, min_n=min_n), min_n,
+                                                        level))
+        years = self.tidy_years
+        self.previous = year - 1 if year - 1 in years else None
+        self.respondents = data.respondents[data.respondents.year <= year]
+        if forbund is not None:
+            self.respondents = self.respondents[self.respondents.forbund == forbund]
+
+    def response(self, year: int | None = None) -> pd.DataFrame:
+        return fig.response_table(self.data.respondents, self.data.population, self.data.sheets,
+                                  year or self.year, self.forbund)
+
+    @cached_property
+    def now(self) -> pd.DataFrame:
+        return self.dist[self.dist.year == self.year]
+
+    @cached_property
+    def trend(self) -> pd.DataFrame:
+        return unc.development(self.dist, self.year, self.previous, forbund=self.forbund is not None)
+
+    @cached_property
+    def changes(self) -> pd.DataFrame:
+        """Every shown measure's change since the previous year with its 95 % interval (changes.csv)."""
+        return unc.changes_table(self.dist, self.year, self.previous)
+
+    @cached_property
+    def forbund_counts(self) -> pd.DataFrame:
+        return fig.forbund_counts(self.data.respondents[self.data.respondents.year <= self.year], self.year)
+
+    @cached_property
+    def totals(self) -> pd.DataFrame:
+        return fig.totals_by_year(self.respondents)
+
+    @cached_property
+    def version(self) -> int:
+        v = self.data.respondents.loc[self.data.respondents.year == self.year, "version"]
+        return int(v.mode().iloc[0]) if len(v) else ins.default_version(self.year)
+
+    def internal_missing(self) -> pd.DataFrame:
+        """Per question this year: share of the survey's responses leaving it blank (questions
+        asked only after a Ja are left out)."""
+        resp = self.response().set_index("survey")["antal_svar"]
+        d = self.now[(self.now.group == "samtliga")]
+        d = d[~((d.survey == "Deltagare avslut") & d.question.isin([9, 10]))]
+        total = d.survey.map(resp).astype(float)
+        return d.assign(missing_pct=fig.percent((total - d.n).astype("int64"), total.astype("int64")))
+
+
+# --- The national report --------------------------------------------------------------------------
+
+class Report:
+    """What every report shares: its tables (kept as sections build them), the table of
+    contents placeholder and the Excel resultatfil. Subclasses give ``sections``,
+    ``tables``, ``about`` and ``data_sheets``."""
+
+    def _register(self, table: tb.ReportTable | None) -> tb.ReportTable | None:
+        if table is not None:
+            self._tables[table.id] = table
+        return table
+
+    def toc(self) -> Block:
+        """Placeholder the HTML export replaces with the table of contents."""
+        return Block('<nav class="toc" id="innehall"><h2 class="toc-title">Innehåll</h2>'
+                     '<!-- finsam:toc --></nav>')
+
+    def excel_about(self) -> dict:
+        """The resultatfil's index sheet: what the report is, min_n and the date it was made."""
+        return {**self.about(), "Minsta antal svar (n)": self.min_n, "Framställd": swedish_date(self.published)}
+
+
+class NationalReport(Report):
+    """The national indicator report of one year (the 2022 edition's structure and wording)."""
+
+    title = "Nationell indikatorrapport"
+
+    def __init__(self, data: Dataset, year: int, min_n: int = fig.MIN_N,
+                 commentary: com.Commentary | None = None, nationally: dict[int, int] | None = None,
+                 published: dt.date | None = None):
+        self.f = ReportFigures(data, year, min_n=min_n)
+        self.year, self.min_n = year, min_n
+        self.previous = self.f.previous
+        self.commentary = commentary or com.Commentary()
+        self.nationally = nationally_default() if nationally is None else nationally
+        self.published = published or dt.date.today()
+        self._tables: dict[str, tb.ReportTable] = {}
+        self._diagrams = self._number_diagrams()
+
+    @classmethod
+    def from_paths(cls, paths, year: int, min_n: int = fig.MIN_N, commentary: str | Path | None = None,
+                   **kwargs) -> "NationalReport":
+        """Read registration files (files or folders; cached per process) and build the report;
+        reading errors raise ReportDataError with the first problems listed."""
+        data = valid_dataset(paths, exclude_invalid=kwargs.pop("exclude_invalid", False))
+        published = publication_date(kwargs.pop("published", None))
+        return cls(data, year, min_n=min_n, commentary=com.load(commentary), published=published, **kwargs)
+
+    # -- numbering ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def table_base(indicator: int) -> int:
+        """Indicator tables are numbered from 5 in indicator order (Tabell 5.1 = indicator 1)."""
+        return 4 + ins.measured_indicators().index(indicator) + 1
+
+    def _chart_groups(self, indicator: int) -> list[set[str]]:
+        """Which keys share a chart: ja/nej measures get their own chart next to the others
+        when both are measures of this year."""
+        now = self.f.now[self.f.now.indicator == indicator]
+        keys = set(now.key)
+        if "ja" in keys and len(keys) > 1:
+            return [{"ja"}, keys - {"ja"}]
+        all_keys = set(self.f.dist.loc[self.f.dist.indicator == indicator, "key"])
+        return [all_keys] if all_keys else []
+
+    def _number_diagrams(self) -> dict:
+        numbers, k = {}, 0
+        for i in ins.measured_indicators():
+            if not fig.trend_chart_wanted(self.f.dist, i, self.year):
+                continue
+            groups = [g for g in self._chart_groups(i) if self._chart_points(i, g) is not None]
+            if not groups:
+                continue
+            k += 1
+            for j, g in enumerate(groups, 1):
+                numbers[(i, frozenset(g))] = f"{k}.{j}" if len(groups) > 1 else str(k)
+        numbers["avslut"] = str(k + 1)
+        return numbers
+
+    def _chart_points(self, indicator: int, keys: set[str]):
+        """The points of one chart, or None with fewer than two years; computed once per chart
+        (the diagrams' numbering asks first, the chart itself later)."""
+        key = (indicator, frozenset(keys))
+        if key not in self._points:
+            points = charts.indicator_points(self.f.dist, indicator, keys)
+            self._points[key] = None if points.empty or points.dropna(subset=["value"]).year.nunique() < 2 else points
+        return self._points[key]
+
+    @cached_property
+    def _points(self) -> dict:
+        return {}
+
+    # -- sections ----------------------------------------------------------------------------------
+
+    @cached_property
+    def response(self) -> pd.DataFrame:
+        return self.f.response()
+
+    @cached_property
+    def response_previous(self) -> pd.DataFrame | None:
+        return self.f.response(self.previous) if self.previous else None
+
+    def _counts_text(self) -> tuple[int, int]:
+        total = self.response[self.response.survey == fig.TOTAL].iloc[0]
+        return int(total.antal_svar), int(total.forbund_count)
+
+    def title_page(self) -> Block:
+        enkater, forbund = self._counts_text()
+        national = self.nationally.get(self.year)
+        of = f" av landets {fmt.number(national)}" if national else ""
+        facts = [f"{fmt.number(forbund)} samordningsförbund{of}", f"{fmt.number(enkater)} enkäter",
+                 f"Mätperiod november {self.year - 1} – oktober {self.year}"]
+        if self.excluded:
+            facts.append(self.excluded_text())
+        body = (f'<div class="title-page"><p class="kicker">NNS indikatorer</p>'
+                f'<h1 class="title" id="titel">{self.title} {self.year}</h1>'
+                f'<p class="subtitle">Resultat från enkätundersökningar om den finansiella samordningen '
+                f'genom samordningsförbund</p>'
+                f'<ul class="facts">{"".join(f"<li>{html.escape(x)}</li>" for x in facts)}</ul>'
+                f'<p class="publisher">Nationella nätverket för samordningsförbund (NNS)<br>'
+                f'{html.escape(swedish_date(self.published))}</p></div>')
+        return Block(body)
+
+    # Sammanfattning
+
+    def summary_facts(self) -> dict[str, str]:
+        """The facts the summary is built from, each one sentence."""
+        enkater, forbund = self._counts_text()
+        national = self.nationally.get(self.year)
+        surveys = [s for s in self.response.survey if s != fig.TOTAL]
+        of = f" av landets {fmt.number(national)}" if national else ""
+        facts = {"scope": (f"Rapporten redovisar svar från {sv.count_phrase(enkater, sv.ENKAT)} från "
+                           f"{sv.number_word(forbund, sv.ETT)}{of} samordningsförbund, fördelat på "
+                           f"{sv.count_phrase(len(surveys), sv.ENKAT)}: "
+                           f"{sv.format_list(s.lower() for s in surveys)}.")}
+        if self.response_previous is not None:
+            before = self.response_previous.set_index("survey")
+            b_enk, b_frb = int(before.at[fig.TOTAL, "antal_svar"]), int(before.at[fig.TOTAL, "forbund_count"])
+            direction = "ökat" if enkater > b_enk else "minskat" if enkater < b_enk else "är oförändrat"
+            fdir = "ökat" if forbund > b_frb else "minskat" if forbund < b_frb else "är oförändrat"
+            joiner = "trots att" if (direction == "ökat") != (fdir == "ökat") and fdir != "är oförändrat" and direction != "är oförändrat" else "och"
+            facts["counts"] = (f"Jämfört med {self.previous} har antalet enkäter {direction} "
+                               f"(från {fmt.number(b_enk)} till {fmt.number(enkater)}), {joiner} antalet "
+                               f"deltagande förbund {fdir} (från {fmt.number(b_frb)} till {fmt.number(forbund)}).")
+            now = self.response.set_index("survey")
+            fewer = [s for s in surveys if s in before.index and now.at[s, "antal_svar"] < before.at[s, "antal_svar"]]
+            if fewer and len(fewer) < len(surveys):
+                facts["surveys"] = ("Antalet svar har minskat för " + sv.format_list(s.lower() for s in fewer)
+                                    + ", men ökat eller är oförändrat för övriga respondentgrupper.")
+            elif not fewer:
+                facts["surveys"] = "Antalet svar har ökat eller är oförändrat för samtliga respondentgrupper."
+        t = self.f.trend
+        totalt = t[t.group == "totalt"]
+        if len(totalt):
+            n = len(totalt)
+            up = totalt[totalt.classification == ins.INCREASE].indicator.tolist()
+            down = totalt[totalt.classification == ins.DECREASE].indicator.tolist()
+            text = com.development_tally(n, len(up), len(down), after=f" jämfört med {self.previous}")
+            if up:
+                text += f" Ökning syns för {sv.numbered(sv.INDIKATOR, up)}."
+            if down:
+                text += f" Minskning syns för {sv.numbered(sv.INDIKATOR, down)}."
+            facts["trend"] = text
+        gaps = com.gender_gaps(self.f.dist, self.year)
+        if len(gaps):
+            top = gaps.loc[gaps.gap.abs().idxmax()]
+            name = ins.indicators()[int(top.indicator)].short_name.lower()
+            facts["gender"] = (f"Den största skillnaden mellan kvinnor och män finns i "
+                               f"{com.measure_phrase(top.survey, int(top.question))} (indikator "
+                               f"{int(top.indicator)}, {name}), där {fmt.percent(top.kvinnor)} av kvinnorna och "
+                               f"{fmt.percent(top['män'])} av männen {com.answer_phrase(top.key)} – en skillnad på "
+                               f"{fmt.pp_abs(top.gap)}. I övrigt är skillnaden mellan könen högst "
+                               f"{fmt.pp_abs(gaps.gap.abs().nlargest(2).iloc[-1]) if len(gaps) > 1 else fmt.pp_abs(top.gap)}.")
+        high, low = self._extreme_measures()
+        if high is not None:
+            facts["levels"] = (f"Högst nyckeltal har {com.measure_phrase(high.survey, int(high.question))} "
+                               f"(indikator {int(high.indicator)}, {fmt.percent(high.nyckeltal_pct)}) och lägst "
+                               f"{com.measure_phrase(low.survey, int(low.question))} (indikator "
+                               f"{int(low.indicator)}, {fmt.percent(low.nyckeltal_pct)}).")
+        return facts
+
+    def _extreme_measures(self):
+        d = self.f.now[(self.f.now.group == "samtliga") & self.f.now.nyckeltal_pct.notna() & (self.f.now.key == "klart")]
+        if len(d) < 2:
+            return None, None
+        d = d.sort_values("nyckeltal_pct", kind="stable")
+        return d.iloc[-1], d.iloc[0]
+
+    def in_brief(self) -> list[str]:
+        """Resultat i korthet: short bullets from the figures."""
+        items = []
+        t = self.f.trend
+        totalt = t[t.group == "totalt"]
+        if len(totalt):
+            up = int((totalt.classification == ins.INCREASE).sum())
+            down = int((totalt.classification == ins.DECREASE).sum())
+            items.append(com.development_tally(len(totalt), up, down, after=f" jämfört med {self.previous}"))
+        gaps = com.gender_gaps(self.f.dist, self.year)
+        if len(gaps):
+            big = int((gaps.gap.abs() >= 5).sum())
+            items.append("Skillnaderna mellan kvinnors och mäns svar är generellt små"
+                         + (f"; {sv.of_phrase(big, len(gaps), sv.FRAGA)} skiljer 5 procentenheter eller mer."
+                            if big else f": högst {fmt.pp_abs(gaps.gap.abs().max())}."))
+        deltagare = self.f.now[self.f.now.survey.str.startswith("Deltagare") & (self.f.now.group == "samtliga")
+                               & (self.f.now.key == "klart") & self.f.now.nyckeltal_pct.notna()]
+        others = self.f.now[~self.f.now.survey.str.startswith("Deltagare") & (self.f.now.group == "samtliga")
+                            & self.f.now.nyckeltal_pct.notna()]
+        if len(deltagare) and len(others):
+            by = others.groupby("survey").nyckeltal_pct.median().sort_values()
+            items.append(f"Deltagarna svarar klart positivt i hög grad (median {fmt.percent(deltagare.nyckeltal_pct.median())} "
+                         f"per fråga); lägst andel klart positiva svar bland övriga respondentgrupper har "
+                         f"{by.index[0].lower()} (median {fmt.percent(by.iloc[0])}).")
+        if self.response_previous is not None:
+            enk, _ = self._counts_text()
+            before = int(self.response_previous.set_index("survey").at[fig.TOTAL, "antal_svar"])
+            word = "fler" if enk > before else "färre" if enk < before else "lika många"
+            items.append(f"{fmt.number(enk)} insamlade enkäter, {word} än {self.previous} ({fmt.number(before)}).")
+        return items
+
+    def summary(self) -> Block:
+        facts = self.summary_facts()
+        body = heading(1, "Sammanfattning", "sammanfattning", "chapter")
+        text = paragraphs(*facts.values())
+        own = self.commentary.html("sammanfattning")
+        caveat = paragraphs("Rapporten gör inte anspråk på att ge en fullständig bild av läget hos "
+                            "samordningsförbunden och de insatser de finansierar. Svaren kommer från de förbund "
+                            "som valt att genomföra enkätundersökningarna, och jämförelser mellan åren bör göras "
+                            "med viss försiktighet eftersom de medverkande förbunden skiftar.")
+        brief = heading(2, "Resultat i korthet", "resultat-i-korthet")
+        return (body + Block(text + (f'<div class="analyst">{own}</div>' if own else "") + caveat)
+                + brief + Block(f'<div class="in-brief">{bullets(self.in_brief())}</div>'))
+
+    # Insamling av data
+
+    def collection(self) -> Block:
+        y, prev = self.year, self.previous
+        body = heading(1, "Insamling av data", "insamling-av-data", "chapter")
+        texts = [f"Insamling av data till denna rapport har skett under perioden november {y - 1} till "
+                 f"oktober {y}. Vilka indikatorer och verksamheter som ingått i den lokala insamlingen kan "
+                 "skilja sig åt mellan förbunden. I bilaga 1 redogörs för de förbund som deltagit i årets "
+                 "datainsamling."]
+        resp = self.f.respondents
+        now_f = set(resp.loc[resp.year == y, "forbund"])
+        if prev is not None:
+            before_f = set(resp.loc[resp.year == prev, "forbund"])
+            new, gone = len(now_f - before_f), len(before_f - now_f)
+            came = (f"Under {y} tillkom {sv.count_phrase(new, sv.FORBUND)} i arbetet med att samla in material."
+                    if new else f"Under {y} tillkom inga nya förbund i arbetet med att samla in material.")
+            went = (f"Samtidigt har {sv.count_phrase(gone, sv.FORBUND)} som ingick i {prev} års mätning inte "
+                    "ingått i årets insamling." if gone else
+                    f"Alla förbund som ingick i {prev} års mätning har också ingått i årets insamling.")
+            texts.append(f"{came} {went} Antalet medverkande förbund är {sv.number_word(len(now_f), sv.ETT)}, "
+                         f"jämfört med {sv.number_word(len(before_f), sv.ETT)} året innan.")
+        counts = self.f.forbund_counts
+        surveys = [s for s in ins.surveys_of(self.f.version) if s != "Förbundschef"]
+        if len(counts):
+            used = counts.reindex(columns=surveys).notna()
+            every = int(used.all(axis=1).sum())
+            deltagare = int(used[[s for s in surveys if s.startswith("Deltagare")]].any(axis=1).sum())
+            texts.append(f"Av de deltagande förbunden har {fmt.percent(fig.percent(every, len(counts)))} "
+                         f"({sv.count_phrase(every, sv.FORBUND)}) använt samtliga enkättyper med frågor till alla "
+                         f"respondentgrupper. " + ("Samtliga förbund som deltar har samlat in data från deltagare."
+                                                   if deltagare == len(counts) else
+                                                   sv.tally(len(counts), [(deltagare, "har samlat in data från "
+                                                                           "deltagare")], sv.FORBUND)))
+        own = self.commentary.html("insamling")
+        table = self._register(tb.table_1(self.response, y))
+        return body + Block(paragraphs(*texts) + (f'<div class="analyst">{own}</div>' if own else "")
+                            + table.to_html())
+
+    # Metod
+
+    def method(self) -> Block:
+        body = heading(1, "Metod för sammanställning av indikatorerna", "metod", "chapter")
+        measured = len(ins.measured_indicators())
+        texts = [
+            f"I rapporten redovisas resultat kopplade till {measured} av de {len(ins.indicators())} indikatorerna; "
+            "indikator 11 mäts inte med enkäterna. Varje indikator består av två eller flera mått i form av "
+            "enkätfrågor. En sammanställning av indikatorerna och måtten finns i bilaga 2.",
+            "Enkätfrågorna har, med undantag för fråga 8 i avslutsenkäten till deltagare, sex svarsalternativ. "
+            "Svaren delas in i negativa svar (de två lägsta svarsalternativen), varken eller (det tredje) och "
+            "positiva svar (de tre högsta). De två högsta svarsalternativen kallas klart positiva. Fråga 8 i "
+            "avslutsenkäten är en ja/nej-fråga där ja redovisas som positivt och nej som negativt svar.",
+            "Nyckeltalet för en fråga är andelen klart positiva svar. Undantagen är indikator 7 (fråga 6 i "
+            "deltagarenkäterna), där nyckeltalet är andelen positiva svar eftersom all stegförflyttning närmare "
+            "arbete eller studier bedöms som positiv, och ja/nej-frågan, där nyckeltalet är andelen ja-svar.",
+            "Varje andel avrundas för sig till hela procent, därför kan en rads andelar summera till 99 eller "
+            "101 procent. Ett svar ingår i redovisningen om minst en av enkätens frågor är besvarad; n är "
+            "antalet svar på frågan.",
+            f"En andel som bygger på färre än {self.min_n} svar redovisas inte (”för få svar”), och en uppdelning "
+            f"på kön eller arbetsgivare visas inte när någon av grupperna har färre än {self.min_n} svar. Det "
+            "skyddar svarande i små förbund och insatser.",
+        ]
+        return body + Block(paragraphs(*texts) + tb.categories_table().to_html())
+
+    # Resultat: svarande och bortfall
+
+    def response_section(self) -> Block:
+        body = heading(1, "Resultat", "resultat", "chapter")
+        intro = paragraphs(
+            "I följande kapitel presenteras svarsresultat kopplade till respektive indikator. De lokala "
+            "enkätsvaren har aggregerats till nationell nivå. För att underlätta jämförelse över tid redovisas "
+            "för varje indikator en tabell med nyckeltalet för de senaste tre åren och ett linjediagram över "
+            "nyckeltalets utveckling för alla år i underlaget, utom för indikatorer vars alla frågor ändrades "
+            "eller tillkom med den nuvarande enkätversionen: där finns inga äldre jämförbara data. För "
+            "deltagare visas kvinnors och mäns svar i diagrammen. Notera att diagrammens skalor skiljer sig åt.")
+        sub = heading(2, "Svarande och bortfall", "svarande-och-bortfall")
+        texts = [
+            "Bortfallet mäts genom att efterfråga hur många inom varje respondentgrupp som skulle kunna "
+            "tillfrågas (målpopulation) och hur många som faktiskt tillfrågats (undersökt population, inklusive "
+            "de som tackat nej). Ett svar ingår i redovisningen om minst en av frågorna i enkäten är besvarad.",
+        ]
+        table2 = self._register(tb.table_2(self.response))
+        after = []
+        r = self.response.set_index("survey")
+        for survey, word in (("Deltagare pågående", "pågåendeenkäten"), ("Deltagare avslut", "avslutsenkäten")):
+            if survey in r.index and r.at[survey, "antal_svar"]:
+                n = r.at[survey, "antal_svar"]
+                k, m, e = (fig.percent(r.at[survey, c], n) for c in ("kvinnor", "man", "ej_uppgett_kon"))
+                after.append(f"I {word} har {fmt.percent(k)} uppgett sig vara kvinnor och {fmt.percent(m)} män; "
+                             f"{fmt.percent(e)} har inte angett kön.")
+        pair = [self._register(tb.gender_table(self.response, survey, number)).to_html()
+                for survey, number in (("Deltagare pågående", "3"), ("Deltagare avslut", "4")) if survey in r.index]
+        gender = Block(f'<div class="side-by-side">{"".join(pair)}</div>' if pair else "")
+        missing = self.f.internal_missing()
+        miss_text = ""
+        if len(missing):
+            under = int((missing.missing_pct < 5).sum())
+            top = missing.sort_values("missing_pct", kind="stable").iloc[-1]
+            miss_text = paragraphs(
+                f"Det interna bortfallet, det vill säga andelen svarande som lämnat en fråga obesvarad, är under "
+                f"5 % för {sv.of_phrase(under, len(missing), sv.FRAGA)}. Störst är det för "
+                f"{com.measure_phrase(top.survey, int(top.question))} ({fmt.percent(top.missing_pct)}). "
+                "Frågorna 9 och 10 i avslutsenkäten, som bara besvaras efter ja på fråga 8, räknas inte här.")
+        own = self.commentary.html("svarande")
+        return (body + Block(intro) + sub
+                + Block(paragraphs(*texts) + table2.to_html() + paragraphs(*after)) + gender
+                + Block(miss_text + (f'<div class="analyst">{own}</div>' if own else "")))
+
+    # Indicators
+
+    def measures_html(self, indicator: int) -> str:
+        q = ins.questions()
+        now = q[(q.version == self.f.version) & (q.indicator == indicator)]
+        now = now.assign(_s=now.survey.map(tb._survey_rank)).sort_values(["_s", "question"])
+        items = [tb.measure_text(r.text, r.survey, r.question) for r in now.itertuples()]
+        out = '<div class="measures"><p class="measures-title">Mått:</p>' + bullets(items)
+        # Earlier measures with data in the report's years that are not followed today.
+        current = set(now.series)
+        d = self.f.dist[(self.f.dist.indicator == indicator) & ~self.f.dist.series.isin(current)
+                        & (self.f.dist.n > 0)]
+        if len(d):
+            last = int(d.year.max())
+            old = d.drop_duplicates("series").merge(
+                q[["version", "series", "text"]].drop_duplicates("series"), on="series", how="left")
+            items = [tb.measure_text(r.text, r.survey, r.question) for r in old.itertuples()]
+            out += f'<p class="measures-title">Tidigare mått ({last} och tidigare):</p>' + bullets(items)
+        return out + "</div>"
+
+    def indicator_tables(self, indicator: int) -> list[tb.ReportTable]:
+        base = self.table_base(indicator)
+        now = self.f.now[self.f.now.indicator == indicator]
+        out, k = [], 1
+        for yes_no in (True, False):
+            if ((now.scale == "III") == yes_no).any():
+                out.append(tb.distribution_table(self.f.now, indicator, f"{base}.{k}", yes_no, self.min_n))
+                k += 1
+        if len(now):
+            out.append(tb.keyfigure_table(self.f.dist, indicator, self.year, f"{base}.{k}", min_n=self.min_n))
+        return [self._register(t) for t in out]
+
+    # The 2022 report's diagram names where they differ from the indicator's short name.
+    CHART_NAMES = {13: "Gemensamma synsätt och arbetssätt i samverkansinsats"}
+    WHO = {"Deltagare pågående": "pågående deltagare", "Deltagare avslut": "avslutade deltagare"}
+
+    def chart_title(self, indicator: int, number: str, keys: set[str], span: str) -> str:
+        name = self.CHART_NAMES.get(indicator, ins.indicators()[indicator].short_name)
+        if keys == {"ja"}:
+            rows = self.f.now[(self.f.now.indicator == indicator) & (self.f.now.key == "ja")].drop_duplicates("series")
+            if len(rows) == 1:  # as Diagram 5.1 of the 2022 report: the question, quoted
+                r = rows.iloc[0]
+                text = ins.version_questions(ins.default_version(self.year)).set_index("series").text.get(r.series, "")
+                who = self.WHO.get(r.survey, r.survey.lower())
+                return f"Diagram {number} Fråga {r.question}, {who}: ”{text}”, {span}. Andelen som svarat ja."
+            which = fmt.join_words(f"fråga {r.question}" for r in rows.itertuples())
+            return f"Diagram {number} Indikator {indicator}: {name}, {which}, {span}. Andelen som svarat ja."
+        label = tb.keyfigure_label(keys - {"ja"} or keys)
+        return f"Diagram {number} Indikator {indicator}: {name}, {span}. {label[0].upper() + label[1:]}."
+
+    def chart_note(self, points: pd.DataFrame, years: list[int]) -> str:
+        surveys = list(dict.fromkeys(points.survey))
+        names = {"Deltagare pågående": "deltagare", "Deltagare avslut": "deltagare", "Personal": "personalen",
+                 "Remittenter": "remittenter", "Parternas chefsgrupp": "parternas chefsgrupp",
+                 "Styrelse": "styrelsen", "Förbundschef": "förbundschefer"}
+        who = list(dict.fromkeys(names.get(s, s) for s in surveys))
+        text = ("Diagrammet visar förändringen mellan mätningar för "
+                + ("alla indikatorns respondentgrupper" if len(who) > 2 else fmt.join_words(who)) + ".")
+        if (points.group.isin(["kvinnor", "män"])).any():
+            text += " För deltagare visas kvinnor (heldragen linje) och män (streckad linje)."
+        old = points[points.old.astype(bool)] if "old" in points else points.iloc[0:0]
+        if len(old):
+            last = int(old["last"].max())
+            text += (f" Frågor som ändrades efter {last} visas som egna linjer med årtal i förklaringen: de "
+                     "jämförs inte med de nya frågorna, därför dras ingen linje över bytet.")
+            current_keys = set(points.loc[~points.old.astype(bool), "key"])
+            if "key" in old and (set(old.key) == {"ja"}) and current_keys and "ja" not in current_keys:
+                text += " Den tidigare frågan var en ja/nej-fråga; dess linje visar andelen ja-svar."
+        if any(_has_gap(p, years) for _, p in points.groupby("line")):
+            text += " Där en linje är bruten saknas redovisade svar det året."
+        return text
+
+    def indicator_charts(self, indicator: int) -> str:
+        out = []
+        for keys in self._chart_groups(indicator):
+            number = self._diagrams.get((indicator, frozenset(keys)))
+            points = self._chart_points(indicator, keys)
+            if number is None or points is None:
+                continue
+            years = [y for y in self.f.tidy_years if y <= self.year]
+            shown = points.dropna(subset=["value"])
+            years = [y for y in years if shown.year.min() <= y <= shown.year.max()]
+            title = self.chart_title(indicator, number, keys, fmt.year_span(years[0], years[-1]))
+            figure = charts.line_chart(points, title=title, years=years, salt=f"d{number}")
+            svg = charts.with_alt(charts.to_svg(figure), f"{title} {charts.lines_text(points, years)}")
+            out.append(f'<figure class="chart" id="diagram-{number.replace(".", "-")}" aria-label="{html.escape(title)}">'
+                       f'{svg}<figcaption class="chart-note">{html.escape(self.chart_note(points, years))}</figcaption></figure>')
+        return "".join(out)
+
+    def indicator(self, indicator: int) -> Block:
+        info = ins.indicators()[indicator]
+        anchor = f"indikator-{indicator}"
+        head = heading(2, f"Indikator {indicator}: {info.short_name}", anchor, "indicator")
+        lead = f'<p class="indicator-text">{html.escape(info.text)}</p>'
+        if indicator not in ins.measured_indicators():
+            return head + Block(lead + paragraphs(com.not_measured_text(indicator)))
+        now = self.f.now[self.f.now.indicator == indicator]
+        if now.empty:
+            return head + Block(lead + self.measures_html(indicator)
+                                + paragraphs(f"Indikatorns frågor har inga svar {self.year}."))
+        tables = "".join(t.to_html() for t in self.indicator_tables(indicator))
+        facts = com.indicator_facts(self.f.dist, indicator, self.year, self.previous, self.f.trend)
+        comment = comment_block(anchor, facts, self.commentary.html(indicator))
+        # The 2022 report's order: tables, the comment, then the chart.
+        return head + Block(lead + self.measures_html(indicator) + tables + comment
+                            + (self.indicator_charts(indicator) or self.no_chart_text(indicator)))
+
+    def no_chart_text(self, indicator: int) -> str:
+        """Why an indicator has no line chart when all its questions are new (the 2022 report's note 8)."""
+        h = fig.comparable_history(self.f.dist, indicator, self.year)
+        if h.empty or fig.trend_chart_wanted(self.f.dist, indicator, self.year):
+            return ""
+        since = int(h["since"].max())
+        return paragraphs(
+            f"Indikatorns frågor ändrades eller tillkom {since}, och det finns därmed inga äldre jämförbara data. "
+            "Ett linjediagram över utvecklingen blir därför överflödigt; tabellen visar nyckeltalet för de år "
+            "som kan jämföras.", cls="chart-note no-chart")
+
+    def indicators(self) -> Block:
+        out = Block("")
+        for i in ins.indicators():
+            out += self.indicator(i)
+        return out
+
+    # Avslutande diskussion
+
+    def discussion(self) -> Block:
+        body = heading(1, "Avslutande diskussion", "avslutande-diskussion", "chapter")
+        sub = heading(2, "Resultat utifrån indikatorerna", "resultat-utifran-indikatorerna")
+        bars = charts.answered_bars(self.f.now)
+        content = ""
+        if len(bars.dropna(subset=["value"])):
+            number = self._diagrams["avslut"]
+            title = (f"Diagram {number} Andelen deltagare vid avslut vars svar ingår i nyckeltalet för respektive "
+                     f"indikator, {self.year}.")
+            svg = charts.with_alt(charts.to_svg(charts.bar_chart(bars, title=title, salt=f"d{number}")),
+                                  f"{title} {charts.bars_text(bars)}")
+            note = ("Nyckeltalet är andelen klart positiva svar, för indikator 7 andelen positiva svar och för "
+                    "fråga 8 andelen ja-svar.")
+            shown = bars.dropna(subset=["value"]).sort_values("value", kind="stable")
+            hi, lo = shown.iloc[-1], shown.iloc[0]
+            content = paragraphs(
+                f"Bland deltagare vid avslut är nyckeltalet högst för indikator {int(hi.indicator)} "
+                f"(fråga {int(hi.question)}, {fmt.percent(hi.value)}) och lägst för indikator {int(lo.indicator)} "
+                f"(fråga {int(lo.question)}, {fmt.percent(lo.value)}).")
+            content += (f'<figure class="chart" id="diagram-{number}" aria-label="{html.escape(title)}">{svg}'
+                        f'<figcaption class="chart-note">{html.escape(note)}</figcaption></figure>')
+        low = self._low_indicators()
+        if low:
+            content += paragraphs("Indikatorer där färre än hälften av de svarande i samtliga respondentgrupper "
+                                  "svarar klart positivt:")
+            content += bullets([f"Indikator {i} ”{ins.indicators()[i].text.rstrip('.')}”" for i in low])
+        own = self.commentary.html("avslutande diskussion")
+        if own:
+            content += f'<div class="analyst">{own}</div>'
+        return body + sub + Block(content)
+
+    def _low_indicators(self) -> list[int]:
+        d = self.f.now[(self.f.now.group == "samtliga") & self.f.now.nyckeltal_pct.notna()]
+        if d.empty:
+            return []
+        top = d.groupby("indicator").nyckeltal_pct.max()
+        return [int(i) for i, v in top.items() if v < 50]
+
+    def development(self) -> Block:
+        if self.previous is None:
+            return Block("")
+        body = heading(2, f"Sammanvägd utveckling per indikator {self.year} jämfört med {self.previous}",
+                       "sammanvagd-utveckling")
+        text = paragraphs(
+            f"Analysen bygger på utvecklingen av nyckeltalen {self.year} jämfört med {self.previous}. För varje "
+            "indikator summeras förändringen i procentenheter över de mått som finns båda åren. Förändringen "
+            "räknas som entydig när summan är minst 2 procentenheter gånger antalet mått, uppåt (”ökning”) "
+            "eller nedåt (”minskning”); annars blir resultatet ”varken ökning eller minskning”. För indikatorer "
+            "med deltagarfrågor görs bedömningen även för kvinnor och för män. Summan och gränsen står i "
+            "tabellen så att varje bedömning kan kontrolleras.")
+        table = self._register(tb.development_table(self.f.trend, self.year, self.previous))
+        t = self.f.trend
+        after = []
+        totalt = t[t.group == "totalt"]
+        if len(totalt):
+            up = int((totalt.classification == ins.INCREASE).sum())
+            down = int((totalt.classification == ins.DECREASE).sum())
+            after.append(com.development_tally(len(totalt), up, down, after=f" jämfört med {self.previous}"))
+        for g, word in (("kvinnor", "kvinnornas"), ("män", "männens")):
+            s = t[t.group == g]
+            if len(s):
+                counts = s.classification.value_counts()
+                after.append(com.development_tally(len(s), counts.get(ins.INCREASE, 0), counts.get(ins.DECREASE, 0),
+                                                   after=f" i {word} svar"))
+        return body + Block(text + table.to_html() + paragraphs(*after))
+
+    def totals(self) -> Block:
+        years = self.f.totals
+        first, last = int(years.year.min()), int(years.year.max())
+        body = heading(2, f"Utvecklingen på nationell nivå {fmt.year_span(first, last)}", "utveckling-nationellt")
+        total = int(years.enkater.sum())
+        text = paragraphs(f"Totalt har {fmt.number(total)} enkäter samlats in under perioden "
+                          f"{fmt.year_span(first, last)}, i genomsnitt {fmt.number(total / len(years))} per år.")
+        table = self._register(tb.totals_table(years, self.nationally))
+        return body + Block(text + table.to_html())
+
+    # Bilagor
+
+    @property
+    def excluded(self) -> list[str]:
+        """Förbund left out of this report because their registration files have errors."""
+        return list(self.f.data.excluded)
+
+    def excluded_text(self) -> str:
+        names = self.excluded
+        return (f"Utan {sv.format_list(names)}: {'förbundets' if len(names) == 1 else 'förbundens'} "
+                "registreringsfiler har fel och ingår inte i rapporten.")
+
+    def appendix_forbund(self) -> Block:
+        counts = self.f.forbund_counts
+        body = heading(1, "Bilaga 1: Förteckning deltagande samordningsförbund", "bilaga-1", "chapter")
+        text = paragraphs(
+            f"Totalt {sv.count_phrase(len(counts), sv.SAMORDNINGSFORBUND)} har deltagit i insamlingen av "
+            f"indikatorenkäter {self.year}. Tabellen redovisar antal insamlade enkäter per respondentgrupp. "
+            "Anledningen till att ett förbund använt endast några av enkättyperna kan variera.",
+            self.excluded_text() if self.excluded else "")
+        table = self._register(tb.appendix_1(counts, self.year))
+        return body + Block(text + table.to_html())
+
+    def appendix_indicators(self) -> Block:
+        body = heading(1, "Bilaga 2: Indikatorerna och måtten kopplade till dem", "bilaga-2", "chapter")
+        q = ins.version_questions(self.f.version)
+        per = q.groupby("survey").size()
+        parts = [f"{s.lower()} ({sv.count_phrase(per[s], sv.FRAGA)})" for s in ins.SURVEYS if s in per.index]
+        text = paragraphs(
+            "Tabellen visar de 16 indikatorerna och de mått som är kopplade till varje indikator. Måtten är "
+            f"frågor till en särskild respondentgrupp: {sv.format_list(parts)}, totalt "
+            f"{sv.count_phrase(len(q), sv.MATT)}. För "
+            "deltagarenkäterna samlas bakgrundsvariabeln kön in och för remittenter var den svarande är anställd.")
+        table = self._register(tb.appendix_2(self.f.version))
+        scales = self._register(tb.scales_table())
+        return body + Block(text + table.to_html() + scales.to_html())
+
+    # -- all of it ---------------------------------------------------------------------------------
+
+    def sections(self) -> list[Block]:
+        """Every section in the report's order (what the notebook shows, cell by cell)."""
+        return [self.title_page(), self.toc(), self.summary(), self.collection(), self.method(),
+                self.response_section(), self.indicators(), self.discussion(), self.development(),
+                self.totals(), self.appendix_forbund(), self.appendix_indicators()]
+
+    def tables(self) -> list[tb.ReportTable]:
+        """Every table in the report's order (the resultatfil's sheets)."""
+        if not self._tables or "bilaga-2" not in self._tables:
+            self.sections()
+        order = ["tabell-1", "tabell-2", "tabell-3", "tabell-4"]
+        rest = [k for k in self._tables if k not in order]
+        indicator = sorted((k for k in rest if re.fullmatch(r"tabell-\d+-\d+", k)),
+                           key=lambda k: tuple(int(x) for x in k.split("-")[1:]))
+        tail = [k for k in ("tabell-20", "tabell-21", "bilaga-1", "bilaga-2", "svarsskalor") if k in self._tables]
+        return [self._tables[k] for k in order + indicator + tail if k in self._tables]
+
+    def headings(self) -> list[str]:
+        return [text for block in self.sections() for _, _, text in block.headings]
+
+    def keyfigures_frame(self) -> pd.DataFrame:
+        """Nyckeltal for every year, measure and group: the resultatfil's long data sheet.
+
+        Percent columns end with "(%)" (values 0–100; the Excel writer stores fractions).
+        ``Serie`` names the measure followed over years (instrument.questions' series) and
+        ``Enkätversion`` the questionnaire: a changed question is another series, so a pivot on
+        Serie never joins e.g. indicator 4's 2018–2020 ja/nej question with the 2021 one."""
+        d = self.f.dist
+        out = d[["year", "indicator", "survey", "version", "series", "question", "key", "group", "n",
+                 "nyckeltal_pct", "nyckeltal_ci_low", "nyckeltal_ci_high",
+                 "negativt_pct", "varken_pct", "positivt_pct", "klart_positivt_pct"]].copy()
+        out["key"] = out.key.map(ins.key_label)
+        groups = {g: i for i, g in enumerate(["samtliga", *ins.GENDER_GROUPS, *ins.EMPLOYER_GROUPS])}
+        out = out.assign(_s=out.survey.map(tb._survey_rank), _g=out.group.map(groups))
+        out = out.sort_values(["indicator", "_s", "series", "_g", "year"]).drop(columns=["_s", "_g"])
+        return out.rename(columns=KEYFIGURE_HEADERS).reset_index(drop=True)
+
+    def about(self) -> dict:
+        return {"Rapport": f"{self.title} {self.year}", "Mätår": self.year}
+
+    def changes_frame(self) -> pd.DataFrame:
+        """Each measure's change since the previous year with its 95 % interval: a resultatfil sheet."""
+        ch = self.f.changes.drop(columns=["forbund"])
+        names = {"year": "År", "compared_with": "Jämfört med", "survey": "Enkät", "question": "Fråga",
+                 "indicator": "Indikator", "group": "Grupp", "n": "n", "n_before": "n föregående år",
+                 "nyckeltal_pct": "Nyckeltal (%)", "nyckeltal_before_pct": "Nyckeltal föregående år (%)",
+                 "change_pp": "Förändring (procentenheter)", "change_ci_low_pp": "Förändring: 95 % lägre gräns",
+                 "change_ci_high_pp": "Förändring: 95 % övre gräns", "verdict": "Bedömning"}
+        return ch.rename(columns=names)
+
+    def data_sheets(self) -> dict:
+        sheets = {"Nyckeltal alla år": self.keyfigures_frame()}
+        if self.f.previous is not None:
+            sheets["Förändring med intervall"] = self.changes_frame()
+        return sheets
+
+
+# The long data sheets' Swedish headers (percent columns end with "(%)": publish.excel.is_percent_column).
+KEYFIGURE_HEADERS = {
+    "year": "År", "indicator": "Indikator", "survey": "Enkät", "version": "Enkätversion", "series": "Serie",
+    "question": "Fråga", "key": "Nyckeltal avser", "group": "Grupp", "n": "n", "nyckeltal_pct": "Nyckeltal (%)",
+    "nyckeltal_ci_low": "Nyckeltal, 95 % lägre gräns (%)", "nyckeltal_ci_high": "Nyckeltal, 95 % övre gräns (%)",
+    "negativt_pct": "Negativt (%)", "varken_pct": "Varken eller (%)", "positivt_pct": "Positivt (%)",
+    "klart_positivt_pct": "Klart positivt (%)"}
+
+
+def _has_gap(points: pd.DataFrame, years: list[int]) -> bool:
+    """A line with a year without value between its first and last value."""
+    shown = sorted(points.dropna(subset=["value"]).year)
+    if not shown:
+        return False
+    return any(y not in shown for y in years if shown[0] < y < shown[-1])

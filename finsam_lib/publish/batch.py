@@ -1,0 +1,389 @@
+"""Every report of a year at once: the national report and each förbund's, in parallel.
+
+``finsam batch`` starts ``jobs`` worker processes (default: one per core). Each
+worker keeps ONE kernel and ONE browser for all its reports: the kernel imports
+finsam and reads the registration files once (:func:`report.load_dataset`
+caches them by path and modification time), the browser prints every PDF. A
+report that fails is retried once on a fresh kernel when the failure was the
+kernel's or the browser's (e.g. "Address already in use" when kernels start at the
+same moment), not when the notebook itself stopped on an error; it never stops
+the other reports. The batch ends with ``index.html`` linking every report with
+its response counts, a summary of what failed and why, and exit code 1 if anything did.
+
+Also here: the command functions behind ``finsam report forbund`` and ``finsam batch``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import queue
+import random
+import signal
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from finsam_lib.figures import method as fig
+
+NATIONAL = "national"
+FORBUND = "forbund"
+INDEX = "index.html"
+
+
+@dataclass
+class Job:
+    kind: str  # NATIONAL or FORBUND
+    name: str  # the förbund ("" for the national report)
+    notebook: str
+    parameters: dict
+    stem: str
+    title: str
+    weight: int = 0  # bigger first (the national report is the longest)
+    stamp: dict | None = None  # provenance stamp for its outputs (provenance.for_output)
+
+
+@dataclass
+class Outcome:
+    job: Job
+    ok: bool
+    paths: dict = field(default_factory=dict)  # format -> file name (relative to the out folder)
+    error: str = ""
+    seconds: float = 0.0
+    attempts: int = 1
+    timings: dict = field(default_factory=dict)
+
+
+# --- Planning -------------------------------------------------------------------------------------
+
+def parse_formats(text: str) -> list[str]:
+    """'html, PDF' -> ['html', 'pdf']; raises ValueError (Swedish) on an unknown format."""
+    from finsam_lib.publish.publish import FORMATS
+
+    formats = [f.strip().lower() for f in str(text).split(",") if f.strip()]
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise ValueError(f"Okänt format: {', '.join(unknown) or '(inget)'}; välj bland {', '.join(FORMATS)}.")
+    return list(dict.fromkeys(formats))
+
+
+def forbund_of_year(data, year: int) -> list[str]:
+    """The förbund with responses in a year, in Swedish alphabetical order (case-insensitive)."""
+    r = data.respondents
+    return sorted(set(r.loc[r.year == year, "forbund"]), key=str.casefold)
+
+
+def commentary_for(folder: str | Path | None, forbund: str | None) -> str | None:
+    """An analyst's commentary file in a folder: ``<förbund file name>.md|.yaml|.yml``, or
+    ``nationell.*`` for the national report."""
+    if not folder:
+        return None
+    from finsam_lib.registration.names import safe_filename
+    from finsam_lib.registration.reader import nfc
+
+    stem = "nationell" if forbund is None else safe_filename(forbund)
+    # File names compared after NFC: macOS may store an å of a file name decomposed.
+    files = {nfc(p.name): p for p in Path(folder).iterdir() if p.is_file()}
+    for suffix in (".md", ".yaml", ".yml"):
+        path = files.get(f"{stem}{suffix}")
+        if path is not None:
+            return str(path.resolve())
+    return None
+
+
+def plan(data, data_path: str | Path, year: int, min_n: int = fig.MIN_N, years_shown: int = 5,
+         commentary_dir: str | Path | None = None, national: bool = True,
+         only: list[str] | None = None, exclude_invalid: bool = False,
+         published: str | None = None) -> list[Job]:
+    """The reports of a year: the national one first, then every förbund's, largest first.
+
+    ``exclude_invalid``: the notebooks leave out the förbund whose files have errors (a year
+    with some broken files; see :mod:`finsam_lib.registration.partial`). ``published``: the reports' date as YYYY-MM-DD (None: the
+    day they are made)."""
+    from finsam_lib.present.forbund_report import report_stem, report_title
+    from finsam_lib.publish.publish import notebook_path
+
+    data_path = str(Path(data_path).resolve())
+    jobs = []
+    if national:
+        jobs.append(Job(NATIONAL, "", str(notebook_path("national_report.ipynb")),
+                        {"year": year, "data": data_path, "min_n": min_n,
+                         "commentary": commentary_for(commentary_dir, None), "published": published},
+                        f"nationell-indikatorrapport-{year}", f"Nationell indikatorrapport {year}",
+                        weight=10 ** 9))
+        if exclude_invalid:
+            jobs[-1].parameters["exclude_invalid"] = True
+    sizes = data.respondents[data.respondents.year == year].groupby("forbund").size()
+    notebook = str(notebook_path("forbund_report.ipynb"))
+    for name in (only if only is not None else forbund_of_year(data, year)):
+        jobs.append(Job(FORBUND, name, notebook,
+                        {"forbund": name, "year": year, "data": data_path, "min_n": min_n,
+                         "years_shown": years_shown, "commentary": commentary_for(commentary_dir, name),
+                         "published": published},
+                        report_stem(name, year), report_title(name, year), weight=int(sizes.get(name, 0))))
+        if exclude_invalid:
+            jobs[-1].parameters["exclude_invalid"] = True
+    seen: dict[str, int] = {}
+    for job in jobs:  # two names with the same safe file name (e.g. "A/B" and "A-B") keep both files
+        k = seen.get(job.stem.casefold(), 0)
+        seen[job.stem.casefold()] = k + 1
+        if k:
+            job.stem = f"{job.stem}-{k + 1}"
+    return sorted(jobs, key=lambda j: -j.weight)
+
+
+# --- Workers --------------------------------------------------------------------------------------
+
+def _start_kernel(attempts: int = 4):
+    """A kernel, retried when several processes start theirs at the same moment and collide on ports."""
+    from finsam_lib.publish.publish import start_kernel
+
+    for attempt in range(1, attempts + 1):
+        km = None
+        try:
+            km = start_kernel()
+            client = km.client()
+            client.start_channels()
+            try:
+                client.wait_for_ready(timeout=60)
+            finally:
+                client.stop_channels()
+            return km
+        except Exception:
+            if km is not None:
+                try:
+                    km.shutdown_kernel(now=True)
+                except Exception:
+                    pass
+            if attempt == attempts:
+                raise
+            time.sleep(0.2 + random.random() * attempt)
+
+
+class Worker:
+    """One kernel and (for PDFs) one browser, used for report after report."""
+
+    def __init__(self, out: str | Path, formats, browser: str | None = None):
+        self.out, self.formats, self.browser = Path(out), tuple(formats), browser
+        self.km = None
+        self.printer = None
+
+    def __enter__(self) -> "Worker":
+        self.km = _start_kernel()
+        if "pdf" in self.formats:
+            self._open_printer()
+        return self
+
+    def _open_printer(self):
+        from finsam_lib.publish.publish import PdfPrinter
+
+        self.printer = PdfPrinter(self.browser).__enter__()
+
+    def __exit__(self, *exc):
+        if self.printer is not None:
+            try:
+                self.printer.__exit__(None, None, None)
+            except Exception:
+                pass
+        if self.km is not None:
+            try:
+                self.km.shutdown_kernel(now=True)
+            except Exception:
+                pass
+
+    def _restart(self):
+        """A fresh kernel (and browser) after a failure that was theirs."""
+        try:
+            self.km.shutdown_kernel(now=True)
+        except Exception:
+            pass
+        self.km = _start_kernel()
+        if self.printer is not None:
+            try:
+                self.printer.__exit__(None, None, None)
+            except Exception:
+                pass
+            self._open_printer()
+
+    def run(self, job: Job) -> Outcome:
+        from finsam_lib.publish.publish import PublishError, publish_report
+
+        start = time.perf_counter()
+        for attempt in (1, 2):
+            timings: dict = {}
+            try:
+                if not self.km.is_alive():
+                    self._restart()
+                paths = publish_report(job.notebook, job.parameters, self.out, job.stem, job.title,
+                                       formats=self.formats, printer=self.printer, km=self.km, timings=timings,
+                                       stamp=job.stamp)
+                return Outcome(job, True, {k: p.name for k, p in paths.items()}, seconds=time.perf_counter() - start,
+                               attempts=attempt, timings=timings)
+            except PublishError as e:  # the notebook stopped on an error: running it again won't help
+                return Outcome(job, False, error=str(e), seconds=time.perf_counter() - start, attempts=attempt,
+                               timings=timings)
+            except Exception as e:  # the kernel's or the browser's trouble: once more on fresh ones
+                error = f"{type(e).__name__}: {e}".strip()
+                if attempt == 2:
+                    return Outcome(job, False, error=error, seconds=time.perf_counter() - start, attempts=attempt,
+                                   timings=timings)
+                try:
+                    self._restart()
+                except Exception as e2:
+                    return Outcome(job, False, error=f"{error}; omstart misslyckades: {e2}",
+                                   seconds=time.perf_counter() - start, attempts=attempt, timings=timings)
+        raise AssertionError("unreachable")
+
+
+def _terminate(*_):
+    raise SystemExit(1)
+
+
+def worker_main(wid: int, tasks, results, out: str, formats, browser: str | None) -> None:
+    """A worker process: take jobs until None, report ('start', wid, i), then ('done', wid, i, outcome)."""
+    signal.signal(signal.SIGTERM, _terminate)  # so that the kernel and the browser are shut down
+    try:
+        with Worker(out, formats, browser) as worker:
+            while True:
+                item = tasks.get()
+                if item is None:
+                    break
+                i, job = item
+                results.put(("start", wid, i, None))
+                results.put(("done", wid, i, worker.run(job)))
+    except BaseException as e:  # cannot start: say why, the main process fails this worker's jobs
+        results.put(("dead", wid, None, f"{type(e).__name__}: {e}\n{traceback.format_exc(limit=3)}"))
+        if not isinstance(e, Exception):
+            raise
+
+
+def run(jobs: list[Job], out: str | Path, formats, workers: int | None = None, browser: str | None = None,
+        progress=None) -> list[Outcome]:
+    """Run the jobs on ``workers`` processes (default: the number of cores); ``progress(outcome)``
+    is called as each report is done. Returns the outcomes in the jobs' order."""
+    import multiprocessing as mp
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
+    ctx = mp.get_context("spawn")
+    tasks, results = ctx.Queue(), ctx.Queue()
+    for i, job in enumerate(jobs):
+        tasks.put((i, job))
+    for _ in range(workers):
+        tasks.put(None)
+    procs = {wid: ctx.Process(target=worker_main, args=(wid, tasks, results, str(out), tuple(formats), browser),
+                              name=f"finsam-batch-{wid}", daemon=False)
+             for wid in range(workers)}
+    for p in procs.values():
+        p.start()
+    outcomes: dict[int, Outcome] = {}
+    running: dict[int, int] = {}  # worker -> job index
+    dead_reason: dict[int, str] = {}
+    try:
+        while len(outcomes) < len(jobs):
+            try:
+                kind, wid, i, payload = results.get(timeout=1.0)
+            except queue.Empty:
+                for wid, p in procs.items():
+                    if not p.is_alive() and wid not in dead_reason:
+                        dead_reason[wid] = f"arbetsprocessen avslutades oväntat (kod {p.exitcode})"
+                        if wid in running:
+                            j = running.pop(wid)
+                            outcomes[j] = Outcome(jobs[j], False, error=dead_reason[wid])
+                            if progress:
+                                progress(outcomes[j])
+                if all(not p.is_alive() for p in procs.values()):
+                    break
+                continue
+            if kind == "start":
+                running[wid] = i
+            elif kind == "done":
+                running.pop(wid, None)
+                outcomes[i] = payload
+                if progress:
+                    progress(payload)
+            elif kind == "dead":
+                dead_reason[wid] = payload.splitlines()[0]
+                if wid in running:
+                    j = running.pop(wid)
+                    outcomes[j] = Outcome(jobs[j], False, error=dead_reason[wid])
+        # Jobs nobody could take (every worker dead).
+        reason = "; ".join(sorted(set(dead_reason.values()))) or "ingen arbetsprocess kunde starta"
+        for i, job in enumerate(jobs):
+            if i not in outcomes:
+                outcomes[i] = Outcome(job, False, error=reason)
+                if progress:
+                    progress(outcomes[i])
+    finally:
+        for p in procs.values():
+            p.join(timeout=30)
+            if p.is_alive():
+                p.terminate()
+                p.join(timeout=10)
+    return [outcomes[i] for i in range(len(jobs))]
+
+
+# --- The index page -------------------------------------------------------------------------------
+
+def index_rows(data, year: int, outcomes: list[Outcome], min_n: int = fig.MIN_N) -> tuple[list[str], list[dict]]:
+    """Columns (surveys used that year) and one row per report: name, counts (exact, through
+    privacy.count_cell as in the reports), links and status."""
+    from finsam_lib.instrument import definition as ins
+    from finsam_lib.figures import privacy
+
+    resp = data.respondents[data.respondents.year == year]
+    surveys = [s for s in ins.REPORT_ORDER if s in set(resp.survey)]
+    counts = resp.groupby(["forbund", "survey"]).size().unstack("survey").reindex(columns=surveys)
+    rows = []
+    for o in outcomes:
+        if o.job.kind == NATIONAL:
+            c = resp.groupby("survey").size().reindex(surveys)
+            cells = {s: (None if c.isna()[s] else int(c[s])) for s in surveys}
+            total = int(len(resp))
+            label = o.job.title
+        else:
+            c = counts.loc[o.job.name] if o.job.name in counts.index else None
+            cells = {s: (None if c is None else privacy.count_cell(c[s], min_n)) for s in surveys}
+            total = privacy.total_cell([] if c is None else c.tolist(), min_n)
+            label = o.job.name
+        rows.append({"label": label, "kind": o.job.kind, "counts": cells, "total": total, "ok": o.ok,
+                     "paths": o.paths, "error": o.error})
+    return surveys, rows
+
+
+def write_index(out: str | Path, data, year: int, outcomes: list[Outcome], min_n: int = fig.MIN_N,
+                seconds: float | None = None, invalid: dict | None = None, national_note: str = "") -> Path:
+    """``index.html``: every report with its response counts and links; failures with their reason;
+    ``invalid`` ({förbund: errors}, '' = unknown förbund) the förbund that got no report because their
+    files have errors, each error with its file, sheet and cell; ``national_note`` why the national
+    report is missing or what it leaves out."""
+    from finsam_lib.base import format as fmt
+    from finsam_lib.publish.publish import stylesheet
+    from finsam_lib.present.report import swedish_date
+    from finsam_lib.present.templating import render
+
+    surveys, rows = index_rows(data, year, outcomes, min_n)
+    from finsam_lib.publish.provenance import report_checks
+    checks = report_checks(out, [(o.paths, o.job.parameters.get("data")) if o.ok else ({}, None) for o in outcomes])
+    for r, check in zip(rows, checks):  # is each report's data still what is in the data folder?
+        r["current"] = check
+
+    def cell(v):  # the template escapes
+        if v is None:
+            return fmt.DASH
+        return v if isinstance(v, str) else fmt.number(v)
+
+    national = [r for r in rows if r["kind"] == NATIONAL]
+    forbund = sorted((r for r in rows if r["kind"] == FORBUND), key=lambda r: r["label"].casefold())
+    failed = [r for r in rows if not r["ok"]]
+    page = render(
+        "batch_index.html.j2", year=year, surveys=surveys, national=national, forbund=forbund, failed=failed, cell=cell,
+        invalid=[(name or "Okänt förbund (filen kunde inte läsas)", problems)
+                 for name, problems in (invalid or {}).items()], national_note=national_note,
+        css=stylesheet(), date=swedish_date(dt.date.today()), done=sum(r["ok"] for r in rows), total=len(rows),
+        min_n=min_n, seconds=None if seconds is None else fmt.number(seconds, 0), labels={
+            "html": "HTML", "pdf": "PDF", "xlsx": "Excel"})
+    path = Path(out) / INDEX
+    path.write_text(page, encoding="utf-8")
+    return path

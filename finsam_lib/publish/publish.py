@@ -1,0 +1,440 @@
+"""Publishing: run a report notebook, export it as self-contained HTML and print that
+to an A4 PDF in a Chromium-family browser (Excel workbooks: :mod:`excel`).
+
+Nothing here knows what a report contains: notebooks, HTML and
+:class:`tables.ReportTable` objects go in, files come out.
+"""
+from __future__ import annotations
+
+import contextlib
+import html
+import os
+import re
+import shutil
+import sys
+import time
+from html.parser import HTMLParser
+from importlib import resources
+from pathlib import Path
+
+TEMPLATES = Path(str(resources.files("finsam_lib").joinpath("templates")))
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+NBCONVERT_TEMPLATES = TEMPLATES / "nbconvert"
+TEMPLATE_NAME = "finsam_report"
+TOC_MARK = "<!-- finsam:toc -->"
+
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run"]
+PDF_MARGIN = {"top": "18mm", "bottom": "20mm", "left": "18mm", "right": "18mm"}
+
+
+class PublishError(RuntimeError):
+    """Publishing failed (message in Swedish)."""
+
+
+def notebook_path(name: str) -> Path:
+    """A report notebook shipped with finsam: ``notebooks/<name>`` in a clone, else
+    ``finsam_lib/notebooks/<name>`` in an installed package."""
+    for folder in (NOTEBOOKS, Path(str(resources.files("finsam_lib").joinpath("notebooks")))):
+        if (folder / name).is_file():
+            return folder / name
+    raise PublishError(f"Rapportens notebook {name} finns inte i {NOTEBOOKS}.")
+
+
+# --- Running notebooks ----------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def _package_on_path():
+    """Let a kernel import the same finsam_lib as this process, installed or not."""
+    root = str(Path(__file__).resolve().parents[2])
+    before = os.environ.get("PYTHONPATH")
+    parts = [root] + ([before] if before else [])
+    os.environ["PYTHONPATH"] = os.pathsep.join(parts)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("PYTHONPATH", None)
+        else:
+            os.environ["PYTHONPATH"] = before
+
+
+def start_kernel(kernel_name: str = "python3"):
+    """A kernel (manager) started with this interpreter and its chatter silenced; reuse it
+    for several notebooks and shut it down with ``km.shutdown_kernel()``."""
+    import subprocess
+
+    from jupyter_client.manager import KernelManager
+
+    km = KernelManager(kernel_name=kernel_name)
+    with _package_on_path():
+        km.start_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return km
+
+
+def execute_notebook(notebook: str | Path, output: str | Path | None, parameters: dict,
+                     cwd: str | Path | None = None, timeout: int = 600, km=None):
+    """Execute a parameterised notebook with papermill; returns the executed notebook node.
+
+    ``km``: an already started kernel manager to reuse (batches; note that a reused
+    kernel keeps its state); else a new kernel, shut down afterwards. A failing cell
+    raises PublishError naming the cell's error.
+    """
+    import papermill as pm
+
+    own = km is None
+    if own:
+        km = start_kernel()
+    try:
+        with _package_on_path():
+            return pm.execute_notebook(
+                str(notebook), str(output) if output else None, parameters=parameters,
+                cwd=str(cwd) if cwd else None, progress_bar=False, log_output=False,
+                request_save_on_cell_execute=False, execution_timeout=timeout,
+                kernel_name=km.kernel_name, km=km)
+    except pm.PapermillExecutionError as e:
+        raise PublishError(f"Rapportens notebook stannade i cell {e.exec_count}: {e.ename}: {e.evalue}") from e
+    finally:
+        if own:
+            km.shutdown_kernel(now=True)
+
+
+def cell_errors(nb) -> list[str]:
+    """Error outputs left in an executed notebook."""
+    return [f"{o.get('ename')}: {o.get('evalue')}" for c in nb.cells if c.cell_type == "code"
+            for o in c.get("outputs", []) if o.get("output_type") == "error"]
+
+
+# --- HTML -----------------------------------------------------------------------------------------
+
+def stylesheet() -> str:
+    return (TEMPLATES / "report.css").read_text(encoding="utf-8")
+
+
+def notebook_html(nb, title: str, css: str | None = None) -> str:
+    """A notebook as one self-contained HTML page: outputs and markdown only, our own
+    template (no CDN links), a table of contents where the notebook put its mark."""
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    config = Config()
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = {"remove_cell", "hide"}
+    config.HTMLExporter.exclude_input = True
+    config.HTMLExporter.exclude_input_prompt = True
+    config.HTMLExporter.exclude_output_prompt = True
+    config.HTMLExporter.anchor_link_text = ""
+    exporter = HTMLExporter(config=config, extra_template_basedirs=[str(NBCONVERT_TEMPLATES)],
+                            template_name=TEMPLATE_NAME)
+    body, _ = exporter.from_notebook_node(
+        nb, resources={"finsam": {"title": title, "css": css if css is not None else stylesheet(), "lang": "sv"}})
+    return add_toc(body)
+
+
+class _Headings(HTMLParser):
+    """h1/h2 elements: (level, id, text, start offset)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found, self._open, self._text = [], None, []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("h1", "h2") and self._open is None:
+            a = dict(attrs)
+            if "toc-title" in (a.get("class") or "") or "title" in (a.get("class") or "").split():
+                return
+            self._open, self._text = (int(tag[1]), a.get("id"), self.getpos()), []
+
+    def handle_endtag(self, tag):
+        if self._open and tag == f"h{self._open[0]}":
+            level, anchor, pos = self._open
+            self.found.append((level, anchor, " ".join("".join(self._text).split()), pos))
+            self._open = None
+
+    def handle_data(self, data):
+        if self._open:
+            self._text.append(data)
+
+
+def slug(text: str) -> str:
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "avsnitt"
+
+
+def headings(page: str) -> list[tuple[int, str, str]]:
+    parser = _Headings()
+    parser.feed(page)
+    return [(level, anchor, text) for level, anchor, text, _ in parser.found]
+
+
+def add_toc(page: str, pages: dict[str, int] | None = None) -> str:
+    """Fill the table of contents from the page's h1/h2 headings (ids added where missing);
+    ``pages`` adds page numbers by heading id."""
+    used = set(re.findall(r'id="([^"]+)"', page))
+
+    def ensure_id(m):
+        tag, attrs, inner = m.group(1), m.group(2), m.group(3)
+        if "id=" in attrs and "%" not in attrs:
+            return m.group(0)
+        attrs = re.sub(r'\s*id="[^"]*"', "", attrs)
+        anchor = base = slug(re.sub(r"<[^>]+>", "", inner))
+        k = 2
+        while anchor in used:
+            anchor, k = f"{base}-{k}", k + 1
+        used.add(anchor)
+        return f'<{tag} id="{anchor}"{attrs}>{inner}</{tag}>'
+
+    page = re.sub(r"<(h[12])((?:\s[^>]*)?)>(.*?)</\1>", ensure_id, page, flags=re.S)
+    if TOC_MARK not in page:
+        return page
+    items = []
+    for level, anchor, text in headings(page):
+        number = (pages or {}).get(anchor)
+        tail = (f'<span class="toc-dots"></span><span class="toc-page">{number}</span>'
+                if number is not None else "")
+        items.append(f'<li class="level-{level}"><a href="#{anchor}"><span class="toc-text">'
+                     f'{html.escape(text)}</span>{tail}</a></li>')
+    toc = f'<ol>{"".join(items)}</ol>'
+    return re.sub(r"<!-- finsam:toc -->(?:<ol>.*?</ol>)?", lambda _: TOC_MARK + toc, page, count=1, flags=re.S)
+
+
+# --- PDF ------------------------------------------------------------------------------------------
+
+def browser_candidates() -> list[str]:
+    names = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome",
+             "microsoft-edge", "microsoft-edge-stable", "msedge"]
+    found = [shutil.which(n) for n in names]
+    paths = []
+    if sys.platform == "win32":
+        for base in filter(None, [os.environ.get("PROGRAMFILES"), os.environ.get("PROGRAMFILES(X86)"),
+                                  os.environ.get("LOCALAPPDATA")]):
+            paths += [Path(base) / "Google/Chrome/Application/chrome.exe",
+                      Path(base) / "Microsoft/Edge/Application/msedge.exe",
+                      Path(base) / "Chromium/Application/chrome.exe"]
+    elif sys.platform == "darwin":
+        for app in ("Google Chrome.app/Contents/MacOS/Google Chrome", "Chromium.app/Contents/MacOS/Chromium",
+                    "Microsoft Edge.app/Contents/MacOS/Microsoft Edge"):
+            paths += [Path("/Applications") / app, Path.home() / "Applications" / app]
+    else:
+        paths += [Path(p) for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/snap/bin/chromium",
+                                    "/usr/bin/google-chrome", "/opt/google/chrome/chrome",
+                                    "/usr/bin/microsoft-edge", "/opt/microsoft/msedge/msedge")]
+    return list(dict.fromkeys([p for p in found if p] + [str(p) for p in paths if p.is_file()]))
+
+
+def find_browser(explicit: str | None = None) -> str | None:
+    """A Chromium-family browser: ``explicit``, $FINSAM_BROWSER, then PATH and standard places."""
+    for candidate in (explicit, os.environ.get("FINSAM_BROWSER")):
+        if candidate:
+            return candidate if Path(candidate).is_file() or shutil.which(candidate) else None
+    found = browser_candidates()
+    return found[0] if found else None
+
+
+def footer_template(title: str) -> str:
+    style = ("font-family: 'DejaVu Sans', 'Liberation Sans', Arial, sans-serif; font-size: 8.5pt; color: #555; "
+             "width: 100%; margin: 0 18mm; display: flex; justify-content: space-between;")
+    return (f'<div style="{style}"><span>{html.escape(title)}</span>'
+            '<span>Sida <span class="pageNumber"></span> av <span class="totalPages"></span></span></div>')
+
+
+class PdfPrinter:
+    """One browser kept open to print many HTML files (use as a context manager)."""
+
+    def __init__(self, browser: str | None = None):
+        self.executable = find_browser(browser)
+        if not self.executable:
+            raise PublishError("Ingen Chromium-baserad webbläsare hittades (Chromium, Chrome eller Edge). "
+                               "Installera en, eller ange sökvägen med FINSAM_BROWSER.")
+        self._pw = self._browser = None
+
+    def __enter__(self) -> "PdfPrinter":
+        from playwright.sync_api import sync_playwright
+
+        self._pw = sync_playwright().start()
+        try:
+            self._browser = self._pw.chromium.launch(executable_path=self.executable, args=BROWSER_ARGS)
+        except Exception as e:
+            self._pw.stop()
+            raise PublishError(f"Webbläsaren {self.executable} kunde inte startas: {e}") from e
+        return self
+
+    def __exit__(self, *exc):
+        if self._browser:
+            self._browser.close()
+        if self._pw:
+            self._pw.stop()
+
+    def print(self, html_path: str | Path, pdf_path: str | Path, footer: str = "",
+              page_numbers_in_toc: bool = True) -> Path:
+        """Print an HTML file to an A4 PDF with "Sida X av Y" footers.
+
+        With ``page_numbers_in_toc`` the page is laid out once to find on which page
+        each heading falls, and the table of contents gets those numbers."""
+        html_path, pdf_path = Path(html_path).resolve(), Path(pdf_path)
+        page = self._browser.new_page()
+        try:
+            page.goto(html_path.as_uri(), wait_until="load")
+            if page_numbers_in_toc and page.locator("nav.toc").count():
+                numbers = self._heading_pages(page, footer)
+                if numbers:
+                    page.evaluate(_SET_TOC_PAGES_JS, numbers)
+            page.pdf(path=str(pdf_path), format="A4", print_background=True, display_header_footer=True,
+                     header_template="<span></span>", footer_template=footer_template(footer),
+                     margin=PDF_MARGIN, outline=True, tagged=True)
+        finally:
+            page.close()
+        return pdf_path
+
+    def _heading_pages(self, page, footer: str) -> dict[str, int]:
+        """Page number per heading id, read from a first printing's outline."""
+        data = page.pdf(format="A4", print_background=True, display_header_footer=True,
+                        header_template="<span></span>", footer_template=footer_template(footer),
+                        margin=PDF_MARGIN, outline=True, tagged=True)
+        ids = page.evaluate("() => Array.from(document.querySelectorAll('main h1[id], main h2[id]'))"
+                            ".filter(h => !h.closest('nav')).map(h => [h.id, h.textContent.trim()])")
+        return heading_pages_from_pdf(data, ids)
+
+
+# The TOC gets its numbers in place: same text, so the layout does not move.
+_SET_TOC_PAGES_JS = """(numbers) => {
+  for (const a of document.querySelectorAll('nav.toc a')) {
+    const id = a.getAttribute('href').slice(1);
+    if (!(id in numbers)) continue;
+    let page = a.querySelector('.toc-page');
+    if (!page) {
+      const dots = document.createElement('span'); dots.className = 'toc-dots'; a.appendChild(dots);
+      page = document.createElement('span'); page.className = 'toc-page'; a.appendChild(page);
+    }
+    page.textContent = String(numbers[id]);
+  }
+}"""
+
+
+def heading_pages_from_pdf(data: bytes, ids: list[list[str]]) -> dict[str, int]:
+    """Match the PDF outline (bookmarks, in document order) to heading ids."""
+    def key(text):  # Chromium drops spaces at line breaks and may repeat a title
+        return "".join(text.split()).casefold()
+
+    outline = pdf_outline(data)
+    out, i = {}, 0
+    for anchor, text in ids:
+        norm = key(text)
+        for j in range(i, len(outline)):
+            if norm and key(outline[j][0]).startswith(norm):
+                out[anchor] = outline[j][1]
+                i = j + 1
+                break
+    return out
+
+
+def pdf_outline(data: bytes) -> list[tuple[str, int]]:
+    """(title, 1-based page) of a PDF's bookmarks, in order; [] without pypdf."""
+    try:
+        from pypdf import PdfReader
+    except ImportError:
+        return []
+    import io
+
+    reader = PdfReader(io.BytesIO(data))
+    out = []
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                try:
+                    out.append((str(item.title), reader.get_destination_page_number(item) + 1))
+                except Exception:
+                    continue
+
+    walk(reader.outline)
+    return out
+
+
+def html_to_pdf(html_path: str | Path, pdf_path: str | Path, footer: str = "", browser: str | None = None) -> Path:
+    with PdfPrinter(browser) as printer:
+        return printer.print(html_path, pdf_path, footer)
+
+
+def timed(label: str, timings: dict):
+    """Context manager adding the elapsed seconds of a step to ``timings``."""
+    @contextlib.contextmanager
+    def run():
+        start = time.perf_counter()
+        yield
+        timings[label] = timings.get(label, 0) + time.perf_counter() - start
+    return run()
+
+
+# --- A notebook report, end to end ----------------------------------------------------------------
+
+FORMATS = ("html", "pdf", "xlsx")
+
+
+def publish_report(notebook: str | Path, parameters: dict, out_dir: str | Path, stem: str, title: str,
+                   formats=FORMATS, printer: PdfPrinter | None = None, km=None,
+                   keep_notebook: bool = False, timings: dict | None = None,
+                   stamp: dict | None = None) -> dict[str, Path]:
+    """Execute a report notebook and export it: ``{stem}.html``, ``{stem}.pdf`` and the
+    notebook's own Excel file (parameter ``xlsx_path`` = ``{stem}.xlsx``).
+
+    ``printer``: an open PdfPrinter to reuse (batches); ``km``: a kernel manager to reuse;
+    ``stamp``: a provenance stamp (provenance.for_output) put into every output: the HTML's
+    colophon (and so the PDF's last page), the PDF's metadata, the Excel file (notebook
+    parameter ``provenance``).
+    """
+    import tempfile
+
+    import nbformat
+
+    formats = tuple(formats)
+    unknown = set(formats) - set(FORMATS)
+    if unknown:
+        raise PublishError(f"Okänt format: {', '.join(sorted(unknown))} (välj bland {', '.join(FORMATS)}).")
+    timings = {} if timings is None else timings
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths: dict[str, Path] = {}
+    params = dict(parameters, output_dir=str(out.resolve()))
+    if "xlsx" in formats:
+        paths["xlsx"] = out / f"{stem}.xlsx"
+        params["xlsx_path"] = str(paths["xlsx"].resolve())
+        if stamp:
+            params["provenance"] = stamp
+    executed = out / f"{stem}.ipynb" if keep_notebook else None
+    with timed("execute", timings):
+        nb = execute_notebook(notebook, executed, params, cwd=Path(notebook).resolve().parent, km=km)
+    if executed:
+        paths["ipynb"] = executed
+    if not {"html", "pdf"} & set(formats):
+        return paths
+    with timed("html", timings):
+        page = notebook_html(nbformat.from_dict(nb) if isinstance(nb, dict) else nb, title)
+        if stamp:
+            from finsam_lib.publish.provenance import add_to_html
+
+            page = add_to_html(page, stamp)
+        html_path = out / f"{stem}.html" if "html" in formats else Path(tempfile.mkdtemp()) / f"{stem}.html"
+        html_path.write_text(page, encoding="utf-8")
+    if "html" in formats:
+        paths["html"] = html_path
+    if "pdf" in formats:
+        with timed("pdf", timings):
+            pdf = out / f"{stem}.pdf"
+            if printer is not None:
+                printer.print(html_path, pdf, footer=title)
+            else:
+                html_to_pdf(html_path, pdf, footer=title)
+            paths["pdf"] = pdf
+        if stamp:
+            from finsam_lib.publish.provenance import stamp_pdf
+
+            with timed("stamp", timings):
+                stamp_pdf(pdf, stamp, title)
+        if "html" not in formats:
+            shutil.rmtree(html_path.parent, ignore_errors=True)
+    return paths
