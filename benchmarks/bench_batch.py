@@ -47,11 +47,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from finsam_lib.publish.batch import forbund_of_year  # noqa: E402
 from finsam_lib.present.forbund_report import report_stem  # noqa: E402
+from finsam_lib.publish import excel  # noqa: E402
+from finsam_lib.publish.batch import forbund_of_year  # noqa: E402
 from finsam_lib.publish.publish import BROWSER_ARGS, find_browser, notebook_path  # noqa: E402
 from finsam_lib.registration.reader import read_paths  # noqa: E402
-from finsam_lib.publish import excel  # noqa: E402
 
 YEAR = 2022
 AIM = 3.0

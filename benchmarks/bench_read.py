@@ -30,9 +30,9 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from finsam_lib.figures import method as fig
+from finsam_lib.figures.results import compute  # noqa: E402
 from finsam_lib.instrument import definition as ins
 from finsam_lib.registration.reader import read_paths  # noqa: E402
-from finsam_lib.figures.results import compute  # noqa: E402
 from finsam_lib.registration.workbook import write_registration  # noqa: E402
 
 YEARS = (2021, 2022)

@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from finsam_lib.apps.demo import write_demo  # noqa: E402
-from finsam_lib.registration.reader import read_paths  # noqa: E402
 from finsam_lib.publish.status import collect, write_html, write_xlsx  # noqa: E402
+from finsam_lib.registration.reader import read_paths  # noqa: E402
 
 YEAR = 2022
 

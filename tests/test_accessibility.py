@@ -10,9 +10,9 @@ import re
 import shutil
 
 import pytest
+from a11y import axe_violations
 from bs4 import BeautifulSoup
 
-from a11y import axe_violations
 from finsam_lib.apps import cli
 from finsam_lib.publish.publish import find_browser, html_to_pdf, pdf_outline
 

@@ -17,12 +17,12 @@ import urllib.parse
 import pytest
 from bs4 import BeautifulSoup
 
-from finsam_lib.publish import batch
-from finsam_lib.instrument import definition as ins
 from finsam_lib.apps.cli import NO_PDF_NOTE, main
+from finsam_lib.instrument import definition as ins
 from finsam_lib.present.forbund_report import report_stem
-from finsam_lib.registration.names import safe_filename
+from finsam_lib.publish import batch
 from finsam_lib.publish.publish import find_browser
+from finsam_lib.registration.names import safe_filename
 from finsam_lib.registration.reader import read_paths
 
 YEAR = 2022

@@ -12,7 +12,6 @@ from conftest import write_book
 
 from finsam_lib.apps.cli import main
 
-
 ROOT = Path(__file__).resolve().parents[1]
 POP_HEADER = ["Enkät", "Insats", "Målpopulation", "Tillfrågade"]
 

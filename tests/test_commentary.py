@@ -2,8 +2,8 @@
 import pandas as pd
 import pytest
 
-from finsam_lib.present import commentary as com
 from finsam_lib.base import format as fmt
+from finsam_lib.present import commentary as com
 
 
 def test_markdown_file_is_keyed_by_heading(tmp_path):

@@ -18,8 +18,8 @@ from pptx.util import Emu
 
 from finsam_lib.apps import cli
 from finsam_lib.present import text_fit as fit
-from finsam_lib.registration.reader import read_paths
 from finsam_lib.publish.slides_pptx import CELL_MARGIN
+from finsam_lib.registration.reader import read_paths
 
 YEAR = 2022
 SPACE = re.compile(r"[ \n\t]+")  # ordinary spaces only: U+00A0 and U+202F hold a word together

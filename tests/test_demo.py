@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from finsam_lib.figures import method as fig
 from finsam_lib.apps.demo import write_demo, write_fixture
+from finsam_lib.figures import method as fig
 from finsam_lib.registration.reader import read_workbook
 
 TOLERANCE = 3

@@ -17,14 +17,14 @@ import re
 import pandas as pd
 import pytest
 
-from finsam_lib.publish import batch
+from finsam_lib.apps.explore import Explorer
 from finsam_lib.figures import method as fig
+from finsam_lib.figures import uncertainty as unc
+from finsam_lib.figures.results import compute
 from finsam_lib.instrument import definition as ins
 from finsam_lib.present import slides
-from finsam_lib.figures import uncertainty as unc
-from finsam_lib.apps.explore import Explorer
 from finsam_lib.present.forbund_report import ForbundReport
-from finsam_lib.figures.results import compute
+from finsam_lib.publish import batch
 
 KEYS = ["year", "series", "group"]
 

@@ -12,8 +12,8 @@ import re
 import openpyxl
 import pytest
 
-from finsam_lib.instrument import definition as ins
 from finsam_lib.figures import privacy
+from finsam_lib.instrument import definition as ins
 from finsam_lib.present.forbund_report import ForbundReport
 from finsam_lib.present.report import NationalReport
 from finsam_lib.publish import excel

@@ -13,13 +13,25 @@ import pandas as pd
 import pytest
 from matplotlib.collections import PolyCollection
 
-from finsam_lib.figures import method as fig
+from finsam_lib.apps.explore import (
+    FIGURES,
+    NATIONAL,
+    SPLIT_GROUPS,
+    SPLITS,
+    TOO_FEW,
+    Explorer,
+    Selection,
+    chart_rows,
+    demo_data,
+    find_data,
+    year_label,
+    year_slug,
+)
 from finsam_lib.base import format as fmt
-from finsam_lib.instrument import definition as ins
-from finsam_lib.apps.explore import (FIGURES, NATIONAL, SPLIT_GROUPS, SPLITS, TOO_FEW, Explorer, Selection,
-                                chart_rows, demo_data, find_data, year_label, year_slug)
-from finsam_lib.registration.names import safe_filename
+from finsam_lib.figures import method as fig
 from finsam_lib.figures.results import compute, figures_csv
+from finsam_lib.instrument import definition as ins
+from finsam_lib.registration.names import safe_filename
 
 COMPARED = ["year", "survey", "question", "indicator", "group", "n", *fig.CODE_COLUMNS, *fig.PCT_COLUMNS,
             "suppressed"]
@@ -464,6 +476,7 @@ def test_voila_command_and_environment(tmp_path):
 
 def test_cli_explore_is_registered_and_refuses_a_busy_port(capsys):
     import socket
+
     from finsam_lib.apps.cli import build_parser, main
     args = build_parser().parse_args(["explore"])
     assert args.port == 8866 and args.data is None and args.min_n == fig.MIN_N

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from finsam_lib.figures import method as fig
-from finsam_lib.base import format as fmt
 from finsam_lib.apps.explore import TOO_FEW, Explorer, Selection
 from finsam_lib.apps.explore_app import free_port
-from finsam_lib.registration.reader import read_paths
+from finsam_lib.base import format as fmt
+from finsam_lib.figures import method as fig
 from finsam_lib.figures.results import compute
+from finsam_lib.registration.reader import read_paths
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]

@@ -7,16 +7,15 @@ import json
 import pandas as pd
 import pyreadstat
 import pytest
-
-from finsam_lib.publish import export
-from finsam_lib.figures import method as fig
-from finsam_lib.instrument import definition as ins
-from finsam_lib.publish import provenance as pv
-from finsam_lib.apps.cli import main
-from finsam_lib.registration.reader import read_paths
-from finsam_lib.figures.results import compute
-
 from conftest import small_copy
+
+from finsam_lib.apps.cli import main
+from finsam_lib.figures import method as fig
+from finsam_lib.figures.results import compute
+from finsam_lib.instrument import definition as ins
+from finsam_lib.publish import export
+from finsam_lib.publish import provenance as pv
+from finsam_lib.registration.reader import read_paths
 
 YEAR = 2022
 KEY_CODES = {"klart": (5, 6), "positiv": (4, 5, 6), "ja": (1,)}

@@ -24,8 +24,8 @@ from conftest import ROOT
 from test_reader import errors, fq, personal, registration, the_one, uppgifter, warnings
 
 from finsam_lib.apps.cli import main
-from finsam_lib.registration.reader import read_paths
 from finsam_lib.figures.results import compute
+from finsam_lib.registration.reader import read_paths
 from finsam_lib.registration.sheets import ERROR_VALUES
 
 CASES = Path(__file__).parent / "data" / "cases"

@@ -21,10 +21,10 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from finsam_lib.figures import method as fig
-from finsam_lib.instrument import definition as ins
-from finsam_lib.figures import privacy
 from finsam_lib.apps.cli import main
+from finsam_lib.figures import method as fig
+from finsam_lib.figures import privacy
+from finsam_lib.instrument import definition as ins
 from finsam_lib.present.forbund_report import ForbundReport, report_stem
 from finsam_lib.present.report import load_dataset
 from finsam_lib.registration.reader import read_paths

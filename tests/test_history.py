@@ -10,16 +10,15 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
+from conftest import small_copy
 
-from finsam_lib.figures import method as fig
-from finsam_lib.registration import history as hi
 from finsam_lib.apps.cli import main
 from finsam_lib.apps.demo import DEMO_HISTORY, MERGED
-from finsam_lib.present.forbund_report import ForbundReport, report_stem
-from finsam_lib.registration.reader import read_paths
+from finsam_lib.figures import method as fig
 from finsam_lib.figures.results import compute
-
-from conftest import small_copy
+from finsam_lib.present.forbund_report import ForbundReport, report_stem
+from finsam_lib.registration import history as hi
+from finsam_lib.registration.reader import read_paths
 
 PARTS = {"Bengtsfors Åmål Dals-Ed", "Säffle Årjäng"}
 

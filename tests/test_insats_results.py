@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from finsam_lib.figures import method as fig
 from finsam_lib.figures import insats as isx
+from finsam_lib.figures import method as fig
 from finsam_lib.figures import privacy
 from finsam_lib.present.forbund_report import NO_INSATS
 from finsam_lib.publish import excel

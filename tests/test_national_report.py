@@ -23,9 +23,9 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
+from finsam_lib.apps.cli import main
 from finsam_lib.base import format as fmt
 from finsam_lib.instrument import definition as ins
-from finsam_lib.apps.cli import main
 from finsam_lib.publish.publish import cell_errors, find_browser, notebook_path, publish_report
 
 YEAR = 2022

@@ -3,8 +3,8 @@ the `finsam` command runs, and CI never downloads a browser."""
 from __future__ import annotations
 
 import glob
-import json
 import importlib.metadata as md
+import json
 import os
 import re
 import subprocess

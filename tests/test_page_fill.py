@@ -10,11 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pagefill import have_pdftoppm, page_fill, under_filled
 from pypdf import PdfReader
 
 from finsam_lib.apps.cli import main
 from finsam_lib.publish.publish import find_browser
-from pagefill import have_pdftoppm, page_fill, under_filled
 
 YEAR = 2022
 LIMIT = 0.40

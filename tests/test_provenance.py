@@ -9,16 +9,15 @@ import shutil
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import change_one_answer, small_copy
 
-from finsam_lib.publish import provenance as pv
 from finsam_lib.apps.cli import main
 from finsam_lib.apps.demo import MERGED
 from finsam_lib.present.forbund_report import report_stem
-from finsam_lib.registration.names import safe_filename
+from finsam_lib.publish import provenance as pv
 from finsam_lib.publish.publish import find_browser
+from finsam_lib.registration.names import safe_filename
 from finsam_lib.registration.reader import read_paths
-
-from conftest import change_one_answer, small_copy
 
 YEAR = 2022
 

@@ -4,8 +4,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from finsam_lib.publish import excel, publish
 from finsam_lib.present import tables as tb
+from finsam_lib.publish import excel, publish
 
 
 def test_notebook_html_shows_outputs_and_narrative_only():

@@ -8,12 +8,12 @@ import datetime as dt
 import pytest
 from pptx import Presentation
 
-from finsam_lib.publish import batch
 from finsam_lib.apps import cli
 from finsam_lib.base import format as fmt
 from finsam_lib.present.forbund_report import ForbundReport
-from finsam_lib.registration.reader import read_paths
 from finsam_lib.present.report import NationalReport
+from finsam_lib.publish import batch
+from finsam_lib.registration.reader import read_paths
 
 YEAR = 2022
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from finsam_lib.figures import method as fig
-from finsam_lib.instrument import definition as ins
 from finsam_lib.apps.cli import main
-from finsam_lib.registration.reader import read_paths
+from finsam_lib.figures import method as fig
 from finsam_lib.figures.results import compute
+from finsam_lib.instrument import definition as ins
+from finsam_lib.registration.reader import read_paths
 
 
 @pytest.fixture(scope="module")

@@ -4,9 +4,10 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from finsam_lib.present import charts, tables as tb
-from finsam_lib.figures import method as fig
 from finsam_lib.base import format as fmt
+from finsam_lib.figures import method as fig
+from finsam_lib.present import charts
+from finsam_lib.present import tables as tb
 
 
 def dist_rows(year, survey, question, series, indicator, groups, scale="I", key="klart", min_n=5):

@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from finsam_lib.present import charts
 from finsam_lib.figures import method as fig
-from finsam_lib.present import forbund_charts as fc
 from finsam_lib.instrument import definition as ins
+from finsam_lib.present import charts
+from finsam_lib.present import forbund_charts as fc
 
 YEAR = 2022
 OLD_4 = "Deltagare pågående|4|2018"  # the 2018 ja/nej question of indicator 4 (2018–2020)

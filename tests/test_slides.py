@@ -14,11 +14,11 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from finsam_lib.apps import cli
-from finsam_lib.present import slides
 from finsam_lib.base import format as fmt
-from finsam_lib.instrument import definition as ins
-from finsam_lib.registration.names import safe_filename
 from finsam_lib.figures.results import compute
+from finsam_lib.instrument import definition as ins
+from finsam_lib.present import slides
+from finsam_lib.registration.names import safe_filename
 
 YEAR = 2022
 MIN_N = 5

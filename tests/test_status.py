@@ -9,13 +9,12 @@ import html
 import numpy as np
 import openpyxl
 import pytest
-
-from finsam_lib.figures import quality as qa
-from finsam_lib.apps.cli import main
-from finsam_lib.registration.reader import read_paths
-from finsam_lib.publish.status import collect, write_html
-
 from conftest import write_book
+
+from finsam_lib.apps.cli import main
+from finsam_lib.figures import quality as qa
+from finsam_lib.publish.status import collect, write_html
+from finsam_lib.registration.reader import read_paths
 
 DP, PERSONAL, STYRELSE = "Deltagare pågående", "Personal", "Styrelse"
 POP_HEADER = ["Enkät", "Insats", "Målpopulation", "Tillfrågade", "Tackat nej", "Ej nåbara"]

@@ -9,12 +9,12 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from finsam_lib.present import commentary as com
 from finsam_lib.base import format as fmt
-from finsam_lib.instrument import definition as ins
-from finsam_lib.present import slides
 from finsam_lib.base import swedish as sv
 from finsam_lib.figures import uncertainty as unc
+from finsam_lib.instrument import definition as ins
+from finsam_lib.present import commentary as com
+from finsam_lib.present import slides
 from finsam_lib.present.forbund_report import riket_tally
 
 COUNTS = [0, 1, 2, 7, 12, 13, 40]

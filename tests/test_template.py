@@ -6,8 +6,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from finsam_lib.instrument import definition as ins
 from finsam_lib.apps.cli import main
+from finsam_lib.instrument import definition as ins
 from finsam_lib.registration.reader import read_paths
 
 

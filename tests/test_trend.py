@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from finsam_lib.instrument import definition as ins
 from finsam_lib.figures.method import classify, trend
+from finsam_lib.instrument import definition as ins
 
 GROUPS = {"totalt": "totalt", "kvinnor": "kvinnor", "man": "män"}
 

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from finsam_lib.figures import method as fig
-from finsam_lib.instrument import definition as ins
 from finsam_lib.figures import uncertainty as unc
+from finsam_lib.instrument import definition as ins
 
 proportion = pytest.importorskip("statsmodels.stats.proportion")
 

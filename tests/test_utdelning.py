@@ -8,13 +8,12 @@ import datetime as dt
 import openpyxl
 import pandas as pd
 import pytest
+from conftest import write_book
 
+from finsam_lib.apps.cli import main
 from finsam_lib.figures import method as fig
 from finsam_lib.instrument import definition as ins
-from finsam_lib.apps.cli import main
 from finsam_lib.registration.reader import read_paths
-
-from conftest import write_book
 
 DP = "Deltagare pågående"
 

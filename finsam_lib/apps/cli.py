@@ -6,8 +6,8 @@ import sys
 import time
 from pathlib import Path
 
-from finsam_lib.figures import method as fig
 from finsam_lib.base import format as fmt
+from finsam_lib.figures import method as fig
 
 
 def _progress(label: str):
@@ -371,6 +371,7 @@ def cmd_explore(args) -> int:
     """Start the explorer notebook as a Voilà app on 127.0.0.1."""
     import signal
     import subprocess
+
     from finsam_lib.apps.explore import find_data
     from finsam_lib.apps.explore_app import explore_env, notebook_path, port_free, voila_command, wait_until_serving
     data = Path(args.data) if args.data else find_data(Path.cwd())
@@ -455,9 +456,9 @@ def cmd_verify(args) -> int:
 def cmd_export(args) -> int:
     """`finsam export`: the answers (one row per respondent) and the figures of `finsam results`
     as SPSS, Stata, Parquet or CSV files, with a provenance.json beside them."""
+    from finsam_lib.figures.results import compute
     from finsam_lib.publish import export
     from finsam_lib.publish.provenance import write_json
-    from finsam_lib.figures.results import compute
     start = time.perf_counter()
     data = load_valid([args.data])
     if data is None:

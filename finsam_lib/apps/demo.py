@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from finsam_lib.instrument import definition as ins
-from finsam_lib.figures import published as pub
 from finsam_lib.apps import synth
+from finsam_lib.figures import published as pub
+from finsam_lib.instrument import definition as ins
 from finsam_lib.registration.history import FILE_NAME as HISTORY_FILE
 from finsam_lib.registration.history import Change, write_history
 from finsam_lib.registration.names import safe_filename

@@ -23,16 +23,16 @@ import pandas as pd
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 
-from finsam_lib.present import charts
-from finsam_lib.figures import method as fig
 from finsam_lib.base import format as fmt
-from finsam_lib.instrument import definition as ins
+from finsam_lib.base.safe_output import csv_safe
+from finsam_lib.figures import method as fig
 from finsam_lib.figures import privacy
-from finsam_lib.present import tables as tb
 from finsam_lib.figures import uncertainty as unc
+from finsam_lib.instrument import definition as ins
+from finsam_lib.present import charts
+from finsam_lib.present import tables as tb
 from finsam_lib.registration.names import safe_filename
 from finsam_lib.registration.reader import nfc
-from finsam_lib.base.safe_output import csv_safe
 
 NATIONAL = "Hela landet"
 TOO_FEW = privacy.TOO_FEW.capitalize()

@@ -13,10 +13,19 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from finsam_lib.figures import method as fig
+from finsam_lib.apps.explore import (
+    FIGURES,
+    NATIONAL,
+    SPLITS,
+    Explorer,
+    Selection,
+    demo_data,
+    find_data,
+    indicator_label,
+)
 from finsam_lib.base import format as fmt
+from finsam_lib.figures import method as fig
 from finsam_lib.instrument import definition as ins
-from finsam_lib.apps.explore import FIGURES, NATIONAL, SPLITS, Explorer, Selection, demo_data, find_data, indicator_label
 from finsam_lib.registration.reader import nfc
 
 SPLIT_HINTS = {

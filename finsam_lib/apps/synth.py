@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from finsam_lib.instrument import definition as ins
 from finsam_lib.figures.method import percent
+from finsam_lib.instrument import definition as ins
 
 CATEGORIES = ("neg", "var", "pos", "klart")
 

@@ -91,7 +91,7 @@ def join_words(items, last: str = "och") -> str:
 
 def count_word(value: int, neuter: bool = False) -> str:
     """Small counts in words (7 -> ``sju``; 1 -> ``en``/``ett``); see :func:`swedish.number_word`."""
-    from finsam_lib.base.swedish import ETT, EN, number_word
+    from finsam_lib.base.swedish import EN, ETT, number_word
     return number_word(value, ETT if neuter else EN)
 
 

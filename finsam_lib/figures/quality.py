@@ -33,8 +33,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from finsam_lib.figures import method as fig
 from finsam_lib.base import format as fmt
+from finsam_lib.figures import method as fig
 from finsam_lib.instrument import definition as ins
 from finsam_lib.registration.utdelning import EJ_AKTUELL, EJ_SVARAT, STATUSES, SVARAT, TACKAT_NEJ
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from finsam_lib.base.safe_output import csv_safe
 from finsam_lib.figures import method as fig
 from finsam_lib.figures import privacy
 from finsam_lib.figures import uncertainty as unc
 from finsam_lib.registration.reader import Dataset
-from finsam_lib.base.safe_output import csv_safe
 
 FIGURES_CSV_COLUMNS = [*fig.FIGURE_COLUMNS, "nyckeltal_ci_low", "nyckeltal_ci_high"]
 

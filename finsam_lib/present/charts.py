@@ -19,8 +19,8 @@ import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from finsam_lib.figures import method as figs
 from finsam_lib.base import format as fmt
+from finsam_lib.figures import method as figs
 from finsam_lib.instrument import definition as ins
 
 # Okabe & Ito (2008), without yellow (too light on white paper).

@@ -21,9 +21,9 @@ import mistune
 import pandas as pd
 
 from finsam_lib.base import format as fmt
-from finsam_lib.instrument import definition as ins
 from finsam_lib.base import swedish as sv
 from finsam_lib.figures import uncertainty as unc
+from finsam_lib.instrument import definition as ins
 
 # Genitive phrases: "pågåendeenkätens fråga 1".
 SURVEY_GENITIVE = {

@@ -19,11 +19,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from finsam_lib.present import charts
-from finsam_lib.figures import method as fig
 from finsam_lib.base import format as fmt
-from finsam_lib.instrument import definition as ins
+from finsam_lib.figures import method as fig
 from finsam_lib.figures import privacy
+from finsam_lib.instrument import definition as ins
+from finsam_lib.present import charts
 
 # ColorBrewer RdBu, 6 classes: diverging and colour-blind safe; negative (red) to positive (blue).
 DIVERGING = ["#b2182b", "#ef8a62", "#fddbc7", "#d1e5f0", "#67a9cf", "#2166ac"]

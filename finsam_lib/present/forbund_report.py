@@ -22,20 +22,33 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from finsam_lib.base import format as fmt
+from finsam_lib.base import swedish as sv
+from finsam_lib.figures import insats as isx
+from finsam_lib.figures import method as fig
+from finsam_lib.figures import privacy
+from finsam_lib.figures import uncertainty as unc
+from finsam_lib.instrument import definition as ins
 from finsam_lib.present import charts
 from finsam_lib.present import commentary as com
-from finsam_lib.figures import method as fig
 from finsam_lib.present import forbund_charts as fc
-from finsam_lib.base import format as fmt
-from finsam_lib.instrument import definition as ins
-from finsam_lib.figures import insats as isx
-from finsam_lib.figures import privacy
-from finsam_lib.base import swedish as sv
-from finsam_lib.figures import uncertainty as unc
 from finsam_lib.present import tables as tb
+from finsam_lib.present.report import (
+    KEYFIGURE_HEADERS,
+    Block,
+    Report,
+    ReportDataError,
+    ReportFigures,
+    bullets,
+    comment_block,
+    heading,
+    paragraphs,
+    publication_date,
+    swedish_date,
+    valid_dataset,
+)
 from finsam_lib.registration.names import match_forbund, safe_filename
 from finsam_lib.registration.reader import Dataset
-from finsam_lib.present.report import KEYFIGURE_HEADERS, Block, Report, ReportDataError, ReportFigures, bullets, comment_block, heading, paragraphs, publication_date, swedish_date, valid_dataset
 
 YEARS_SHOWN = 5
 NO_INSATS = "Ingen insats angiven"

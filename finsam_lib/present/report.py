@@ -18,16 +18,17 @@ from pathlib import Path
 
 import pandas as pd
 
+from finsam_lib.base import format as fmt
+from finsam_lib.base import swedish as sv
+from finsam_lib.figures import method as fig
+from finsam_lib.figures import privacy
+from finsam_lib.figures import uncertainty as unc
+from finsam_lib.instrument import definition as ins
 from finsam_lib.present import charts
 from finsam_lib.present import commentary as com
-from finsam_lib.figures import method as fig
-from finsam_lib.base import format as fmt
-from finsam_lib.instrument import definition as ins
-from finsam_lib.figures import privacy
-from finsam_lib.base import swedish as sv
 from finsam_lib.present import tables as tb
-from finsam_lib.figures import uncertainty as unc
 from finsam_lib.registration.reader import Dataset
+
 
 class ReportDataError(ValueError):
     """The data cannot make this report (message in Swedish)."""

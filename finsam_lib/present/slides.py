@@ -14,19 +14,19 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from finsam_lib.base import format as fmt
+from finsam_lib.base import swedish as sv
+from finsam_lib.figures import method as fig
+from finsam_lib.figures import privacy
+from finsam_lib.figures import uncertainty as unc
+from finsam_lib.figures.results import Results, compute
+from finsam_lib.instrument import definition as ins
 from finsam_lib.present import charts
 from finsam_lib.present import commentary as com
-from finsam_lib.figures import method as fig
-from finsam_lib.base import format as fmt
-from finsam_lib.instrument import definition as ins
-from finsam_lib.figures import privacy
-from finsam_lib.base import swedish as sv
 from finsam_lib.present import tables as tb
-from finsam_lib.figures import uncertainty as unc
+from finsam_lib.present.report import swedish_date
 from finsam_lib.registration.names import safe_filename
 from finsam_lib.registration.reader import Dataset
-from finsam_lib.present.report import swedish_date
-from finsam_lib.figures.results import Results, compute
 
 TOO_FEW = privacy.TOO_FEW.capitalize()
 FACT_CHARS = 210  # a drafted fact longer than this is too long for a slide

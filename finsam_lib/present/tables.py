@@ -17,11 +17,11 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from finsam_lib.figures import method as fig
 from finsam_lib.base import format as fmt
-from finsam_lib.instrument import definition as ins
+from finsam_lib.figures import method as fig
 from finsam_lib.figures import privacy
 from finsam_lib.figures import uncertainty as unc
+from finsam_lib.instrument import definition as ins
 
 # Row kinds.
 SECTION, ROW, SUB, TOTAL, MESSAGE = "section", "row", "sub", "total", "message"

@@ -329,8 +329,8 @@ def run(jobs: list[Job], out: str | Path, formats, workers: int | None = None, b
 def index_rows(data, year: int, outcomes: list[Outcome], min_n: int = fig.MIN_N) -> tuple[list[str], list[dict]]:
     """Columns (surveys used that year) and one row per report: name, counts (exact, through
     privacy.count_cell as in the reports), links and status."""
-    from finsam_lib.instrument import definition as ins
     from finsam_lib.figures import privacy
+    from finsam_lib.instrument import definition as ins
 
     resp = data.respondents[data.respondents.year == year]
     surveys = [s for s in ins.REPORT_ORDER if s in set(resp.survey)]
@@ -359,9 +359,9 @@ def write_index(out: str | Path, data, year: int, outcomes: list[Outcome], min_n
     files have errors, each error with its file, sheet and cell; ``national_note`` why the national
     report is missing or what it leaves out."""
     from finsam_lib.base import format as fmt
-    from finsam_lib.publish.publish import stylesheet
     from finsam_lib.present.report import swedish_date
     from finsam_lib.present.templating import render
+    from finsam_lib.publish.publish import stylesheet
 
     surveys, rows = index_rows(data, year, outcomes, min_n)
     from finsam_lib.publish.provenance import report_checks

@@ -13,9 +13,9 @@ import html
 import re
 from pathlib import Path
 
-from finsam_lib.present import charts
-from finsam_lib.instrument import definition as ins
 from finsam_lib.figures import uncertainty as unc
+from finsam_lib.instrument import definition as ins
+from finsam_lib.present import charts
 from finsam_lib.present.slides import NO_COMPARISON, TOO_FEW, Deck, Slide, chart_alt, chart_figure
 
 # The HTML layout matches slides_pptx: a 13.333 × 7.5 in slide; 1 unit (--u) = 0.01 in.

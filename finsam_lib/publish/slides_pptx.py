@@ -16,9 +16,9 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from finsam_lib.present import charts
-from finsam_lib.instrument import definition as ins
 from finsam_lib.figures import uncertainty as unc
+from finsam_lib.instrument import definition as ins
+from finsam_lib.present import charts
 from finsam_lib.present import text_fit as fit
 from finsam_lib.present.slides import NO_COMPARISON, TOO_FEW, Deck, Slide, chart_alt, chart_figure
 

@@ -19,12 +19,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from finsam_lib.figures import method as fig
 from finsam_lib.base import format as fmt
-from finsam_lib.registration import history
-from finsam_lib.instrument import definition as ins
-from finsam_lib.figures import quality as qa
 from finsam_lib.base.problems import Problem
+from finsam_lib.figures import method as fig
+from finsam_lib.figures import quality as qa
+from finsam_lib.instrument import definition as ins
+from finsam_lib.registration import history
 
 FIRST_PROBLEMS = 3  # problems shown per förbund; the Excel file has them all
 # Rank of a förbund's state: lower is worse, and comes first.
@@ -255,9 +255,9 @@ def reminder_heading(s: Status) -> str:
 
 def write_html(s: Status, path: str | Path) -> Path:
     """``status.html``: one self-contained page (no scripts, no external links)."""
-    from finsam_lib.publish.publish import stylesheet
     from finsam_lib.present.report import swedish_date
     from finsam_lib.present.templating import render
+    from finsam_lib.publish.publish import stylesheet
 
     page = render(
         "status.html.j2", s=s, css=stylesheet(), date=swedish_date(s.today), summary=summary(s), kinds=qa.KINDS,

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from finsam_lib.instrument import definition as ins
 from finsam_lib.base.problems import ERROR, WARNING, Problem, cell_name
+from finsam_lib.instrument import definition as ins
 from finsam_lib.registration.sheets import READ_SUFFIXES, Fault, SheetTooLarge, error_value, read_sheets
 
 ANSWER_HEADER = re.compile(r"^(?:f|fraga)\s*\.?\s*(\d+)\s*[.:]?$")  # matched on norm(header)

@@ -18,8 +18,8 @@ from collections import Counter, defaultdict
 
 import pandas as pd
 
-from finsam_lib.instrument import definition as ins
 from finsam_lib.base.problems import ERROR, WARNING, Problem, cell_name
+from finsam_lib.instrument import definition as ins
 
 SHEET = "Utdelning"
 HEADER = ["Löpnr", "Enkät", "Insats", "Datum utdelad", "Status", "Datum påminnelse"]
@@ -91,7 +91,16 @@ def read_own_sheets(wb, sheets: dict[str, list[list]], by_key: dict[str, str],
 
 def _read_rows(wb, rows: list[list], sheet: str) -> dict:
     """Parse the rows; returns {(survey, insats): [(row index, status)]}."""
-    from finsam_lib.registration.reader import SURVEY_BY_KEY, _blank, _hint, _text, header_columns, name_key, norm, table_rows
+    from finsam_lib.registration.reader import (
+        SURVEY_BY_KEY,
+        _blank,
+        _hint,
+        _text,
+        header_columns,
+        name_key,
+        norm,
+        table_rows,
+    )
     found = header_columns(wb, rows, sheet, _ROLES, _LABELS, ("survey", "status"))
     if found is None:
         return {}

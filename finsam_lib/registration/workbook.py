@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 
+from finsam_lib.base.safe_output import excel_row, excel_text_cells
 from finsam_lib.instrument import definition as ins
 from finsam_lib.registration import utdelning as utd
-from finsam_lib.base.safe_output import excel_row, excel_text_cells
 
 POPULATION_HEADER = ["Enkät", "Insats", "Målpopulation", "Tillfrågade", "Tackat nej", "Ej nåbara"]
 
