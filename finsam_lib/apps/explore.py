@@ -46,8 +46,8 @@ SPLIT_GROUPS = {
 # The background column a split needs.
 SPLIT_BACKGROUND = {"kon": "Kön", "arbetsgivare": "Arbetsgivare"}
 SPLIT_WORDS = {"Kön": "Kvinnor och män", "Arbetsgivare": "Per arbetsgivare"}
-GROUP_LABELS = {"samtliga": "Samtliga", "kvinnor": "Kvinnor", "män": "Män"}
-GROUP_ORDER = {g: i for i, g in enumerate(["samtliga", *ins.GENDER_GROUPS, *ins.EMPLOYER_GROUPS])}
+GROUP_LABELS = ins.group_words("label")
+GROUP_ORDER = ins.GROUP_ORDER
 GROUP_COLORS = {
     "samtliga": charts.OKABE_ITO["blue"], "kvinnor": charts.OKABE_ITO["vermillion"],
     "män": charts.OKABE_ITO["green"], "Arbetsförmedlingen": charts.OKABE_ITO["vermillion"],

@@ -199,7 +199,7 @@ def response_table(respondents: pd.DataFrame, population: pd.DataFrame, sheets: 
     units = population_units(resp, pop)
     used = set(resp.survey) | set(pop.survey)
     rows = []
-    for survey in [s for s in ins.REPORT_ORDER if s in used]:
+    for survey in ins.in_report_order(used):
         r = resp[resp.survey == survey]
         u = units[units.survey == survey]
         row = {"survey": survey, "forbund_count": r.forbund.nunique(),
@@ -233,7 +233,7 @@ def forbund_counts(respondents: pd.DataFrame, year: int) -> pd.DataFrame:
     whether the förbund is new this year (None when the previous year is not in the data)."""
     resp = respondents[respondents.year == year]
     table = resp.groupby(["forbund", "survey"]).size().unstack("survey")
-    table = table.reindex(columns=[s for s in ins.REPORT_ORDER if s in table.columns])
+    table = table.reindex(columns=ins.in_report_order(table.columns))
     table["Totalt"] = table.sum(axis=1)
     before = set(respondents.loc[respondents.year == year - 1, "forbund"])
     table["nytt"] = [name not in before for name in table.index] if before else None

@@ -13,34 +13,45 @@ import pandas as pd
 
 VERSIONS = (2017, 2018, 2021)
 
-# Survey sheet names (the spec's order) and each survey's background column.
-SURVEYS = (
-    "Deltagare pågående",
-    "Deltagare avslut",
-    "Personal",
-    "Remittenter",
-    "Parternas chefsgrupp",
-    "Styrelse",
-    "Förbundschef",
-)
-# The order of the national report's tables (Tabell 1 and 2).
-REPORT_ORDER = ("Deltagare pågående", "Deltagare avslut", "Personal", "Parternas chefsgrupp",
-                "Styrelse", "Remittenter", "Förbundschef")
-BACKGROUND = {
-    "Deltagare pågående": "Kön",
-    "Deltagare avslut": "Kön",
-    "Remittenter": "Arbetsgivare",
-}
-# How the national report names each survey in its tables.
-SURVEY_LABELS = {
-    "Deltagare pågående": "Deltagare - pågåendeenkät",
-    "Deltagare avslut": "Deltagare - avslutsenkät",
-    "Personal": "Personal",
-    "Remittenter": "Remittenter",
-    "Parternas chefsgrupp": "Parternas chefsgrupp",
-    "Styrelse": "Styrelse",
-    "Förbundschef": "Förbundschef",
-}
+def _read_csv(name: str) -> pd.DataFrame:
+    with resources.files("finsam_lib.data").joinpath(name).open(encoding="utf-8") as f:
+        return pd.read_csv(f, dtype=str, keep_default_na=False)
+
+
+# The one vocabulary of survey names (data/surveys.csv, a row per survey in the spec's sheet order):
+# report_order (Tabell 1 and 2), background column, and every way a text names the survey —
+# report_label (the national report's tables), header (column headers, deck rows), measure_short
+# (Bilaga 2, measure lists), chart_short (chart legends), genitive ("pågåendeenkätens fråga 1"),
+# running_name (running text), definite ("För få svar från personalen"), export_code (SPSS/Stata).
+_SURVEY_WORDS = _read_csv("surveys.csv").set_index("survey")
+# The groups of the figures (data/groups.csv): their order in tables and lists, and their label.
+_GROUP_WORDS = _read_csv("groups.csv").set_index("group")
+
+
+def survey_words(column: str) -> dict[str, str]:
+    """Survey name -> how ``column`` of data/surveys.csv names it, in the spec's sheet order.
+
+    Raises KeyError for a column the vocabulary doesn't have."""
+    return dict(_SURVEY_WORDS[column])
+
+
+def group_words(column: str) -> dict[str, str]:
+    """Group (``samtliga``, ``kvinnor``, …, ``Hälso-Sjukvård``) -> ``column`` of data/groups.csv."""
+    return dict(_GROUP_WORDS[column])
+
+
+SURVEYS = tuple(_SURVEY_WORDS.index)
+REPORT_ORDER = tuple(_SURVEY_WORDS.report_order.astype(int).sort_values(kind="stable").index)
+BACKGROUND = {s: b for s, b in survey_words("background").items() if b}
+SURVEY_LABELS = survey_words("report_label")
+GROUP_ORDER = {g: int(i) for g, i in group_words("order").items()}
+
+
+def in_report_order(surveys) -> list[str]:
+    """The given survey names (any iterable; a set, an index, frame columns) in the national
+    report's order (REPORT_ORDER); names that are not surveys are left out."""
+    given = set(surveys)
+    return [s for s in REPORT_ORDER if s in given]
 
 KON = {1: "Kvinna", 2: "Man", 3: "Uppges ej / vill inte svara / inget alternativ passar",
        4: "Enkät utan variabeln kön"}
@@ -71,11 +82,6 @@ class Indicator:
     short_name: str
     text: str
     key_figure: str
-
-
-def _read_csv(name: str) -> pd.DataFrame:
-    with resources.files("finsam_lib.data").joinpath(name).open(encoding="utf-8") as f:
-        return pd.read_csv(f, dtype=str, keep_default_na=False)
 
 
 def default_version(year: int) -> int:

@@ -37,15 +37,7 @@ SURVEY_COLORS = {
     "Styrelse": OKABE_ITO["black"],
     "Förbundschef": OKABE_ITO["sky"],
 }
-SURVEY_SHORT = {
-    "Deltagare pågående": "Pågående",
-    "Deltagare avslut": "Avslut",
-    "Personal": "Personal",
-    "Remittenter": "Remittenter",
-    "Parternas chefsgrupp": "Chefsgrupp",
-    "Styrelse": "Styrelse",
-    "Förbundschef": "Förbundschef",
-}
+SURVEY_SHORT = ins.survey_words("chart_short")
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "h", "<", ">"]
 LINESTYLES = ["-", "--", "-.", ":"]
 WIDTH_IN = 6.7  # fits an A4 page with 18 mm margins

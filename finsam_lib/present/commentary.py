@@ -26,15 +26,7 @@ from finsam_lib.figures import uncertainty as unc
 from finsam_lib.instrument import definition as ins
 
 # Genitive phrases: "pågåendeenkätens fråga 1".
-SURVEY_GENITIVE = {
-    "Deltagare pågående": "pågåendeenkätens",
-    "Deltagare avslut": "avslutsenkätens",
-    "Personal": "personalens",
-    "Remittenter": "remittenternas",
-    "Parternas chefsgrupp": "chefsgruppens",
-    "Styrelse": "styrelsens",
-    "Förbundschef": "förbundschefernas",
-}
+SURVEY_GENITIVE = ins.survey_words("genitive")
 STABLE_PP = 2  # a change smaller than this (in pp) is "about the same level"
 
 

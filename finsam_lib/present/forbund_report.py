@@ -54,25 +54,9 @@ YEARS_SHOWN = 5
 NO_INSATS = "Ingen insats angiven"
 
 # How the report names the respondent groups in running text.
-GROUP_NAMES = {
-    "Deltagare pågående": "deltagare (pågående)",
-    "Deltagare avslut": "deltagare (avslutade)",
-    "Personal": "personal i insatser",
-    "Remittenter": "remittenter",
-    "Parternas chefsgrupp": "parternas chefsgrupp",
-    "Styrelse": "styrelsen för samordningsförbundet",
-    "Förbundschef": "förbundschefer",
-}
+GROUP_NAMES = ins.survey_words("running_name")
 # Short names in the definite form, for "För få svar från ... ".
-GROUP_DEFINITE = {
-    "Deltagare pågående": "deltagare (pågående)",
-    "Deltagare avslut": "deltagare (avslutade)",
-    "Personal": "personalen",
-    "Remittenter": "remittenterna",
-    "Parternas chefsgrupp": "parternas chefsgrupp",
-    "Styrelse": "styrelsen",
-    "Förbundschef": "förbundschefen",
-}
+GROUP_DEFINITE = ins.survey_words("definite")
 
 
 def display_name(forbund: str) -> str:
@@ -237,7 +221,7 @@ def survey_years_table(counts: pd.DataFrame, min_n: int, number: str) -> tb.Repo
     """Responses per year (rows) and survey (columns), and the year's total.
 
     ``counts``: index year, a column per survey (NaN = not used)."""
-    surveys = [s for s in ins.REPORT_ORDER if s in counts.columns]
+    surveys = ins.in_report_order(counts.columns)
     rows = []
     for year, r in counts.iterrows():
         row = {"label": str(year), "kind": tb.ROW}
@@ -278,7 +262,7 @@ def insats_table(units: pd.DataFrame, response: pd.DataFrame, min_n: int, number
     evaluation), every count exact (privacy rule 3). None when no survey is split into insatser."""
     r = response.set_index("survey")
     rows = []
-    for survey in [s for s in ins.REPORT_ORDER if s in set(units.survey)]:
+    for survey in ins.in_report_order(units.survey):
         u = units[units.survey == survey]
         total = int(r.at[survey, "antal_svar"]) if survey in r.index else int(u.antal_svar.sum())
         if len(u) == 1 and u.insats.iloc[0] == "":
@@ -555,7 +539,7 @@ class ForbundReport(Report):
                 counts[survey] = np.nan
             if pd.isna(counts.at[year, survey]):
                 counts.at[year, survey] = 0
-        return counts.reindex(columns=[s for s in ins.REPORT_ORDER if s in counts.columns])
+        return counts.reindex(columns=ins.in_report_order(counts.columns))
 
     def total_cell(self, year: int | None = None):
         c = self.survey_counts.loc[year or self.year]
@@ -785,7 +769,7 @@ class ForbundReport(Report):
         covers all its questions, where tables at the end of each indicator would repeat the
         insatser in up to 16 fragments."""
         tables = []
-        for survey in [s for s in ins.REPORT_ORDER if s in set(self.insats_figures.survey)]:
+        for survey in ins.in_report_order(self.insats_figures.survey):
             t = insats_results_table(self.insats_figures, survey, self.min_n, str(self._table_no + 1), self.year)
             if t is not None:
                 self._register(t)

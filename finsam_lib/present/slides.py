@@ -34,7 +34,7 @@ FACT_BUDGET = 400  # characters of facts one slide holds (three facts only when 
 FACT_COUNT = 3
 REFERENCE = "Riket"
 # Survey names as the deck shows them (table rows, measure labels).
-SURVEY_NAMES = {s: s for s in ins.SURVEYS}
+SURVEY_NAMES = ins.survey_words("header")
 NO_COMPARISON = "Ingen jämförelse"
 VERDICT_SIGNS = {ins.INCREASE: "▲", ins.DECREASE: "▼", ins.NEITHER: "●", unc.NO_SURE_CHANGE: "●",
                  NO_COMPARISON: "–"}
@@ -268,7 +268,7 @@ def response_rows(now: pd.DataFrame, before: pd.DataFrame | None, year: int,
     compare = before is not None and len(before) > 0
     now_n = now.set_index("survey")["antal_svar"]
     before_n = before.set_index("survey")["antal_svar"] if compare else pd.Series(dtype="Int64")
-    surveys = [s for s in ins.REPORT_ORDER if s in now_n.index or s in before_n.index]
+    surveys = ins.in_report_order({*now_n.index, *before_n.index})
     counts = [(SURVEY_NAMES.get(s, s), now_n.get(s, pd.NA), before_n.get(s, pd.NA)) for s in surveys]
     counts.append(("Totalt", now_n.get(fig.TOTAL, pd.NA), before_n.get(fig.TOTAL, pd.NA)))
     if forbund_row:

@@ -27,26 +27,9 @@ from finsam_lib.instrument import definition as ins
 SECTION, ROW, SUB, TOTAL, MESSAGE = "section", "row", "sub", "total", "message"
 
 # How the report names the surveys in column headers.
-SURVEY_HEADERS = {
-    "Deltagare pågående": "Deltagare pågående",
-    "Deltagare avslut": "Deltagare avslut",
-    "Personal": "Personal",
-    "Parternas chefsgrupp": "Parternas chefsgrupp",
-    "Styrelse": "Styrelse",
-    "Remittenter": "Remittenter",
-    "Förbundschef": "Förbundschef",
-}
+SURVEY_HEADERS = ins.survey_words("header")
 # How Bilaga 2 and the measure lists name a survey.
-SURVEY_SHORT = {
-    "Deltagare pågående": "Deltagare pågående",
-    "Deltagare avslut": "Deltagare avslut",
-    "Personal": "Personal",
-    "Remittenter": "Remittent",
-    "Parternas chefsgrupp": "Parternas chefsgrupp",
-    "Styrelse": "Styrelse",
-    "Förbundschef": "Förbundschef",
-}
-GROUP_LABELS = {"Hälso-Sjukvård": "Hälso-Sjukvård"}
+SURVEY_SHORT = ins.survey_words("measure_short")
 
 
 @dataclass
@@ -341,7 +324,7 @@ def distribution_table(dist: pd.DataFrame, indicator: int, number: str, yes_no: 
             q = q[q.group == "samtliga"]
         for r in q.itertuples():
             kind = ROW if r.group == "samtliga" else SUB
-            label = GROUP_LABELS.get(r.group, r.group)
+            label = r.group
             if r.suppressed:
                 rows.append({"label": label, "kind": MESSAGE, "n": r.n,
                              "message": f"{privacy.TOO_FEW.capitalize()} (färre än {min_n})."})
@@ -397,7 +380,7 @@ def keyfigure_table(dist: pd.DataFrame, indicator: int, year: int, number: str,
             if g != "samtliga" and (rows_g.empty or rows_g.suppressed.all()):
                 hidden = hidden or not rows_g.empty
                 continue
-            row = {"label": GROUP_LABELS.get(g, g), "kind": ROW if g == "samtliga" else SUB}
+            row = {"label": g, "kind": ROW if g == "samtliga" else SUB}
             for y in years:
                 r = rows_g[rows_g.year == y]
                 if r.empty or int(r.n.iloc[0]) == 0:
@@ -511,7 +494,7 @@ def totals_table(totals: pd.DataFrame, nationally: dict[int, int] | None = None,
 
 def appendix_1(counts: pd.DataFrame, year: int) -> ReportTable:
     """Bilaga 1: questionnaires per förbund and survey (figures.forbund_counts)."""
-    surveys = [s for s in ins.REPORT_ORDER if s in counts.columns]
+    surveys = ins.in_report_order(counts.columns)
     rows = []
     new_any = counts["nytt"].fillna(False).astype(bool).any() if "nytt" in counts else False
     for name, r in counts.iterrows():

@@ -333,7 +333,7 @@ def index_rows(data, year: int, outcomes: list[Outcome], min_n: int = fig.MIN_N)
     from finsam_lib.instrument import definition as ins
 
     resp = data.respondents[data.respondents.year == year]
-    surveys = [s for s in ins.REPORT_ORDER if s in set(resp.survey)]
+    surveys = ins.in_report_order(resp.survey)
     counts = resp.groupby(["forbund", "survey"]).size().unstack("survey").reindex(columns=surveys)
     rows = []
     for o in outcomes:

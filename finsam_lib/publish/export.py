@@ -23,8 +23,7 @@ import pandas as pd
 from finsam_lib.instrument import definition as ins
 
 FORMATS = ("sav", "dta", "parquet", "csv")
-SURVEY_CODES = {"Deltagare pågående": "dp", "Deltagare avslut": "da", "Personal": "pe", "Remittenter": "re",
-                "Parternas chefsgrupp": "pc", "Styrelse": "st", "Förbundschef": "fc"}
+SURVEY_CODES = ins.survey_words("export_code")
 LABEL_LIMIT = {"dta": 80, "sav": 255}
 FIGURE_LABELS = {
     "ar": "Mätår", "forbund": "Samordningsförbund (tom = riket)", "enkat": "Enkät", "fraga": "Frågans nummer",

@@ -91,7 +91,7 @@ class Status:
     @property
     def surveys(self) -> list[str]:
         used = set(self.answers.survey) - {fig.TOTAL}
-        return [s for s in ins.REPORT_ORDER if s in used]
+        return ins.in_report_order(used)
 
     @property
     def flag_counts(self) -> dict[str, int]:
