@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from finsam_lib.base import format as fmt
+from finsam_lib.base.errors import FinsamError
 from finsam_lib.figures import method as fig
 
 
@@ -79,22 +80,15 @@ def load_valid(paths):
     return data
 
 
-class UserError(Exception):
-    """Stops a command: the message (Swedish) goes to the user, the code is the exit code."""
-
-    def __init__(self, message: str = "", code: int = 1):
-        super().__init__(message)
-        self.code = code
+class UserError(FinsamError):
+    """Stops a command: the message (Swedish) goes to the user, the code is the exit code
+    (an empty message: the problems were printed already)."""
 
 
 def resolve_forbund(data, typed):
-    from finsam_lib.registration.names import UnknownForbund, match_forbund
-    if typed is None:
-        return None
-    try:
-        return match_forbund(typed, data.respondents.forbund.unique())
-    except UnknownForbund as e:
-        raise UserError(str(e), 2) from None
+    """The förbund the user typed, as spelt in the data; UnknownForbund (exit code 2) for none."""
+    from finsam_lib.registration.names import match_forbund
+    return None if typed is None else match_forbund(typed, data.respondents.forbund.unique())
 
 
 def year_missing(data, year) -> UserError:
@@ -181,14 +175,11 @@ def stamp_of(args, data, parameters: dict | None = None) -> dict:
 def publish_one(notebook_name: str, args, parameters: dict, stem: str, title: str, formats, start: float,
                 stamp: dict | None = None) -> int:
     """Run one report notebook and export it; prints what was written."""
-    from finsam_lib.publish.publish import PublishError, notebook_path, publish_report
+    from finsam_lib.publish.publish import notebook_path, publish_report
     timings: dict = {}
-    try:
-        notebook = Path(args.notebook) if args.notebook else notebook_path(notebook_name)
-        paths = publish_report(notebook, parameters, args.out, stem, title, formats, timings=timings,
-                               keep_notebook=args.keep_notebook, stamp=stamp)
-    except PublishError as e:
-        raise UserError(str(e)) from None
+    notebook = Path(args.notebook) if args.notebook else notebook_path(notebook_name)
+    paths = publish_report(notebook, parameters, args.out, stem, title, formats, timings=timings,
+                           keep_notebook=args.keep_notebook, stamp=stamp)
     for kind, path in paths.items():
         print(f"  {kind.upper():5} {path}")
     steps = ", ".join(f"{k} {v:.1f} s" for k, v in timings.items())
@@ -412,12 +403,8 @@ def cmd_slides(args) -> int:
 
     start = time.perf_counter()
     data, forbund = load_year(args.data, args.year, args.forbund)
-    try:
-        deck = deck_from_data(with_history(data, args.data, forbund, args.year), args.year, forbund, args.min_n,
-                              made=args.published)
-    except ValueError as e:
-        print(e, file=sys.stderr)
-        return 1
+    deck = deck_from_data(with_history(data, args.data, forbund, args.year), args.year, forbund, args.min_n,
+                          made=args.published)
     out = Path(args.out)
     from finsam_lib.publish.provenance import add_to_html, stamp_pptx
     stamp = stamp_of(args, data, {"year": args.year, "forbund": forbund, "min_n": args.min_n})
@@ -621,7 +608,7 @@ def main(argv=None) -> int:
     args.argv = list(sys.argv[1:] if argv is None else argv)
     try:
         return args.func(args)
-    except UserError as e:
+    except FinsamError as e:  # every error finsam raises on purpose: its Swedish message, its exit code
         if str(e):
             print(e, file=sys.stderr)
         return e.code

@@ -16,6 +16,7 @@ import pandas as pd
 
 from finsam_lib.base import format as fmt
 from finsam_lib.base import swedish as sv
+from finsam_lib.base.errors import FinsamError
 from finsam_lib.figures import method as fig
 from finsam_lib.figures import privacy
 from finsam_lib.figures import uncertainty as unc
@@ -561,7 +562,7 @@ def deck_from_data(data: Dataset, year: int, forbund: str | None = None, min_n: 
     """Compute what the deck needs from a dataset and build it."""
     if forbund is not None and not ((data.respondents.forbund == forbund)
                                     & (data.respondents.year == year)).any():
-        raise ValueError(f"{forbund} har inga svar {year}.")
+        raise FinsamError(f"{forbund} har inga svar {year}.")
     results = compute(data, year, forbund, min_n)
     national = compute(data, year, None, min_n) if forbund else None
     before = None

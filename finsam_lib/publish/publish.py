@@ -17,6 +17,8 @@ from html.parser import HTMLParser
 from importlib import resources
 from pathlib import Path
 
+from finsam_lib.base.errors import FinsamError
+
 TEMPLATES = Path(str(resources.files("finsam_lib").joinpath("templates")))
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 NBCONVERT_TEMPLATES = TEMPLATES / "nbconvert"
@@ -28,7 +30,7 @@ BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networkin
 PDF_MARGIN = {"top": "18mm", "bottom": "20mm", "left": "18mm", "right": "18mm"}
 
 
-class PublishError(RuntimeError):
+class PublishError(FinsamError, RuntimeError):
     """Publishing failed (message in Swedish)."""
 
 

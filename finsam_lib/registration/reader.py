@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from finsam_lib.base.errors import FinsamError
 from finsam_lib.base.problems import ERROR, WARNING, Problem, cell_name
 from finsam_lib.instrument import definition as ins
 from finsam_lib.registration.sheets import READ_SUFFIXES, Fault, SheetTooLarge, error_value, read_sheets
@@ -66,7 +67,7 @@ POPULATION_HEADERS = {
 }
 
 
-class CellError(ValueError):
+class CellError(FinsamError, ValueError):
     """A cell value that is not what was expected (message in Swedish)."""
 
 

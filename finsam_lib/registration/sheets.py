@@ -33,6 +33,7 @@ from xml.parsers import expat
 
 import python_calamine
 
+from finsam_lib.base.errors import FinsamError
 from finsam_lib.base.problems import cell_name
 
 XML_SUFFIXES = {".xlsx", ".xlsm"}
@@ -49,7 +50,7 @@ _ERROR_TEXT = re.compile(r"^#(?:N/A|[A-Z][A-Z0-9_/]*[!?]|GETTING_DATA)$")
 _REF = re.compile(r"^([A-Z]{1,3})([0-9]+)$")
 
 
-class SheetTooLarge(ValueError):
+class SheetTooLarge(FinsamError, ValueError):
     """A sheet holds values too far out to be read within the memory ceiling (message in Swedish;
     ``sheet`` and ``cell`` name the far cell)."""
 
