@@ -193,3 +193,57 @@ def test_make_report_installs_the_browser_packages_that_ci_installs(repo_root):
     ci = (repo_root / ".ci" / "run").read_text(encoding="utf-8")
     installed = re.search(r"^for pkg in (chromium\b[^;]*);", ci, re.M).group(1).split()
     assert set(packages) <= set(installed)
+
+
+def _imported_top_names(source: str) -> set[str]:
+    """Top-level names of the absolute imports in Python source ('from pptx.util import Pt' -> 'pptx'),
+    lazy imports inside functions included."""
+    import ast
+
+    names = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def _notebook_source(path: Path) -> str:
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+
+
+def _undeclared(sources: dict[str, str], declared: set[str], local: set[str]) -> list[str]:
+    """'file: name' for every third-party import in ``sources`` that no declared distribution provides."""
+    provides = md.packages_distributions()  # import name -> distributions installing it
+    missing = []
+    for where, source in sorted(sources.items()):
+        for name in sorted(_imported_top_names(source) - set(sys.stdlib_module_names) - local):
+            dists = {norm_name(d) for d in provides.get(name, [])}
+            if not dists & declared:
+                missing.append(f"{where}: {name} ({', '.join(sorted(dists)) or 'not installed'})")
+    return missing
+
+
+def test_every_imported_package_is_declared(repo_root, pyproject):
+    """Each third-party package finsam_lib or a notebook imports is a dependency in pyproject.toml
+    (and so, by the test above, in environment.yml), not only something another package pulls in."""
+    declared = {norm_name(d) for d in pyproject["project"]["dependencies"]}
+    sources = {str(p.relative_to(repo_root)): p.read_text(encoding="utf-8")
+               for p in (repo_root / "finsam_lib").rglob("*.py")}
+    sources |= {str(p.relative_to(repo_root)): _notebook_source(p) for p in NOTEBOOKS}
+    assert len(sources) > 40
+    missing = _undeclared(sources, declared, {"finsam_lib"})
+    assert not missing, f"imported but not in [project] dependencies of pyproject.toml: {missing}"
+
+
+def test_every_package_the_tests_import_is_declared(repo_root, pyproject):
+    """The tests' imports are dependencies or in the test extra."""
+    project = pyproject["project"]
+    declared = {norm_name(d) for d in project["dependencies"] + project["optional-dependencies"]["test"]}
+    tests = repo_root / "tests"
+    sources = {str(p.relative_to(repo_root)): p.read_text(encoding="utf-8") for p in tests.glob("*.py")}
+    local = {"finsam_lib", "conftest"} | {p.stem for p in tests.glob("*.py")}
+    missing = _undeclared(sources, declared, local)
+    assert not missing, f"imported by tests but in neither dependencies nor the test extra: {missing}"
