@@ -7,6 +7,7 @@ import importlib.metadata as md
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -167,17 +168,47 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
 @pytest.mark.parametrize("source", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebooks_ship_with_the_package_and_hold_no_logic(source):
-    """notebooks/ is what analysts open; finsam_lib/notebooks/ is the installed copy."""
-    shipped = ROOT / "finsam_lib" / "notebooks" / source.name
-    assert shipped.is_file() and shipped.read_bytes() == source.read_bytes(), \
-        f"copy notebooks/{source.name} to finsam_lib/notebooks/ (the installed copy)"
+def test_notebooks_hold_no_logic_and_no_path_patches(source):
+    """notebooks/ is the one copy (the wheel carries it: see below); a notebook only calls into
+    the installed finsam_lib and never patches sys.path to find it."""
     nb = json.loads(source.read_text(encoding="utf-8"))
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     assert all(not c.get("outputs") for c in code), "notebooks are committed without outputs"
     for cell in code:
         text = "".join(cell["source"])
         assert not re.search(r"^\s*(def|class|for|while)\b", text, re.M), f"logic in {source.name}: {text[:80]}"
+        assert "sys.path" not in text and "PYTHONPATH" not in text, f"path patch in {source.name}"
+
+
+def test_notebooks_exist_once(repo_root):
+    copies = [p for p in repo_root.rglob("*.ipynb")
+              if not {".git", ".venv", ".ipynb_checkpoints", "output"} & set(p.relative_to(repo_root).parts)]
+    assert sorted(p.parent.name for p in copies) == ["notebooks"] * len(NOTEBOOKS), copies
+
+
+def test_the_wheel_carries_the_notebooks(repo_root, tmp_path):
+    """`pip wheel .` puts notebooks/ into the wheel as finsam_lib/notebooks/ (build_hooks.py), where
+    finsam_lib.publish.notebooks.folder() looks in an installed package. Built from a copy in
+    tmp_path (a build writes build/ and *.egg-info beside the sources), with the setuptools at hand."""
+    import zipfile
+
+    source = tmp_path / "src"
+    top_level_only = {".git", ".venv", "tests", "benchmarks", "data", "output", "build", "dist"}
+
+    def ignore(folder, names):
+        skip = top_level_only if Path(folder) == repo_root else set()
+        return [n for n in names if n in skip or n == "__pycache__" or n.endswith(".egg-info")]
+
+    shutil.copytree(repo_root, source, ignore=ignore)
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                           "-w", str(tmp_path / "wheel"), str(source)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    (wheel,) = (tmp_path / "wheel").glob("finsam-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {f"finsam_lib/notebooks/{p.name}" for p in NOTEBOOKS} <= names
+    assert "finsam_lib/templates/report.css" in names and "finsam_lib/data/indicators.csv" in names
+    assert "build_hooks.py" not in names
 
 
 def test_every_notebook_is_there():

@@ -395,6 +395,17 @@ def cmd_explore(args) -> int:
             process.wait(timeout=10)
 
 
+def cmd_notebooks(args) -> int:
+    """`finsam notebooks`: copies of the report and explorer notebooks for an analyst to edit."""
+    from finsam_lib.publish.notebooks import copy_to
+    copied = copy_to(args.out, force=args.force)
+    print(f"finsams notebooks i {Path(args.out).resolve()}:")
+    for c in copied:
+        print(f"  {c.path.name} ({c.status})")
+    print(f"Öppna dem i JupyterLab: jupyter lab {args.out}")
+    return 0
+
+
 def cmd_slides(args) -> int:
     """The meeting deck, as PowerPoint and as one HTML file that works offline."""
     from finsam_lib.present.slides import deck_from_data
@@ -572,6 +583,12 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--out", default="output/explore", help="mapp för sparade bilder och tabeller")
     e.add_argument("--min-n", type=int, default=fig.MIN_N, help="minsta antal svar som visas")
     e.set_defaults(func=cmd_explore)
+
+    nb = sub.add_parser("notebooks", help="Kopiera rapporternas och utforskarens notebooks till en mapp, "
+                        "för att ändra dem i JupyterLab.")
+    nb.add_argument("--out", required=True, help="mappen kopiorna hamnar i")
+    nb.add_argument("--force", action="store_true", help="skriv över kopior som ändrats")
+    nb.set_defaults(func=cmd_notebooks)
 
     sl = sub.add_parser("slides", help="Bildspel för möten (PowerPoint och HTML).")
     who = sl.add_mutually_exclusive_group(required=True)
