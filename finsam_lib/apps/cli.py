@@ -429,10 +429,6 @@ def cmd_slides(args) -> int:
     return 0
 
 
-FORMATS_HELP = ("kommaseparerat: html, pdf, xlsx (standard: alla tre; PDF bara om en Chromium-baserad "
-                "webbläsare finns)")
-
-
 def cmd_verify(args) -> int:
     """`finsam verify`: is each output's data (its provenance stamp) still what is in the data folder?"""
     from finsam_lib.publish.provenance import verify
@@ -489,82 +485,86 @@ def _year(text: str) -> int:
         raise UserError(f"--year ska vara ett mätår (t.ex. 2022) eller all, inte '{text}'.", 2) from None
 
 
+# --- Options shared by several commands, each defined once (argparse parent parsers) ----------------
+
+FORMATS_HELP = ("kommaseparerat: html, pdf, xlsx (standard: alla tre; PDF bara om en Chromium-baserad "
+                "webbläsare finns)")
 PUBLISHED_HELP = "rapportens datum, ÅÅÅÅ-MM-DD (standard: i dag); visas som ”30 november 2026”"
+DATA_HELP = "mapp eller fil med registreringsfiler"
+MIN_N_HELP = "minsta antal svar som visas"
+
+
+def _options(*arguments: tuple[str, dict]) -> argparse.ArgumentParser:
+    """A parent parser holding ``arguments`` (flag, add_argument keywords), for ``parents=[…]``."""
+    parent = argparse.ArgumentParser(add_help=False)
+    for flag, keywords in arguments:
+        parent.add_argument(flag, **keywords)
+    return parent
+
+
+DATA = _options(("--data", {"required": True, "help": DATA_HELP}))
+YEAR = _options(("--year", {"type": int, "required": True, "help": "mätår, t.ex. 2022"}))
+OUT = _options(("--out", {"required": True, "help": "utmapp"}))
+MIN_N = _options(("--min-n", {"type": int, "default": fig.MIN_N, "help": MIN_N_HELP}))
+FORMATS = _options(("--formats", {"help": FORMATS_HELP}))
+PUBLISHED = _options(("--published", {"type": iso_date, "help": PUBLISHED_HELP}))
+# A data set's year, read from its files (results, reports, batch).
+DATA_YEAR = [DATA, YEAR]
+# One report notebook run (report national, report forbund).
+REPORT = _options(
+    ("--commentary", {"help": "analytikerns kommentarer (.md eller .yaml), per indikator"}),
+    ("--notebook", {"help": argparse.SUPPRESS}),
+    ("--keep-notebook", {"action": "store_true", "help": "spara även den körda notebooken"}))
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="finsam", description="Indikatorer för finansiell samordning.")
     sub = p.add_subparsers(dest="command", required=True)
 
-    v = sub.add_parser("validate", help="Kontrollera registreringsfiler.")
+    def command(name: str, func, help: str, parents=(), **keywords) -> argparse.ArgumentParser:
+        parser = sub.add_parser(name, help=help, parents=list(parents), **keywords)
+        parser.set_defaults(func=func)
+        return parser
+
+    v = command("validate", cmd_validate, "Kontrollera registreringsfiler.")
     v.add_argument("paths", nargs="+", help="filer eller mappar")
-    v.set_defaults(func=cmd_validate)
 
-    r = sub.add_parser("results", help="Skriv figures.csv, response.csv, trend.csv och changes.csv.")
-    r.add_argument("--data", required=True)
-    r.add_argument("--year", type=int, required=True)
-    r.add_argument("--forbund")
-    r.add_argument("--min-n", type=int, default=fig.MIN_N)
-    r.add_argument("--out", required=True)
-    r.set_defaults(func=cmd_results)
+    r = command("results", cmd_results, "Skriv figures.csv, response.csv, trend.csv och changes.csv.",
+                [*DATA_YEAR, MIN_N, OUT])
+    r.add_argument("--forbund", help="ett förbunds namn (standard: nationell nivå)")
 
-    d = sub.add_parser("demo", help="Skriv demodata (registreringsfiler 2018–2022).")
-    d.add_argument("--out", default="data/demo")
+    d = command("demo", cmd_demo, "Skriv demodata (registreringsfiler 2018–2022).")
+    d.add_argument("--out", default="data/demo", help="utmapp (standard: data/demo)")
     d.add_argument("--seed", type=int, default=0)
     d.add_argument("--force", action="store_true", help="skriv även om mappen har filer")
-    d.set_defaults(func=cmd_demo)
 
-    t = sub.add_parser("template", help="Skriv en tom registreringsfil att fylla i.")
-    t.add_argument("--forbund", required=True)
-    t.add_argument("--year", type=int, required=True)
-    t.add_argument("--out", required=True)
-    t.set_defaults(func=cmd_template)
+    t = command("template", cmd_template, "Skriv en tom registreringsfil att fylla i.", [YEAR])
+    t.add_argument("--forbund", required=True, help="förbundets namn")
+    t.add_argument("--out", required=True, help="utfil (.xlsx)")
 
-    st = sub.add_parser("status", help="Läget för ett mätår: varje förbunds filer, fel, svar mot förra året "
-                        "och datakvalitet; under året även insamlingen hittills (bladet Utdelning).")
-    st.add_argument("--data", required=True, help="mapp eller fil med registreringsfiler (gärna även förra årets)")
-    st.add_argument("--year", type=int, required=True, help="mätår, t.ex. 2022")
+    st = command("status", cmd_status, "Läget för ett mätår: varje förbunds filer, fel, svar mot förra året "
+                 "och datakvalitet; under året även insamlingen hittills (bladet Utdelning).", [YEAR])
+    st.add_argument("--data", required=True, help=f"{DATA_HELP} (gärna även förra årets)")
     st.add_argument("--out", help="utmapp för status.html och status.xlsx")
     st.add_argument("--reminder-days", type=int, default=14,
                     help="påminnelse när en enkät delades ut för mer än så många dagar sedan (standard 14)")
     st.add_argument("--today", type=iso_date, help="dagens datum för påminnelserna, t.ex. 2022-05-01 (standard: i dag)")
-    st.set_defaults(func=cmd_status)
 
     rep = sub.add_parser("report", help="Skapa rapporter (HTML, PDF, Excel).")
     rep_sub = rep.add_subparsers(dest="report_kind", required=True)
-    nat = rep_sub.add_parser("national", help="Den nationella indikatorrapporten för ett mätår.")
-    nat.add_argument("--data", required=True, help="mapp eller fil med registreringsfiler")
-    nat.add_argument("--year", type=int, required=True, help="mätår, t.ex. 2022")
-    nat.add_argument("--out", required=True, help="utmapp")
-    nat.add_argument("--formats", help=FORMATS_HELP)
-    nat.add_argument("--min-n", type=int, default=fig.MIN_N, help="minsta antal svar som visas")
-    nat.add_argument("--commentary", help="analytikerns kommentarer (.md eller .yaml), per indikator")
-    nat.add_argument("--published", type=iso_date, help=PUBLISHED_HELP)
-    nat.add_argument("--notebook", help=argparse.SUPPRESS)
-    nat.add_argument("--keep-notebook", action="store_true", help="spara även den körda notebooken")
+    report_options = [*DATA_YEAR, OUT, FORMATS, MIN_N, PUBLISHED, REPORT]
+    nat = rep_sub.add_parser("national", help="Den nationella indikatorrapporten för ett mätår.",
+                             parents=report_options)
     nat.set_defaults(func=cmd_report_national)
-    frb = rep_sub.add_parser("forbund", help="Ett samordningsförbunds indikatorrapport för ett mätår.")
+    frb = rep_sub.add_parser("forbund", help="Ett samordningsförbunds indikatorrapport för ett mätår.",
+                             parents=report_options)
     frb.add_argument("name", metavar="NAMN", help="förbundets namn (stavningen behöver inte vara exakt)")
-    frb.add_argument("--data", required=True, help="mapp eller fil med registreringsfiler")
-    frb.add_argument("--year", type=int, required=True, help="mätår, t.ex. 2022")
-    frb.add_argument("--out", required=True, help="utmapp")
-    frb.add_argument("--formats", help=FORMATS_HELP)
-    frb.add_argument("--min-n", type=int, default=fig.MIN_N, help="minsta antal svar som visas")
     frb.add_argument("--years", type=int, default=5, help="antal mätår som visas (standard 5)")
-    frb.add_argument("--commentary", help="analytikerns kommentarer (.md eller .yaml), per indikator")
-    frb.add_argument("--published", type=iso_date, help=PUBLISHED_HELP)
-    frb.add_argument("--notebook", help=argparse.SUPPRESS)
-    frb.add_argument("--keep-notebook", action="store_true", help="spara även den körda notebooken")
     frb.set_defaults(func=cmd_report_forbund)
 
-    bat = sub.add_parser("batch", help="Alla rapporter för ett mätår: den nationella och varje förbunds, "
-                         "parallellt, med en översiktssida (index.html).")
-    bat.add_argument("--data", required=True, help="mapp eller fil med registreringsfiler")
-    bat.add_argument("--year", type=int, required=True, help="mätår, t.ex. 2022")
-    bat.add_argument("--out", required=True, help="utmapp")
+    bat = command("batch", cmd_batch, "Alla rapporter för ett mätår: den nationella och varje förbunds, "
+                  "parallellt, med en översiktssida (index.html).", [*DATA_YEAR, OUT, FORMATS, MIN_N, PUBLISHED])
     bat.add_argument("--jobs", type=int, help="antal parallella processer (standard: alla kärnor)")
-    bat.add_argument("--formats", help=FORMATS_HELP)
-    bat.add_argument("--min-n", type=int, default=fig.MIN_N, help="minsta antal svar som visas")
     bat.add_argument("--years", type=int, default=5, help="antal mätår som visas i förbundens rapporter")
     bat.add_argument("--commentary-dir", help="mapp med kommentarsfiler: <förbund>.md/.yaml, nationell.md")
     bat.add_argument("--forbund", action="append", metavar="NAMN",
@@ -573,50 +573,37 @@ def build_parser() -> argparse.ArgumentParser:
     bat.add_argument("--no-national", action="store_true", help="bara förbundens rapporter")
     bat.add_argument("--exclude-invalid", action="store_true",
                      help="gör den nationella rapporten utan förbunden vars filer har fel (de nämns i den)")
-    bat.add_argument("--published", type=iso_date, help=PUBLISHED_HELP)
     bat.add_argument("--quiet", action="store_true", help="ingen förloppsindikator")
-    bat.set_defaults(func=cmd_batch)
 
-    e = sub.add_parser("explore", help="Utforska indikatorerna i webbläsaren (Voilà).")
+    e = command("explore", cmd_explore, "Utforska indikatorerna i webbläsaren (Voilà).", [MIN_N])
     e.add_argument("--data", help="mapp med registreringsfiler (standard: data/, annars demodata)")
     e.add_argument("--port", type=int, default=8866, help="port på 127.0.0.1 (standard 8866)")
     e.add_argument("--out", default="output/explore", help="mapp för sparade bilder och tabeller")
-    e.add_argument("--min-n", type=int, default=fig.MIN_N, help="minsta antal svar som visas")
-    e.set_defaults(func=cmd_explore)
 
-    nb = sub.add_parser("notebooks", help="Kopiera rapporternas och utforskarens notebooks till en mapp, "
-                        "för att ändra dem i JupyterLab.")
+    nb = command("notebooks", cmd_notebooks, "Kopiera rapporternas och utforskarens notebooks till en mapp, "
+                 "för att ändra dem i JupyterLab.")
     nb.add_argument("--out", required=True, help="mappen kopiorna hamnar i")
     nb.add_argument("--force", action="store_true", help="skriv över kopior som ändrats")
-    nb.set_defaults(func=cmd_notebooks)
 
-    sl = sub.add_parser("slides", help="Bildspel för möten (PowerPoint och HTML).")
+    sl = command("slides", cmd_slides, "Bildspel för möten (PowerPoint och HTML).", [YEAR, OUT, MIN_N, PUBLISHED])
     who = sl.add_mutually_exclusive_group(required=True)
     who.add_argument("--national", action="store_true", help="riket: alla förbund")
     who.add_argument("--forbund", help="ett förbunds namn (stavningen behöver inte vara exakt)")
-    sl.add_argument("--year", type=int, required=True, help="mätår, t.ex. 2022")
-    sl.add_argument("--out", required=True, help="utmapp")
-    sl.add_argument("--data", default="data", help="mapp eller fil med registreringsfiler (standard: data)")
-    sl.add_argument("--min-n", type=int, default=fig.MIN_N, help="minsta antal svar som visas")
-    sl.add_argument("--published", type=iso_date, help=PUBLISHED_HELP)
-    sl.set_defaults(func=cmd_slides)
+    sl.add_argument("--data", default="data", help=f"{DATA_HELP} (standard: data)")
 
-    ex = sub.add_parser("export", help="Svaren (en rad per respondent) och resultaten till SPSS, Stata, "
-                        "Parquet eller CSV.")
-    ex.add_argument("--data", required=True, help="mapp eller fil med registreringsfiler")
+    ex = command("export", cmd_export, "Svaren (en rad per respondent) och resultaten till SPSS, Stata, "
+                 "Parquet eller CSV.", [DATA])
     ex.add_argument("--year", required=True, help="mätår, t.ex. 2022, eller all")
     ex.add_argument("--format", choices=["sav", "dta", "parquet", "csv"],
                     help="sav (SPSS), dta (Stata), parquet eller csv (standard: utfilens ändelse)")
     ex.add_argument("--out", required=True, help="utfil för svaren; resultaten hamnar i <namn>-resultat.<ändelse>")
     ex.add_argument("--with-ids", action="store_true", help="ta med fil, blad och rad för varje respondent")
     ex.add_argument("--min-n", type=int, default=fig.MIN_N, help="minsta antal svar för att en andel ska visas")
-    ex.set_defaults(func=cmd_export)
 
-    ver = sub.add_parser("verify", help="Kontrollera om rapporternas underlag har ändrats sedan de gjordes.")
+    ver = command("verify", cmd_verify, "Kontrollera om rapporternas underlag har ändrats sedan de gjordes.")
     ver.add_argument("paths", nargs="+", metavar="UTDATA", help="rapportfiler (html, pdf, xlsx, provenance.json) "
                      "eller mappar med sådana")
     ver.add_argument("--data", required=True, help="mappen med registreringsfilerna nu")
-    ver.set_defaults(func=cmd_verify)
     return p
 
 
