@@ -9,7 +9,7 @@ import pkgutil
 import pytest
 
 import finsam_lib
-from finsam_lib.apps import cli
+from finsam_lib.apps import cli, commands
 from finsam_lib.base.errors import FinsamError
 from finsam_lib.registration.names import UnknownForbund
 
@@ -37,7 +37,7 @@ def test_the_command_line_prints_the_message_and_returns_the_code(monkeypatch, c
     def fails(args):
         raise UnknownForbund("Förbundet 'Ingenstans' finns inte i data.")
 
-    monkeypatch.setattr(cli, "cmd_verify", fails)
+    monkeypatch.setattr(commands, "cmd_verify", fails)
     code = cli.main(["verify", "x", "--data", "y"])
     assert code == 2
     assert capsys.readouterr().err.strip() == "Förbundet 'Ingenstans' finns inte i data."
@@ -47,6 +47,6 @@ def test_default_exit_code_is_one(monkeypatch, capsys):
     def fails(args):
         raise FinsamError("Något gick fel i filen a.xlsx, bladet Uppgifter, cell B2.")
 
-    monkeypatch.setattr(cli, "cmd_verify", fails)
+    monkeypatch.setattr(commands, "cmd_verify", fails)
     assert cli.main(["verify", "x", "--data", "y"]) == 1
     assert "cell B2" in capsys.readouterr().err
