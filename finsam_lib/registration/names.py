@@ -6,7 +6,7 @@ import hashlib
 import re
 
 from finsam_lib.base.errors import FinsamError
-from finsam_lib.registration.reader import nfc, norm
+from finsam_lib.registration.cells import nfc, norm
 
 
 class UnknownForbund(FinsamError, LookupError):
