@@ -12,7 +12,7 @@ import unicodedata
 
 from finsam_lib.base.errors import FinsamError
 from finsam_lib.instrument import definition as ins
-from finsam_lib.registration.sheets import error_value
+from finsam_lib.registration.scans import error_value
 
 
 def nfc(text: str) -> str:

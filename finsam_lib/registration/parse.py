@@ -23,7 +23,8 @@ from finsam_lib.registration.cells import (
     norm,
     whole_number,
 )
-from finsam_lib.registration.sheets import SheetTooLarge, error_value, read_sheets
+from finsam_lib.registration.scans import SheetTooLarge, error_value
+from finsam_lib.registration.sheets import read_sheets
 
 
 ANSWER_HEADER = re.compile(r"^(?:f|fraga)\s*\.?\s*(\d+)\s*[.:]?$")  # matched on norm(header)
