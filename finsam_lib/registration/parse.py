@@ -75,6 +75,8 @@ class Workbook:
     distribution_cells: dict = field(default_factory=dict)  # (survey, insats) -> (sheet, cell)
 
     def problem(self, level, message, sheet="", cell=""):
+        """Record a problem of this file: ``level`` ERROR or WARNING, ``message`` in Swedish,
+        ``sheet`` and ``cell`` ('D7') where there is one."""
         self.problems.append(Problem(level, self.file, message, sheet, cell))
 
 
@@ -420,7 +422,12 @@ def _digest(sheets: dict[str, list[list]]) -> str:
 
 
 def read_workbook(path: Path | str, label: str | None = None) -> Workbook:
-    """Read one registration workbook; problems are collected, never raised."""
+    """Read one registration workbook (.xlsx, .xlsm, .xls, .ods; spec: registration-file.md).
+
+    Returns a :class:`Workbook`: its förbund, year and version from Uppgifter, the respondents
+    and answers of every survey sheet, the population rows, and every problem (Swedish, naming
+    ``label`` or the path, sheet and cell). Problems are collected, never raised: a damaged or
+    unreadable file is one error, and the other files are read as usual."""
     path = Path(path)
     wb = Workbook(file=label or str(path))
     try:

@@ -49,6 +49,7 @@ class Dataset:
 
     @property
     def errors(self) -> list[Problem]:
+        """The problems that are errors (not warnings); figures are made only without them."""
         return [p for p in self.problems if p.is_error]
 
     @cached_property
@@ -60,6 +61,7 @@ class Dataset:
         return t[cols[1:6] + ["respondent", "background", "question", "code"]]
 
     def years(self) -> list[int]:
+        """The measurement years (Mätår) with answers or population rows, ascending."""
         return sorted(set(self.respondents.year) | set(self.population.year))
 
 
@@ -130,7 +132,10 @@ def _overlaps(books: list[Workbook]) -> list[Problem]:
 
 
 def combine(books: list[Workbook], problems: list[Problem] | None = None) -> Dataset:
-    """Combine read workbooks: skip exact duplicates, check overlaps, build frames."""
+    """Combine read workbooks into one :class:`Dataset`: skip exact duplicates (same digest:
+    one warning), check overlaps between files (the same förbund, year, survey and insats twice)
+    and the population rows, and build the frames (ANSWER_COLUMNS, RESPONDENT_COLUMNS,
+    POPULATION_COLUMNS, SHEET_COLUMNS). ``problems``: those found before (e.g. by find_files)."""
     problems = list(problems or [])
     kept, digests = [], {}
     for wb in books:
@@ -230,7 +235,9 @@ def _population_checks(data: Dataset) -> list[Problem]:
 
 
 def read_paths(paths, progress=None) -> Dataset:
-    """Read every registration workbook under the given files and folders."""
+    """Read every registration workbook under the given files and folders (recursively) into
+    one :class:`Dataset`; ``progress`` wraps the list of files (e.g. a progress bar). Problems
+    (Swedish, naming file, sheet and cell) are in ``Dataset.problems``, never raised."""
     files, problems = find_files(paths)
     iterator = progress(files) if progress else files
     books = [read_workbook(f) for f in iterator]

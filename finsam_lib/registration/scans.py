@@ -54,6 +54,7 @@ class Fault(str):
 
     @property
     def message(self) -> str:
+        """What is wrong with the cell, in Swedish, for a problem naming it."""
         if self.kind == "error":
             return f"cellen innehåller felvärdet {self}"
         return (f"formel utan beräknat värde ({self}): öppna och spara filen i Excel (eller LibreOffice) "

@@ -42,6 +42,7 @@ _PERSONNUMMER = re.compile(r"^(?:19|20)?\d{2}(?:0[1-9]|1[0-2])(?:[0-2]\d|3[01])[
 
 
 def empty_frame() -> pd.DataFrame:
+    """An Utdelning frame without rows: the columns :data:`COLUMNS`."""
     return pd.DataFrame(columns=COLUMNS)
 
 
