@@ -25,7 +25,6 @@ FORMATS_HELP = ("kommaseparerat: html, pdf, xlsx (standard: alla tre; PDF bara o
                 "webbläsare finns)")
 PUBLISHED_HELP = "rapportens datum, ÅÅÅÅ-MM-DD (standard: i dag); visas som ”30 november 2026”"
 DATA_HELP = "mapp eller fil med registreringsfiler"
-MIN_N_HELP = "minsta antal svar som visas"
 
 
 def _options(*arguments: tuple[str, dict]) -> argparse.ArgumentParser:
@@ -39,7 +38,7 @@ def _options(*arguments: tuple[str, dict]) -> argparse.ArgumentParser:
 DATA = _options(("--data", {"required": True, "help": DATA_HELP}))
 YEAR = _options(("--year", {"type": int, "required": True, "help": "mätår, t.ex. 2022"}))
 OUT = _options(("--out", {"required": True, "help": "utmapp"}))
-MIN_N = _options(("--min-n", {"type": int, "default": fig.MIN_N, "help": MIN_N_HELP}))
+MIN_N = _options(("--min-n", {"type": int, "default": fig.MIN_N, "help": "minsta antal svar som visas"}))
 FORMATS = _options(("--formats", {"help": FORMATS_HELP}))
 PUBLISHED = _options(("--published", {"type": iso_date, "help": PUBLISHED_HELP}))
 # A data set's year, read from its files (results, reports, batch).
@@ -55,8 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="finsam", description="Indikatorer för finansiell samordning.")
     sub = p.add_subparsers(dest="command", required=True)
 
-    def command(name: str, func, help: str, parents=(), **keywords) -> argparse.ArgumentParser:
-        parser = sub.add_parser(name, help=help, parents=list(parents), **keywords)
+    def command(name: str, func, help: str, parents=()) -> argparse.ArgumentParser:
+        parser = sub.add_parser(name, help=help, parents=list(parents))
         parser.set_defaults(func=func)
         return parser
 
