@@ -45,4 +45,5 @@ def test_force_overwrites_the_edited_copy(tmp_path):
     status = {c.path.name: c.status for c in notebooks.copy_to(tmp_path, force=True)}
     assert status == {"national_report.ipynb": "oförändrad", "forbund_report.ipynb": "ersatt",
                       "explore.ipynb": "oförändrad"}
-    assert (tmp_path / "forbund_report.ipynb").read_bytes() == (notebooks.folder() / "forbund_report.ipynb").read_bytes()
+    shipped = notebooks.folder() / "forbund_report.ipynb"
+    assert (tmp_path / "forbund_report.ipynb").read_bytes() == shipped.read_bytes()

@@ -451,7 +451,8 @@ def cmd_export(args) -> int:
     years = data.years() if args.year == "all" else [_year(args.year)]
     missing = [y for y in years if y not in set(data.respondents.year)]
     if missing:
-        raise UserError(f"Mätår {missing[0]} har inga svar i data (finns: {', '.join(map(str, data.years())) or 'inga'}).")
+        found = ", ".join(map(str, data.years())) or "inga"
+        raise UserError(f"Mätår {missing[0]} har inga svar i data (finns: {found}).")
     fmt_ = args.format or Path(args.out).suffix.lstrip(".").lower()
     if fmt_ not in export.FORMATS:
         raise UserError(f"Okänt format '{fmt_}'; välj --format bland {', '.join(export.FORMATS)}.", 2)

@@ -26,7 +26,6 @@ from finsam_lib.registration.cells import (
 from finsam_lib.registration.scans import SheetTooLarge, error_value
 from finsam_lib.registration.sheets import read_sheets
 
-
 ANSWER_HEADER = re.compile(r"^(?:f|fraga)\s*\.?\s*(\d+)\s*[.:]?$")  # matched on norm(header)
 # A row under the answers that sums them up (an Excel table's total row), matched on norm(label).
 TOTALS_LABEL = re.compile(r"^(?:medel(?:varde|tal)?|summa|sum|total|totalt|totalsumma|antal(?: svar)?|average|"

@@ -18,7 +18,6 @@ from xml.parsers import expat
 from finsam_lib.base.errors import FinsamError
 from finsam_lib.base.problems import cell_name
 
-
 MAX_MARKS = 10_000  # faults and formulas remembered per sheet
 CHUNK = 2 ** 16
 
