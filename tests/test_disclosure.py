@@ -23,6 +23,7 @@ from finsam_lib.figures import uncertainty as unc
 from finsam_lib.figures.results import compute
 from finsam_lib.instrument import definition as ins
 from finsam_lib.present import slides
+from finsam_lib.present.deck import NO_COMPARISON, Deck
 from finsam_lib.present.forbund_report import ForbundReport
 from finsam_lib.publish import batch
 
@@ -44,7 +45,7 @@ def shown(dist: pd.DataFrame, year: int) -> pd.Series:
     return d.set_index(KEYS)["nyckeltal_pct"].sort_index()
 
 
-def deck_values(deck: slides.Deck) -> list[tuple]:
+def deck_values(deck: Deck) -> list[tuple]:
     """Every förbund share a deck states: (year, series, group, value) of headlines and chart points."""
     out = []
     for s in deck.indicator_slides():
@@ -134,7 +135,7 @@ def test_every_output_shows_what_the_report_shows_and_no_verdict_lacks_a_sure_ch
         for g in summary.groups:
             for item in g.items:
                 indicator = int(re.match(r"\d+", item).group())
-                assert g.classification == totalt.get(indicator, slides.NO_COMPARISON), (name, item)
+                assert g.classification == totalt.get(indicator, NO_COMPARISON), (name, item)
     assert verdicts and split_hidden and gender_facts  # the demo exercises every branch
 
 

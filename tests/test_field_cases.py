@@ -26,7 +26,7 @@ from test_reader import errors, fq, personal, registration, the_one, uppgifter, 
 from finsam_lib.apps.cli import main
 from finsam_lib.figures.results import compute
 from finsam_lib.registration.reader import read_paths
-from finsam_lib.registration.sheets import ERROR_VALUES
+from finsam_lib.registration.scans import ERROR_VALUES
 
 CASES = Path(__file__).parent / "data" / "cases"
 SHEET = "Deltagare pågående"

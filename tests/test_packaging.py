@@ -7,6 +7,7 @@ import importlib.metadata as md
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -167,17 +168,47 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
 @pytest.mark.parametrize("source", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebooks_ship_with_the_package_and_hold_no_logic(source):
-    """notebooks/ is what analysts open; finsam_lib/notebooks/ is the installed copy."""
-    shipped = ROOT / "finsam_lib" / "notebooks" / source.name
-    assert shipped.is_file() and shipped.read_bytes() == source.read_bytes(), \
-        f"copy notebooks/{source.name} to finsam_lib/notebooks/ (the installed copy)"
+def test_notebooks_hold_no_logic_and_no_path_patches(source):
+    """notebooks/ is the one copy (the wheel carries it: see below); a notebook only calls into
+    the installed finsam_lib and never patches sys.path to find it."""
     nb = json.loads(source.read_text(encoding="utf-8"))
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     assert all(not c.get("outputs") for c in code), "notebooks are committed without outputs"
     for cell in code:
         text = "".join(cell["source"])
         assert not re.search(r"^\s*(def|class|for|while)\b", text, re.M), f"logic in {source.name}: {text[:80]}"
+        assert "sys.path" not in text and "PYTHONPATH" not in text, f"path patch in {source.name}"
+
+
+def test_notebooks_exist_once(repo_root):
+    copies = [p for p in repo_root.rglob("*.ipynb")
+              if not {".git", ".venv", ".ipynb_checkpoints", "output"} & set(p.relative_to(repo_root).parts)]
+    assert sorted(p.parent.name for p in copies) == ["notebooks"] * len(NOTEBOOKS), copies
+
+
+def test_the_wheel_carries_the_notebooks(repo_root, tmp_path):
+    """`pip wheel .` puts notebooks/ into the wheel as finsam_lib/notebooks/ (build_hooks.py), where
+    finsam_lib.publish.notebooks.folder() looks in an installed package. Built from a copy in
+    tmp_path (a build writes build/ and *.egg-info beside the sources), with the setuptools at hand."""
+    import zipfile
+
+    source = tmp_path / "src"
+    top_level_only = {".git", ".venv", "tests", "benchmarks", "data", "output", "build", "dist"}
+
+    def ignore(folder, names):
+        skip = top_level_only if Path(folder) == repo_root else set()
+        return [n for n in names if n in skip or n == "__pycache__" or n.endswith(".egg-info")]
+
+    shutil.copytree(repo_root, source, ignore=ignore)
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                           "-w", str(tmp_path / "wheel"), str(source)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    (wheel,) = (tmp_path / "wheel").glob("finsam-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {f"finsam_lib/notebooks/{p.name}" for p in NOTEBOOKS} <= names
+    assert "finsam_lib/templates/report.css" in names and "finsam_lib/data/indicators.csv" in names
+    assert "build_hooks.py" not in names
 
 
 def test_every_notebook_is_there():
@@ -193,3 +224,57 @@ def test_make_report_installs_the_browser_packages_that_ci_installs(repo_root):
     ci = (repo_root / ".ci" / "run").read_text(encoding="utf-8")
     installed = re.search(r"^for pkg in (chromium\b[^;]*);", ci, re.M).group(1).split()
     assert set(packages) <= set(installed)
+
+
+def _imported_top_names(source: str) -> set[str]:
+    """Top-level names of the absolute imports in Python source ('from pptx.util import Pt' -> 'pptx'),
+    lazy imports inside functions included."""
+    import ast
+
+    names = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def _notebook_source(path: Path) -> str:
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+
+
+def _undeclared(sources: dict[str, str], declared: set[str], local: set[str]) -> list[str]:
+    """'file: name' for every third-party import in ``sources`` that no declared distribution provides."""
+    provides = md.packages_distributions()  # import name -> distributions installing it
+    missing = []
+    for where, source in sorted(sources.items()):
+        for name in sorted(_imported_top_names(source) - set(sys.stdlib_module_names) - local):
+            dists = {norm_name(d) for d in provides.get(name, [])}
+            if not dists & declared:
+                missing.append(f"{where}: {name} ({', '.join(sorted(dists)) or 'not installed'})")
+    return missing
+
+
+def test_every_imported_package_is_declared(repo_root, pyproject):
+    """Each third-party package finsam_lib or a notebook imports is a dependency in pyproject.toml
+    (and so, by the test above, in environment.yml), not only something another package pulls in."""
+    declared = {norm_name(d) for d in pyproject["project"]["dependencies"]}
+    sources = {str(p.relative_to(repo_root)): p.read_text(encoding="utf-8")
+               for p in (repo_root / "finsam_lib").rglob("*.py")}
+    sources |= {str(p.relative_to(repo_root)): _notebook_source(p) for p in NOTEBOOKS}
+    assert len(sources) > 40
+    missing = _undeclared(sources, declared, {"finsam_lib"})
+    assert not missing, f"imported but not in [project] dependencies of pyproject.toml: {missing}"
+
+
+def test_every_package_the_tests_import_is_declared(repo_root, pyproject):
+    """The tests' imports are dependencies or in the test extra."""
+    project = pyproject["project"]
+    declared = {norm_name(d) for d in project["dependencies"] + project["optional-dependencies"]["test"]}
+    tests = repo_root / "tests"
+    sources = {str(p.relative_to(repo_root)): p.read_text(encoding="utf-8") for p in tests.glob("*.py")}
+    local = {"finsam_lib", "conftest"} | {p.stem for p in tests.glob("*.py")}
+    missing = _undeclared(sources, declared, local)
+    assert not missing, f"imported by tests but in neither dependencies nor the test extra: {missing}"

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from pptx import Presentation
 
-from finsam_lib.apps import cli
+from finsam_lib.apps import cli, commands
 from finsam_lib.base import format as fmt
 from finsam_lib.present.forbund_report import ForbundReport
 from finsam_lib.present.report import NationalReport
@@ -35,7 +35,7 @@ def captured(monkeypatch):
         seen[notebook] = parameters
         return 0
 
-    monkeypatch.setattr(cli, "publish_one", publish_one)
+    monkeypatch.setattr(commands, "publish_one", publish_one)
     return seen
 
 

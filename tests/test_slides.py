@@ -18,6 +18,7 @@ from finsam_lib.base import format as fmt
 from finsam_lib.figures.results import compute
 from finsam_lib.instrument import definition as ins
 from finsam_lib.present import slides
+from finsam_lib.present.deck import NO_COMPARISON, TOO_FEW
 from finsam_lib.registration.names import safe_filename
 
 YEAR = 2022
@@ -95,7 +96,7 @@ def expected_headline(results, measure_text: str) -> tuple[str, float | None]:
     assert len(row) == 1, measure_text
     row = row.iloc[0]
     if row.suppressed:
-        return slides.TOO_FEW, None
+        return TOO_FEW, None
     return fmt.percent(row.nyckeltal_pct), float(row.nyckeltal_pct)
 
 
@@ -187,7 +188,7 @@ def test_forbund_deck(forbund_deck, data, forbund):
     s = list(prs.slides)
     assert shapes(s[0])["title"] == forbund
     # Indicator 14 rests on the board alone, which has too few answers.
-    assert headlines[14].startswith(slides.TOO_FEW)
+    assert headlines[14].startswith(TOO_FEW)
     assert any(v[0].isdigit() for v in headlines.values())
     # Nothing about other förbund: no name, in slides, tables or notes, nor in the HTML.
     text = all_text(prs) + page.read_text(encoding="utf-8")
@@ -219,7 +220,7 @@ def test_deck_as_data(data, forbund):
         assert s.chart is None
         assert s.facts and "för få svar" in s.facts[0]
     summary = deck.slides[1]
-    assert not [g for g in summary.groups if g.items and g.classification != slides.NO_COMPARISON]
+    assert not [g for g in summary.groups if g.items and g.classification != NO_COMPARISON]
 
 
 def test_headline_prefers_shown_deltagare_measure():

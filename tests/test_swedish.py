@@ -15,6 +15,7 @@ from finsam_lib.figures import uncertainty as unc
 from finsam_lib.instrument import definition as ins
 from finsam_lib.present import commentary as com
 from finsam_lib.present import slides
+from finsam_lib.present.deck import VerdictGroup
 from finsam_lib.present.forbund_report import riket_tally
 
 COUNTS = [0, 1, 2, 7, 12, 13, 40]
@@ -197,7 +198,7 @@ def test_slide_change_summary(verdicts, expected):
 @pytest.mark.parametrize("count, expected", [(0, "Ökning (0 indikatorer)"), (1, "Ökning (1 indikator)"),
                                              (2, "Ökning (2 indikatorer)")])
 def test_slide_verdict_label(count, expected):
-    assert slides.VerdictGroup(ins.INCREASE, ["x"] * count).label == expected
+    assert VerdictGroup(ins.INCREASE, ["x"] * count).label == expected
 
 
 # --- The demo reports' prose --------------------------------------------------------------------

@@ -6,10 +6,10 @@ export can't disagree on a name or an order (issue 12).
 import pandas as pd
 import pytest
 
-from finsam_lib.apps import explore
+from finsam_lib.apps import explore_labels
 from finsam_lib.figures import method as fig
 from finsam_lib.instrument import definition as ins
-from finsam_lib.present import charts, commentary, forbund_report, slides, tables
+from finsam_lib.present import charts, commentary, deck, forbund_report, tables
 from finsam_lib.publish import export
 
 WORDS = ["report_label", "header", "measure_short", "chart_short", "genitive", "running_name", "definite",
@@ -48,7 +48,7 @@ def test_background_only_for_the_surveys_that_ask_for_it():
 
 
 def test_the_faces_take_their_names_from_the_vocabulary():
-    assert tables.SURVEY_HEADERS == ins.survey_words("header") == slides.SURVEY_NAMES
+    assert tables.SURVEY_HEADERS == ins.survey_words("header") == deck.SURVEY_NAMES
     assert tables.SURVEY_SHORT == ins.survey_words("measure_short")
     assert charts.SURVEY_SHORT == ins.survey_words("chart_short")
     assert commentary.SURVEY_GENITIVE == ins.survey_words("genitive")
@@ -60,5 +60,5 @@ def test_the_faces_take_their_names_from_the_vocabulary():
 def test_groups_in_one_order_samtliga_then_gender_then_employer():
     order = sorted(ins.GROUP_ORDER, key=ins.GROUP_ORDER.get)
     assert order == ["samtliga", *ins.GENDER_GROUPS, *ins.EMPLOYER_GROUPS]
-    assert explore.GROUP_ORDER == ins.GROUP_ORDER
-    assert explore.GROUP_LABELS["samtliga"] == "Samtliga" and set(explore.GROUP_LABELS) == set(order)
+    assert explore_labels.GROUP_ORDER == ins.GROUP_ORDER
+    assert explore_labels.GROUP_LABELS["samtliga"] == "Samtliga" and set(explore_labels.GROUP_LABELS) == set(order)

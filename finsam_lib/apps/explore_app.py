@@ -363,10 +363,9 @@ NOTEBOOK = "explore.ipynb"
 
 
 def notebook_path() -> Path:
-    """The explorer notebook: the project's notebooks/explore.ipynb when running from a
-    checkout, else the copy installed with the package (finsam_lib/notebooks/)."""
-    source = PACKAGE_ROOT / "notebooks" / NOTEBOOK
-    return source if source.is_file() else Path(__file__).resolve().parents[1] / "notebooks" / NOTEBOOK
+    """The explorer notebook, in the checkout's or the wheel's folder (:func:`notebooks.folder`)."""
+    from finsam_lib.publish import notebooks
+    return notebooks.folder() / NOTEBOOK
 
 
 def voila_command(notebook: Path, port: int) -> list[str]:
@@ -378,14 +377,13 @@ def voila_command(notebook: Path, port: int) -> list[str]:
 
 def explore_env(data: Path | None, out: Path, min_n: int, base: dict | None = None) -> dict:
     """The environment Voilà (and so the notebook's kernel) runs in: absolute paths, since
-    the kernel starts in the notebook's folder, and this package importable."""
+    the kernel starts in the notebook's folder. The kernel imports the installed finsam_lib."""
     env = dict(os.environ if base is None else base)
     env.pop("FINSAM_DATA", None)
     if data is not None:
         env["FINSAM_DATA"] = str(Path(data).resolve())
     env["FINSAM_OUT"] = str(Path(out).resolve())
     env["FINSAM_MIN_N"] = str(min_n)
-    env["PYTHONPATH"] = os.pathsep.join([str(PACKAGE_ROOT), *filter(None, [env.get("PYTHONPATH")])])
     return env
 
 

@@ -14,14 +14,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from finsam_lib.base.errors import FinsamError
 from finsam_lib.figures.method import percent
 from finsam_lib.instrument import definition as ins
 
 CATEGORIES = ("neg", "var", "pos", "klart")
 
 
-class Unsolvable(ValueError):
-    pass
+class Unsolvable(FinsamError, ValueError):
+    """The published figures the demo data are made from admit no set of answers (a seed table
+    error; message in Swedish)."""
 
 
 # --- Counts per question ----------------------------------------------------------------------
@@ -65,7 +67,7 @@ def candidates(n: int, target: dict, yes_no: bool, limit: int = 4000) -> np.ndar
         keep = (P >= 0) & (K <= P) & np.isin(P, p_ok)
         rows = np.stack([A[keep], B[keep], P[keep], K[keep]], axis=1)
     if not len(rows):
-        raise Unsolvable(f"no counts give {target} for n={n}")
+        raise Unsolvable(f"Demodata: inga antal ger {target} för n = {n}.")
     want = np.array([soft[c] * n / 100 if soft[c] is not None else 0 for c in CATEGORIES])
     cost = np.abs(rows - want).sum(axis=1)
     return rows[np.argsort(cost, kind="stable")][:limit]
@@ -87,7 +89,7 @@ def solve_question(targets: dict[str, dict], sizes: dict[str, int], yes_no: bool
         if g in min_pos:
             cand[g] = cand[g][cand[g][:, 2] >= min_pos[g]]
             if not len(cand[g]):
-                raise Unsolvable(f"{g}: too few positive answers possible")
+                raise Unsolvable(f"Demodata: {g}: för få positiva svar möjliga.")
     splits = groups[1:]
     S = cand[total]
     if not splits:
@@ -112,7 +114,7 @@ def solve_question(targets: dict[str, dict], sizes: dict[str, int], yes_no: bool
             out[total] = best
             out["_rest"] = best - np.array(list(pick.values())).sum(axis=0)
             return out
-    raise Unsolvable(f"no consistent split for {targets}")
+    raise Unsolvable(f"Demodata: ingen fördelning stämmer med {targets}.")
 
 
 def code_counts(cat: np.ndarray, yes_no: bool, rng) -> np.ndarray:
@@ -169,13 +171,13 @@ def build_group(survey: str, version: int, size: int, per_question: dict[int, np
         counts = per_question[q]
         n = int(counts.sum())
         if n > size:
-            raise Unsolvable(f"{survey} F{q}: n={n} > {size} respondents")
+            raise Unsolvable(f"Demodata: {survey} F{q}: n = {n} är fler än {size} svarande.")
         if n == 0:
             continue
         if survey == "Deltagare avslut" and q in (9, 10) and ja is not None:
             pool = ja
             if n > len(pool):
-                raise Unsolvable(f"{survey} F{q}: n={n} > {len(pool)} Ja on F8")
+                raise Unsolvable(f"Demodata: {survey} F{q}: n = {n} är fler än {len(pool)} Ja på F8.")
             who = pool[_answerers(len(pool), n, int(rng.integers(len(pool))))]
         else:
             who = _answerers(size, n, offset)
@@ -214,7 +216,7 @@ def _cover(size: int, answers: list, rng) -> None:
                 taken.add((r, int(q)))
                 break
         else:
-            raise Unsolvable("cannot give every respondent an answer")
+            raise Unsolvable("Demodata: alla svarande kan inte få ett svar.")
 
 
 def build_survey(plan: SurveyPlan, rng) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -290,8 +292,8 @@ def deal(respondents: pd.DataFrame, counts: pd.DataFrame, effects: dict[str, flo
     for survey, sub in respondents.groupby("survey"):
         col = counts[survey].fillna(0).astype(int) if survey in counts else None
         if col is None or col.sum() != len(sub):
-            raise Unsolvable(f"{survey}: förbund counts add to {0 if col is None else col.sum()}, "
-                             f"not {len(sub)}")
+            raise Unsolvable(f"Demodata: {survey}: förbundens antal blir {0 if col is None else col.sum()}, "
+                             f"inte {len(sub)}.")
         slots = np.repeat(col.index.to_numpy(), col.to_numpy())
         score = np.array([effects.get(f, 0.0) for f in slots]) + rng.normal(size=len(slots))
         slot_order = slots[np.argsort(score, kind="stable")]
@@ -307,7 +309,7 @@ def split_total(total: int, weights, rng=None, minimum: int = 0) -> np.ndarray:
     base = np.full(len(w), minimum, dtype="int64")
     rest = total - base.sum()
     if rest < 0:
-        raise Unsolvable("total below the minimum")
+        raise Unsolvable("Demodata: summan är under det minsta möjliga.")
     share = w / w.sum() * rest if w.sum() else np.full(len(w), rest / len(w))
     whole = np.floor(share).astype("int64")
     order = np.argsort(-(share - whole), kind="stable")

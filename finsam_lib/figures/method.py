@@ -37,7 +37,9 @@ def percent(count, n):
 
 
 def with_instrument(tidy: pd.DataFrame) -> pd.DataFrame:
-    """Add indicator, scale, series and key of each answer's question."""
+    """``tidy`` (one row per answer: version, survey, question …) plus the question's indicator,
+    scale (I, II, III), series and key (klart, positiv, ja) from the instrument
+    (instrument_questions.csv); NaN for a question the instrument does not know."""
     q = ins.questions()[["version", "survey", "question", "indicator", "scale", "series", "key"]]
     return tidy.merge(q, on=["version", "survey", "question"], how="left")
 
@@ -113,7 +115,10 @@ def _shares(frame: pd.DataFrame, min_n: int) -> pd.DataFrame:
 
 def suppress(frame: pd.DataFrame, min_n: int = MIN_N) -> pd.DataFrame:
     """Blank every figure resting on fewer than min_n answers, and a whole
-    kön/employer split when any of its groups does."""
+    kön/employer split when any of its groups does (method.md, "Small numbers").
+
+    ``frame``: :func:`distribution` rows. Returns a copy with ``suppressed`` (bool) set and the
+    counts (NA) and percentages (NaN) of suppressed rows blanked; n is kept."""
     frame = frame.copy()
     small = frame["n"] < min_n
     split = frame["group"] != "samtliga"
@@ -126,7 +131,9 @@ def suppress(frame: pd.DataFrame, min_n: int = MIN_N) -> pd.DataFrame:
 
 
 def figures_table(frame: pd.DataFrame, extra: list[str] = ()) -> pd.DataFrame:
-    """The figures.csv view: fixed columns (then ``extra`` whole-number columns), stable order."""
+    """The figures.csv view: FIGURE_COLUMNS (then ``extra`` whole-number columns), counts and
+    whole percentages as nullable integers (Int64, NA = suppressed or not applicable), sorted by
+    year, förbund, indicator, survey (report order), question and group."""
     order = {s: i for i, s in enumerate(ins.SURVEYS)}
     groups = {g: i for i, g in enumerate(["samtliga", *ins.GENDER_GROUPS, *ins.EMPLOYER_GROUPS])}
     out = frame.assign(_s=frame.survey.map(order), _g=frame.group.map(groups))
@@ -190,7 +197,12 @@ def _sum_or_na(series: pd.Series):
 
 def response_table(respondents: pd.DataFrame, population: pd.DataFrame, sheets: pd.DataFrame,
                    year: int, forbund: str | None = None) -> pd.DataFrame:
-    """Tabell 2-4 for one year: one row per survey used, plus a Totalt row."""
+    """Tabell 2-4 for one year: one row per survey used (report order), plus a Totalt row.
+
+    Returns RESPONSE_COLUMNS: counts (målpopulation, tillfrågade, antal svar, bortfall =
+    tillfrågade − antal svar, kvinnor/män) and rates in whole percent, all Int64 (NA where
+    unknown, e.g. Remittenter's målpopulation); ``forbund`` None for the whole country
+    (method.md, "Responses and n")."""
     resp = respondents[respondents.year == year]
     pop = population[population.year == year]
     sh = sheets[sheets.year == year]
@@ -241,7 +253,8 @@ def forbund_counts(respondents: pd.DataFrame, year: int) -> pd.DataFrame:
 
 
 def totals_by_year(respondents: pd.DataFrame) -> pd.DataFrame:
-    """Tabell 21: questionnaires and förbund per year."""
+    """Tabell 21: per year the questionnaires (``enkater``, responses) and the förbund taking
+    part (``forbund``); columns year, enkater, forbund."""
     g = respondents.groupby("year")
     return pd.DataFrame({"enkater": g.size(), "forbund": g.forbund.nunique()}).reset_index()
 
@@ -249,6 +262,9 @@ def totals_by_year(respondents: pd.DataFrame) -> pd.DataFrame:
 # --- Combined development (Tabell 20) ---------------------------------------------------------
 
 def classify(total: float, measures: int) -> str:
+    """The verdict of an indicator's combined development: ``ins.INCREASE`` when the summed change
+    ``total`` (percentage points) is at least 2 × ``measures``, ``ins.DECREASE`` when at most
+    −2 × ``measures``, else ``ins.NEITHER`` (method.md, "Combined development per indicator")."""
     threshold = 2 * measures
     if total >= threshold:
         return ins.INCREASE
@@ -282,13 +298,15 @@ def trend(keyfigures: pd.DataFrame, year: int, previous: int | None = None) -> p
 
 
 def keyfigures(frame: pd.DataFrame) -> pd.DataFrame:
-    """The trend's input from a distribution frame: one measure per series."""
+    """The trend's input from a :func:`distribution` frame: one measure per series (columns year,
+    forbund, indicator, measure, survey, group, n, nyckeltal in whole percent, NaN = not shown)."""
     k = frame[["year", "forbund", "indicator", "series", "survey", "group", "n", "nyckeltal_pct"]]
     return k.rename(columns={"series": "measure", "nyckeltal_pct": "nyckeltal"})
 
 
 def development(dist: pd.DataFrame, year: int, previous: int | None) -> pd.DataFrame:
-    """Tabell 20 straight from a distribution frame; empty without a previous year."""
+    """Tabell 20 straight from a :func:`distribution` frame (TREND_COLUMNS, see :func:`trend`);
+    empty without a previous year."""
     if previous is None:
         return pd.DataFrame(columns=TREND_COLUMNS)
     return trend(keyfigures(dist), year, previous)

@@ -24,6 +24,10 @@ def _csv(name: str) -> pd.DataFrame:
 
 @lru_cache(maxsize=None)
 def distribution_2022() -> pd.DataFrame:
+    """The 2022 report's response distributions (Tabell 5.1 …; seed table
+    nns2022_distribution.csv): one row per indicator, survey, question and group (samtliga,
+    kvinnor, män …) with n and the shares neg, var, pos, klart in whole percent (NaN where the
+    report shows none). Cached; treat as read-only."""
     d = _csv("nns2022_distribution.csv")
     return d.rename(columns={"negativt": "neg", "varken_eller": "var", "positivt": "pos",
                              "klart_positivt": "klart"})
@@ -31,26 +35,37 @@ def distribution_2022() -> pd.DataFrame:
 
 @lru_cache(maxsize=None)
 def keyfigures_by_year() -> pd.DataFrame:
+    """The 2022 report's nyckeltal per year (Tabell 5.2 …; nns2022_keyfigures_by_year.csv): one
+    row per indicator, survey, question, group and year with the year's question number, n and
+    nyckeltal in whole percent. Cached; treat as read-only."""
     return _csv("nns2022_keyfigures_by_year.csv")
 
 
 @lru_cache(maxsize=None)
 def forbund_counts_2022() -> pd.DataFrame:
+    """Answers per förbund and survey in 2022 (nns2022_forbund_counts.csv): one row per förbund
+    (``samordningsforbund``, ``nytt_2022``) and a count column per survey. Cached."""
     return _csv("nns2022_forbund_counts.csv")
 
 
 @lru_cache(maxsize=None)
 def response_rates_2022() -> pd.DataFrame:
+    """Tabell 2 of the 2022 report (nns2022_response_rates.csv): per survey the målpopulation, the
+    surveyed population, the answers (counts) and the response rates (whole percent). Cached."""
     return _csv("nns2022_response_rates.csv")
 
 
 @lru_cache(maxsize=None)
 def gender_counts_2022() -> pd.DataFrame:
+    """Tabell 3 of the 2022 report (nns2022_gender_counts.csv): per survey and group (kvinna, man …)
+    the answers (``antal``) and their share (``andel``, whole percent). Cached."""
     return _csv("nns2022_gender_counts.csv")
 
 
 @lru_cache(maxsize=None)
 def totals_by_year() -> pd.DataFrame:
+    """Tabell 21 of the 2022 report (nns_totals_by_year.csv): per year the questionnaires
+    collected, the förbund taking part and in the country, and their share (whole percent). Cached."""
     return _csv("nns_totals_by_year.csv")
 
 
@@ -89,6 +104,9 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
 
 
 def targets_2022() -> pd.DataFrame:
+    """The demo data's 2022 targets per survey, question and group: n, the exact published shares
+    (neg, var, pos, klart as whole percent; None where unpublished) and soft_* (floats, 0 where
+    unpublished), from :func:`distribution_2022`."""
     d = distribution_2022()
     rows = []
     for r in d.itertuples():

@@ -66,10 +66,12 @@ class Flag:
 
     @property
     def label(self) -> str:
+        """The kind as the status page names it (Swedish)."""
         return KINDS[self.kind]
 
     @property
     def where(self) -> str:
+        """File and sheet to look in, 'fil.xlsx, Blad' ('' when neither is known)."""
         return ", ".join(x for x in (self.file, self.sheet) if x)
 
 

@@ -21,6 +21,8 @@ FIGURES_CSV_COLUMNS = [*fig.FIGURE_COLUMNS, "nyckeltal_ci_low", "nyckeltal_ci_hi
 
 @dataclass
 class Results:
+    """Every figure of one year, nationally (``forbund`` None) or for one förbund, with the
+    disclosure rules applied (method.md, "Small numbers"); made by :func:`compute`."""
     year: int
     forbund: str | None
     distribution: pd.DataFrame  # every year in the data, internal columns
@@ -30,6 +32,8 @@ class Results:
     changes: pd.DataFrame  # changes.csv (uncertainty.CHANGE_COLUMNS)
 
     def write(self, out: Path | str) -> list[Path]:
+        """figures.csv, response.csv, trend.csv and changes.csv (UTF-8, cells made safe for
+        spreadsheets) in the folder ``out``, made if missing; returns their paths."""
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
         paths = []
@@ -42,6 +46,7 @@ class Results:
 
 
 def select(data: Dataset, forbund: str | None) -> pd.DataFrame:
+    """The tidy answers (:attr:`Dataset.tidy`, one row per answer) of one förbund, or all of them."""
     tidy = data.tidy
     return tidy if forbund is None else tidy[tidy.forbund == forbund]
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from finsam_lib.base.errors import FinsamError
 from finsam_lib.base import format as fmt
 from finsam_lib.base import swedish as sv
 from finsam_lib.figures import method as fig
@@ -30,7 +31,7 @@ from finsam_lib.present import tables as tb
 from finsam_lib.registration.reader import Dataset
 
 
-class ReportDataError(ValueError):
+class ReportDataError(FinsamError, ValueError):
     """The data cannot make this report (message in Swedish)."""
 
 

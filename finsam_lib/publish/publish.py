@@ -17,8 +17,9 @@ from html.parser import HTMLParser
 from importlib import resources
 from pathlib import Path
 
+from finsam_lib.base.errors import FinsamError
+
 TEMPLATES = Path(str(resources.files("finsam_lib").joinpath("templates")))
-NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 NBCONVERT_TEMPLATES = TEMPLATES / "nbconvert"
 TEMPLATE_NAME = "finsam_report"
 TOC_MARK = "<!-- finsam:toc -->"
@@ -28,36 +29,22 @@ BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networkin
 PDF_MARGIN = {"top": "18mm", "bottom": "20mm", "left": "18mm", "right": "18mm"}
 
 
-class PublishError(RuntimeError):
+class PublishError(FinsamError, RuntimeError):
     """Publishing failed (message in Swedish)."""
 
 
 def notebook_path(name: str) -> Path:
-    """A report notebook shipped with finsam: ``notebooks/<name>`` in a clone, else
-    ``finsam_lib/notebooks/<name>`` in an installed package."""
-    for folder in (NOTEBOOKS, Path(str(resources.files("finsam_lib").joinpath("notebooks")))):
-        if (folder / name).is_file():
-            return folder / name
-    raise PublishError(f"Rapportens notebook {name} finns inte i {NOTEBOOKS}.")
+    """A report notebook shipped with finsam (in the checkout's or the wheel's folder:
+    :func:`notebooks.folder`)."""
+    from finsam_lib.publish import notebooks
+
+    path = notebooks.folder() / name
+    if not path.is_file():
+        raise PublishError(f"Rapportens notebook {name} finns inte i {path.parent}.")
+    return path
 
 
 # --- Running notebooks ----------------------------------------------------------------------------
-
-@contextlib.contextmanager
-def _package_on_path():
-    """Let a kernel import the same finsam_lib as this process, installed or not."""
-    root = str(Path(__file__).resolve().parents[2])
-    before = os.environ.get("PYTHONPATH")
-    parts = [root] + ([before] if before else [])
-    os.environ["PYTHONPATH"] = os.pathsep.join(parts)
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop("PYTHONPATH", None)
-        else:
-            os.environ["PYTHONPATH"] = before
-
 
 def start_kernel(kernel_name: str = "python3"):
     """A kernel (manager) started with this interpreter and its chatter silenced; reuse it
@@ -67,8 +54,7 @@ def start_kernel(kernel_name: str = "python3"):
     from jupyter_client.manager import KernelManager
 
     km = KernelManager(kernel_name=kernel_name)
-    with _package_on_path():
-        km.start_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    km.start_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return km
 
 
@@ -86,12 +72,11 @@ def execute_notebook(notebook: str | Path, output: str | Path | None, parameters
     if own:
         km = start_kernel()
     try:
-        with _package_on_path():
-            return pm.execute_notebook(
-                str(notebook), str(output) if output else None, parameters=parameters,
-                cwd=str(cwd) if cwd else None, progress_bar=False, log_output=False,
-                request_save_on_cell_execute=False, execution_timeout=timeout,
-                kernel_name=km.kernel_name, km=km)
+        return pm.execute_notebook(
+            str(notebook), str(output) if output else None, parameters=parameters,
+            cwd=str(cwd) if cwd else None, progress_bar=False, log_output=False,
+            request_save_on_cell_execute=False, execution_timeout=timeout,
+            kernel_name=km.kernel_name, km=km)
     except pm.PapermillExecutionError as e:
         raise PublishError(f"Rapportens notebook stannade i cell {e.exec_count}: {e.ename}: {e.evalue}") from e
     finally:

@@ -1,4 +1,4 @@
-"""The meeting deck as one self-contained HTML file, from :class:`slides.Deck`.
+"""The meeting deck as one self-contained HTML file, from :class:`deck.Deck`.
 
 Works offline: the charts are inline SVG (text stays text), the style and the few
 lines of script are in the file, and nothing links outside it. On screen one slide
@@ -16,7 +16,7 @@ from pathlib import Path
 from finsam_lib.figures import uncertainty as unc
 from finsam_lib.instrument import definition as ins
 from finsam_lib.present import charts
-from finsam_lib.present.slides import NO_COMPARISON, TOO_FEW, Deck, Slide, chart_alt, chart_figure
+from finsam_lib.present.deck import NO_COMPARISON, TOO_FEW, Deck, Slide, chart_alt, chart_figure
 
 # The HTML layout matches slides_pptx: a 13.333 × 7.5 in slide; 1 unit (--u) = 0.01 in.
 CHART_W, CHART_H = 7.2, 3.05  # inches, as on the PowerPoint slide

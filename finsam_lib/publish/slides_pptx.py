@@ -1,4 +1,4 @@
-"""The meeting deck as PowerPoint (16:9), from :class:`slides.Deck`.
+"""The meeting deck as PowerPoint (16:9), from :class:`deck.Deck`.
 
 Every slide is drawn on the blank layout with text boxes of fixed size and large type
 (titles 34 pt, body 16–20 pt, the headline figure 66 pt) so it reads on a projector.
@@ -20,7 +20,7 @@ from finsam_lib.figures import uncertainty as unc
 from finsam_lib.instrument import definition as ins
 from finsam_lib.present import charts
 from finsam_lib.present import text_fit as fit
-from finsam_lib.present.slides import NO_COMPARISON, TOO_FEW, Deck, Slide, chart_alt, chart_figure
+from finsam_lib.present.deck import NO_COMPARISON, TOO_FEW, Deck, Slide, chart_alt, chart_figure
 
 WIDTH, HEIGHT = 13.333, 7.5  # inches, 16:9
 MARGIN = 0.6

@@ -39,6 +39,7 @@ COLUMNS = ("from_name", "to_name", "year", "kind")
 
 @dataclass(frozen=True)
 class Change:
+    """One row of forbund-historik.csv (registration-file.md, "Beside the workbooks")."""
     from_name: str
     to_name: str
     year: int  # the first measurement year under to_name
@@ -110,6 +111,8 @@ def load(paths) -> list[Change]:
 
 
 def write_history(path: str | Path, changes: list[Change]) -> Path:
+    """``changes`` as a forbund-historik.csv (UTF-8, comma-separated, a header row of
+    :data:`COLUMNS`) at ``path``, its folder made if missing; returns the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8", newline="") as f:

@@ -5,11 +5,15 @@ import difflib
 import hashlib
 import re
 
-from finsam_lib.registration.reader import nfc, norm
+from finsam_lib.base.errors import FinsamError
+from finsam_lib.registration.cells import nfc, norm
 
 
-class UnknownForbund(LookupError):
-    pass
+class UnknownForbund(FinsamError, LookupError):
+    """A förbund name that matches none in the data (Swedish message with the closest names);
+    a usage error on the command line (exit code 2)."""
+
+    code = 2
 
 
 def _key(name: str) -> str:

@@ -42,6 +42,7 @@ _PERSONNUMMER = re.compile(r"^(?:19|20)?\d{2}(?:0[1-9]|1[0-2])(?:[0-2]\d|3[01])[
 
 
 def empty_frame() -> pd.DataFrame:
+    """An Utdelning frame without rows: the columns :data:`COLUMNS`."""
     return pd.DataFrame(columns=COLUMNS)
 
 
@@ -50,7 +51,7 @@ def _date(value) -> dt.date | None:
 
     Accepts Excel dates, Excel serial numbers (a date cell formatted as a number) and text
     written as 2022-03-01."""
-    from finsam_lib.registration.reader import _blank
+    from finsam_lib.registration.cells import _blank
     if _blank(value):
         return None
     if isinstance(value, dt.datetime):
@@ -68,7 +69,7 @@ def _date(value) -> dt.date | None:
 
 def is_template_guide(name: str, rows: list[list]) -> bool:
     """The instructions sheet finsam's template writes (its name and its first line)."""
-    from finsam_lib.registration.reader import _text, norm
+    from finsam_lib.registration.cells import _text, norm
     return (norm(name) == norm(TEMPLATE_GUIDE) and bool(rows) and bool(rows[0])
             and _text(rows[0][0]) == TEMPLATE_TITLE)
 
@@ -91,16 +92,8 @@ def read_own_sheets(wb, sheets: dict[str, list[list]], by_key: dict[str, str],
 
 def _read_rows(wb, rows: list[list], sheet: str) -> dict:
     """Parse the rows; returns {(survey, insats): [(row index, status)]}."""
-    from finsam_lib.registration.reader import (
-        SURVEY_BY_KEY,
-        _blank,
-        _hint,
-        _text,
-        header_columns,
-        name_key,
-        norm,
-        table_rows,
-    )
+    from finsam_lib.registration.cells import SURVEY_BY_KEY, _blank, _text, name_key, norm
+    from finsam_lib.registration.parse import _hint, header_columns, table_rows
     found = header_columns(wb, rows, sheet, _ROLES, _LABELS, ("survey", "status"))
     if found is None:
         return {}
@@ -161,7 +154,8 @@ def _what(survey: str, insats: str) -> str:
 
 def _fill_population(wb, units: dict, sheet: str, population_rows) -> None:
     """Population figures from Utdelning where the Population sheet leaves them blank."""
-    from finsam_lib.registration.reader import POPULATION_HEADERS, norm
+    from finsam_lib.registration.cells import norm
+    from finsam_lib.registration.parse import POPULATION_HEADERS
     tackat_col = None
     if population_rows:
         head = next((r for r, row in enumerate(population_rows) if any(v not in (None, "") for v in row)), None)
@@ -208,7 +202,7 @@ def _fill_population(wb, units: dict, sheet: str, population_rows) -> None:
 def frame(books, names: dict[str, str]) -> pd.DataFrame:
     """The distribution rows of the kept workbooks, förbund spelled as in the data set
     (``names``: norm(förbund) -> name); columns COLUMNS, one row per questionnaire handed out."""
-    from finsam_lib.registration.reader import norm
+    from finsam_lib.registration.cells import norm
     rows = [(d[0], names[norm(wb.forbund)], *d[2:]) for wb in books for d in wb.distribution]
     if not rows:
         return empty_frame()
@@ -228,7 +222,7 @@ def check_answers(distribution: pd.DataFrame, respondents: pd.DataFrame, books) 
     units = set(zip(distribution.year, distribution.forbund, distribution.survey, distribution.insats))
     answers = Counter(k for k in zip(respondents.year, respondents.forbund, respondents.survey, respondents.insats)
                       if k[:3] in covered)
-    from finsam_lib.registration.reader import norm
+    from finsam_lib.registration.cells import norm
     where = {}
     for wb in books:
         for (survey, insats), place in wb.distribution_cells.items():

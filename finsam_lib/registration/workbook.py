@@ -17,6 +17,9 @@ POPULATION_HEADER = ["Enkät", "Insats", "Målpopulation", "Tillfrågade", "Tack
 
 
 def survey_header(version: int, survey: str) -> list[str]:
+    """A survey sheet's header row for a questionnaire version: Löpnr, Insats, the background
+    column (Kön or Arbetsgivare) where the survey has one, F1 … Fn (registration-file.md,
+    "Survey sheets")."""
     background = ins.BACKGROUND.get(survey)
     questions = [f"F{q}" for q in ins.version_questions(version, survey).question]
     return ["Löpnr", "Insats", *([background] if background else []), *questions]
@@ -112,7 +115,10 @@ def _code_list(codes) -> str:
 
 
 def write_template(path: Path | str, forbund: str, year: int, version: int | None = None) -> Path:
-    """A blank registration workbook with validation on every answer cell."""
+    """Write a blank registration workbook for ``forbund`` and measurement year ``year`` to
+    ``path`` (.xlsx, its folder made if missing): Instruktioner, Uppgifter filled in, Population,
+    one sheet per survey of the questionnaire ``version`` (default: the year's), and validation
+    on every answer cell (registration-file.md). Returns the path."""
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
