@@ -343,7 +343,7 @@ def combined_sentence(trend: pd.DataFrame, indicator: int) -> str:
     c = r.classification
     sure = {ins.INCREASE: r.get("beyond_chance_up", 1), ins.DECREASE: r.get("beyond_chance_down", 1)}
     if c in sure and not sure[c]:
-        return (f"Sammanvägt når indikatorn gränsen för ”{c.lower()}”, men ingen enskild fråga har ändrats "
+        return (f"Sammanvägt bedöms indikatorns utveckling som ”{c.lower()}”, men ingen enskild fråga har ändrats "
                 f"{CHANCE}.")
     if c == unc.NO_SURE_CHANGE:
         return "Sammanvägt visar indikatorn ingen säker förändring."
@@ -532,8 +532,9 @@ def deltagare_sentence(pairs: pd.DataFrame) -> str:
             items = sv.format_list(f"fråga {int(r.question)} ({_topic(r.indicator)}, {_versus(r.avslut, r.pagaende)})"
                                    for r in rows.itertuples())
             parts.append(f"{verdict} för {items}")
-    return (f"På {sv.of_phrase(len(sure), n, sv.FRAGA)} som ställs i både pågående- och avslutsenkäten skiljer "
-            f"sig svaren {CHANCE}: vid avslut är nyckeltalet {sv.format_list(parts)}.")
+    which = "frågan" if n == 1 else sv.of_phrase(len(sure), n, sv.FRAGA)
+    return (f"På {which} som ställs i både pågående- och avslutsenkäten skiljer sig svaren {CHANCE}: vid avslut "
+            f"är nyckeltalet {sv.format_list(parts)}.")
 
 
 def gender_overview(gd: pd.DataFrame) -> str:
