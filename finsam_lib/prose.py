@@ -448,21 +448,24 @@ def follow_up_sentence(items: list[str]) -> str:
 def indicator_comment(dist: pd.DataFrame, indicator: int, year: int, previous: int | None,
                       trend: pd.DataFrame, *, levels: Levels | None = None,
                       changes: pd.DataFrame | None = None, riket: pd.DataFrame | None = None,
-                      previous_name: str | None = None) -> list[str]:
+                      previous_name: str | None = None, gender: pd.DataFrame | None = None,
+                      employer: pd.DataFrame | None = None) -> list[str]:
     """The drafted "Kommentar till resultatet" of one indicator, as paragraphs (each a few
     sentences): first the level, what changed since ``previous`` beyond chance (samtliga, kvinnor,
     män), the combined development in words and, for a förbund, riket (``riket``: its
     compare_with_riket rows); then which respondent groups, employers and genders differ beyond
     chance, and what is worth following up. ``levels``: the national report's :class:`Levels`;
     ``changes``: uncertainty.changes of the whole ``dist`` already computed (picked from);
-    ``previous_name``: how the comparison is named (``jämfört med mätningen 2020``). No answers
-    shown this year give []."""
+    ``previous_name``: how the comparison is named (``jämfört med mätningen 2020``); ``gender``,
+    ``employer``: :func:`gender_differences` and :func:`employer_differences` of every indicator
+    (a report's, once; picked from). No answers shown this year give []."""
     now = _shown(dist, year, indicator, group=None)
     if now[now.group == "samtliga"].empty:
         return []
     first = level_sentence(now, indicator, levels)
     follow = []
     if previous is not None:
+        changes = None if changes is None else changes[changes.indicator.to_numpy() == indicator]
         ch = com.changes(dist, indicator, year, previous, computed=changes)
         genders = {g: com.changes(dist, indicator, year, previous, group=g, computed=changes)
                    for g in ins.GENDER_GROUPS}
@@ -476,10 +479,10 @@ def indicator_comment(dist: pd.DataFrame, indicator: int, year: int, previous: i
     standing = standing_apart(now, indicator)
     follow += [f"varför {WHO.get(w, w.lower())} svarar mindre positivt än övriga respondentgrupper"
                for w in standing.lower if len(standing.groups) > 2]
-    ed = employer_differences(now, year, indicator)
+    ed = employer_differences(now, year) if employer is None else employer[employer.indicator == indicator]
     follow += [f"varför remittenterna från {EMPLOYER.get(r.group, r.group)} svarar mindre positivt än övriga "
                "remittenter" for r in ed[ed.verdict == unc.LOWER].drop_duplicates("group").itertuples()]
-    gd = gender_differences(now, year, indicator)
+    gd = gender_differences(now, year) if gender is None else gender[gender.indicator == indicator]
     sure = gd[gd.verdict != unc.UNSURE_DIFFERENCE]
     if len(sure):
         top = sure.loc[sure.gap.abs().idxmax()]
@@ -588,16 +591,21 @@ def employer_overview(ed: pd.DataFrame) -> str:
     return f"Bland remittenterna svarar {sv.format_list(parts)} än övriga remittenter."
 
 
-def questions_chapter(now: pd.DataFrame, year: int) -> list[list[str]]:
+def questions_chapter(now: pd.DataFrame, year: int, gender: pd.DataFrame | None = None,
+                      employer: pd.DataFrame | None = None) -> list[list[str]]:
     """"Resultat utifrån enkätfrågorna": paragraphs (each a list of sentences) — the deltagare
-    (each survey's highest and lowest, pågående against avslut, women against men), the other
-    respondent groups, and the groups and employers that stand apart."""
+    (each survey's highest and lowest, pågående against avslut), women against men, the other
+    respondent groups, and the groups and employers that stand apart. ``gender``, ``employer``:
+    :func:`gender_differences` and :func:`employer_differences` of ``now`` when already computed."""
+    gender = gender_differences(now, year) if gender is None else gender
+    employer = employer_differences(now, year) if employer is None else employer
     surveys = [s for s in ins.SURVEYS if s in set(now.survey)]
     deltagare = [survey_extremes(now, s) for s in surveys if s.startswith(DELTAGARE)]
-    deltagare += [deltagare_sentence(deltagare_pairs(now)), gender_overview(gender_differences(now, year))]
+    deltagare.append(deltagare_sentence(deltagare_pairs(now)))
     others = [survey_extremes(now, s) for s in surveys if not s.startswith(DELTAGARE)]
-    apart = groups_overview(now) + [employer_overview(employer_differences(now, year))]
-    return [p for p in ([s for s in part if s] for part in (deltagare, others, apart)) if p]
+    apart = groups_overview(now) + [employer_overview(employer)]
+    parts = [[s for s in part if s] for part in (deltagare, [gender_overview(gender)], others, apart)]
+    return [p for p in parts if p] or [[f"Inga frågor har tillräckligt många svar för att redovisas {year}."]]
 
 
 # --- Kommentar kring utvecklingen -----------------------------------------------------------------------

@@ -377,9 +377,13 @@ class NationalReport(Report):
             if down:
                 text += f" Minskning syns för {sv.numbered(sv.INDIKATOR, down)}."
             facts["trend"] = text
-        gaps = com.gender_gaps(self.f.dist, self.year)
-        if len(gaps):
-            top = gaps.loc[gaps.gap.abs().idxmax()]
+        gaps = self.gender
+        sure = gaps[gaps.verdict != unc.UNSURE_DIFFERENCE]
+        if len(gaps) and sure.empty:
+            facts["gender"] = ("Skillnaderna mellan kvinnors och mäns svar är inte större än att de kan bero på "
+                               "slumpen.")
+        elif len(sure):  # the largest gap beyond chance (prose.gender_differences)
+            top = sure.loc[sure.gap.abs().idxmax()]
             name = ins.indicators()[int(top.indicator)].short_name.lower()
             facts["gender"] = (f"Den största skillnaden mellan kvinnor och män finns i "
                                f"{com.measure_phrase(top.survey, int(top.question))} (indikator "
@@ -651,7 +655,8 @@ class NationalReport(Report):
                                 + paragraphs(f"Indikatorns frågor har inga svar {self.year}."))
         tables = "".join(t.to_html() for t in self.indicator_tables(indicator))
         facts = prose.indicator_comment(self.f.dist, indicator, self.year, self.previous, self.f.trend,
-                                        levels=self.levels, changes=self.all_changes)
+                                        levels=self.levels, changes=self.all_changes, gender=self.gender,
+                                        employer=self.employer)
         comment = comment_block(anchor, facts, self.commentary.html(indicator))
         # The 2022 report's order: tables, the comment, then the chart.
         return head + Block(lead + self.measures_html(indicator) + tables + comment
@@ -682,6 +687,16 @@ class NationalReport(Report):
         return prose.indicator_levels(self.f.now)
 
     @cached_property
+    def gender(self) -> pd.DataFrame:
+        """Kvinnor against män per measure this year, beyond chance or not (prose.gender_differences)."""
+        return prose.gender_differences(self.f.now, self.year)
+
+    @cached_property
+    def employer(self) -> pd.DataFrame:
+        """Each employer group against the other remittenter this year (prose.employer_differences)."""
+        return prose.employer_differences(self.f.now, self.year)
+
+    @cached_property
     def all_changes(self) -> pd.DataFrame | None:
         """uncertainty.changes of every measure and group since the previous year (None without one)."""
         return None if self.previous is None else unc.changes(self.f.dist, self.year, self.previous)
@@ -689,7 +704,7 @@ class NationalReport(Report):
     def discussion(self) -> Block:
         body = heading(1, "Avslutande diskussion", "avslutande-diskussion", "chapter")
         questions = heading(2, "Resultat utifrån enkätfrågorna", "resultat-utifran-enkatfragorna")
-        questions += Block(prose_html(prose.questions_chapter(self.f.now, self.year)))
+        questions += Block(prose_html(prose.questions_chapter(self.f.now, self.year, self.gender, self.employer)))
         sub = heading(2, "Resultat utifrån indikatorerna", "resultat-utifran-indikatorerna")
         bars = charts.answered_bars(self.f.now)
         intro, figure = "", ""
