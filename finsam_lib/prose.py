@@ -90,6 +90,17 @@ def _versus(a, b) -> str:
     return f"{fmt.percent(a)} mot {fmt.percent(b)}"
 
 
+def _by_verdict(rows: pd.DataFrame, how: str, item) -> list[str]:
+    """``högre {how} a och b``, ``lägre {how} c``: the rows whose ``verdict`` is högre or lägre,
+    each direction named once with its rows as ``item(row)`` listed."""
+    out = []
+    for verdict in (unc.HIGHER, unc.LOWER):
+        picked = rows[rows.verdict == verdict]
+        if len(picked):
+            out.append(f"{verdict} {how} {sv.format_list(item(r) for r in picked.itertuples())}")
+    return out
+
+
 # --- Differences beyond chance ---------------------------------------------------------------------
 
 GENDER_COLUMNS = ["series", "survey", "question", "indicator", "key", "kvinnor", "män", "gap", "verdict"]
@@ -415,13 +426,7 @@ def riket_sentence(cmp: pd.DataFrame, year: int) -> str:
     chance."""
     if cmp.empty:
         return ""
-    parts = []
-    for verdict in (unc.HIGHER, unc.LOWER):
-        rows = cmp[cmp.verdict == verdict]
-        if len(rows):
-            items = sv.format_list(f"{_measure(r.survey, r.question)} ({_versus(r.forbund, r.riket)})"
-                                   for r in rows.itertuples())
-            parts.append(f"{verdict} än rikets på {items}")
+    parts = _by_verdict(cmp, "än rikets på", lambda r: f"{_measure(r.survey, r.question)} ({_versus(r.forbund, r.riket)})")
     rest = int((cmp.verdict == unc.UNSURE_DIFFERENCE).sum())
     if not parts:
         what = "skillnaden mot riket" if len(cmp) == 1 else "ingen av skillnaderna mot riket"
@@ -528,13 +533,8 @@ def deltagare_sentence(pairs: pd.DataFrame) -> str:
                 "slumpen.") if n > 1 else (
                 "Svaren i pågående- och avslutsenkäten ligger på ungefär samma nivå: skillnaden är inte större än "
                 "att den kan bero på slumpen.")
-    parts = []
-    for verdict in (unc.HIGHER, unc.LOWER):
-        rows = sure[sure.verdict == verdict]
-        if len(rows):
-            items = sv.format_list(f"fråga {int(r.question)} ({_topic(r.indicator)}, {_versus(r.avslut, r.pagaende)})"
-                                   for r in rows.itertuples())
-            parts.append(f"{verdict} för {items}")
+    parts = _by_verdict(sure, "för", lambda r: f"fråga {int(r.question)} ({_topic(r.indicator)}, "
+                                              f"{_versus(r.avslut, r.pagaende)})")
     which = "frågan" if n == 1 else sv.of_phrase(len(sure), n, sv.FRAGA)
     return (f"På {which} som ställs i både pågående- och avslutsenkäten skiljer sig svaren {CHANCE}: vid avslut "
             f"är nyckeltalet {sv.format_list(parts)}.")
