@@ -47,6 +47,15 @@ ANSWER = {"klart": "klart positivt", "positiv": "positivt", "ja": "ja"}
 SHARE = {"klart": "andelen klart positiva svar", "positiv": "andelen positiva svar", "ja": "andelen ja-svar"}
 CHANCE = "mer än slumpen kan förklara"
 SAME_LEVEL = "inte större än att den kan bero på slumpen"
+SMALL_PP = 5  # a difference not beyond chance and under this (pp) is "på ungefär samma nivå"
+FEW_ANSWERS = "med få svar kan även en stor skillnad i procent bero på slumpen"
+
+
+def _same_level(differences) -> bool:
+    """Whether differences that are not beyond chance are also small enough to call the level the
+    same (all under SMALL_PP); larger ones are only "may be chance", as with few answers."""
+    values = pd.Series(differences, dtype="float64").abs()
+    return bool(len(values)) and bool((values < SMALL_PP).all())
 
 
 def respondent_group(survey: str) -> str:
@@ -312,7 +321,7 @@ def change_sentences(ch: pd.DataFrame, previous: int, by_gender: dict[str, pd.Da
                      when: str | None = None) -> list[str]:
     """What changed since ``previous`` beyond chance (``ch``: commentary.changes rows of samtliga,
     with ``verdict``), and for kvinnor and män (``by_gender``: group → the same frame); changes not
-    beyond chance are "på ungefär samma nivå", never an increase or a decrease. ``when``: how the
+    beyond chance are never an increase or a decrease (and "på ungefär samma nivå" only when small). ``when``: how the
     comparison is named (default ``jämfört med 2021``)."""
     if ch.empty:
         return []
@@ -328,11 +337,15 @@ def change_sentences(ch: pd.DataFrame, previous: int, by_gender: dict[str, pd.Da
             other = "den andra frågan" if rest == 1 and len(ch) == 2 else "övriga frågor"
             text += f"; för {other} är förändringen {SAME_LEVEL}"
         out.append(text + ".")
-    elif len(ch) == 1:
-        out.append(f"{sv.capitalize(when)} är förändringen {SAME_LEVEL}; nivån är ungefär densamma.")
     else:
-        out.append(f"{sv.capitalize(when)} ligger nyckeltalen på ungefär samma nivå: ingen förändring är "
-                   "större än att den kan bero på slumpen.")
+        change = (ch.now - ch.before).abs()
+        text = (f"{sv.capitalize(when)} är förändringen {SAME_LEVEL}" if len(ch) == 1 else
+                f"{sv.capitalize(when)} är ingen förändring större än att den kan bero på slumpen")
+        if _same_level(change):
+            text += "; nivån är ungefär densamma" if len(ch) == 1 else "; nyckeltalen ligger på ungefär samma nivå"
+        elif change.max() >= 2 * SMALL_PP:
+            text += f" – {FEW_ANSWERS}"
+        out.append(text + ".")
     parts = []
     for group, g in (by_gender or {}).items():
         for verdict, verb in ((unc.INCREASE, "ökat"), (unc.DECREASE, "minskat")):
@@ -378,8 +391,7 @@ def standing_sentence(s: Standing) -> str:
     parts += [f"{name(w)} svarar {s.answer} i lägre utsträckning än övriga respondentgrupper" for w in s.lower]
     if not parts:
         return (f"Ingen respondentgrupp skiljer sig från alla de övriga {CHANCE}." if s.any_difference else
-                "Respondentgrupperna svarar på ungefär samma nivå: ingen skillnad mellan dem är större än att den "
-                "kan bero på slumpen.")
+                "Ingen skillnad mellan respondentgrupperna är större än att den kan bero på slumpen.")
     return sv.capitalize(", medan ".join(parts)) + "."
 
 
@@ -390,9 +402,10 @@ def gender_sentence(gd: pd.DataFrame) -> str:
         return ""
     sure = gd[gd.verdict != unc.UNSURE_DIFFERENCE]
     if sure.empty:
-        return ("Kvinnor och män svarar på ungefär samma nivå: "
-                + (f"skillnaden mellan könen är {SAME_LEVEL}." if len(gd) == 1 else
-                   "ingen skillnad mellan könen är större än att den kan bero på slumpen."))
+        text = (f"skillnaden mellan könen är {SAME_LEVEL}" if len(gd) == 1 else
+                "ingen skillnad mellan könen är större än att den kan bero på slumpen")
+        return (f"Kvinnor och män svarar på ungefär samma nivå: {text}." if _same_level(gd.gap) else
+                f"{sv.capitalize(text)}.")
     top = sure.loc[sure.gap.abs().idxmax()]
     first, second = ("män", "kvinnor") if top.gap > 0 else ("kvinnor", "män")
     text = (f"{sv.capitalize(first)} svarar {ANSWER[top.key]} i högre utsträckning än {second} på "
@@ -528,11 +541,11 @@ def deltagare_sentence(pairs: pd.DataFrame) -> str:
     sure = pairs[pairs.verdict != unc.UNSURE_DIFFERENCE]
     n = len(pairs)
     if sure.empty:
-        return (f"Svaren i pågående- och avslutsenkäten ligger på ungefär samma nivå: på "
-                f"{sv.of_phrase(0, n, sv.FRAGA)} som ställs i båda är skillnaden större än att den kan bero på "
-                "slumpen.") if n > 1 else (
-                "Svaren i pågående- och avslutsenkäten ligger på ungefär samma nivå: skillnaden är inte större än "
-                "att den kan bero på slumpen.")
+        text = (f"på {sv.of_phrase(0, n, sv.FRAGA)} som ställs i både pågående- och avslutsenkäten är "
+                "skillnaden större än att den kan bero på slumpen" if n > 1 else
+                f"skillnaden mellan pågående- och avslutsenkäten är {SAME_LEVEL}")
+        return (f"Svaren i pågående- och avslutsenkäten ligger på ungefär samma nivå: {text}."
+                if _same_level(pairs.avslut - pairs.pagaende) else f"{sv.capitalize(text)}.")
     parts = _by_verdict(sure, "för", lambda r: f"fråga {int(r.question)} ({_topic(r.indicator)}, "
                                               f"{_versus(r.avslut, r.pagaende)})")
     which = "frågan" if n == 1 else sv.of_phrase(len(sure), n, sv.FRAGA)
@@ -547,8 +560,10 @@ def gender_overview(gd: pd.DataFrame) -> str:
         return ""
     sure = gd[gd.verdict != unc.UNSURE_DIFFERENCE]
     if sure.empty:
-        return (f"Kvinnor och män svarar på ungefär samma nivå: på {sv.of_phrase(0, len(gd), sv.FRAGA)} med "
-                "könsuppdelade svar är skillnaden större än att den kan bero på slumpen.")
+        text = (f"på {sv.of_phrase(0, len(gd), sv.FRAGA)} med könsuppdelade svar är skillnaden större än att den "
+                "kan bero på slumpen")
+        return (f"Kvinnor och män svarar på ungefär samma nivå: {text}." if _same_level(gd.gap) else
+                f"{sv.capitalize(text)}.")
     top = sure.loc[sure.gap.abs().idxmax()]
     return (f"Kvinnor och män svarar olika, {CHANCE}, på {sv.of_phrase(len(sure), len(gd), sv.FRAGA)} med "
             f"könsuppdelade svar. Störst är skillnaden på {_measure(top.survey, top.question)} "
