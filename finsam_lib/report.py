@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 import pandas as pd
+from markupsafe import Markup
 
 from . import charts
 from . import commentary as com
@@ -29,6 +30,7 @@ from . import swedish as sv
 from . import tables as tb
 from . import uncertainty as unc
 from .reader import Dataset
+from .templating import render
 
 class ReportDataError(ValueError):
     """The data cannot make this report (message in Swedish)."""
@@ -55,18 +57,12 @@ def heading(level: int, text: str, anchor: str, classes: str = "") -> Block:
 def comment_block(anchor: str, facts: list[str], analyst_html: str = "") -> str:
     """An indicator's "Kommentar till resultatet": the drafted paragraphs, then the analyst's own
     text (HTML from the commentary file); templates/comment.html.j2."""
-    from markupsafe import Markup
-
-    from .templating import render
     return render("comment.html.j2", anchor=anchor, facts=facts, analyst=Markup(analyst_html))
 
 
 def prose_html(paragraphs, analyst_html: str = "", cls: str = "") -> str:
     """Drafted paragraphs (each a string or a list of sentences), then the analyst's text:
     templates/prose.html.j2."""
-    from markupsafe import Markup
-
-    from .templating import render
     return render("prose.html.j2", paragraphs=paragraphs, analyst=Markup(analyst_html), cls=cls)
 
 
@@ -180,9 +176,16 @@ class ReportFigures:
         return unc.development(self.dist, self.year, self.previous, forbund=self.forbund is not None)
 
     @cached_property
+    def all_changes(self) -> pd.DataFrame | None:
+        """uncertainty.changes of every shown measure and group since the previous year, with
+        ``series`` and ``key`` (what the drafted prose picks from); None without a previous year."""
+        return None if self.previous is None else unc.changes(self.dist, self.year, self.previous)
+
+    @cached_property
     def changes(self) -> pd.DataFrame:
         """Every shown measure's change since the previous year with its 95 % interval (changes.csv)."""
-        return unc.changes_table(self.dist, self.year, self.previous)
+        c = self.all_changes
+        return unc.changes_table(self.dist, self.year, None) if c is None else c[unc.CHANGE_COLUMNS]
 
     @cached_property
     def forbund_counts(self) -> pd.DataFrame:
@@ -655,7 +658,7 @@ class NationalReport(Report):
                                 + paragraphs(f"Indikatorns frågor har inga svar {self.year}."))
         tables = "".join(t.to_html() for t in self.indicator_tables(indicator))
         facts = prose.indicator_comment(self.f.dist, indicator, self.year, self.previous, self.f.trend,
-                                        levels=self.levels, changes=self.all_changes, gender=self.gender,
+                                        levels=self.levels, changes=self.f.all_changes, gender=self.gender,
                                         employer=self.employer)
         comment = comment_block(anchor, facts, self.commentary.html(indicator))
         # The 2022 report's order: tables, the comment, then the chart.
@@ -696,11 +699,6 @@ class NationalReport(Report):
         """Each employer group against the other remittenter this year (prose.employer_differences)."""
         return prose.employer_differences(self.f.now, self.year)
 
-    @cached_property
-    def all_changes(self) -> pd.DataFrame | None:
-        """uncertainty.changes of every measure and group since the previous year (None without one)."""
-        return None if self.previous is None else unc.changes(self.f.dist, self.year, self.previous)
-
     def discussion(self) -> Block:
         body = heading(1, "Avslutande diskussion", "avslutande-diskussion", "chapter")
         questions = heading(2, "Resultat utifrån enkätfrågorna", "resultat-utifran-enkatfragorna")
@@ -723,9 +721,6 @@ class NationalReport(Report):
                      f"(fråga {int(lo.question)}, {fmt.percent(lo.value)}).")
             figure = (f'<figure class="chart" id="diagram-{number}" aria-label="{html.escape(title)}">{svg}'
                       f'<figcaption class="chart-note">{html.escape(note)}</figcaption></figure>')
-        from markupsafe import Markup
-
-        from .templating import render
         content = render("indicator_levels.html.j2", intro=intro, lists=prose.level_lists(self.levels),
                          figure=Markup(figure), analyst=Markup(self.commentary.html("avslutande diskussion")))
         return body + questions + sub + Block(content)
