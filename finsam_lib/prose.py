@@ -48,6 +48,7 @@ SHARE = {"klart": "andelen klart positiva svar", "positiv": "andelen positiva sv
 CHANCE = "mer än slumpen kan förklara"
 SAME_LEVEL = "inte större än att den kan bero på slumpen"
 SMALL_PP = 5  # a difference not beyond chance and under this (pp) is "på ungefär samma nivå"
+EMPLOYERS_SAME = "Skillnaderna mellan remittenternas arbetsgivare är inte större än att de kan bero på slumpen."
 FEW_ANSWERS = "med få svar kan även en stor skillnad i procent bero på slumpen"
 
 
@@ -264,7 +265,8 @@ def level_lists(levels: Levels) -> list[LevelList]:
                          "svarande inom samtliga respondentgrupper svarar klart positivt på indikatorns "
                          "frågor):", [indicator_item(i) for i in levels.low])
                if levels.low else
-               LevelList("Ingen indikator har lägre nyckeltal än 50 % inom samtliga respondentgrupper.", []))
+               LevelList(f"Ingen indikator har lägre nyckeltal än {fmt.percent(LOW_PCT)} inom samtliga "
+                         "respondentgrupper.", []))
     for who, indicators in levels.low_except.items():
         noun = "denna indikator" if len(indicators) == 1 else "dessa indikatorer"
         out.append(LevelList(f"Därutöver har {noun} lägre nyckeltal för samtliga respondentgrupper utom "
@@ -321,8 +323,8 @@ def change_sentences(ch: pd.DataFrame, previous: int, by_gender: dict[str, pd.Da
                      when: str | None = None) -> list[str]:
     """What changed since ``previous`` beyond chance (``ch``: commentary.changes rows of samtliga,
     with ``verdict``), and for kvinnor and män (``by_gender``: group → the same frame); changes not
-    beyond chance are never an increase or a decrease (and "på ungefär samma nivå" only when small). ``when``: how the
-    comparison is named (default ``jämfört med 2021``)."""
+    beyond chance are never an increase or a decrease (and "på ungefär samma nivå" only when
+    small). ``when``: how the comparison is named (default ``jämfört med 2021``)."""
     if ch.empty:
         return []
     when = when or f"jämfört med {previous}"
@@ -424,8 +426,7 @@ def employer_sentence(ed: pd.DataFrame) -> str:
         return ""
     sure = ed[ed.verdict != unc.UNSURE_DIFFERENCE]
     if sure.empty:
-        return ("Skillnaderna mellan remittenternas arbetsgivare är inte större än att de kan bero på slumpen; "
-                "grupperna är små.")
+        return EMPLOYERS_SAME
     sure = sure.assign(_gap=(sure.value - sure.samtliga).abs()).sort_values("_gap", ascending=False, kind="stable")
     return " ".join(
         f"Remittenterna från {EMPLOYER.get(r.group, r.group)} svarar {ANSWER[r.key]} i {r.verdict} utsträckning än "
@@ -439,7 +440,8 @@ def riket_sentence(cmp: pd.DataFrame, year: int) -> str:
     chance."""
     if cmp.empty:
         return ""
-    parts = _by_verdict(cmp, "än rikets på", lambda r: f"{_measure(r.survey, r.question)} ({_versus(r.forbund, r.riket)})")
+    parts = _by_verdict(cmp, "än rikets på",
+                        lambda r: f"{_measure(r.survey, r.question)} ({_versus(r.forbund, r.riket)})")
     rest = int((cmp.verdict == unc.UNSURE_DIFFERENCE).sum())
     if not parts:
         what = "skillnaden mot riket" if len(cmp) == 1 else "ingen av skillnaderna mot riket"
@@ -601,8 +603,7 @@ def employer_overview(ed: pd.DataFrame) -> str:
                 parts.append(f"de från {EMPLOYER.get(group, group)} {word} positivt på "
                              f"{sv.of_phrase(k, questions, sv.FRAGA)}")
     if not parts:
-        return ("Skillnaderna mellan remittenternas arbetsgivare är inte större än att de kan bero på slumpen; "
-                "grupperna är små.")
+        return EMPLOYERS_SAME
     return f"Bland remittenterna svarar {sv.format_list(parts)} än övriga remittenter."
 
 
