@@ -3,6 +3,8 @@ one only when it is beyond chance; the same shares with more answers are; the co
 rule is stated once, in the method chapter, not in every "Kommentar till resultatet"."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
@@ -12,7 +14,6 @@ from finsam_lib import prose
 from finsam_lib import uncertainty as unc
 
 YEAR, PREVIOUS = 2022, 2021
-SURVEYS = {"Deltagare pågående": 1, "Deltagare avslut": 1, "Personal": 1}  # question of indicator 3 … below
 
 
 def _row(year, survey, question, indicator, group, positive, n):
@@ -106,7 +107,6 @@ def test_the_rule_is_stated_once_in_the_method_chapter_not_in_the_comments(repor
 def test_the_comment_says_what_the_tables_show(reports):
     """Every percentage a national comment names is one of the indicator's shown figures."""
     national, _ = reports
-    import re
     for i in (1, 3, 9):
         shown = national.f.dist[(national.f.dist.indicator == i) & national.f.dist.year.isin([YEAR, YEAR - 1])]
         values = {int(v) for v in shown.nyckeltal_pct.dropna()}
