@@ -25,8 +25,8 @@ from bs4 import BeautifulSoup
 
 from finsam_lib.apps.cli import main
 from finsam_lib.base import format as fmt
-from finsam_lib.instrument import definition as ins
-from finsam_lib.publish.publish import cell_errors, find_browser, notebook_path, publish_report
+from finsam_lib.instrument.definition import definition as ins
+from finsam_lib.publish.publish.publish import cell_errors, find_browser, notebook_path, publish_report
 
 YEAR = 2022
 STEM = f"nationell-indikatorrapport-{YEAR}"
@@ -344,9 +344,11 @@ def test_the_numbers_are_in_swedish_style(fixture_report):
 def section_headings() -> list[str]:
     names = [f"Indikator {i}: {x.short_name}" for i, x in ins.indicators().items()]
     return (["Sammanfattning", "Resultat i korthet", "Inledning", "Insamling av data",
-             "Metod för sammanställning av indikatorerna", "Resultat", "Svarande och bortfall"] + names
-            + ["Avslutande diskussion", "Resultat utifrån indikatorerna",
-               f"Sammanvägd utveckling per indikator {YEAR} jämfört med {YEAR - 1}", "Förbehåll",
+             "Metod för sammanställning av indikatorerna", "Analysmetod och redovisning av data", "Resultat",
+             "Svarande och bortfall"] + names
+            + ["Avslutande diskussion", "Resultat utifrån enkätfrågorna", "Resultat utifrån indikatorerna",
+               f"Sammanvägd utveckling per indikator {YEAR} jämfört med {YEAR - 1}",
+               f"Kommentar kring utvecklingen på nationell nivå 2018–{YEAR}", "Förbehåll",
                "Bilaga 1: Förteckning deltagande samordningsförbund",
                "Bilaga 2: Indikatorerna och måtten kopplade till dem"])
 
@@ -366,6 +368,30 @@ def test_the_notebook_runs_without_errors_and_shows_every_section(demo_report):
     assert len(toc) >= len(section_headings())
     ids = {t.get("id") for t in soup.find_all(id=True)}
     assert all(a["href"][1:] in ids for a in toc)
+
+
+def test_the_indicator_lists_are_what_the_figures_say(demo_report, demo_data):
+    """"Resultat utifrån indikatorerna" lists, as the 2022 report does, the indicators whose every
+    deltagare question has a nyckeltal of 74 % or more, those under 50 % in every respondent group,
+    and those under 50 % in every group but one — computed here from the figures frame."""
+    from finsam_lib.present.report import ReportFigures
+    now = ReportFigures(demo_data, YEAR).now
+    d = now[(now.group == "samtliga") & now.nyckeltal_pct.notna()]
+    who = d.survey.where(~d.survey.str.startswith("Deltagare"), "Deltagare")
+    top = d.groupby(["indicator", who]).nyckeltal_pct.max().unstack()
+    deltagare = d[who == "Deltagare"].groupby("indicator").nyckeltal_pct.min()
+    high = sorted(int(i) for i, v in deltagare.items() if v >= 74)
+    under = top.lt(50) | top.isna()
+    groups = top.notna().sum(axis=1)
+    low = sorted(int(i) for i in top.index[under.all(axis=1)])
+    but_one = sorted(int(i) for i in top.index[(groups > 2) & (top.ge(50).sum(axis=1) == 1)])
+    assert high and low and but_one  # the demo set (the published 2022 figures) has all three
+    soup = BeautifulSoup(demo_report["html"].read_text(encoding="utf-8"), "html.parser")
+    lists = [[int(re.match(r"Indikator (\d+)", li.get_text(strip=True)).group(1)) for li in ul.find_all("li")]
+             for ul in soup.select("ul.indicator-list")]
+    assert lists == [high, low, but_one]
+    leads = [p.get_text(" ", strip=True) for p in soup.select("p.list-lead")]
+    assert "74" in leads[0] and "färre än hälften" in leads[1] and "utom styrelseledamöterna" in leads[2]
 
 
 def test_the_html_has_no_code_no_respondent_rows_and_needs_nothing_online(demo_report):

@@ -253,3 +253,113 @@ def test_development_table_text_for_one_and_many_measures():
 ])
 def test_tally_of_ett_words_and_large_counts(k, n, expected):
     assert sv.tally(n, [(k, "har samlat in data från deltagare")], sv.FORBUND) == expected
+
+
+# --- The drafted chapters and comments (prose.py), 0, 1, 2 and many ---------------------------------
+
+from finsam_lib.present import prose  # noqa: E402
+
+MANY = [1, 2, 3, 7, 17]
+
+
+def _sentences_ok(text: str, where) -> None:
+    assert text and text[0].isupper() and text.endswith("."), (where, text)
+    assert not slips(text), (where, text, slips(text))
+    assert "noll" not in text, (where, text)
+
+
+def _verdicts(n: int, k: int, sure: str, unsure: str) -> list[str]:
+    return [sure] * k + [unsure] * (n - k)
+
+
+def test_every_gender_sentence_and_overview_reads_right():
+    for n in MANY:
+        for k in range(n + 1):
+            gd = pd.DataFrame({"series": [f"s{i}" for i in range(n)], "survey": "Deltagare avslut",
+                               "question": range(1, n + 1), "indicator": 1, "key": "klart", "kvinnor": 60.0,
+                               "män": [70.0 - i for i in range(n)],
+                               "verdict": _verdicts(n, k, unc.HIGHER, unc.UNSURE_DIFFERENCE)})
+            gd["gap"] = gd["män"] - gd.kvinnor
+            for text in (prose.gender_sentence(gd), prose.gender_overview(gd)):
+                _sentences_ok(text, (n, k))
+            assert ("högre" in prose.gender_sentence(gd)) == bool(k)
+
+
+def test_every_deltagare_comparison_reads_right():
+    for n in MANY[:4]:
+        for k in range(n + 1):
+            for direction in (unc.HIGHER, unc.LOWER):
+                pairs = pd.DataFrame({"question": range(1, n + 1), "indicator": range(1, n + 1), "key": "klart",
+                                      "pagaende": 60.0, "avslut": 70.0,
+                                      "verdict": _verdicts(n, k, direction, unc.UNSURE_DIFFERENCE)})
+                text = prose.deltagare_sentence(pairs)
+                _sentences_ok(text, (n, k))
+                assert (direction in text) == bool(k)
+
+
+def test_every_employer_sentence_and_overview_reads_right():
+    groups = ["Arbetsförmedlingen", "Försäkringskassan", "Kommun", "Hälso-Sjukvård"]
+    for questions in (1, 2, 4):
+        for k in range(len(groups) + 1):
+            rows = [{"series": f"R|{q}", "survey": "Remittenter", "question": q, "indicator": 3, "key": "klart",
+                     "group": g, "value": 90.0 - 10 * i, "samtliga": 70.0,
+                     "verdict": (unc.HIGHER if i < 2 else unc.LOWER) if i < k else unc.UNSURE_DIFFERENCE}
+                    for q in range(1, questions + 1) for i, g in enumerate(groups)]
+            ed = pd.DataFrame(rows)
+            for text in (prose.employer_sentence(ed), prose.employer_overview(ed)):
+                _sentences_ok(text, (questions, k))
+
+
+def test_every_standing_sentence_reads_right():
+    names = ["Deltagare", "Personal", "Parternas chefsgrupp", "Styrelse"]
+    for size in (1, 2, 3, 4):
+        groups = names[:size]
+        for higher in ([], groups[:1]):
+            for lower in ([], groups[-1:] if size > 2 else []):
+                for any_difference in (False, True):
+                    s = prose.Standing(groups, list(higher), list(lower), "klart positivt",
+                                       any_difference or bool(higher or lower))
+                    text = prose.standing_sentence(s)
+                    if size < 2 or (size == 2 and not higher and s.any_difference):
+                        assert text == ""
+                        continue
+                    _sentences_ok(text, (size, higher, lower, any_difference))
+
+
+def test_every_change_sentence_reads_right():
+    for n in MANY[:4]:
+        for up in range(n + 1):
+            for down in range(n - up + 1):
+                ch = pd.DataFrame({"survey": "Personal", "question": range(1, n + 1), "key": "klart",
+                                   "before": 50.0, "now": 60.0,
+                                   "verdict": [unc.INCREASE] * up + [unc.DECREASE] * down
+                                   + [unc.UNSURE] * (n - up - down)})
+                women = ch.assign(verdict=[unc.DECREASE] * n)
+                for text in prose.change_sentences(ch, 2021, {"kvinnor": women}):
+                    _sentences_ok(text, (n, up, down))
+                assert ("ökat" in " ".join(prose.change_sentences(ch, 2021))) == bool(up)
+
+
+def test_every_level_list_and_riket_sentence_reads_right():
+    for k in (0, 1, 2, 3):
+        levels = prose.Levels(high=list(range(1, k + 1)), low=list(range(10, 10 + k)),
+                              low_except={"Styrelse": list(range(12, 12 + k))} if k else {})
+        lists = prose.level_lists(levels)
+        for lst in lists:
+            assert not slips(lst.lead) and lst.lead[0].isupper(), lst.lead
+            assert len(lst.items) == (k if lst.items else 0)
+        assert ("denna indikator" in lists[-1].lead) == (k == 1)
+    for n in (1, 2, 5):
+        for hi in range(n + 1):
+            for lo in range(n - hi + 1):
+                cmp = pd.DataFrame({"survey": "Personal", "question": range(1, n + 1), "indicator": 3,
+                                    "forbund": 70.0, "riket": 60.0,
+                                    "verdict": [unc.HIGHER] * hi + [unc.LOWER] * lo
+                                    + [unc.UNSURE_DIFFERENCE] * (n - hi - lo)})
+                _sentences_ok(prose.riket_sentence(cmp, 2022), (n, hi, lo))
+
+
+def test_follow_up_names_at_most_three_things():
+    assert prose.follow_up_sentence([]) == prose.follow_up_sentence(["", ""]) == ""
+    assert prose.follow_up_sentence(["a"]) == "Värt att följa upp är a."
+    assert prose.follow_up_sentence(["a", "b", "a", "c", "d"]) == "Värt att följa upp är a, b och c."

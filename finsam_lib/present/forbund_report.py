@@ -29,7 +29,7 @@ from finsam_lib.figures import method as fig
 from finsam_lib.figures import privacy
 from finsam_lib.figures import uncertainty as unc
 from finsam_lib.instrument import definition as ins
-from finsam_lib.present import charts
+from finsam_lib.present import charts, prose
 from finsam_lib.present import commentary as com
 from finsam_lib.present import forbund_charts as fc
 from finsam_lib.present import tables as tb
@@ -165,31 +165,6 @@ def compare_with_riket(local: pd.DataFrame, national: pd.DataFrame, year: int,
     out["verdict"] = out["verdict"].fillna(unc.UNSURE_DIFFERENCE)
     out = out.assign(_s=out.survey.map(tb._survey_rank)).sort_values(["indicator", "_s", "question"])
     return out.drop(columns="_s").rename_axis("series").reset_index()
-
-
-def riket_sentence(cmp: pd.DataFrame, year: int) -> str:
-    """"Jämfört med riket 2022 är förbundets nyckeltal högre för …, lägre för …; för … kan skillnaden
-    bero på slumpen" — higher or lower only where the 95 % interval of the difference says so."""
-    if cmp.empty:
-        return ""
-
-    def items(rows):
-        return sv.format_list(f"{com.measure_phrase(r.survey, int(r.question))} ({fmt.percent(r.forbund)} mot "
-                              f"{fmt.percent(r.riket)})" for r in rows.itertuples())
-
-    higher = cmp[cmp["verdict"] == unc.HIGHER]
-    lower = cmp[cmp["verdict"] == unc.LOWER]
-    same = cmp[cmp["verdict"] == unc.UNSURE_DIFFERENCE]
-    parts = []
-    if len(higher):
-        parts.append(f"högre för {items(higher)}")
-    if len(lower):
-        parts.append(f"lägre för {items(lower)}")
-    text = f"Jämfört med riket {year} är förbundets nyckeltal {sv.format_list(parts)}." if parts else ""
-    if len(same):
-        lead = "För" if parts else f"Jämfört med riket {year}: för"
-        text += (f" {lead} {items(same)} är skillnaden mot riket inte större än att den kan bero på slumpen.")
-    return text.strip()
 
 
 def riket_tally(questions: int, higher: int, lower: int, year: int) -> str:
@@ -567,17 +542,18 @@ class ForbundReport(Report):
     @cached_property
     def year_changes(self) -> pd.DataFrame | None:
         """uncertainty.changes of the förbund's samtliga rows, this year against the previous one."""
-        return None if self.previous is None else unc.changes(self.samtliga, self.year, self.previous)
+        c = self.all_changes
+        return None if c is None else c[c.group == "samtliga"].reset_index(drop=True)
+
+    @cached_property
+    def all_changes(self) -> pd.DataFrame | None:
+        """uncertainty.changes of every group (samtliga, kvinnor, män, employers) since the previous
+        measurement; None without one."""
+        return None if self.previous is None else unc.changes(self.dist, self.year, self.previous)
 
     @cached_property
     def riket_differences(self) -> pd.DataFrame:
         return unc.riket_difference(self.samtliga, self.national, self.year)
-
-    @cached_property
-    def _gender_rows(self) -> pd.DataFrame:
-        """This year's shown rows of kvinnor and män (what commentary.gender_gaps reads)."""
-        d = self.dist
-        return d[(d.year == self.year) & d.group.isin(["kvinnor", "män"]) & d.nyckeltal_pct.notna()]
 
     @cached_property
     def _answered_years(self) -> dict[str, set[int]]:
@@ -862,16 +838,13 @@ class ForbundReport(Report):
             return [f"Förbundet har inga svar på indikatorns frågor {self.year}."]
         if now.nyckeltal_pct.isna().all():
             return [f"{fc.FEW_ANSWERS} {self.year}: indikatorns frågor har färre än {self.min_n} svar."]
-        out = []
-        if self.previous is not None:
-            ch = com.changes(self.samtliga, indicator, self.year, self.previous, computed=self.year_changes)
-            out.append(com.change_sentence(ch, self.previous)
-                       or f"Indikatorns frågor har inga jämförbara redovisade svar från mätningen {self.previous}.")
-        out.append(riket_sentence(self.riket[self.riket.indicator == indicator], self.year))
-        out.append(com.gender_sentence(com.gender_gaps(self._gender_rows, self.year, indicator)))
-        if self.previous is not None:
-            out.append(com.verdict_sentence(self.trend, indicator, self.previous))
-        return [s for s in out if s]
+        out = prose.indicator_comment(self.dist, indicator, self.year, self.previous, self.trend,
+                                      changes=self.all_changes, riket=self.riket,
+                                      previous_name=f"jämfört med mätningen {self.previous}")
+        if self.previous is not None and self.all_changes is not None and not (
+                (self.all_changes.indicator == indicator) & (self.all_changes.group == "samtliga")).any():
+            out.append(f"Indikatorns frågor har inga jämförbara redovisade svar från mätningen {self.previous}.")
+        return out
 
     def indicator(self, indicator: int) -> Block | None:
         """The indicator's section; None when the förbund has no answers to any of its questions

@@ -17,17 +17,19 @@ from importlib import resources
 from pathlib import Path
 
 import pandas as pd
+from markupsafe import Markup
 
-from finsam_lib.base.errors import FinsamError
 from finsam_lib.base import format as fmt
 from finsam_lib.base import swedish as sv
+from finsam_lib.base.errors import FinsamError
 from finsam_lib.figures import method as fig
 from finsam_lib.figures import privacy
 from finsam_lib.figures import uncertainty as unc
 from finsam_lib.instrument import definition as ins
-from finsam_lib.present import charts
+from finsam_lib.present import charts, prose
 from finsam_lib.present import commentary as com
 from finsam_lib.present import tables as tb
+from finsam_lib.present.templating import render
 from finsam_lib.registration.reader import Dataset
 
 
@@ -54,12 +56,15 @@ def heading(level: int, text: str, anchor: str, classes: str = "") -> Block:
 
 
 def comment_block(anchor: str, facts: list[str], analyst_html: str = "") -> str:
-    """An indicator's "Kommentar till resultatet": the drafted facts, then the analyst's own text
-    (HTML from the commentary file). A div.comment is kept whole, and with what it comments, in
-    print (report.css)."""
-    own = f'<div class="analyst">{analyst_html}</div>' if analyst_html else ""
-    return (f'<div class="comment"><h3 id="{anchor}-kommentar">Kommentar till resultatet</h3>'
-            + paragraphs(*facts, cls="facts") + own + "</div>")
+    """An indicator's "Kommentar till resultatet": the drafted paragraphs, then the analyst's own
+    text (HTML from the commentary file); templates/comment.html.j2."""
+    return render("comment.html.j2", anchor=anchor, facts=facts, analyst=Markup(analyst_html))
+
+
+def prose_html(paragraphs, analyst_html: str = "", cls: str = "") -> str:
+    """Drafted paragraphs (each a string or a list of sentences), then the analyst's text:
+    templates/prose.html.j2."""
+    return render("prose.html.j2", paragraphs=paragraphs, analyst=Markup(analyst_html), cls=cls)
 
 
 def paragraphs(*texts: str, cls: str = "") -> str:
@@ -172,9 +177,16 @@ class ReportFigures:
         return unc.development(self.dist, self.year, self.previous, forbund=self.forbund is not None)
 
     @cached_property
+    def all_changes(self) -> pd.DataFrame | None:
+        """uncertainty.changes of every shown measure and group since the previous year, with
+        ``series`` and ``key`` (what the drafted prose picks from); None without a previous year."""
+        return None if self.previous is None else unc.changes(self.dist, self.year, self.previous)
+
+    @cached_property
     def changes(self) -> pd.DataFrame:
         """Every shown measure's change since the previous year with its 95 % interval (changes.csv)."""
-        return unc.changes_table(self.dist, self.year, self.previous)
+        c = self.all_changes
+        return unc.changes_table(self.dist, self.year, None) if c is None else c[unc.CHANGE_COLUMNS]
 
     @cached_property
     def forbund_counts(self) -> pd.DataFrame:
@@ -362,9 +374,13 @@ class NationalReport(Report):
             if down:
                 text += f" Minskning syns för {sv.numbered(sv.INDIKATOR, down)}."
             facts["trend"] = text
-        gaps = com.gender_gaps(self.f.dist, self.year)
-        if len(gaps):
-            top = gaps.loc[gaps.gap.abs().idxmax()]
+        gaps = self.gender
+        sure = gaps[gaps.verdict != unc.UNSURE_DIFFERENCE]
+        if len(gaps) and sure.empty:
+            facts["gender"] = ("Skillnaderna mellan kvinnors och mäns svar är inte större än att de kan bero på "
+                               "slumpen.")
+        elif len(sure):  # the largest gap beyond chance (prose.gender_differences)
+            top = sure.loc[sure.gap.abs().idxmax()]
             name = ins.indicators()[int(top.indicator)].short_name.lower()
             facts["gender"] = (f"Den största skillnaden mellan kvinnor och män finns i "
                                f"{com.measure_phrase(top.survey, int(top.question))} (indikator "
@@ -485,14 +501,10 @@ class NationalReport(Report):
             "Nyckeltalet för en fråga är andelen klart positiva svar. Undantagen är indikator 7 (fråga 6 i "
             "deltagarenkäterna), där nyckeltalet är andelen positiva svar eftersom all stegförflyttning närmare "
             "arbete eller studier bedöms som positiv, och ja/nej-frågan, där nyckeltalet är andelen ja-svar.",
-            "Varje andel avrundas för sig till hela procent, därför kan en rads andelar summera till 99 eller "
-            "101 procent. Ett svar ingår i redovisningen om minst en av enkätens frågor är besvarad; n är "
-            "antalet svar på frågan.",
-            f"En andel som bygger på färre än {self.min_n} svar redovisas inte (”för få svar”), och en uppdelning "
-            f"på kön eller arbetsgivare visas inte när någon av grupperna har färre än {self.min_n} svar. Det "
-            "skyddar svarande i små förbund och insatser.",
         ]
-        return body + Block(paragraphs(*texts) + tb.categories_table().to_html())
+        analysis = heading(2, "Analysmetod och redovisning av data", "analysmetod")
+        return (body + Block(paragraphs(*texts) + tb.categories_table().to_html()) + analysis
+                + Block(prose_html(prose.analysis_method(self.min_n))))
 
     # Resultat: svarande och bortfall
 
@@ -639,7 +651,9 @@ class NationalReport(Report):
             return head + Block(lead + self.measures_html(indicator)
                                 + paragraphs(f"Indikatorns frågor har inga svar {self.year}."))
         tables = "".join(t.to_html() for t in self.indicator_tables(indicator))
-        facts = com.indicator_facts(self.f.dist, indicator, self.year, self.previous, self.f.trend)
+        facts = prose.indicator_comment(self.f.dist, indicator, self.year, self.previous, self.f.trend,
+                                        levels=self.levels, changes=self.f.all_changes, gender=self.gender,
+                                        employer=self.employer)
         comment = comment_block(anchor, facts, self.commentary.html(indicator))
         # The 2022 report's order: tables, the comment, then the chart.
         return head + Block(lead + self.measures_html(indicator) + tables + comment
@@ -664,11 +678,28 @@ class NationalReport(Report):
 
     # Avslutande diskussion
 
+    @cached_property
+    def levels(self) -> prose.Levels:
+        """The indicators at or above 74 % and under 50 % ("Resultat utifrån indikatorerna")."""
+        return prose.indicator_levels(self.f.now)
+
+    @cached_property
+    def gender(self) -> pd.DataFrame:
+        """Kvinnor against män per measure this year, beyond chance or not (prose.gender_differences)."""
+        return prose.gender_differences(self.f.now, self.year)
+
+    @cached_property
+    def employer(self) -> pd.DataFrame:
+        """Each employer group against the other remittenter this year (prose.employer_differences)."""
+        return prose.employer_differences(self.f.now, self.year)
+
     def discussion(self) -> Block:
         body = heading(1, "Avslutande diskussion", "avslutande-diskussion", "chapter")
+        questions = heading(2, "Resultat utifrån enkätfrågorna", "resultat-utifran-enkatfragorna")
+        questions += Block(prose_html(prose.questions_chapter(self.f.now, self.year, self.gender, self.employer)))
         sub = heading(2, "Resultat utifrån indikatorerna", "resultat-utifran-indikatorerna")
         bars = charts.answered_bars(self.f.now)
-        content = ""
+        intro, figure = "", ""
         if len(bars.dropna(subset=["value"])):
             number = self._diagrams["avslut"]
             title = (f"Diagram {number} Andelen deltagare vid avslut vars svar ingår i nyckeltalet för respektive "
@@ -679,28 +710,14 @@ class NationalReport(Report):
                     "fråga 8 andelen ja-svar.")
             shown = bars.dropna(subset=["value"]).sort_values("value", kind="stable")
             hi, lo = shown.iloc[-1], shown.iloc[0]
-            content = paragraphs(
-                f"Bland deltagare vid avslut är nyckeltalet högst för indikator {int(hi.indicator)} "
-                f"(fråga {int(hi.question)}, {fmt.percent(hi.value)}) och lägst för indikator {int(lo.indicator)} "
-                f"(fråga {int(lo.question)}, {fmt.percent(lo.value)}).")
-            content += (f'<figure class="chart" id="diagram-{number}" aria-label="{html.escape(title)}">{svg}'
-                        f'<figcaption class="chart-note">{html.escape(note)}</figcaption></figure>')
-        low = self._low_indicators()
-        if low:
-            content += paragraphs("Indikatorer där färre än hälften av de svarande i samtliga respondentgrupper "
-                                  "svarar klart positivt:")
-            content += bullets([f"Indikator {i} ”{ins.indicators()[i].text.rstrip('.')}”" for i in low])
-        own = self.commentary.html("avslutande diskussion")
-        if own:
-            content += f'<div class="analyst">{own}</div>'
-        return body + sub + Block(content)
-
-    def _low_indicators(self) -> list[int]:
-        d = self.f.now[(self.f.now.group == "samtliga") & self.f.now.nyckeltal_pct.notna()]
-        if d.empty:
-            return []
-        top = d.groupby("indicator").nyckeltal_pct.max()
-        return [int(i) for i, v in top.items() if v < 50]
+            intro = (f"Bland deltagare vid avslut är nyckeltalet högst för indikator {int(hi.indicator)} "
+                     f"(fråga {int(hi.question)}, {fmt.percent(hi.value)}) och lägst för indikator {int(lo.indicator)} "
+                     f"(fråga {int(lo.question)}, {fmt.percent(lo.value)}).")
+            figure = (f'<figure class="chart" id="diagram-{number}" aria-label="{html.escape(title)}">{svg}'
+                      f'<figcaption class="chart-note">{html.escape(note)}</figcaption></figure>')
+        content = render("indicator_levels.html.j2", intro=intro, lists=prose.level_lists(self.levels),
+                         figure=Markup(figure), analyst=Markup(self.commentary.html("avslutande diskussion")))
+        return body + questions + sub + Block(content)
 
     def development(self) -> Block:
         if self.previous is None:
@@ -708,12 +725,10 @@ class NationalReport(Report):
         body = heading(2, f"Sammanvägd utveckling per indikator {self.year} jämfört med {self.previous}",
                        "sammanvagd-utveckling")
         text = paragraphs(
-            f"Analysen bygger på utvecklingen av nyckeltalen {self.year} jämfört med {self.previous}. För varje "
-            "indikator summeras förändringen i procentenheter över de mått som finns båda åren. Förändringen "
-            "räknas som entydig när summan är minst 2 procentenheter gånger antalet mått, uppåt (”ökning”) "
-            "eller nedåt (”minskning”); annars blir resultatet ”varken ökning eller minskning”. För indikatorer "
-            "med deltagarfrågor görs bedömningen även för kvinnor och för män. Summan och gränsen står i "
-            "tabellen så att varje bedömning kan kontrolleras.")
+            f"Analysen bygger på utvecklingen av nyckeltalen {self.year} jämfört med {self.previous}, sammanvägd "
+            "per indikator över de mått som finns båda åren, med regeln i avsnittet Analysmetod och redovisning "
+            "av data. För indikatorer med deltagarfrågor görs bedömningen även för kvinnor och för män. Summan "
+            "och gränsen står i tabellen så att varje bedömning kan kontrolleras.")
         table = self._register(tb.development_table(self.f.trend, self.year, self.previous))
         t = self.f.trend
         after = []
@@ -733,12 +748,14 @@ class NationalReport(Report):
     def totals(self) -> Block:
         years = self.f.totals
         first, last = int(years.year.min()), int(years.year.max())
-        body = heading(2, f"Utvecklingen på nationell nivå {fmt.year_span(first, last)}", "utveckling-nationellt")
+        body = heading(2, f"Kommentar kring utvecklingen på nationell nivå {fmt.year_span(first, last)}",
+                       "utveckling-nationellt")
         total = int(years.enkater.sum())
         text = paragraphs(f"Totalt har {fmt.number(total)} enkäter samlats in under perioden "
                           f"{fmt.year_span(first, last)}, i genomsnitt {fmt.number(total / len(years))} per år.")
         table = self._register(tb.totals_table(years, self.nationally))
-        return body + Block(text + table.to_html())
+        comment = prose.development_comment(self.f.dist, self.year, first)
+        return body + Block(text + table.to_html() + prose_html(comment))
 
     # Bilagor
 
