@@ -1,5 +1,5 @@
 """The meeting deck's content as data: a title slide, a summary slide and one slide per
-measured indicator, built from :class:`results.Results` (nationally, or for one förbund with
+measured indicator, built from :class:`year.YearFigures` (nationally, or for one förbund with
 the national figures beside it).
 
 Nothing here draws or writes files except :func:`chart_figure`, the one bridge to
@@ -19,14 +19,13 @@ from finsam_lib.base import swedish as sv
 from finsam_lib.figures import method as fig
 from finsam_lib.figures import privacy
 from finsam_lib.figures import uncertainty as unc
-from finsam_lib.figures.results import Results, compute
+from finsam_lib.figures.year import YearFigures, year_figures
 from finsam_lib.instrument import definition as ins
 from finsam_lib.present import charts
 from finsam_lib.present import commentary as com
 from finsam_lib.present import tables as tb
 from finsam_lib.present.report import swedish_date
 from finsam_lib.registration.names import safe_filename
-from finsam_lib.registration.reader import Dataset
 
 TOO_FEW = privacy.TOO_FEW.capitalize()
 FACT_CHARS = 210  # a drafted fact longer than this is too long for a slide
@@ -210,19 +209,9 @@ def _total(response: pd.DataFrame | None) -> pd.Series | None:
     return t.iloc[0] if len(t) else None
 
 
-def up_to(dist: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Distribution rows of ``year`` and earlier (a deck never looks ahead)."""
-    return dist[dist.year <= year]
-
-
-def previous_year(dist: pd.DataFrame, year: int) -> int | None:
-    """Last year, when the data has answers from it."""
-    return year - 1 if ((dist.year == year - 1) & (dist.n > 0)).any() else None
-
-
-def title_slide(results: Results, national: Results | None, made: dt.date, min_n: int) -> Slide:
+def title_slide(results: YearFigures, national: YearFigures | None, made: dt.date, min_n: int) -> Slide:
     year, forbund = results.year, results.forbund
-    total = _total(results.response)
+    total = _total(results.response())
     enkater = int(total.antal_svar) if total is not None else 0
     small = (f"Andelar som bygger på färre än {min_n} svar redovisas inte. "
              f"Framställd {swedish_date(made)}.")
@@ -234,7 +223,7 @@ def title_slide(results: Results, national: Results | None, made: dt.date, min_n
         return Slide("title", f"Indikatorresultat {year}", "Riket – alla deltagande samordningsförbund",
                      kicker="NNS indikatorer", lines=lines, small_print=small)
     lines = [sv.count_phrase(enkater, sv.ENKAT, words=False), period]
-    nat = _total(national.response) if national is not None else None
+    nat = _total(national.response()) if national is not None else None
     if nat is not None:
         lines.append(f"{REFERENCE}: {sv.count_phrase(nat.antal_svar, sv.ENKAT, words=False)} från "
                      f"{sv.count_phrase(nat.forbund_count, sv.SAMORDNINGSFORBUND, words=False)}")
@@ -287,7 +276,7 @@ def response_rows(now: pd.DataFrame, before: pd.DataFrame | None, year: int,
     return Table(header, rows, 2 if forbund_row else 1)
 
 
-def summary_slide(results: Results, previous: int | None, response_before: pd.DataFrame | None,
+def summary_slide(results: YearFigures, previous: int | None, response_before: pd.DataFrame | None,
                   indicators: list[int] | None = None) -> Slide:
     year = results.year
     slide = Slide("summary", f"Sammanfattning {year}")
@@ -305,7 +294,7 @@ def summary_slide(results: Results, previous: int | None, response_before: pd.Da
         if any(g.classification == NO_COMPARISON for g in slide.groups):
             slide.small_print += (f" Ingen jämförelse: inga mått med redovisade nyckeltal både {previous} "
                                   f"och {year}.")
-    slide.table = response_rows(results.response, response_before, year, forbund_row=results.forbund is None)
+    slide.table = response_rows(results.response(), response_before, year, forbund_row=results.forbund is None)
     slide.table_title = "Antal svar"
     notes = [f"{slide.groups_title}:", slide.message]
     for g in slide.groups:
@@ -518,7 +507,7 @@ def measures_list(dist: pd.DataFrame, indicator: int, year: int) -> list[str]:
             f"{_question_text(r.version, r.survey, int(r.question))}" for r in now.itertuples()]
 
 
-def indicator_slide(results: Results, dist: pd.DataFrame, indicator: int, previous: int | None,
+def indicator_slide(results: YearFigures, dist: pd.DataFrame, indicator: int, previous: int | None,
                     national_dist: pd.DataFrame | None, min_n: int = fig.MIN_N) -> Slide:
     year = results.year
     info = ins.indicators()[indicator]
@@ -540,34 +529,27 @@ def has_data(dist: pd.DataFrame, indicator: int, year: int) -> bool:
     return ((dist.year == year) & (dist.indicator == indicator) & (dist.n > 0)).any()
 
 
-def build_deck(results: Results, national: Results | None = None,
-               response_before: pd.DataFrame | None = None, made: dt.date | None = None,
-               min_n: int = fig.MIN_N) -> Deck:
-    """The deck from one year's results (``national``: the national results beside a förbund's)."""
+def build_deck(figures: YearFigures, made: dt.date | None = None) -> Deck:
+    """The deck from one year's figures (figures.year.year_figures; a förbund's with the national
+    figures beside it)."""
     made = made or dt.date.today()
-    year = results.year
-    dist = up_to(results.distribution, year)
-    national_dist = up_to(national.distribution, year) if national is not None and results.forbund else None
-    previous = previous_year(dist, year)
+    year, min_n, previous = figures.year, figures.min_n, figures.previous
+    dist = figures.dist
+    national = figures.national if figures.forbund else None
+    national_dist = national.dist if national is not None else None
+    before = figures.response(previous) if previous is not None else None
     shown = [i for i in ins.measured_indicators() if has_data(dist, i, year)]
-    slides = [title_slide(results, national, made, min_n),
-              summary_slide(results, previous, response_before, shown)]
-    slides += [indicator_slide(results, dist, i, previous, national_dist, min_n) for i in shown]
-    return Deck(year, results.forbund, min_n, slides, made)
+    slides = [title_slide(figures, national, made, min_n),
+              summary_slide(figures, previous, before, shown)]
+    slides += [indicator_slide(figures, dist, i, previous, national_dist, min_n) for i in shown]
+    return Deck(year, figures.forbund, min_n, slides, made)
 
 
-def deck_from_data(data: Dataset, year: int, forbund: str | None = None, min_n: int = fig.MIN_N,
+def deck_from_data(source, year: int, forbund: str | None = None, min_n: int = fig.MIN_N,
                    made: dt.date | None = None) -> Deck:
-    """Compute what the deck needs from a dataset and build it."""
-    if forbund is not None and not ((data.respondents.forbund == forbund)
-                                    & (data.respondents.year == year)).any():
-        raise ValueError(f"{forbund} har inga svar {year}.")
-    results = compute(data, year, forbund, min_n)
-    national = compute(data, year, None, min_n) if forbund else None
-    before = None
-    if year - 1 in data.years():
-        before = fig.response_table(data.respondents, data.population, data.sheets, year - 1, forbund)
-    return build_deck(results, national, before, made, min_n)
+    """The deck of ``year`` from registration files or a Dataset (figures.year.year_figures, which
+    raises DataError, a ValueError, when the förbund has no answers that year)."""
+    return build_deck(year_figures(source, year, forbund, min_n), made)
 
 
 # --- The bridge to charts.py ----------------------------------------------------------------------
