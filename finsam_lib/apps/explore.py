@@ -192,7 +192,7 @@ class Explorer:
 
     def __init__(self, source, min_n: int = fig.MIN_N, cache: bool = True, history: list | None = None):
         self.source, self.min_n, self.cache, self.history = source, min_n, cache, history
-        data = yf.dataset(source)
+        self.data = data = yf.dataset(source)
         self.years = sorted(int(y) for y in data.respondents.year.unique())
         self.forbund = yf.forbund_names(source, self.years[-1], history) if self.years else []
         self._last = data.respondents.groupby("forbund").year.max().to_dict()  # a förbund's latest year
