@@ -122,12 +122,18 @@ class YearFigures:
         ``.loc`` instead of a boolean filter over the whole frame."""
         return self.dist.set_index(INDEX, drop=False).sort_index()
 
+    def measure(self, survey: str, series: str, group: str) -> pd.DataFrame:
+        """A measure's rows of ``dist`` in one group, every year (oldest first; empty when none)."""
+        try:
+            return self.indexed.loc[(survey, series, group)]
+        except KeyError:
+            return self.dist.iloc[0:0]
+
     def row(self, survey: str, series: str, group: str, year: int) -> pd.Series | None:
         """One row of ``dist`` (None when the measure has no row that year)."""
-        try:
-            return self.indexed.loc[(survey, series, group, year)]
-        except KeyError:
-            return None
+        rows = self.measure(survey, series, group)
+        rows = rows[rows.year == year]
+        return rows.iloc[0] if len(rows) else None
 
     @cached_property
     def figures(self) -> pd.DataFrame:
@@ -208,10 +214,6 @@ _STATS = {"hits": 0, "misses": 0, "reads": 0}
 def cache_info() -> dict:
     """How often the cache answered (hits), computed (misses) and read files (reads)."""
     return dict(_STATS, entries=len(_CACHE))
-
-
-def cache_clear() -> None:
-    _CACHE.clear()
 
 
 def _paths(source) -> list:

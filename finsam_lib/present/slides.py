@@ -335,7 +335,7 @@ def _question_text(version: int, survey: str, question: int) -> str:
 
 
 def headline(dist: pd.DataFrame, indicator: int, year: int, previous: int | None,
-             national_dist: pd.DataFrame | None = None) -> Headline | None:
+             national: YearFigures | None = None) -> Headline | None:
     now = dist[(dist.year == year) & (dist.indicator == indicator)]
     row = headline_row(now)
     if row is None:
@@ -348,14 +348,11 @@ def headline(dist: pd.DataFrame, indicator: int, year: int, previous: int | None
         if len(ch):
             c = ch.iloc[0]
             change, low, high, verdict = float(c.change), _shown(c.low), _shown(c.high), c.verdict
-    national = None
-    if national_dist is not None:
-        nat = national_dist[(national_dist.year == year) & (national_dist.series == row.series)
-                            & (national_dist.group == row.group)]
-        national = _shown(nat.nyckeltal_pct.iloc[0]) if len(nat) else None
+    nat = None if national is None else national.row(row.survey, row.series, row.group, year)
     return Headline(survey=row.survey, question=int(row.question), series=row.series, group=row.group,
                     key=row.key, question_text=_question_text(row.version, row.survey, int(row.question)),
-                    n=int(row.n), value=value, previous_year=previous, change=change, national=national,
+                    n=int(row.n), value=value, previous_year=previous, change=change,
+                    national=None if nat is None else _shown(nat.nyckeltal_pct),
                     ci_low=_shown(row.get("nyckeltal_ci_low")), ci_high=_shown(row.get("nyckeltal_ci_high")),
                     change_low=low, change_high=high, change_verdict=verdict)
 
@@ -379,7 +376,7 @@ def _key_caption(keys: set[str]) -> str:
 
 
 def indicator_chart(dist: pd.DataFrame, indicator: int, year: int, head: Headline | None,
-                    national_dist: pd.DataFrame | None = None, forbund: str | None = None) -> Chart | None:
+                    national: YearFigures | None = None, forbund: str | None = None) -> Chart | None:
     """One line per respondent group (survey; one per measure when a survey has several),
     samtliga, over the years in the data; a förbund's chart adds the national line of the
     headline measure. With fewer than two years: bars of this year's measures."""
@@ -397,9 +394,9 @@ def indicator_chart(dist: pd.DataFrame, indicator: int, year: int, head: Headlin
     if len(shown) and shown.year.nunique() >= 2:
         years = [y for y in years if shown.year.min() <= y <= year]
         points = points.assign(reference=False)
-        if forbund and national_dist is not None and head is not None:
-            nat = national_dist[(national_dist.series == head.series) & (national_dist.group == head.group)
-                                & national_dist.year.isin(years) & (national_dist.n > 0)]
+        if forbund and national is not None and head is not None:
+            nat = national.measure(head.survey, head.series, head.group)
+            nat = nat[nat.year.isin(years) & (nat.n > 0)]
             if nat.nyckeltal_pct.notna().any():
                 name = f"{REFERENCE}, {charts.SURVEY_SHORT.get(head.survey, head.survey)} F{head.question}"
                 ref = pd.DataFrame({"line": name, "survey": head.survey, "group": "samtliga",
@@ -420,9 +417,8 @@ def indicator_chart(dist: pd.DataFrame, indicator: int, year: int, head: Headlin
         return None
     rows = []
     nat = pd.Series(dtype=float)
-    if forbund and national_dist is not None:
-        nat = national_dist[(national_dist.year == year) & (national_dist.group == "samtliga")]
-        nat = nat.set_index("series")["nyckeltal_pct"]
+    if forbund and national is not None:
+        nat = national.now[national.now.group == "samtliga"].set_index("series")["nyckeltal_pct"]
     for r in bars.itertuples():
         label = f"{charts.SURVEY_SHORT.get(r.survey, r.survey)} F{int(r.question)}"
         rows.append((label, float(r.nyckeltal_pct), False))
@@ -508,12 +504,12 @@ def measures_list(dist: pd.DataFrame, indicator: int, year: int) -> list[str]:
 
 
 def indicator_slide(results: YearFigures, dist: pd.DataFrame, indicator: int, previous: int | None,
-                    national_dist: pd.DataFrame | None, min_n: int = fig.MIN_N) -> Slide:
+                    national: YearFigures | None, min_n: int = fig.MIN_N) -> Slide:
     year = results.year
     info = ins.indicators()[indicator]
-    head = headline(dist, indicator, year, previous, national_dist)
+    head = headline(dist, indicator, year, previous, national)
     verdict, detail, classification = verdict_line(results.trend, indicator, previous)
-    chart = indicator_chart(dist, indicator, year, head, national_dist, results.forbund)
+    chart = indicator_chart(dist, indicator, year, head, national, results.forbund)
     facts = slide_facts(dist, indicator, year, previous, min_n)
     full = com.indicator_facts(dist, indicator, year, previous, results.trend)
     notes = [info.text, "", "Mått:", *(f"– {m}" for m in measures_list(dist, indicator, year)), "",
@@ -536,12 +532,11 @@ def build_deck(figures: YearFigures, made: dt.date | None = None) -> Deck:
     year, min_n, previous = figures.year, figures.min_n, figures.previous
     dist = figures.dist
     national = figures.national if figures.forbund else None
-    national_dist = national.dist if national is not None else None
     before = figures.response(previous) if previous is not None else None
     shown = [i for i in ins.measured_indicators() if has_data(dist, i, year)]
     slides = [title_slide(figures, national, made, min_n),
               summary_slide(figures, previous, before, shown)]
-    slides += [indicator_slide(figures, dist, i, previous, national_dist, min_n) for i in shown]
+    slides += [indicator_slide(figures, dist, i, previous, national, min_n) for i in shown]
     return Deck(year, figures.forbund, min_n, slides, made)
 
 
