@@ -72,7 +72,7 @@ class YearFigures:
     min_n: int
     data: Dataset
     history: tuple = ()  # the history.Change rows applied to ``data`` (a förbund's view)
-    _national: "YearFigures | None" = field(default=None, repr=False)
+    _national: YearFigures | None = field(default=None, repr=False)
 
     @property
     def level(self) -> str:
@@ -188,7 +188,7 @@ class YearFigures:
         return d.assign(missing_pct=fig.percent((total - d.n).astype("int64"), total.astype("int64")))
 
     @property
-    def national(self) -> "YearFigures":
+    def national(self) -> YearFigures:
         """The country's figures of the same year and min_n (the förbund report's comparison)."""
         return self if self.forbund is None else self._national
 
@@ -197,7 +197,7 @@ class YearFigures:
         """(questionnaires, förbund) in the country in ``year``."""
         r = self.national.data.respondents
         r = r[r.year == self.year]
-        return int(len(r)), int(r.forbund.nunique())
+        return len(r), int(r.forbund.nunique())
 
     def write(self, out: Path | str) -> list[Path]:
         """figures.csv, response.csv, trend.csv and changes.csv in ``out`` (``finsam results``)."""
@@ -257,8 +257,10 @@ def dataset(source, exclude_invalid: bool = False, progress=None) -> Dataset:
     or ``source`` itself when it is a Dataset. ``exclude_invalid``: without every förbund whose
     files have errors (:func:`partial.without_invalid`; their names in ``Dataset.excluded``).
     Problems are kept in the dataset; nothing is raised."""
-    key, stamp = _source(source, exclude_invalid)
+    return _dataset(source, exclude_invalid, *_source(source, exclude_invalid), progress)
 
+
+def _dataset(source, exclude_invalid: bool, key: tuple, stamp, progress=None) -> Dataset:
     def read():
         if isinstance(source, Dataset):
             data = source
@@ -276,7 +278,10 @@ def dataset(source, exclude_invalid: bool = False, progress=None) -> Dataset:
 def valid_dataset(source, exclude_invalid: bool = False) -> Dataset:
     """:func:`dataset`, raising DataError (Swedish, the first ten problems with file, sheet and
     cell) when the files have errors."""
-    data = dataset(source, exclude_invalid)
+    return _valid(dataset(source, exclude_invalid))
+
+
+def _valid(data: Dataset) -> Dataset:
     if data.errors:
         first = "\n".join(str(p) for p in data.errors[:10])
         raise DataError(f"Registreringsfilerna har {len(data.errors)} fel; rätta dem först "
@@ -314,26 +319,29 @@ def year_figures(source, year: int, forbund: str | None = None, min_n: int = fig
 
     Raises DataError when ``year`` is not in the data or the förbund has no answers that year,
     names.UnknownForbund when no förbund matches ``forbund``."""
-    data = valid_dataset(source, exclude_invalid) if not isinstance(source, Dataset) else dataset(source)
+    key, stamp = _source(source, exclude_invalid)
+    data = _dataset(source, exclude_invalid, key, stamp)
+    if not isinstance(source, Dataset):
+        _valid(data)
     if year not in data.years():
         found = ", ".join(map(str, data.years())) or "inga"
         raise DataError(f"Mätår {year} finns inte i data (finns: {found}).")
     if forbund is not None:
         forbund = match_forbund(forbund, data.respondents.forbund.unique())
     changes = _history(source, history) if forbund is not None else ()
-    key, stamp = _source(source, exclude_invalid)
 
-    def make() -> YearFigures:
-        if forbund is None:
+    def compute(name: str | None, changes: tuple) -> YearFigures:
+        if name is None:
             return YearFigures(year, None, min_n, data)
-        view = hist.for_forbund(data, list(changes), forbund, year)
-        national = year_figures(source, year, None, min_n, exclude_invalid=exclude_invalid, cache=cache)
-        figures = YearFigures(year, forbund, min_n, view, changes, national)
+        national = compute(None, ()) if not cache else _get(key + (year, None, min_n, ()), stamp,
+                                                              lambda: compute(None, ()))
+        figures = YearFigures(year, name, min_n, hist.for_forbund(data, list(changes), name, year), changes,
+                              national)
         if year not in figures.tidy_years:
             found = ", ".join(map(str, figures.tidy_years)) or "inga"
-            raise DataError(f"{forbund} har inga svar mätår {year} (har svar: {found}).")
+            raise DataError(f"{name} har inga svar mätår {year} (har svar: {found}).")
         return figures
 
     if not cache:
-        return make()
-    return _get(key + (year, forbund, min_n, changes), stamp, make)
+        return compute(forbund, changes)
+    return _get(key + (year, forbund, min_n, changes), stamp, lambda: compute(forbund, changes))
