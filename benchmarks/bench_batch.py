@@ -113,17 +113,16 @@ def spread(values: list[float]) -> str:
 
 def in_process_steps(data: Path, forbund: list[str]) -> dict[str, list[float]]:
     """read, national figures, one förbund report's sections, its Excel file: one after another."""
+    from finsam_lib.figures import year as yf
     from finsam_lib.present import forbund_report as fr
-    from finsam_lib.present import report as rp
 
     steps: dict[str, list[float]] = {"read": [], "figures (national, once)": [], "sections (förbund)": [],
                                      "excel (förbund)": []}
     t = time.perf_counter()
-    dataset = rp.valid_dataset([str(data)])
+    dataset = yf.valid_dataset([str(data)])
     steps["read"].append(time.perf_counter() - t)
     t = time.perf_counter()
-    fr.national_figures(dataset, YEAR, rp.fig.MIN_N)
-    fr.national_samtliga(dataset, YEAR, rp.fig.MIN_N)
+    yf.year_figures(dataset, YEAR).samtliga
     steps["figures (national, once)"].append(time.perf_counter() - t)
     with tempfile.TemporaryDirectory() as tmp:
         for name in forbund:

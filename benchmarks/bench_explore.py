@@ -121,13 +121,13 @@ def main(argv=None) -> int:
         print(f"{len(tidy)} answers, {tidy.forbund.nunique()} förbund, years {years}.")
 
         start = time.perf_counter()
-        cached = Explorer(tidy)
+        cached = Explorer(data)
         cached.warm()
         warm = time.perf_counter() - start
         if not args.no_freeze:
             settle()  # as explore_app.start does
         app = ExplorerApp(cached, out)
-        plain_app = ExplorerApp(Explorer(tidy, cache=False), out)
+        plain_app = ExplorerApp(Explorer(data, cache=False), out)
         settings = combinations(cached, args.updates, args.seed)
         run(app, settings[:5])  # fonts, caches of matplotlib: not what an update costs
         run(plain_app, settings[:5])

@@ -5,7 +5,7 @@ Generates 200 registration workbooks (100 förbund × measurement years 2021 and
 blanks real files have) into a temporary folder — not timed — and then times:
 
   (a) finsam:  reader.read_paths(folder)
-               + results.compute(data, 2022)                      (national level)
+               + year.year_figures(data, 2022).figures            (national level)
                + figures.distribution(data.tidy, level="forbund")  (every förbund)
   (b) plain:   pandas.read_excel(path, sheet_name=None, engine="openpyxl") for
                every file — reading only, no validation, no figures.
@@ -30,7 +30,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from finsam_lib.figures import method as fig
-from finsam_lib.figures.results import compute  # noqa: E402
+from finsam_lib.figures.year import year_figures  # noqa: E402
 from finsam_lib.instrument import definition as ins
 from finsam_lib.registration.reader import read_paths  # noqa: E402
 from finsam_lib.registration.workbook import write_registration  # noqa: E402
@@ -104,7 +104,8 @@ def generate(folder: Path, files: int = 200, seed: int = 2022) -> int:
 
 def finsam_way(folder: Path, year: int):
     data = read_paths([folder])
-    results = compute(data, year)
+    results = year_figures(data, year)
+    results.figures
     by_forbund = fig.distribution(data.tidy, level="forbund")
     return data, results, by_forbund
 
@@ -147,7 +148,7 @@ def main(argv=None) -> int:
         assert len(data.respondents) + int(data.sheets.empty_rows.sum()) == written
         t_plain, rows = best_of(args.repeat, plain_way, folder)
 
-        print(f"(a) finsam read_paths + compute({YEARS[-1]}) + distribution(forbund): {t_finsam:6.2f} s  "
+        print(f"(a) finsam read_paths + year_figures({YEARS[-1]}) + distribution(forbund): {t_finsam:6.2f} s  "
               f"[{len(data.respondents)} responses, {len(data.answers)} answers, "
               f"{int(data.sheets.empty_rows.sum())} empty rows, {len(results.figures)} national figure rows, "
               f"{len(by_forbund)} förbund figure rows]")

@@ -20,7 +20,7 @@ import pytest
 from finsam_lib.apps.explore import Explorer
 from finsam_lib.figures import method as fig
 from finsam_lib.figures import uncertainty as unc
-from finsam_lib.figures.results import compute
+from finsam_lib.figures.year import year_figures
 from finsam_lib.instrument import definition as ins
 from finsam_lib.present import slides
 from finsam_lib.present.deck import NO_COMPARISON, Deck
@@ -34,7 +34,7 @@ KEYS = ["year", "series", "group"]
 def demo(demo_data):
     data = demo_data
     year = max(data.years())
-    national = compute(data, year, None)
+    national = year_figures(data, year, None)
     before = fig.response_table(data.respondents, data.population, data.sheets, year - 1)
     return data, year, national, before
 
@@ -66,7 +66,7 @@ def sure_changes(changes: pd.DataFrame, indicator: int, group: str, verdict: str
 
 def test_every_output_shows_what_the_report_shows_and_no_verdict_lacks_a_sure_change(demo):
     data, year, national, before_response = demo
-    explorer = Explorer(data.tidy)
+    explorer = Explorer(data)
     names = sorted(data.respondents.loc[data.respondents.year == year, "forbund"].unique())
     outcomes = [batch.Outcome(j, True, {"html": f"{j.stem}.html"}) for j in batch.plan(data, "data", year)]
     _, index_rows = batch.index_rows(data, year, outcomes)
@@ -76,10 +76,10 @@ def test_every_output_shows_what_the_report_shows_and_no_verdict_lacks_a_sure_ch
     for name in names:
         report = ForbundReport(data, name, year)
         want = shown(report.dist, year)
-        results = compute(data, year, name)
+        results = year_figures(data, year, name)
         reports[name] = report, want, results
         # Same shown figures, same hidden ones: finsam results (and so the deck) and the explorer.
-        pd.testing.assert_series_equal(shown(results.distribution, year), want, obj=f"results {name}")
+        pd.testing.assert_series_equal(shown(results.dist, year), want, obj=f"results {name}")
         pd.testing.assert_series_equal(shown(explorer.distribution(name), year), want, obj=f"explorer {name}")
         split_hidden += int((report.dist.group != "samtliga").sum() and report.dist[
             report.dist.group != "samtliga"].suppressed.any())
@@ -99,7 +99,7 @@ def test_every_output_shows_what_the_report_shows_and_no_verdict_lacks_a_sure_ch
             assert cell == (None if pd.isna(counts.get(survey)) else int(counts[survey])), (name, survey)
         # Verdicts: the report's Tabell 20 and trend.csv agree, and each Ökning/Minskning rests on a
         # measure that changed beyond chance in its direction.
-        changes = unc.changes(results.distribution, year, year - 1) if len(results.changes) else results.changes
+        changes = unc.changes(results.dist, year, year - 1) if len(results.changes) else results.changes
         pd.testing.assert_frame_equal(report.trend.reset_index(drop=True), results.trend.reset_index(drop=True))
         for t in results.trend.itertuples():
             assert t.classification in (ins.INCREASE, ins.DECREASE, unc.NO_SURE_CHANGE)
@@ -113,8 +113,7 @@ def test_every_output_shows_what_the_report_shows_and_no_verdict_lacks_a_sure_ch
                                                                             unc.DECREASE), (name, t)
     for name in deck_sample(data, year, reports):
         report, want, results = reports[name]
-        before = fig.response_table(data.respondents, data.population, data.sheets, year - 1, name)
-        deck = slides.build_deck(results, national, before, dt.date(2023, 3, 1))
+        deck = slides.build_deck(results, dt.date(2023, 3, 1))
         # The deck states only shown figures, with the report's values.
         for y, series, group, value in deck_values(deck):
             assert (y, series, group) in want.index, (name, y, series, group)

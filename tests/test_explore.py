@@ -1,5 +1,5 @@
 """The explorer's logic and widgets, without a browser: every control drives a frame
-and a figure that agree with `finsam results` (results.compute / figures.csv),
+and a figure that agree with `finsam results` (year.year_figures / figures.csv),
 including suppression under min n."""
 from __future__ import annotations
 
@@ -29,7 +29,8 @@ from finsam_lib.apps.explore import (
 )
 from finsam_lib.base import format as fmt
 from finsam_lib.figures import method as fig
-from finsam_lib.figures.results import compute, figures_csv
+from finsam_lib.figures.results import figures_csv
+from finsam_lib.figures.year import year_figures
 from finsam_lib.instrument import definition as ins
 from finsam_lib.registration.names import safe_filename
 
@@ -44,7 +45,7 @@ def data(demo_data):
 
 @pytest.fixture(scope="module")
 def explorer(data):
-    e = Explorer(data.tidy)
+    e = Explorer(data)
     e.warm()
     return e
 
@@ -53,17 +54,17 @@ def explorer(data):
 def results(data):
     """`finsam results` of (year, förbund, min n); only ``.figures`` (figures.csv) is kept.
 
-    compute() runs once per (förbund, min n), not once per year too: its distribution spans every
-    year of the data whichever year it is asked for (results.compute selects by förbund only), so
-    figures.csv of a year is results.figures_csv of that year's rows
-    (test_figures_csv_of_every_year_is_that_of_compute_for_the_year checks it)."""
+    year_figures() runs once per (förbund, min n), not once per year too: its distribution of the
+    area's latest year spans every earlier year, so figures.csv of a year is results.figures_csv of
+    that year's rows (test_figures_csv_of_every_year_is_that_of_compute_for_the_year checks it)."""
     @lru_cache(maxsize=None)
     def every_year(forbund, min_n):
-        return compute(data, max(data.years()), forbund, min_n)
+        r = data.respondents
+        return year_figures(data, int((r if forbund is None else r[r.forbund == forbund]).year.max()), forbund, min_n)
 
     @lru_cache(maxsize=None)
     def get(year, forbund, min_n=fig.MIN_N):
-        dist = every_year(forbund, min_n).distribution
+        dist = every_year(forbund, min_n).dist
         return SimpleNamespace(figures=figures_csv(dist[dist.year == year]))
     return get
 
@@ -71,8 +72,9 @@ def results(data):
 def test_figures_csv_of_every_year_is_that_of_compute_for_the_year(data, explorer, results):
     """The `results` fixture's shortcut, on the smallest förbund (the most suppression) and the country."""
     for area in (pick_forbund(explorer, small=True), None):
-        for year in explorer.years:
-            pd.testing.assert_frame_equal(results(year, area).figures, compute(data, year, area).figures)
+        r = data.respondents if area is None else data.respondents[data.respondents.forbund == area]
+        for year in sorted(set(r.year)):
+            pd.testing.assert_frame_equal(results(year, area).figures, year_figures(data, year, area).figures)
 
 
 def reported(results, year, forbund, min_n=fig.MIN_N) -> pd.DataFrame:
@@ -114,7 +116,7 @@ def texts(figure) -> list[str]:
 
 def pick_forbund(explorer, small: bool) -> str:
     """The förbund with the most (or fewest) answers in the latest year."""
-    t = explorer.tidy
+    t = explorer.data.tidy
     counts = t[t.year == explorer.years[-1]].groupby("forbund").respondent.nunique().sort_values()
     return counts.index[0] if small else counts.index[-1]
 
@@ -125,7 +127,7 @@ def test_areas_start_with_the_whole_country_then_alphabetical(explorer):
     areas = explorer.areas()
     assert areas[0] == NATIONAL
     assert areas[1:] == sorted(areas[1:], key=str.casefold)
-    assert set(areas[1:]) == set(explorer.tidy.forbund)
+    assert set(areas[1:]) == set(explorer.data.tidy.forbund)
 
 
 def test_surveys_and_splits_offered_are_those_of_the_indicator(explorer):
@@ -197,7 +199,7 @@ def test_every_control_gives_the_figures_of_finsam_results(explorer, results):
 
 
 def test_a_förbund_level_frame_equals_compute_for_that_förbund_alone(explorer, results):
-    """The förbund level is computed once for all förbund; it must equal compute(forbund)
+    """The explorer's förbund frame of every year equals year_figures(forbund) of that year
     under the förbund reports' rule."""
     for forbund in explorer.forbund[:: max(1, len(explorer.forbund) // 8)]:
         for year in explorer.years:
@@ -223,7 +225,7 @@ def test_a_förbund_shows_exactly_what_finsam_results_shows(explorer, results):
 
 
 def test_the_cache_changes_nothing(data, explorer):
-    plain = Explorer(data.tidy, cache=False)
+    plain = Explorer(data, cache=False)
     forbund = pick_forbund(explorer, small=True)
     for s in [Selection(tuple(explorer.years), None, 1, "Deltagare pågående", "kon"),
               Selection(tuple(explorer.years), forbund, 8, "Remittenter", "arbetsgivare", "fordelning")]:
@@ -296,7 +298,7 @@ def fig_label(group):
 
 
 def test_min_n_is_a_setting(data, results):
-    e = Explorer(data.tidy, min_n=30)
+    e = Explorer(data, min_n=30)
     s = Selection(tuple(e.years), sorted(e.forbund)[0], 1, "Deltagare pågående", "kon")
     assert_same(e.frame(s), expected_rows(results, s, min_n=30))
     assert any("färre än 30 svar" in n for n in e.view(s).notes)

@@ -1,6 +1,6 @@
 """The explorer as a Voilà app in a real browser: `finsam explore` on a free local port,
 the system Chromium driven headless through playwright; changing the förbund, the
-split and the indicator must put the right numbers (those of results.compute) in
+split and the indicator must put the right numbers (those of year.year_figures) in
 the table. Skipped without Chromium (CI installs Debian's chromium)."""
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from finsam_lib.apps.explore import TOO_FEW, Explorer, Selection
 from finsam_lib.apps.explore_app import free_port
 from finsam_lib.base import format as fmt
 from finsam_lib.figures import method as fig
-from finsam_lib.figures.results import compute
+from finsam_lib.figures.year import year_figures
 from finsam_lib.registration.reader import read_paths
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -116,7 +116,7 @@ def expected(data, s: Selection) -> list[dict]:
     groups = {"samtliga": ["samtliga"], "kon": ["samtliga", "kvinnor", "män"]}[s.split]
     out = []
     for year in sorted(s.years):
-        r = compute(data, year, s.forbund)
+        r = year_figures(data, year, s.forbund)
         f = r.figures  # for a förbund under the förbund reports' rule (privacy.disclose), as the explorer
         f = f[(f.indicator == s.indicator) & (f.survey == s.survey) & f.group.isin(groups)]
         f = f.assign(_g=f.group.map({g: i for i, g in enumerate(groups)})).sort_values(["question", "_g"])
@@ -141,7 +141,7 @@ def as_numbers(rows: list[dict]) -> list[dict]:
 
 def choose_forbund(data) -> str:
     """A förbund whose kön split is shown one year and too small another (indicator 1)."""
-    e = Explorer(data.tidy)
+    e = Explorer(data)
     for forbund in e.forbund:
         frame = e.frame(Selection(YEARS, forbund, 1, "Deltagare pågående", "kon"))
         split = frame[frame.group != "samtliga"]

@@ -11,7 +11,7 @@ from conftest import small_copy
 
 from finsam_lib.apps.cli import main
 from finsam_lib.figures import method as fig
-from finsam_lib.figures.results import compute
+from finsam_lib.figures.year import year_figures
 from finsam_lib.instrument import definition as ins
 from finsam_lib.publish import export
 from finsam_lib.publish import provenance as pv
@@ -36,7 +36,7 @@ def sav(small, tmp_path_factory):
 def test_the_sav_gives_the_same_n_and_nyckeltal_for_every_measure_as_results(small, sav):
     frame, meta = pyreadstat.read_sav(str(sav))
     data = read_paths([small])
-    figures = compute(data, YEAR).figures
+    figures = year_figures(data, YEAR).figures
     figures = figures[figures.group == "samtliga"]
     assert len(frame) == int((data.respondents.year == YEAR).sum())
     q = ins.version_questions(ins.default_version(YEAR))
@@ -65,7 +65,7 @@ def test_no_ids_unless_asked_and_the_figures_file_beside(small, sav, tmp_path):
     assert not {"fil", "blad", "rad"} & set(frame.columns)
     assert all(c.isascii() and len(c) <= 32 for c in frame.columns)
     results, meta = pyreadstat.read_sav(str(export.figures_path(sav)))
-    expected = compute(read_paths([small]), YEAR).figures
+    expected = year_figures(read_paths([small]), YEAR).figures
     assert len(results) == len(expected)
     assert results.n.tolist() == expected.n.astype(float).tolist()
     assert meta.column_names_to_labels["nyckeltal_pct"] == "Nyckeltal (%)"

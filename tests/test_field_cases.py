@@ -24,7 +24,7 @@ from conftest import ROOT
 from test_reader import errors, fq, personal, registration, the_one, uppgifter, warnings
 
 from finsam_lib.apps.cli import main
-from finsam_lib.figures.results import compute
+from finsam_lib.figures.year import year_figures
 from finsam_lib.registration.reader import read_paths
 from finsam_lib.registration.scans import ERROR_VALUES
 
@@ -59,7 +59,7 @@ def edited(src: Path, dst: Path, part: str, *subs: tuple[str, str]) -> Path:
 
 def question1(data) -> tuple[int, int]:
     """(n, klart positiva %) of question 1 of Deltagare pågående, samtliga, 2022."""
-    f = compute(data, 2022).figures
+    f = year_figures(data, 2022).figures
     row = f[(f.survey == SHEET) & (f.question == 1) & (f.group == "samtliga")].iloc[0]
     return int(row.n), int(row.klart_positivt_pct)
 
@@ -273,10 +273,10 @@ def test_nfd_insats_in_population_matches(tmp_path):
 def test_explorer_finds_a_forbund_whatever_its_unicode_form(tmp_path):
     from finsam_lib.apps.explore import Explorer
     data = read_paths([nfd_forbund(tmp_path, "Göteborg Väst")])
-    explorer = Explorer(data.tidy)
+    explorer = Explorer(data)
     assert "Göteborg Väst" in explorer.areas()
     for cache in (True, False):
-        explorer = Explorer(data.tidy, cache=cache)
+        explorer = Explorer(data, cache=cache)
         nfd = explorer.distribution(unicodedata.normalize("NFD", "Göteborg Väst"))
         assert len(nfd) and nfd.equals(explorer.distribution("Göteborg Väst"))
 

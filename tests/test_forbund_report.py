@@ -24,9 +24,9 @@ from bs4 import BeautifulSoup
 from finsam_lib.apps.cli import main
 from finsam_lib.figures import method as fig
 from finsam_lib.figures import privacy
+from finsam_lib.figures.year import dataset
 from finsam_lib.instrument import definition as ins
 from finsam_lib.present.forbund_report import ForbundReport, report_stem
-from finsam_lib.present.report import load_dataset
 from finsam_lib.registration.reader import read_paths
 from finsam_lib.registration.workbook import write_registration
 
@@ -367,8 +367,8 @@ def test_unknown_forbund_suggests_the_closest(data_dir, capsys, tmp_path):
 def test_cached_dataset_is_reused_until_files_change(data_dir, tmp_path):
     folder = tmp_path / "d"
     shutil.copytree(data_dir / "2022", folder)
-    a = load_dataset(folder)
-    assert load_dataset(folder) is a
+    a = dataset(folder)
+    assert dataset(folder) is a
     victim = next(folder.glob("*.xlsx"))
     victim.unlink()
-    assert load_dataset(folder) is not a
+    assert dataset(folder) is not a

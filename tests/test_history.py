@@ -15,7 +15,7 @@ from conftest import small_copy
 from finsam_lib.apps.cli import main
 from finsam_lib.apps.demo import DEMO_HISTORY, MERGED
 from finsam_lib.figures import method as fig
-from finsam_lib.figures.results import compute
+from finsam_lib.figures.year import year_figures
 from finsam_lib.present.forbund_report import ForbundReport, report_stem
 from finsam_lib.registration import history as hi
 from finsam_lib.registration.reader import read_paths
@@ -71,24 +71,24 @@ def test_a_merger_is_one_continuous_series_in_the_successors_figures(data, histo
     # Without the history the successor starts in 2022.
     assert ForbundReport(data, MERGED, 2022).years == [2022]
     # results --forbund uses the same mapping.
-    r = compute(hi.for_forbund(data, history, MERGED, 2022), 2022, MERGED)
-    assert set(r.distribution.year) == {2020, 2021, 2022} and r.trend.compared_with.eq(2021).all()
+    r = year_figures(hi.for_forbund(data, history, MERGED, 2022), 2022, MERGED)
+    assert set(r.dist.year) == {2020, 2021, 2022} and r.trend.compared_with.eq(2021).all()
 
 
 def test_the_history_leaves_national_figures_identical(data, history):
     viewed = [hi.for_forbund(data, history, MERGED, 2022), hi.relabel_all(data, history, 2022)]
     for year in (2020, 2021, 2022):
-        national = compute(data, year)
+        national = year_figures(data, year)
         for other in viewed:
-            again = compute(other, year)
+            again = year_figures(other, year)
             pd.testing.assert_frame_equal(national.figures, again.figures)
             pd.testing.assert_frame_equal(national.trend, again.trend)
             # Response counts too, but for the förbund count of the years before the merger: a
             # förbund's view counts its two predecessors as one. National results never use a view.
-            pd.testing.assert_frame_equal(national.response.drop(columns="forbund_count"),
-                                          again.response.drop(columns="forbund_count"))
+            pd.testing.assert_frame_equal(national.response().drop(columns="forbund_count"),
+                                          again.response().drop(columns="forbund_count"))
             if year == 2022:
-                pd.testing.assert_frame_equal(national.response, again.response)
+                pd.testing.assert_frame_equal(national.response(), again.response())
     report = ForbundReport(data, MERGED, 2022, history=history)
     pd.testing.assert_frame_equal(report.national, ForbundReport(data, MERGED, 2022).national)
     # A förbund the history does not concern sees the data as read (no copy).

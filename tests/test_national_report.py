@@ -374,8 +374,8 @@ def test_the_indicator_lists_are_what_the_figures_say(demo_report, demo_data):
     """"Resultat utifrån indikatorerna" lists, as the 2022 report does, the indicators whose every
     deltagare question has a nyckeltal of 74 % or more, those under 50 % in every respondent group,
     and those under 50 % in every group but one — computed here from the figures frame."""
-    from finsam_lib.present.report import ReportFigures
-    now = ReportFigures(demo_data, YEAR).now
+    from finsam_lib.figures.year import year_figures
+    now = year_figures(demo_data, YEAR).now
     d = now[(now.group == "samtliga") & now.nyckeltal_pct.notna()]
     who = d.survey.where(~d.survey.str.startswith("Deltagare"), "Deltagare")
     top = d.groupby(["indicator", who]).nyckeltal_pct.max().unstack()

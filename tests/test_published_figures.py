@@ -8,7 +8,7 @@ import pytest
 
 from finsam_lib.apps.cli import main
 from finsam_lib.figures import method as fig
-from finsam_lib.figures.results import compute
+from finsam_lib.figures.year import year_figures
 from finsam_lib.instrument import definition as ins
 from finsam_lib.registration.reader import read_paths
 
@@ -101,11 +101,11 @@ def test_bilaga_1_responses_per_forbund(fixture_2022, published):
     counts = pd.read_csv(published / "nns2022_forbund_counts.csv").set_index("samordningsforbund")
     surveys = [c for c in counts.columns if c != "nytt_2022"]
     assert sorted(data.respondents.forbund.unique()) == sorted(counts.index)
-    # compute(data, year, name).response is figures.response_table of the same arguments (checked
+    # year_figures(data, year, name).response() is figures.response_table of the same arguments (checked
     # here on the first förbund); the table alone spares building every förbund's distribution.
     first = counts.index[0]
     pd.testing.assert_frame_equal(
-        compute(data, 2022, first).response,
+        year_figures(data, 2022, first).response(),
         fig.response_table(data.respondents, data.population, data.sheets, 2022, first))
     for name, row in counts.iterrows():
         response = fig.response_table(data.respondents, data.population, data.sheets, 2022, name)

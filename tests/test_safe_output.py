@@ -16,7 +16,7 @@ import pytest
 from test_reader import personal, registration, uppgifter
 
 from finsam_lib.base.safe_output import csv_safe, csv_text
-from finsam_lib.figures.results import compute
+from finsam_lib.figures.year import year_figures
 from finsam_lib.present import tables as tb
 from finsam_lib.present.forbund_report import report_stem
 from finsam_lib.publish import excel, publish
@@ -67,7 +67,7 @@ def written_by_openpyxl_or_h03(tmp_path: Path, name: str) -> Path:
 def test_results_csv_neutralises_names(tmp_path, name):
     data = read_paths([written_by_openpyxl_or_h03(tmp_path, name)])
     assert data.errors == [] and set(data.respondents.forbund) == {name}
-    paths = compute(data, 2022, name).write(tmp_path / "out")
+    paths = year_figures(data, 2022, name).write(tmp_path / "out")
     for path in paths[:2]:  # figures.csv and response.csv name the förbund
         rows = list(csv.DictReader(path.open(encoding="utf-8")))
         assert rows and {r["forbund"] for r in rows} == {"'" + name}, path.name

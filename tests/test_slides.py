@@ -1,7 +1,7 @@
 """finsam slides: the meeting deck, as PowerPoint and as one offline HTML file.
 
 The decks are built once per module through the command line (in-process) from the
-demo data; every headline number is checked against results.compute.
+demo data; every headline number is checked against year.year_figures.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from finsam_lib.apps import cli
 from finsam_lib.base import format as fmt
-from finsam_lib.figures.results import compute
+from finsam_lib.figures.year import year_figures
 from finsam_lib.instrument import definition as ins
 from finsam_lib.present import slides
 from finsam_lib.present.deck import NO_COMPARISON, TOO_FEW
@@ -88,7 +88,7 @@ def all_text(prs) -> str:
 
 
 def expected_headline(results, measure_text: str) -> tuple[str, float | None]:
-    """What the slide must show for the measure it names: the nyckeltal of results.compute."""
+    """What the slide must show for the measure it names: the nyckeltal of year.year_figures."""
     m = MEASURE.match(measure_text)
     assert m, measure_text
     f = results.figures
@@ -106,7 +106,7 @@ def check_deck(prs, results, html_path, national_results=None) -> dict[int, str]
     assert prs.slide_width * 9 == prs.slide_height * 16  # 16:9
     assert f"{YEAR}" in shapes(s[0])["title"] + shapes(s[0])["subtitle"]
     assert shapes(s[1])["title"] == f"Sammanfattning {YEAR}"
-    dist = results.distribution
+    dist = results.dist
     expected = [i for i in ins.measured_indicators()
                 if ((dist.year == YEAR) & (dist.indicator == i) & (dist.n > 0)).any()]
     assert len(s) == 2 + len(expected)
@@ -145,12 +145,12 @@ def check_deck(prs, results, html_path, national_results=None) -> dict[int, str]
 def test_national_deck(national, data):
     pptx, page = national
     prs = Presentation(pptx)
-    results = compute(data, YEAR)
+    results = year_figures(data, YEAR)
     headlines = check_deck(prs, results, page)
     measured = ins.version_questions(ins.default_version(YEAR)).indicator.nunique()  # all but 11
     assert len(headlines) == measured
     s = list(prs.slides)
-    total = results.response.set_index("survey").loc["Totalt"]
+    total = results.response().set_index("survey").loc["Totalt"]
     title = shapes(s[0])["facts"]
     assert f"{fmt.number(total.antal_svar)} enkäter" in title
     assert f"{fmt.number(total.forbund_count)} samordningsförbund" in title
@@ -172,7 +172,7 @@ def test_national_deck(national, data):
     assert t1["headline-measure"].startswith("Deltagare pågående, fråga 1 · samtliga")
     assert t8["title"].startswith("Indikator 8") and t8["headline-measure"].startswith("Personal, fråga 3 · samtliga")
     # The change since last year, in procentenheter.
-    d = results.distribution
+    d = results.dist
     row = d[(d.survey == "Deltagare pågående") & (d.question == 1) & (d.group == "samtliga")].set_index("year")
     change = row.at[YEAR, "nyckeltal_pct"] - row.at[YEAR - 1, "nyckeltal_pct"]
     assert f"{fmt.pp(change)} sedan {YEAR - 1}" in t1["headline-details"]
@@ -182,8 +182,8 @@ def test_national_deck(national, data):
 def test_forbund_deck(forbund_deck, data, forbund):
     pptx, page = forbund_deck
     prs = Presentation(pptx)
-    results = compute(data, YEAR, forbund, MIN_N)
-    national = compute(data, YEAR, None, MIN_N)
+    results = year_figures(data, YEAR, forbund, MIN_N)
+    national = year_figures(data, YEAR, None, MIN_N)
     headlines = check_deck(prs, results, page, national_results=national)
     s = list(prs.slides)
     assert shapes(s[0])["title"] == forbund
@@ -209,10 +209,9 @@ def test_cli_messages(demo_dir, tmp_path, capsys):
 
 
 def test_deck_as_data(data, forbund):
-    """The deck is data: built from Results without drawing anything."""
-    results = compute(data, YEAR, forbund, min_n=1000)  # everything suppressed
-    national = compute(data, YEAR, None, 1000)
-    deck = slides.build_deck(results, national, min_n=1000)
+    """The deck is data: built from YearFigures without drawing anything."""
+    results = year_figures(data, YEAR, forbund, min_n=1000)  # everything suppressed
+    deck = slides.build_deck(results)
     assert [s.kind for s in deck.slides[:2]] == ["title", "summary"]
     assert deck.file_stem == f"bildspel-{YEAR}-{safe_filename(forbund)}"
     for s in deck.indicator_slides():

@@ -71,8 +71,10 @@ def cmd_validate(args) -> int:
 
 
 def load_valid(paths):
-    """Read; on errors print them and return None."""
-    data = _read(paths)
+    """Read (once while the files are unchanged: figures.year.dataset); on errors print them and
+    return None."""
+    from finsam_lib.figures.year import dataset
+    data = dataset(paths, progress=_progress("Läser"))
     if data.errors:
         print_problems(data, out=sys.stderr, limit=50)
         print(f"\nInga resultat: {summary_line(data)} Rätta felen (se `finsam validate`).", file=sys.stderr)
@@ -105,13 +107,6 @@ def load_year(path, year: int, forbund: str | None = None):
     if year not in data.years():
         raise year_missing(data, year)
     return data, name
-
-
-def with_history(data, path, forbund: str | None, year: int):
-    """A förbund's view of the data: its predecessors' years as its own (forbund-historik.csv in
-    the data folder; history.for_forbund). The national view (forbund None) is the data as read."""
-    from finsam_lib.registration import history
-    return data if forbund is None else history.for_forbund(data, history.load([path]), forbund, year)
 
 
 DEFAULT_FORMATS = "html,pdf,xlsx"
@@ -179,10 +174,13 @@ def publish_one(notebook_name: str, args, parameters: dict, stem: str, title: st
 
 
 def cmd_results(args) -> int:
-    from finsam_lib.figures.results import compute
+    from finsam_lib.figures.year import DataError, year_figures
     start = time.perf_counter()
     data, forbund = load_year(args.data, args.year, args.forbund)
-    results = compute(with_history(data, args.data, forbund, args.year), args.year, forbund, args.min_n)
+    try:
+        results = year_figures([args.data], args.year, forbund, args.min_n)
+    except DataError as e:
+        raise UserError(str(e)) from None
     paths = results.write(args.out)
     from finsam_lib.publish.provenance import write_json
     paths.append(write_json(args.out, stamp_of(args, data, {"year": args.year, "forbund": forbund,
@@ -405,8 +403,7 @@ def cmd_slides(args) -> int:
 
     start = time.perf_counter()
     data, forbund = load_year(args.data, args.year, args.forbund)
-    deck = deck_from_data(with_history(data, args.data, forbund, args.year), args.year, forbund, args.min_n,
-                          made=args.published)
+    deck = deck_from_data([args.data], args.year, forbund, args.min_n, made=args.published)
     out = Path(args.out)
     from finsam_lib.publish.provenance import add_to_html, stamp_pptx
     stamp = stamp_of(args, data, {"year": args.year, "forbund": forbund, "min_n": args.min_n})
@@ -441,7 +438,7 @@ def cmd_verify(args) -> int:
 def cmd_export(args) -> int:
     """`finsam export`: the answers (one row per respondent) and the figures of `finsam results`
     as SPSS, Stata, Parquet or CSV files, with a provenance.json beside them."""
-    from finsam_lib.figures.results import compute
+    from finsam_lib.figures.year import year_figures
     from finsam_lib.publish import export
     from finsam_lib.publish.provenance import write_json
     start = time.perf_counter()
@@ -461,7 +458,7 @@ def cmd_export(args) -> int:
     out = Path(args.out)
     answers = export.answers_wide(data, years, with_ids=args.with_ids)
     export.write(answers, out, fmt_, note)
-    figures = export.figures_frame([compute(data, y, None, args.min_n) for y in years])
+    figures = export.figures_frame([year_figures([args.data], y, None, args.min_n) for y in years])
     second = export.write(figures, export.figures_path(out), fmt_, note)
     proof = write_json(out.parent, stamp, f"{out.name}.provenance.json")
     print(f"Svar: {len(answers.frame)} respondenter × {len(answers.frame.columns)} variabler i {out}; "

@@ -1,8 +1,8 @@
 """The explorer's logic: from the control values (years, area, indicator, survey,
 split, figure) to the rows shown, a matplotlib figure and the explanatory notes.
 
-The distribution of each level (national, every förbund) is computed once and
-cached, so an update is a filter and a plot. Pure over frames; the widgets live in
+Each area's figures (national, every förbund) come from figures.year.year_figures and its
+cache, computed once, so an update is a filter and a plot. Pure over frames; the widgets live in
 :mod:`finsam_lib.apps.explore_app`, which only calls into this module. The words and
 control values are in :mod:`explore_labels`, the drawing in :mod:`explore_charts`.
 """
@@ -48,7 +48,7 @@ from finsam_lib.base import format as fmt
 from finsam_lib.base.safe_output import csv_safe
 from finsam_lib.figures import method as fig
 from finsam_lib.figures import privacy
-from finsam_lib.figures import uncertainty as unc
+from finsam_lib.figures import year as yf
 from finsam_lib.instrument import definition as ins
 from finsam_lib.present import tables as tb
 from finsam_lib.registration.names import safe_filename
@@ -132,44 +132,32 @@ class View:
 
 
 class Explorer:
-    """The figures behind the explorer, computed once per level.
+    """The figures behind the explorer, each area's computed once.
 
-    ``cache=False`` recomputes :func:`figures.distribution` from the tidy answers on
-    every call (the plain way; for the benchmark)."""
+    ``source``: registration files and folders or a Dataset (with ``history``, a list of
+    history.Change); every area's figures come from figures.year.year_figures (nationally, or a
+    förbund's with its predecessors' years) and its cache. ``cache=False`` computes them afresh
+    on every call (the plain way; for the benchmark)."""
 
-    def __init__(self, tidy: pd.DataFrame, min_n: int = fig.MIN_N, cache: bool = True):
-        self.tidy = tidy
-        self.min_n = min_n
-        self.cache = cache
-        self._national: pd.DataFrame | None = None
-        self._forbund: dict[str, pd.DataFrame] | None = None
-        self.years = sorted(int(y) for y in tidy.year.unique())
-        self.forbund = sorted(tidy.forbund.unique(), key=str.casefold)
+    def __init__(self, source, min_n: int = fig.MIN_N, cache: bool = True, history: list | None = None):
+        self.source, self.min_n, self.cache, self.history = source, min_n, cache, history
+        self.data = data = yf.dataset(source)
+        self.years = sorted(int(y) for y in data.respondents.year.unique())
+        self.forbund = yf.forbund_names(source, self.years[-1], history) if self.years else []
+        self._last = data.respondents.groupby("forbund").year.max().to_dict()  # a förbund's latest year
         self._surveys: dict = {}
 
-    # --- the cached distributions -----------------------------------------------------------
-
-    def _compute(self, tidy: pd.DataFrame, level: str) -> pd.DataFrame:
-        """figures.distribution through the disclosure policy (privacy.disclose: the national
-        report's rule for the country, the förbund reports' for förbund), with 95 % intervals."""
-        dist = privacy.disclose(fig.distribution(tidy, level, self.min_n), self.min_n, level)
-        return _with_text(unc.with_intervals(dist))
+    # --- the figures --------------------------------------------------------------------------
 
     def distribution(self, forbund: str | None) -> pd.DataFrame:
-        """Every figure of the area (all years); the name is compared after Unicode NFC."""
+        """Every figure of the area (all years; year_figures of its latest year: disclosure
+        applied once); the name is compared after Unicode NFC."""
         forbund = None if forbund is None else nfc(forbund)
-        if not self.cache:
-            tidy = self.tidy if forbund is None else self.tidy[self.tidy.forbund == forbund]
-            return self._compute(tidy, "national" if forbund is None else "forbund")
-        if forbund is None:
-            if self._national is None:
-                self._national = self._compute(self.tidy, "national")
-            return self._national
-        if self._forbund is None:
-            every = self._compute(self.tidy, "forbund")
-            self._forbund = {name: part.reset_index(drop=True)
-                             for name, part in every.groupby("forbund", sort=False)}
-        return self._forbund.get(forbund, pd.DataFrame(columns=VIEW_COLUMNS))
+        if forbund is not None and forbund not in self.forbund:
+            return pd.DataFrame(columns=VIEW_COLUMNS)
+        last = self.years[-1] if forbund is None else int(self._last.get(forbund, self.years[-1]))
+        return yf.year_figures(self.source, last, forbund, self.min_n, history=self.history,
+                               cache=self.cache).dist
 
     def warm(self) -> None:
         """Compute both levels now (the first update is then as fast as the rest)."""
@@ -210,7 +198,7 @@ class Explorer:
         groups = SPLIT_GROUPS[s.split] if self.splits(s.survey).get(s.split) else ["samtliga"]
         keep = ((d.indicator == s.indicator) & (d.survey == s.survey) & d.year.isin(s.years)
                 & d.group.isin(groups))
-        out = d.loc[keep]
+        out = _with_text(d.loc[keep])
         out = (out.assign(_g=out.group.map(GROUP_ORDER))
                .sort_values(["year", "question", "_g"]).drop(columns="_g"))
         return out.reset_index(drop=True)[VIEW_COLUMNS]

@@ -327,7 +327,7 @@ def start(data: Path | str | None = None, out: Path | str | None = None, min_n: 
     """The explorer for the notebook: reads the data (``data``, $FINSAM_DATA, the
     project's data/ or else the demo set) and returns the app to display (or a
     message widget when the data cannot be explored)."""
-    from finsam_lib.registration.reader import read_paths
+    from finsam_lib.figures.year import dataset
     began = time.perf_counter()
     folder = Path(data) if data else find_data()
     demo = folder is None
@@ -336,20 +336,19 @@ def start(data: Path | str | None = None, out: Path | str | None = None, min_n: 
               "Första gången skapas de, det tar några sekunder …")
         folder = demo_data()
     min_n = min_n or int(os.environ.get("FINSAM_MIN_N", fig.MIN_N))
-    dataset = read_paths([folder])
-    if dataset.errors:
-        return w.HTML(f"<p><b>Filerna i {html.escape(str(folder))} har {len(dataset.errors)} fel</b> "
+    data = dataset([folder])
+    if data.errors:
+        return w.HTML(f"<p><b>Filerna i {html.escape(str(folder))} har {len(data.errors)} fel</b> "
                       f"och kan inte utforskas förrän de är rättade. Kör <code>finsam validate "
                       f"{html.escape(str(folder))}</code> för att se dem.</p>")
-    if dataset.tidy.empty:
+    if data.tidy.empty:
         return w.HTML(f"<p>Inga svar i {html.escape(str(folder))}.</p>")
-    from finsam_lib.registration.history import load, relabel_all
-    # Predecessors' years under their successor's name (forbund-historik.csv), as in the reports.
-    explorer = Explorer(relabel_all(dataset, load([folder]), max(dataset.years())).tidy, min_n=min_n)
+    # Each förbund's figures with its predecessors' years (forbund-historik.csv), as in its report.
+    explorer = Explorer([folder], min_n=min_n)
     explorer.warm()
     settle()
     years = explorer.years
-    about = (f"Data: {fmt.number(len(dataset.files))} registreringsfiler i {html.escape(str(folder))}, "
+    about = (f"Data: {fmt.number(len(data.files))} registreringsfiler i {html.escape(str(folder))}, "
              f"{fmt.year_span(years[0], years[-1])}, {fmt.number(len(explorer.forbund))} förbund"
              + (" — <b>demodata, fiktiva svar</b>" if demo else "") + ".")
     app = ExplorerApp(explorer, out or default_out(None if demo else folder), about)

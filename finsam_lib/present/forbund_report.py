@@ -8,8 +8,9 @@ stricter small-number rules of :mod:`privacy` on top: nothing resting on fewer
 than ``min_n`` answers, and no split or total from which a small group can be
 worked out. No other förbund is named or counted.
 
-Datasets and national figures are cached per process, so a kernel that makes
-many förbund reports (``finsam batch``) reads the registration files once.
+Its figures come from :func:`figures.year.year_figures` (the one entry point and its cache):
+a kernel that makes many förbund reports (``finsam batch``) reads the registration files and
+computes the national figures once.
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from finsam_lib.figures import insats as isx
 from finsam_lib.figures import method as fig
 from finsam_lib.figures import privacy
 from finsam_lib.figures import uncertainty as unc
+from finsam_lib.figures.year import year_figures
 from finsam_lib.instrument import definition as ins
 from finsam_lib.present import charts, prose
 from finsam_lib.present import commentary as com
@@ -37,18 +39,15 @@ from finsam_lib.present.report import (
     KEYFIGURE_HEADERS,
     Block,
     Report,
-    ReportDataError,
-    ReportFigures,
     bullets,
     comment_block,
     heading,
     paragraphs,
     publication_date,
     swedish_date,
-    valid_dataset,
 )
-from finsam_lib.registration.names import match_forbund, safe_filename
-from finsam_lib.registration.reader import Dataset
+from finsam_lib.registration.history import note
+from finsam_lib.registration.names import safe_filename
 
 YEARS_SHOWN = 5
 NO_INSATS = "Ingen insats angiven"
@@ -76,42 +75,6 @@ def report_title(forbund: str, year: int) -> str:
 def stylesheet() -> str:
     """The förbund report's additions to the shared report stylesheet."""
     return resources.files("finsam_lib").joinpath("templates/forbund.css").read_text(encoding="utf-8")
-
-
-# --- National figures once per process --------------------------------------------------------------------
-
-_NATIONAL: dict = {}
-
-
-def _cached(key: tuple, data: Dataset, make):
-    hit = _NATIONAL.get(key)
-    if hit is None or hit[0] is not data:
-        if len(_NATIONAL) > 32:
-            _NATIONAL.clear()
-        hit = (data, make())
-        _NATIONAL[key] = hit
-    return hit[1]
-
-
-def national_figures(data: Dataset, year: int, min_n: int) -> ReportFigures:
-    """The national figures of a year (every förbund together), once per dataset, year and min n."""
-    return _cached(("figures", id(data), year, min_n), data, lambda: ReportFigures(data, year, min_n=min_n))
-
-
-def national_samtliga(data: Dataset, year: int, min_n: int) -> pd.DataFrame:
-    """The national distribution rows of every respondent (group samtliga), years up to ``year``."""
-    def make():
-        d = national_figures(data, year, min_n).dist
-        return d[d.group == "samtliga"].reset_index(drop=True)
-    return _cached(("samtliga", id(data), year, min_n), data, make)
-
-
-def national_totals(data: Dataset, year: int) -> tuple[int, int]:
-    """(questionnaires, förbund) nationally in a year."""
-    def make():
-        r = data.respondents[data.respondents.year == year]
-        return int(len(r)), int(r.forbund.nunique())
-    return _cached(("totals", id(data), year), data, make)
 
 
 # --- Figures of one förbund ----------------------------------------------------------------------
@@ -441,37 +404,24 @@ def keyfigure_table(local: pd.DataFrame, national: pd.DataFrame, measures: pd.Da
 class ForbundReport(Report):
     """The indicator report of one förbund and year."""
 
-    def __init__(self, data: Dataset, forbund: str, year: int, years_shown: int = YEARS_SHOWN,
+    def __init__(self, data, forbund: str, year: int, years_shown: int = YEARS_SHOWN,
                  min_n: int = fig.MIN_N, commentary: com.Commentary | None = None,
-                 published: dt.date | None = None, history: list | None = None):
-        names = data.respondents.forbund.unique()
-        self.forbund = match_forbund(forbund, names)
-        if history:  # predecessors' years count as the förbund's own (history.py)
-            from finsam_lib.registration.history import for_forbund
-            data = for_forbund(data, history, self.forbund, year)
-        self.data, self.year, self.min_n = data, year, min_n
-        resp = data.respondents[(data.respondents.forbund == self.forbund) & (data.respondents.year <= year)]
-        measured = sorted(int(y) for y in resp.year.unique())
-        if year not in measured:
-            found = ", ".join(map(str, measured)) or "inga"
-            raise ReportDataError(f"{self.forbund} har inga svar mätår {year} (har svar: {found}).")
-        self.all_years = measured
-        self.years = measured[-max(1, int(years_shown)):]
-        self.previous = measured[-2] if len(measured) > 1 else None
-        self.respondents = resp
-        from finsam_lib.registration.history import note
-        self.history_note = note(history or [], self.forbund, year, self.years[0])
+                 published: dt.date | None = None, history: list | None = None, exclude_invalid: bool = False):
+        """``data``: registration files and folders, or a Dataset with ``history`` (a list of
+        history.Change); the figures come from figures.year.year_figures, which applies the history."""
+        self.f = f = year_figures(data, year, forbund, min_n, exclude_invalid=exclude_invalid, history=history)
+        self.forbund, self.data, self.year, self.min_n = f.forbund, f.data, year, min_n
+        self.all_years = f.tidy_years
+        self.years = f.tidy_years[-max(1, int(years_shown)):]
+        self.previous = f.previous
+        self.respondents = f.respondents
+        self.history_note = note(list(f.history), self.forbund, year, self.years[0])
         self.commentary = commentary or com.Commentary()
         self.published = published or dt.date.today()
         self.name = display_name(self.forbund)
         self.title = report_title(self.forbund, year)
-        tidy = data.tidy
-        tidy = tidy[(tidy.forbund == self.forbund) & (tidy.year <= year)]
-        self.dist = unc.with_intervals(privacy.disclose(fig.distribution(tidy, level="forbund", min_n=min_n), min_n))
-        self.samtliga = self.dist[self.dist.group == "samtliga"].reset_index(drop=True)
-        self.national = national_samtliga(data, year, min_n)
-        v = resp.loc[resp.year == year, "version"]
-        self.version = int(v.mode().iloc[0]) if len(v) else ins.default_version(year)
+        self.dist, self.samtliga, self.national = f.dist, f.samtliga, f.national.samtliga
+        self.version = f.version
         self._tables: dict[str, tb.ReportTable] = {}
         self._table_no = 0
 
@@ -479,20 +429,17 @@ class ForbundReport(Report):
     def from_paths(cls, paths, forbund: str, year: int, years_shown: int = YEARS_SHOWN, min_n: int = fig.MIN_N,
                    commentary: str | Path | None = None, published=None,
                    exclude_invalid: bool = False) -> "ForbundReport":
-        """Read registration files (cached per process) and build the report; reading errors raise
-        ReportDataError with the first problems listed (``exclude_invalid``: errors of other förbund
-        leave those förbund out instead, as ``finsam batch`` does)."""
-        from finsam_lib.registration.history import load
-        data = valid_dataset(paths, exclude_invalid=exclude_invalid)
-        return cls(data, forbund, year, years_shown=years_shown, min_n=min_n, commentary=com.load(commentary),
-                   published=publication_date(published), history=load(paths))
+        """Build the report from registration files (read once while unchanged, figures.year);
+        reading errors raise figures.year.DataError with the first problems listed (``exclude_invalid``:
+        errors of other förbund leave those förbund out instead, as ``finsam batch`` does)."""
+        return cls(paths, forbund, year, years_shown=years_shown, min_n=min_n, commentary=com.load(commentary),
+                   published=publication_date(published), exclude_invalid=exclude_invalid)
 
     # -- figures -------------------------------------------------------------------------------------
 
     @cached_property
     def response(self) -> pd.DataFrame:
-        r = fig.response_table(self.data.respondents, self.data.population, self.data.sheets, self.year,
-                               self.forbund)
+        r = self.f.response()
         units = self.units
         svar_t = units.groupby("survey").svar_med_t.sum(min_count=1)
         r["svar_med_t"] = r.survey.map(svar_t).astype("Int64")
@@ -520,13 +467,13 @@ class ForbundReport(Report):
         c = self.survey_counts.loc[year or self.year]
         return privacy.total_cell(c.tolist(), self.min_n)
 
-    @cached_property
+    @property
     def now(self) -> pd.DataFrame:
-        return self.dist[self.dist.year == self.year]
+        return self.f.now
 
-    @cached_property
+    @property
     def trend(self) -> pd.DataFrame:
-        return unc.development(self.dist, self.year, self.previous, forbund=True)
+        return self.f.trend
 
     @cached_property
     def riket(self) -> pd.DataFrame:
@@ -549,7 +496,7 @@ class ForbundReport(Report):
     def all_changes(self) -> pd.DataFrame | None:
         """uncertainty.changes of every group (samtliga, kvinnor, män, employers) since the previous
         measurement; None without one."""
-        return None if self.previous is None else unc.changes(self.dist, self.year, self.previous)
+        return self.f.all_changes
 
     @cached_property
     def riket_differences(self) -> pd.DataFrame:
@@ -581,7 +528,7 @@ class ForbundReport(Report):
     def title_page(self) -> Block:
         span = fmt.year_span(self.years[0], self.years[-1])
         total = self.total_cell()
-        national_total, national_forbund = national_totals(self.data, self.year)
+        national_total, national_forbund = self.f.national_totals
         facts = [f"{sv.capitalize(self._count_phrase(total))} {self.year}",
                  f"Mätperiod november {self.year - 1} – oktober {self.year}",
                  f"Jämförelse med riket: {fmt.number(national_forbund)} förbund, {fmt.number(national_total)} enkäter"

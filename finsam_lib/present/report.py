@@ -1,8 +1,8 @@
 """The national report's content: every figure, table, chart and sentence the
 notebook shows, assembled once.
 
-``ReportFigures`` computes the figures frames of one year (nationally, or for one
-förbund); ``NationalReport`` turns them into numbered tables, titled charts and
+The figures come from :func:`figures.year.year_figures` (the one entry point);
+``NationalReport`` turns them into numbered tables, titled charts and
 drafted commentary, section by section. Each section method returns a
 :class:`Block` (HTML that a notebook displays), so a notebook cell is one call.
 """
@@ -21,20 +21,14 @@ from markupsafe import Markup
 
 from finsam_lib.base import format as fmt
 from finsam_lib.base import swedish as sv
-from finsam_lib.base.errors import FinsamError
 from finsam_lib.figures import method as fig
-from finsam_lib.figures import privacy
 from finsam_lib.figures import uncertainty as unc
+from finsam_lib.figures.year import year_figures
 from finsam_lib.instrument import definition as ins
 from finsam_lib.present import charts, prose
 from finsam_lib.present import commentary as com
 from finsam_lib.present import tables as tb
 from finsam_lib.present.templating import render
-from finsam_lib.registration.reader import Dataset
-
-
-class ReportDataError(FinsamError, ValueError):
-    """The data cannot make this report (message in Swedish)."""
 
 
 @dataclass
@@ -88,127 +82,9 @@ def nationally_default() -> dict[int, int]:
     return {int(y): int(n) for y, n in zip(t.year, t.forbund_nationellt)}
 
 
-# --- Figures ------------------------------------------------------------------------------------
-
-# --- Reading once per process ----------------------------------------------------------------------
-
-_DATASETS: dict = {}
-
-
-def _fingerprint(paths) -> tuple:
-    from finsam_lib.registration.reader import find_files
-
-    files, _ = find_files(paths)
-    return tuple((str(f.resolve()), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
-
-
-def load_dataset(paths) -> Dataset:
-    """Read registration files (files or folders), or return the dataset read before from
-    the same files unchanged (same paths, modification times and sizes): a batch worker
-    reads once for all its reports."""
-    from finsam_lib.registration.reader import read_paths
-
-    if isinstance(paths, (str, Path)):
-        paths = [paths]
-    key = tuple(str(Path(p).resolve()) for p in paths)
-    stamp = _fingerprint(paths)
-    hit = _DATASETS.get(key)
-    if hit is not None and hit[0] == stamp:
-        return hit[1]
-    data = read_paths(paths)
-    _DATASETS.clear()
-    _DATASETS[key] = (stamp, data)
-    return data
-
-
-def valid_dataset(paths, exclude_invalid: bool = False) -> Dataset:
-    """load_dataset, raising ReportDataError (Swedish, first problems listed) on reading errors.
-
-    ``exclude_invalid``: leave out every förbund whose files have errors instead (their names
-    are in ``Dataset.excluded``)."""
-    data = load_dataset(paths)
-    if exclude_invalid:
-        from finsam_lib.registration.partial import without_invalid
-        data = without_invalid(data)
-    if data.errors:
-        first = "\n".join(str(p) for p in data.errors[:10])
-        raise ReportDataError(f"Registreringsfilerna har {len(data.errors)} fel; rätta dem först "
-                              f"(se `finsam validate`):\n{first}")
-    return data
-
-
 def publication_date(value) -> dt.date | None:
     """A notebook parameter ('2023-02-01', a date or None) as a date."""
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
-
-
-class ReportFigures:
-    """Every figures frame a report of ``year`` needs, from a dataset (years after ``year`` ignored)."""
-
-    def __init__(self, data: Dataset, year: int, forbund: str | None = None, min_n: int = fig.MIN_N):
-        if year not in data.years():
-            found = ", ".join(map(str, data.years())) or "inga"
-            raise ReportDataError(f"Mätår {year} finns inte i data (finns: {found}).")
-        self.data, self.year, self.forbund, self.min_n = data, year, forbund, min_n
-        tidy = data.tidy
-        tidy = tidy[tidy.year <= year]
-        if forbund is not None:
-            tidy = tidy[tidy.forbund == forbund]
-        self.tidy_years = sorted(int(y) for y in tidy.year.unique())
-        level = "national" if forbund is None else "forbund"
-        self.dist = unc.with_intervals(privacy.disclose(fig.distribution(tidy, level=level, min_n=min_n), min_n,
-                                                        level))
-        years = self.tidy_years
-        self.previous = year - 1 if year - 1 in years else None
-        self.respondents = data.respondents[data.respondents.year <= year]
-        if forbund is not None:
-            self.respondents = self.respondents[self.respondents.forbund == forbund]
-
-    def response(self, year: int | None = None) -> pd.DataFrame:
-        return fig.response_table(self.data.respondents, self.data.population, self.data.sheets,
-                                  year or self.year, self.forbund)
-
-    @cached_property
-    def now(self) -> pd.DataFrame:
-        return self.dist[self.dist.year == self.year]
-
-    @cached_property
-    def trend(self) -> pd.DataFrame:
-        return unc.development(self.dist, self.year, self.previous, forbund=self.forbund is not None)
-
-    @cached_property
-    def all_changes(self) -> pd.DataFrame | None:
-        """uncertainty.changes of every shown measure and group since the previous year, with
-        ``series`` and ``key`` (what the drafted prose picks from); None without a previous year."""
-        return None if self.previous is None else unc.changes(self.dist, self.year, self.previous)
-
-    @cached_property
-    def changes(self) -> pd.DataFrame:
-        """Every shown measure's change since the previous year with its 95 % interval (changes.csv)."""
-        c = self.all_changes
-        return unc.changes_table(self.dist, self.year, None) if c is None else c[unc.CHANGE_COLUMNS]
-
-    @cached_property
-    def forbund_counts(self) -> pd.DataFrame:
-        return fig.forbund_counts(self.data.respondents[self.data.respondents.year <= self.year], self.year)
-
-    @cached_property
-    def totals(self) -> pd.DataFrame:
-        return fig.totals_by_year(self.respondents)
-
-    @cached_property
-    def version(self) -> int:
-        v = self.data.respondents.loc[self.data.respondents.year == self.year, "version"]
-        return int(v.mode().iloc[0]) if len(v) else ins.default_version(self.year)
-
-    def internal_missing(self) -> pd.DataFrame:
-        """Per question this year: share of the survey's responses leaving it blank (questions
-        asked only after a Ja are left out)."""
-        resp = self.response().set_index("survey")["antal_svar"]
-        d = self.now[(self.now.group == "samtliga")]
-        d = d[~((d.survey == "Deltagare avslut") & d.question.isin([9, 10]))]
-        total = d.survey.map(resp).astype(float)
-        return d.assign(missing_pct=fig.percent((total - d.n).astype("int64"), total.astype("int64")))
 
 
 # --- The national report --------------------------------------------------------------------------
@@ -238,10 +114,11 @@ class NationalReport(Report):
 
     title = "Nationell indikatorrapport"
 
-    def __init__(self, data: Dataset, year: int, min_n: int = fig.MIN_N,
+    def __init__(self, data, year: int, min_n: int = fig.MIN_N,
                  commentary: com.Commentary | None = None, nationally: dict[int, int] | None = None,
-                 published: dt.date | None = None):
-        self.f = ReportFigures(data, year, min_n=min_n)
+                 published: dt.date | None = None, exclude_invalid: bool = False):
+        """``data``: registration files and folders, or a Dataset (figures.year.year_figures)."""
+        self.f = year_figures(data, year, min_n=min_n, exclude_invalid=exclude_invalid)
         self.year, self.min_n = year, min_n
         self.previous = self.f.previous
         self.commentary = commentary or com.Commentary()
@@ -253,11 +130,10 @@ class NationalReport(Report):
     @classmethod
     def from_paths(cls, paths, year: int, min_n: int = fig.MIN_N, commentary: str | Path | None = None,
                    **kwargs) -> "NationalReport":
-        """Read registration files (files or folders; cached per process) and build the report;
-        reading errors raise ReportDataError with the first problems listed."""
-        data = valid_dataset(paths, exclude_invalid=kwargs.pop("exclude_invalid", False))
+        """Build the report from registration files (files or folders; read once while unchanged,
+        figures.year); reading errors raise figures.year.DataError with the first problems listed."""
         published = publication_date(kwargs.pop("published", None))
-        return cls(data, year, min_n=min_n, commentary=com.load(commentary), published=published, **kwargs)
+        return cls(paths, year, min_n=min_n, commentary=com.load(commentary), published=published, **kwargs)
 
     # -- numbering ---------------------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
 """Building the meeting deck (:class:`deck.Deck`): a title slide, a summary slide and one slide
-per measured indicator, from :class:`results.Results` (nationally, or for one förbund with the
+per measured indicator, from :class:`year.YearFigures` (nationally, or for one förbund with the
 national figures beside it). Nothing here draws or writes files.
 """
 from __future__ import annotations
@@ -10,10 +10,9 @@ import pandas as pd
 
 from finsam_lib.base import format as fmt
 from finsam_lib.base import swedish as sv
-from finsam_lib.base.errors import FinsamError
 from finsam_lib.figures import method as fig
 from finsam_lib.figures import uncertainty as unc
-from finsam_lib.figures.results import Results, compute
+from finsam_lib.figures.year import YearFigures, year_figures
 from finsam_lib.instrument import definition as ins
 from finsam_lib.present import charts
 from finsam_lib.present import commentary as com
@@ -29,7 +28,6 @@ from finsam_lib.present.deck import (
     VerdictGroup,
 )
 from finsam_lib.present.report import swedish_date
-from finsam_lib.registration.reader import Dataset
 
 FACT_CHARS = 210  # a drafted fact longer than this is too long for a slide
 FACT_BUDGET = 400  # characters of facts one slide holds (three facts only when short)
@@ -43,19 +41,9 @@ def _total(response: pd.DataFrame | None) -> pd.Series | None:
     return t.iloc[0] if len(t) else None
 
 
-def up_to(dist: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Distribution rows of ``year`` and earlier (a deck never looks ahead)."""
-    return dist[dist.year <= year]
-
-
-def previous_year(dist: pd.DataFrame, year: int) -> int | None:
-    """Last year, when the data has answers from it."""
-    return year - 1 if ((dist.year == year - 1) & (dist.n > 0)).any() else None
-
-
-def title_slide(results: Results, national: Results | None, made: dt.date, min_n: int) -> Slide:
+def title_slide(results: YearFigures, national: YearFigures | None, made: dt.date, min_n: int) -> Slide:
     year, forbund = results.year, results.forbund
-    total = _total(results.response)
+    total = _total(results.response())
     enkater = int(total.antal_svar) if total is not None else 0
     small = (f"Andelar som bygger på färre än {min_n} svar redovisas inte. "
              f"Framställd {swedish_date(made)}.")
@@ -67,7 +55,7 @@ def title_slide(results: Results, national: Results | None, made: dt.date, min_n
         return Slide("title", f"Indikatorresultat {year}", "Riket – alla deltagande samordningsförbund",
                      kicker="NNS indikatorer", lines=lines, small_print=small)
     lines = [sv.count_phrase(enkater, sv.ENKAT, words=False), period]
-    nat = _total(national.response) if national is not None else None
+    nat = _total(national.response()) if national is not None else None
     if nat is not None:
         lines.append(f"{REFERENCE}: {sv.count_phrase(nat.antal_svar, sv.ENKAT, words=False)} från "
                      f"{sv.count_phrase(nat.forbund_count, sv.SAMORDNINGSFORBUND, words=False)}")
@@ -120,7 +108,7 @@ def response_rows(now: pd.DataFrame, before: pd.DataFrame | None, year: int,
     return Table(header, rows, 2 if forbund_row else 1)
 
 
-def summary_slide(results: Results, previous: int | None, response_before: pd.DataFrame | None,
+def summary_slide(results: YearFigures, previous: int | None, response_before: pd.DataFrame | None,
                   indicators: list[int] | None = None) -> Slide:
     year = results.year
     slide = Slide("summary", f"Sammanfattning {year}")
@@ -138,7 +126,7 @@ def summary_slide(results: Results, previous: int | None, response_before: pd.Da
         if any(g.classification == NO_COMPARISON for g in slide.groups):
             slide.small_print += (f" Ingen jämförelse: inga mått med redovisade nyckeltal både {previous} "
                                   f"och {year}.")
-    slide.table = response_rows(results.response, response_before, year, forbund_row=results.forbund is None)
+    slide.table = response_rows(results.response(), response_before, year, forbund_row=results.forbund is None)
     slide.table_title = "Antal svar"
     notes = [f"{slide.groups_title}:", slide.message]
     for g in slide.groups:
@@ -179,7 +167,7 @@ def _question_text(version: int, survey: str, question: int) -> str:
 
 
 def headline(dist: pd.DataFrame, indicator: int, year: int, previous: int | None,
-             national_dist: pd.DataFrame | None = None) -> Headline | None:
+             national: YearFigures | None = None) -> Headline | None:
     now = dist[(dist.year == year) & (dist.indicator == indicator)]
     row = headline_row(now)
     if row is None:
@@ -192,14 +180,11 @@ def headline(dist: pd.DataFrame, indicator: int, year: int, previous: int | None
         if len(ch):
             c = ch.iloc[0]
             change, low, high, verdict = float(c.change), _shown(c.low), _shown(c.high), c.verdict
-    national = None
-    if national_dist is not None:
-        nat = national_dist[(national_dist.year == year) & (national_dist.series == row.series)
-                            & (national_dist.group == row.group)]
-        national = _shown(nat.nyckeltal_pct.iloc[0]) if len(nat) else None
+    nat = None if national is None else national.row(row.survey, row.series, row.group, year)
     return Headline(survey=row.survey, question=int(row.question), series=row.series, group=row.group,
                     key=row.key, question_text=_question_text(row.version, row.survey, int(row.question)),
-                    n=int(row.n), value=value, previous_year=previous, change=change, national=national,
+                    n=int(row.n), value=value, previous_year=previous, change=change,
+                    national=None if nat is None else _shown(nat.nyckeltal_pct),
                     ci_low=_shown(row.get("nyckeltal_ci_low")), ci_high=_shown(row.get("nyckeltal_ci_high")),
                     change_low=low, change_high=high, change_verdict=verdict)
 
@@ -223,7 +208,7 @@ def _key_caption(keys: set[str]) -> str:
 
 
 def indicator_chart(dist: pd.DataFrame, indicator: int, year: int, head: Headline | None,
-                    national_dist: pd.DataFrame | None = None, forbund: str | None = None) -> Chart | None:
+                    national: YearFigures | None = None, forbund: str | None = None) -> Chart | None:
     """One line per respondent group (survey; one per measure when a survey has several),
     samtliga, over the years in the data; a förbund's chart adds the national line of the
     headline measure. With fewer than two years: bars of this year's measures."""
@@ -241,9 +226,9 @@ def indicator_chart(dist: pd.DataFrame, indicator: int, year: int, head: Headlin
     if len(shown) and shown.year.nunique() >= 2:
         years = [y for y in years if shown.year.min() <= y <= year]
         points = points.assign(reference=False)
-        if forbund and national_dist is not None and head is not None:
-            nat = national_dist[(national_dist.series == head.series) & (national_dist.group == head.group)
-                                & national_dist.year.isin(years) & (national_dist.n > 0)]
+        if forbund and national is not None and head is not None:
+            nat = national.measure(head.survey, head.series, head.group)
+            nat = nat[nat.year.isin(years) & (nat.n > 0)]
             if nat.nyckeltal_pct.notna().any():
                 name = f"{REFERENCE}, {charts.SURVEY_SHORT.get(head.survey, head.survey)} F{head.question}"
                 ref = pd.DataFrame({"line": name, "survey": head.survey, "group": "samtliga",
@@ -264,9 +249,8 @@ def indicator_chart(dist: pd.DataFrame, indicator: int, year: int, head: Headlin
         return None
     rows = []
     nat = pd.Series(dtype=float)
-    if forbund and national_dist is not None:
-        nat = national_dist[(national_dist.year == year) & (national_dist.group == "samtliga")]
-        nat = nat.set_index("series")["nyckeltal_pct"]
+    if forbund and national is not None:
+        nat = national.now[national.now.group == "samtliga"].set_index("series")["nyckeltal_pct"]
     for r in bars.itertuples():
         label = f"{charts.SURVEY_SHORT.get(r.survey, r.survey)} F{int(r.question)}"
         rows.append((label, float(r.nyckeltal_pct), False))
@@ -351,13 +335,13 @@ def measures_list(dist: pd.DataFrame, indicator: int, year: int) -> list[str]:
             f"{_question_text(r.version, r.survey, int(r.question))}" for r in now.itertuples()]
 
 
-def indicator_slide(results: Results, dist: pd.DataFrame, indicator: int, previous: int | None,
-                    national_dist: pd.DataFrame | None, min_n: int = fig.MIN_N) -> Slide:
+def indicator_slide(results: YearFigures, dist: pd.DataFrame, indicator: int, previous: int | None,
+                    national: YearFigures | None, min_n: int = fig.MIN_N) -> Slide:
     year = results.year
     info = ins.indicators()[indicator]
-    head = headline(dist, indicator, year, previous, national_dist)
+    head = headline(dist, indicator, year, previous, national)
     verdict, detail, classification = verdict_line(results.trend, indicator, previous)
-    chart = indicator_chart(dist, indicator, year, head, national_dist, results.forbund)
+    chart = indicator_chart(dist, indicator, year, head, national, results.forbund)
     facts = slide_facts(dist, indicator, year, previous, min_n)
     full = com.indicator_facts(dist, indicator, year, previous, results.trend)
     notes = [info.text, "", "Mått:", *(f"– {m}" for m in measures_list(dist, indicator, year)), "",
@@ -373,31 +357,23 @@ def has_data(dist: pd.DataFrame, indicator: int, year: int) -> bool:
     return ((dist.year == year) & (dist.indicator == indicator) & (dist.n > 0)).any()
 
 
-def build_deck(results: Results, national: Results | None = None,
-               response_before: pd.DataFrame | None = None, made: dt.date | None = None,
-               min_n: int = fig.MIN_N) -> Deck:
-    """The deck from one year's results (``national``: the national results beside a förbund's)."""
+def build_deck(figures: YearFigures, made: dt.date | None = None) -> Deck:
+    """The deck from one year's figures (figures.year.year_figures; a förbund's with the national
+    figures beside it)."""
     made = made or dt.date.today()
-    year = results.year
-    dist = up_to(results.distribution, year)
-    national_dist = up_to(national.distribution, year) if national is not None and results.forbund else None
-    previous = previous_year(dist, year)
+    year, min_n, previous = figures.year, figures.min_n, figures.previous
+    dist = figures.dist
+    national = figures.national if figures.forbund else None
+    before = figures.response(previous) if previous is not None else None
     shown = [i for i in ins.measured_indicators() if has_data(dist, i, year)]
-    slides = [title_slide(results, national, made, min_n),
-              summary_slide(results, previous, response_before, shown)]
-    slides += [indicator_slide(results, dist, i, previous, national_dist, min_n) for i in shown]
-    return Deck(year, results.forbund, min_n, slides, made)
+    slides = [title_slide(figures, national, made, min_n),
+              summary_slide(figures, previous, before, shown)]
+    slides += [indicator_slide(figures, dist, i, previous, national, min_n) for i in shown]
+    return Deck(year, figures.forbund, min_n, slides, made)
 
 
-def deck_from_data(data: Dataset, year: int, forbund: str | None = None, min_n: int = fig.MIN_N,
+def deck_from_data(source, year: int, forbund: str | None = None, min_n: int = fig.MIN_N,
                    made: dt.date | None = None) -> Deck:
-    """Compute what the deck needs from a dataset and build it."""
-    if forbund is not None and not ((data.respondents.forbund == forbund)
-                                    & (data.respondents.year == year)).any():
-        raise FinsamError(f"{forbund} har inga svar {year}.")
-    results = compute(data, year, forbund, min_n)
-    national = compute(data, year, None, min_n) if forbund else None
-    before = None
-    if year - 1 in data.years():
-        before = fig.response_table(data.respondents, data.population, data.sheets, year - 1, forbund)
-    return build_deck(results, national, before, made, min_n)
+    """The deck of ``year`` from registration files or a Dataset (figures.year.year_figures, which
+    raises DataError, a FinsamError, when the förbund has no answers that year)."""
+    return build_deck(year_figures(source, year, forbund, min_n), made)

@@ -2,8 +2,8 @@
 
 ``finsam batch`` starts ``jobs`` worker processes (default: one per core). Each
 worker keeps ONE kernel and ONE browser for all its reports: the kernel imports
-finsam and reads the registration files once (:func:`report.load_dataset`
-caches them by path and modification time), the browser prints every PDF. A
+finsam and reads the registration files once (:func:`figures.year.year_figures`
+caches them, and the national figures, by path and modification time), the browser prints every PDF. A
 report that fails is retried once on a fresh kernel when the failure was the
 kernel's or the browser's (e.g. "Address already in use" when kernels start at the
 same moment), not when the notebook itself stopped on an error; it never stops
@@ -328,22 +328,24 @@ def run(jobs: list[Job], out: str | Path, formats, workers: int | None = None, b
 
 def index_rows(data, year: int, outcomes: list[Outcome], min_n: int = fig.MIN_N) -> tuple[list[str], list[dict]]:
     """Columns (surveys used that year) and one row per report: name, counts (exact, through
-    privacy.count_cell as in the reports), links and status."""
+    privacy.count_cell as in the reports; figures.year.YearFigures.counts), links and status."""
     from finsam_lib.figures import privacy
-    from finsam_lib.instrument import definition as ins
+    from finsam_lib.figures.year import DataError, year_figures
 
-    resp = data.respondents[data.respondents.year == year]
-    surveys = ins.in_report_order(resp.survey)
-    counts = resp.groupby(["forbund", "survey"]).size().unstack("survey").reindex(columns=surveys)
+    national = year_figures(data, year, None, min_n)
+    surveys = list(national.counts.index)
     rows = []
     for o in outcomes:
         if o.job.kind == NATIONAL:
-            c = resp.groupby("survey").size().reindex(surveys)
-            cells = {s: (None if c.isna()[s] else int(c[s])) for s in surveys}
-            total = int(len(resp))
+            c = national.counts
+            cells = {s: int(c[s]) for s in surveys}
+            total = int(c.sum())
             label = o.job.title
         else:
-            c = counts.loc[o.job.name] if o.job.name in counts.index else None
+            try:
+                c = year_figures(data, year, o.job.name, min_n).counts.reindex(surveys)
+            except (DataError, LookupError):  # no answers that year: every cell blank
+                c = None
             cells = {s: (None if c is None else privacy.count_cell(c[s], min_n)) for s in surveys}
             total = privacy.total_cell([] if c is None else c.tolist(), min_n)
             label = o.job.name

@@ -104,7 +104,7 @@ def answers_wide(data, years=None, with_ids: bool = False) -> Labelled:
 
 
 def figures_frame(results_list) -> Labelled:
-    """The figures of ``finsam results`` (results.Results.figures, one or more years) with
+    """The figures of ``finsam results`` (year.YearFigures.figures, one or more years) with
     Swedish labels and ASCII column names."""
     frames = [r.figures for r in results_list]
     f = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

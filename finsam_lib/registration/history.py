@@ -15,8 +15,10 @@ predecessor's series). Changes chain: a förbund renamed twice follows both rows
 
 :func:`successors` is the one mapping, (förbund, year) → the förbund whose history that
 year belongs to as of a report year; :func:`for_forbund` applies it to a dataset for one
-förbund's report (förbund report, ``results --forbund``, slides) and :func:`relabel_all` to
-every förbund (the explorer). National figures never use it: they do not depend on names.
+förbund's figures — called only by :func:`figures.year.year_figures`, which every face (reports,
+``results --forbund``, decks, the explorer) asks — and :func:`relabel_all` to every förbund at
+once (``finsam status``, the inbox of a year). National figures never use it: they do not depend
+on names.
 :func:`unrecorded_renames` is ``validate``'s heuristic for a rename nobody wrote down.
 """
 from __future__ import annotations
@@ -218,7 +220,7 @@ def for_forbund(data, history: list[Change], forbund: str, report_year: int):
 
 def relabel_all(data, history: list[Change], report_year: int):
     """Every förbund's predecessors' rows under the förbund's name as of ``report_year`` (the
-    explorer's view). A split predecessor (several successors) keeps its own name."""
+    inbox of `finsam status`). A split predecessor (several successors) keeps its own name."""
     if not history:
         return data
     mapping = _names_map([data.respondents, data.population], history, report_year,

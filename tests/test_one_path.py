@@ -1,0 +1,176 @@
+"""One path for figures (issue 12, item 2): figures.year.year_figures is the one entry point.
+
+Every face — figures.csv of `finsam results`, the deck, the explorer and the reports' tables —
+shows the figures the entry point gives, nationally and for a förbund, including a small förbund
+where disclosure hides a kön split; the one cache reads and computes once until a file changes;
+the förbund history is applied once.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from collections import Counter
+
+import pandas as pd
+import pytest
+from test_disclosure import deck_values, shown
+
+from finsam_lib.apps import cli
+from finsam_lib.apps.explore import Explorer, Selection
+from finsam_lib.figures import method
+from finsam_lib.figures import year as yf
+from finsam_lib.figures.year import year_figures
+from finsam_lib.present import slides
+from finsam_lib.present.forbund_report import ForbundReport
+from finsam_lib.present.report import NationalReport
+from finsam_lib.registration import history as hist
+
+YEAR = 2022
+GENDER = ["kvinnor", "män"]
+
+
+def hidden_gender_split(f: yf.YearFigures) -> tuple[int, str] | None:
+    """(indicator, survey) of ``year`` whose samtliga rows are shown while every kvinnor/män row
+    is hidden, or None."""
+    now = f.now
+    for (indicator, survey), d in now.groupby(["indicator", "survey"]):
+        split = d[d.group.isin(GENDER) & (d.n > 0)]
+        whole = d[(d.group == "samtliga") & (d.n > 0)]
+        if len(split) and split.suppressed.all() and len(whole) and not whole.suppressed.any():
+            return int(indicator), survey
+    return None
+
+
+@pytest.fixture(scope="module")
+def areas(demo_dir, demo_data):
+    """{case: förbund name or None}: the country, the smallest förbund that has a hidden kön split,
+    and a renamed förbund (its earlier years under its old name)."""
+    resp = demo_data.respondents
+    sizes = resp[resp.year == YEAR].groupby("forbund").size().sort_values()
+    small = next(n for n in sizes.index if hidden_gender_split(year_figures([demo_dir], YEAR, n)))
+    renamed = next(c.to_name for c in hist.load([demo_dir]) if c.kind == "namnbyte")
+    return {"national": None, "small": small, "renamed": renamed}
+
+
+@pytest.mark.parametrize("case", ["national", "small", "renamed"])
+def test_every_face_shows_the_figures_of_the_entry_point(case, areas, demo_dir, tmp_path):
+    name = areas[case]
+    f = year_figures([demo_dir], YEAR, name)
+    want = shown(f.dist, YEAR)  # nyckeltal by (year, series, group) of the rows shown
+    assert len(want)
+    # figures.csv of `finsam results`: the same shares, hidden where the entry point hides them.
+    who = [] if name is None else ["--forbund", name]
+    assert cli.main(["results", "--data", str(demo_dir), "--year", str(YEAR), *who, "--out", str(tmp_path)]) == 0
+    csv = pd.read_csv(tmp_path / "figures.csv")
+    cols = ["survey", "question", "group", "suppressed", "nyckeltal_pct", "nyckeltal_ci_low", "nyckeltal_ci_high"]
+    pd.testing.assert_frame_equal(csv[cols], f.figures[cols].reset_index(drop=True), check_dtype=False)
+    # The deck: every share it states is a shown one, with the entry point's value.
+    stated = deck_values(slides.deck_from_data([demo_dir], YEAR, name))
+    assert stated
+    for y, series, group, value in stated:
+        assert want.loc[(y, series, group)] == value, (y, series, group)
+    # The explorer: every year up to YEAR, shown and hidden alike.
+    explorer = Explorer([demo_dir])
+    pd.testing.assert_series_equal(shown(explorer.distribution(name), YEAR), want)
+    # The report's tables.
+    if name is None:
+        sheet = NationalReport.from_paths(demo_dir, YEAR).keyfigures_frame()
+        sheet = sheet[sheet["Nyckeltal (%)"].notna()].set_index(["År", "Serie", "Grupp"])["Nyckeltal (%)"]
+        pd.testing.assert_series_equal(sheet.sort_index(), want, check_names=False)
+    else:
+        report = ForbundReport.from_paths(demo_dir, name, YEAR)
+        sheet = report.answers_frame()
+        sheet = sheet[sheet["Redovisas"] == "ja"].set_index(["År", "Serie"])
+        mine = want.xs("samtliga", level="group")
+        mine = mine[mine.index.get_level_values("year").isin(report.years)]
+        pd.testing.assert_series_equal(sheet["Nyckeltal (%)"].sort_index(), mine, check_names=False)
+        country = shown(f.national.dist, YEAR).xs("samtliga", level="group")
+        riket = sheet["Riket: nyckeltal (%)"].dropna()
+        assert len(riket) and (riket == country.reindex(riket.index)).all()
+
+
+def test_a_hidden_split_is_hidden_by_every_face(areas, demo_dir, tmp_path):
+    """The small förbund's kön split that disclosure hides: blank in figures.csv and the explorer,
+    not stated by the deck, and not in the report's comparison of women and men."""
+    name = areas["small"]
+    f = year_figures([demo_dir], YEAR, name)
+    indicator, survey = hidden_gender_split(f)
+    csv = f.figures
+    rows = csv[(csv.indicator == indicator) & (csv.survey == survey) & csv.group.isin(GENDER) & (csv.n > 0)]
+    assert len(rows) and rows.suppressed.all() and rows.nyckeltal_pct.isna().all()
+    frame = Explorer([demo_dir]).frame(Selection((YEAR,), name, indicator, survey, "kon"))
+    split = frame[frame.group.isin(GENDER)]
+    assert len(split) and split.nyckeltal_pct.isna().all() and split.suppressed.all()
+    assert frame[frame.group == "samtliga"].nyckeltal_pct.notna().any()
+    deck = slides.deck_from_data([demo_dir], YEAR, name)
+    stated = {(y, s, g) for y, s, g, _ in deck_values(deck)}
+    now = f.now
+    hidden = now[(now.indicator == indicator) & (now.survey == survey) & now.group.isin(GENDER)]
+    assert not stated & {(YEAR, s, g) for s, g in zip(hidden.series, hidden.group)}
+    page = ForbundReport.from_paths(demo_dir, name, YEAR).indicator(indicator).html
+    assert "av kvinnorna" not in page and "Kvinnor och män svarar" not in page
+
+
+def test_the_cache_reads_and_computes_once_until_a_file_changes(demo_dir, tmp_path, monkeypatch):
+    folder = tmp_path / "data"
+    for year in (YEAR - 1, YEAR):
+        shutil.copytree(demo_dir / str(year), folder / str(year))
+    shutil.copy(demo_dir / hist.FILE_NAME, folder / hist.FILE_NAME)
+    calls: Counter = Counter()
+    real = method.distribution
+
+    def counting(tidy, level="national", min_n=method.MIN_N):
+        calls[level] += 1
+        return real(tidy, level, min_n)
+
+    monkeypatch.setattr(method, "distribution", counting)
+    reads = yf.cache_info()["reads"]
+    data = yf.dataset(folder)
+    names = sorted(set(data.respondents[data.respondents.year == YEAR].forbund))[:3]
+    # What a batch worker and the explorer ask for: the country computed once, each förbund once.
+    for name in names:
+        ForbundReport.from_paths(folder, name, YEAR)
+    NationalReport.from_paths(folder, YEAR)
+    slides.deck_from_data([folder], YEAR, names[0])
+    Explorer([folder]).distribution(None)
+    for name in [None, *names]:
+        assert year_figures(folder, YEAR, name).dist is year_figures([folder], YEAR, name).dist
+    assert calls == {"national": 1, "forbund": len(names)}
+    assert yf.cache_info()["reads"] == reads + 1
+    # A file changes (its modification time): read again, computed again; the figures are the same.
+    before = year_figures(folder, YEAR, names[0])
+    victim = next(f for f, owner in data.forbund_of_file.items() if owner == names[0] and f"{YEAR}" in f)
+    stat = os.stat(victim)
+    os.utime(victim, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    after = year_figures(folder, YEAR, names[0])
+    assert after is not before and yf.cache_info()["reads"] == reads + 2
+    pd.testing.assert_frame_equal(after.dist, before.dist)
+    assert calls == {"national": 1, "forbund": len(names) + 1}
+    assert year_figures(folder, YEAR, names[0]) is after  # and hit again
+
+
+def test_the_history_is_applied_once(areas, demo_dir, demo_data):
+    """A renamed förbund's years under its old name appear once, in every face: as many responses
+    as the old name has, one row per measure, group and year."""
+    name = areas["renamed"]
+    old = next(c.from_name for c in hist.load([demo_dir]) if c.to_name == name)
+    raw = demo_data.respondents
+    years_old = sorted(set(raw[raw.forbund == old].year))
+    assert years_old
+    f = year_figures([demo_dir], YEAR, name)
+    report = ForbundReport.from_paths(demo_dir, name, YEAR)
+    explorer = Explorer([demo_dir])
+    assert old not in explorer.forbund and name in explorer.forbund
+    for year in years_old:
+        expected = int(((raw.forbund == old) & (raw.year == year)).sum())
+        assert int((f.respondents.year == year).sum()) == expected
+        assert int((report.respondents.year == year).sum()) == expected
+        own = method.distribution(demo_data.tidy[(demo_data.tidy.forbund == old) & (demo_data.tidy.year == year)],
+                                  level="forbund")
+        mine = f.dist[(f.dist.year == year)]
+        assert sorted(mine.n) == sorted(own.n)
+    assert not f.dist.duplicated(["year", "survey", "series", "group"]).any()
+    d = explorer.distribution(name)
+    assert not d.duplicated(["year", "survey", "series", "group"]).any()
+    pd.testing.assert_series_equal(shown(d, YEAR), shown(f.dist, YEAR))
+    assert set(years_old) <= set(d.year) and set(years_old) <= set(report.all_years)
