@@ -14,7 +14,6 @@ many förbund reports (``finsam batch``) reads the registration files once.
 from __future__ import annotations
 
 import datetime as dt
-import html
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -33,17 +32,26 @@ from finsam_lib.present import charts
 from finsam_lib.present import commentary as com
 from finsam_lib.present import forbund_charts as fc
 from finsam_lib.present import tables as tb
-from finsam_lib.present.report import (
-    KEYFIGURE_HEADERS,
+from finsam_lib.present.model import (
     Block,
-    Report,
-    ReportDataError,
-    ReportFigures,
+    Chart,
+    Fixed,
+    Group,
+    Table,
+    analyst,
     bullets,
     comment_block,
     heading,
     paragraphs,
+    safe,
+)
+from finsam_lib.present.report import (
+    KEYFIGURE_HEADERS,
+    Report,
+    ReportDataError,
+    ReportFigures,
     publication_date,
+    section,
     swedish_date,
     valid_dataset,
 )
@@ -513,8 +521,6 @@ class ForbundReport(Report):
         self.national = national_samtliga(data, year, min_n)
         v = resp.loc[resp.year == year, "version"]
         self.version = int(v.mode().iloc[0]) if len(v) else ins.default_version(year)
-        self._tables: dict[str, tb.ReportTable] = {}
-        self._table_no = 0
 
     @classmethod
     def from_paths(cls, paths, forbund: str, year: int, years_shown: int = YEARS_SHOWN, min_n: int = fig.MIN_N,
@@ -610,14 +616,15 @@ class ForbundReport(Report):
         return [s for s, v in c.items() if privacy.is_small(v, self.min_n)]
 
     def _next_number(self) -> str:
-        self._table_no += 1
-        return str(self._table_no)
+        """The next table number (handed out in the report's order as the model is built)."""
+        return self.numbers.next_table()
 
     # -- sections ------------------------------------------------------------------------------------
 
     def _count_phrase(self, cell) -> str:
         return sv.count_phrase(cell, sv.ENKAT) if privacy.exact(cell) else f"{fmt.number(cell)} enkäter"
 
+    @section
     def title_page(self) -> Block:
         span = fmt.year_span(self.years[0], self.years[-1])
         total = self.total_cell()
@@ -628,17 +635,12 @@ class ForbundReport(Report):
                  + (f" (utan {sv.format_list(self.data.excluded)}: registreringsfilerna har fel)"
                     if self.data.excluded else ""),
                  f"Utveckling {span}" if len(self.years) > 1 else ""]
-        body = (f'<style>{stylesheet()}</style>'
-                f'<div class="title-page forbund"><p class="kicker">Indikatorer för finansiell samordning</p>'
-                f'<h1 class="title" id="titel">Indikatorrapport {self.year}</h1>'
-                f'<p class="subtitle forbund-name">{html.escape(self.name)}</p>'
-                f'<ul class="facts">{"".join(f"<li>{html.escape(x)}</li>" for x in facts if x)}</ul>'
-                f'<p class="publisher">{html.escape(swedish_date(self.published))}</p></div>')
-        return Block(body)
+        return Block(Fixed("forbund_title.html.j2", {"css": safe(stylesheet()), "year": self.year, "name": self.name,
+                                                     "facts": [x for x in facts if x],
+                                                     "published": swedish_date(self.published)}))
 
-    def _analyst(self, key) -> str:
-        own = self.commentary.html(key)
-        return f'<div class="analyst">{own}</div>' if own else ""
+    def _analyst(self, key):
+        return analyst(self.commentary.html(key))
 
     # Sammanfattning
 
@@ -680,12 +682,14 @@ class ForbundReport(Report):
             out.append(text)
         return out
 
+    @section
     def summary(self) -> Block:
         body = heading(1, "Sammanfattning", "sammanfattning", "chapter")
-        return body + Block(paragraphs(*self.summary_facts()) + self._analyst("sammanfattning"))
+        return body + Block(paragraphs(*self.summary_facts()), self._analyst("sammanfattning"))
 
     # Om indikatorerna
 
+    @section
     def intro(self) -> Block:
         body = heading(1, "Om indikatorerna", "om-indikatorerna", "chapter")
         measured = len(ins.measured_indicators())
@@ -731,11 +735,12 @@ class ForbundReport(Report):
             "förändringarna ska vara minst 2 procentenheter per fråga), men här krävs dessutom att minst en av "
             "indikatorns frågor har ändrats mer än slumpen kan förklara i samma riktning. Annars blir resultatet "
             "”ingen säker förändring”."))
-        return (body + Block(paragraphs(*texts) + groups + paragraphs(*reading) + tb.categories_table().to_html())
+        return (body + Block(paragraphs(*texts), groups, paragraphs(*reading), Table(tb.categories_table(), listed=False))
                 + method + Block(self._analyst("inledning")))
 
     # Insamling och svarande
 
+    @section
     def collection(self) -> Block:
         body = heading(1, "Insamling och svarande", "insamling-och-svarande", "chapter")
         y = self.year
@@ -754,22 +759,20 @@ class ForbundReport(Report):
             texts.append(f"Från {sv.format_list(GROUP_DEFINITE.get(s, s.lower()) for s in few)} har dock alltför få "
                          "svar inkommit för att kunna redovisas.")
         out = body + Block(paragraphs(*texts))
-        out += Block(self._register(survey_years_table(self.survey_counts, self.min_n, self._next_number())).to_html())
+        out += Block(Table(survey_years_table(self.survey_counts, self.min_n, self._next_number())))
         out += heading(2, f"Svarsfrekvens och bortfall {y}", "svarsfrekvens")
-        out += Block(self._register(response_rates_table(self.response, self.min_n, self._next_number(), y)).to_html())
-        t3 = insats_table(self.units, self.response, self.min_n, str(self._table_no + 1), y)
+        out += Block(Table(response_rates_table(self.response, self.min_n, self._next_number(), y)))
+        t3 = insats_table(self.units, self.response, self.min_n, self.numbers.peek_table(), y)
         if t3 is not None:
-            self._register(t3)
             self._next_number()
             out += heading(2, f"Svar per insats {y}", "svar-per-insats")
             out += Block(paragraphs("Tabellen visar tillfrågade och svar för varje insats där förbundet angett insats "
-                                    "i registreringsfilen.") + t3.to_html())
-        t4 = gender_table(self.response, self.min_n, str(self._table_no + 1), y)
+                                    "i registreringsfilen."), Table(t3))
+        t4 = gender_table(self.response, self.min_n, self.numbers.peek_table(), y)
         if t4 is not None:
-            self._register(t4)
             self._next_number()
-            out += heading(2, f"Svarande deltagare efter kön {y}", "kon") + Block(t4.to_html())
-        return out + Block(self._analyst("insamling") + self._analyst("svarande"))
+            out += heading(2, f"Svarande deltagare efter kön {y}", "kon") + Block(Table(t4))
+        return out + Block(self._analyst("insamling"), self._analyst("svarande"))
 
     # Resultat per insats
 
@@ -779,6 +782,7 @@ class ForbundReport(Report):
         t = self.data.tidy
         return isx.insats_figures(t[(t.forbund == self.forbund) & (t.year == self.year)], self.min_n)
 
+    @section
     def insats_results(self) -> Block:
         """One table of nyckeltal per insats for each survey split into insatser (nothing when none
         is). Placed after the response section, beside the counts per insats: one table per survey
@@ -786,20 +790,19 @@ class ForbundReport(Report):
         insatser in up to 16 fragments."""
         tables = []
         for survey in [s for s in ins.REPORT_ORDER if s in set(self.insats_figures.survey)]:
-            t = insats_results_table(self.insats_figures, survey, self.min_n, str(self._table_no + 1), self.year)
+            t = insats_results_table(self.insats_figures, survey, self.min_n, self.numbers.peek_table(), self.year)
             if t is not None:
-                self._register(t)
                 self._next_number()
                 tables.append(t)
         if not tables:
-            return Block("")
+            return Block()
         body = heading(1, f"Resultat per insats {self.year}", "resultat-per-insats", "chapter")
         text = paragraphs(
             "Tabellerna visar nyckeltalet för varje fråga per insats, där insatsen har tillräckligt många svar för att "
             f"redovisas (minst {fmt.number(self.min_n)}). Mindre insatser redovisas tillsammans som "
             f"”{isx.OTHERS}”. Skillnader mellan insatser med få svar bör tolkas försiktigt; intervallen visar hur "
             "osäkra andelarna är.")
-        return body + Block(text + "".join(t.to_html() for t in tables))
+        return body + Block(text, *(Table(t) for t in tables))
 
     # Indicators
 
@@ -821,29 +824,27 @@ class ForbundReport(Report):
         return (f"Jämförelse saknas eftersom frågan ändrades {start}." if changed else
                 f"Jämförelse med tidigare år saknas eftersom frågan tillkom {start}.")
 
-    def question_figure(self, m) -> str:
-        """The stacked bars of one question, or the reason there are none; '' when the förbund never
+    def question_figure(self, m) -> Chart | None:
+        """The stacked bars of one question, or the reason there are none; None when the förbund never
         answered it in the shown years."""
         rows = fc.bar_rows(self.local_by_series.get(m.series, self.samtliga.iloc[:0]), m.series, self.years)
         if rows.empty:
-            return ""
-        title = html.escape(m.text)
-        who = html.escape(f"({m.survey}, fråga {m.question})")
-        caption = f'<figcaption><span class="question">{title}</span> <span class="who">{who}</span></figcaption>'
+            return None
+        who = f"({m.survey}, fråga {m.question})"
+        caption = (m.text, who)
         note = self.break_note(m.series, m.survey)
-        note_html = f'<p class="chart-note break">{html.escape(note)}</p>' if note else ""
         anchor = f"fraga-{safe_filename(m.survey).lower()}-{m.question}"
         if rows.suppressed.all():
-            return (f'<figure class="chart bars too-few" id="{anchor}">{caption}'
-                    f'<p class="too-few">{fc.FEW_ANSWERS}.</p>{note_html}</figure>')
+            return Chart("bars", anchor, "chart bars too-few", caption=caption, note=note,
+                         message=f"{fc.FEW_ANSWERS}.")
         svg = fc.stacked_bars_svg(rows, m.scale, label=f"{m.text} {who}")
-        return f'<figure class="chart bars" id="{anchor}">{caption}{svg}{note_html}</figure>'
+        return Chart("bars", anchor, "chart bars", safe(svg), caption=caption, note=note)
 
-    def trend_chart(self, indicator: int, measures: pd.DataFrame) -> str:
+    def trend_chart(self, indicator: int, measures: pd.DataFrame) -> Chart | None:
         d = self.samtliga
         shown = d[d.series.isin(set(measures.series)) & d.nyckeltal_pct.notna() & d.year.isin(self.years)]
         if shown.year.nunique() < 2:
-            return ""
+            return None
         several = len(measures) > 1
         series = [(m.series, charts.SURVEY_SHORT.get(m.survey, m.survey) + f" F{m.question}" if several else "")
                   for m in measures.itertuples() if m.series in set(shown.series)]
@@ -853,8 +854,7 @@ class ForbundReport(Report):
                            plot_height=135)
         caption = (f"Nyckeltal {fmt.year_span(years[0], years[-1])}: förbundet (heldragen linje) och "
                    "riket (streckad linje).") + self.trend_break_note(measures)
-        return (f'<figure class="chart trend" id="trend-{indicator}"><figcaption>{html.escape(caption)}'
-                f'</figcaption>{svg}</figure>')
+        return Chart("trend", f"trend-{indicator}", "chart trend", safe(svg), caption=caption)
 
     def trend_break_note(self, measures: pd.DataFrame) -> str:
         """" Frågan ändrades 2021; jämförelse med tidigare år görs inte." when a measure's question changed
@@ -889,6 +889,7 @@ class ForbundReport(Report):
             out.append(com.verdict_sentence(self.trend, indicator, self.previous))
         return [s for s in out if s]
 
+    @section
     def indicator(self, indicator: int) -> Block | None:
         """The indicator's section; None when the förbund has no answers to any of its questions
         in the shown years (:meth:`indicators` lists those in one place)."""
@@ -897,10 +898,10 @@ class ForbundReport(Report):
         first = indicator == min(ins.indicators())
         head = heading(2, f"Indikator {indicator}: {info.short_name}", anchor,
                        "indicator first" if first else "indicator")
-        lead = f'<p class="indicator-text">{html.escape(info.text)}</p>'
+        lead = paragraphs(info.text, cls="indicator-text")
         if indicator not in ins.measured_indicators():
-            return head + Block(lead + paragraphs("Rekommenderat mått: registerstudie (under utveckling nationellt).",
-                                                  com.not_measured_text(indicator)) + self._analyst(indicator))
+            return head + Block(lead, paragraphs("Rekommenderat mått: registerstudie (under utveckling nationellt).",
+                                                 com.not_measured_text(indicator)), self._analyst(indicator))
         if not self.answered(indicator):
             return None
         measures = self.measures(indicator)
@@ -914,23 +915,22 @@ class ForbundReport(Report):
         span = fmt.year_span(self.years[0], self.years[-1])
         answered = measures[~measures.apply(lambda m: question_label(m.text, m.survey, m.question) in unanswered,
                                             axis=1)]
-        table = self._register(keyfigure_table(self.samtliga, self.national, answered,
+        table = Table(keyfigure_table(self.samtliga, self.national, answered,
                                                self.table_years(answered), self.year, self._next_number(),
                                                indicator, self.min_n, self.previous, changes=self.year_changes,
                                                vs_riket=self.riket_differences))
-        missing = ""
+        missing = None
         if unanswered:
-            missing = (f'<div class="measures"><p class="measures-title">Frågor utan svar från förbundet {span}:</p>'
-                       + bullets(unanswered) + "</div>")
+            missing = Group("measures", (paragraphs(f"Frågor utan svar från förbundet {span}:", cls="measures-title"),
+                                         bullets(unanswered)))
         facts = self.indicator_facts(indicator, answered)
         comment = comment_block(anchor, facts, self.commentary.html(indicator))
-        return head + Block(lead + "".join(figures) + missing + table.to_html() + self.trend_chart(indicator, answered)
-                            + comment)
+        return head + Block(lead, *figures, missing, table, self.trend_chart(indicator, answered), comment)
 
     def indicators(self) -> Block:
         """Every indicator's section in order, then one short list of the indicators the förbund
         has no answers to (instead of a near-empty section each)."""
-        out = Block("")
+        out = Block()
         for i in ins.indicators():
             section = self.indicator(i)
             if section is not None:
@@ -944,24 +944,26 @@ class ForbundReport(Report):
                                    self.years).empty
                    for m in self.measures(indicator).itertuples())
 
+    @section
     def unanswered_indicators(self) -> Block:
         """One short list of the measured indicators without answers (an empty Block if none)."""
         indicators = [i for i in ins.measured_indicators() if not self.answered(i)]
         if not indicators:
-            return Block("")
+            return Block()
         span = fmt.year_span(self.years[0], self.years[-1])
         names = [f"Indikator {i}: {ins.indicators()[i].short_name}" for i in indicators]
         lead = (f"Förbundet har inga svar {span} på frågorna till "
                 + ("den här indikatorn:" if len(names) == 1 else "de här indikatorerna:"))
-        notes = "".join(self._analyst(i) for i in indicators)
+        notes = [self._analyst(i) for i in indicators]
         return (heading(2, "Indikatorer utan svar", "indikatorer-utan-svar", "indicator")
-                + Block(paragraphs(lead) + bullets(names) + notes))
+                + Block(paragraphs(lead), bullets(names), *notes))
 
     # Utveckling och bilaga
 
+    @section
     def development(self) -> Block:
         if self.previous is None or self.trend.empty:
-            return Block("")
+            return Block()
         body = heading(1, f"Sammanvägd utveckling {self.year} jämfört med {self.previous}", "sammanvagd-utveckling",
                        "chapter")
         text = paragraphs(
@@ -977,23 +979,17 @@ class ForbundReport(Report):
         filled = {c.key for c in table.columns if table.rows.get(c.key) is not None and table.rows[c.key].notna().any()}
         table.columns = [c for c in table.columns if c.key in filled]
         table.excel_columns = [c for c in table.excel_columns if c.key.split("_")[0] in filled or c.key == "text"]
-        self._register(table)
-        return body + Block(text + table.to_html() + self._analyst("avslutande diskussion"))
+        return body + Block(text, Table(table), self._analyst("avslutande diskussion"))
 
-    def sections(self) -> list[Block]:
-        self._tables.clear()
-        self._table_no = 0
-        return [self.title_page(), self.toc(), self.summary(), self.intro(), self.collection(), self.insats_results(),
-                self.indicators(),
-                self.development()]
+    def cells(self) -> list[tuple]:
+        return [("title_page",), ("toc",), ("summary",), ("intro",), ("collection",), ("insats_results",),
+                *(("indicator", i) for i in ins.indicators()), ("unanswered_indicators",), ("development",)]
 
     # -- Excel ---------------------------------------------------------------------------------------
 
-    def tables(self) -> list[tb.ReportTable]:
-        """The report's tables in order, then the answer scales (the resultatfil's sheets)."""
-        if not self._tables:
-            self.sections()
-        return [*self._tables.values(), tb.scales_table()]
+    def extra_tables(self) -> list[tb.ReportTable]:
+        """The answer scales, after the report's own tables (the resultatfil's last table sheet)."""
+        return [tb.scales_table()]
 
     def answers_frame(self) -> pd.DataFrame:
         """The charts' figures for every shown year and question (samtliga): n and the share of each
