@@ -465,3 +465,19 @@ def test_a_report_without_last_year_leaves_out_comparisons(fixture_2022):
     page = "".join(b.html for b in report.sections())
     assert "Jämfört med" not in page and 'id="diagram-1"' in page  # only the bar chart
     assert [t.sheet_name for t in report.tables()][:5] == ["Tabell 1", "Tabell 2", "Tabell 3", "Tabell 4", "Tabell 5.1"]
+
+
+# --- The report's model renders the report on its own (issue 12 item 3, issue 15 item 2) -----------
+
+def test_the_model_alone_renders_what_the_executed_report_shows(fixture_report, fixture_2020_2022):
+    """NationalReport.html() (the model through its templates, no notebook, no nbconvert) shows the
+    same headings, table cells, captions and numbers as the report the notebook made."""
+    from report_text import differences, figures_text
+
+    from finsam_lib.present.report import NationalReport
+
+    report = NationalReport.from_paths(fixture_2020_2022, YEAR, min_n=5, published="2023-03-01")
+    executed = figures_text(fixture_report["html"].read_text(encoding="utf-8"))
+    rendered = figures_text(report.html())
+    assert len(executed["tables"]) > 30 and len(executed["numbers"]) > 300
+    assert differences(executed, rendered) == []
