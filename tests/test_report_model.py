@@ -37,7 +37,7 @@ def diagram_numbers(html: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def forbund(demo_data):
-    return sorted(demo_data.respondents.loc[demo_data.respondents.year == YEAR, "forbund"].unique())[0]
+    return min(demo_data.respondents.loc[demo_data.respondents.year == YEAR, "forbund"].unique())
 
 
 def test_text_is_escaped_and_analyst_markdown_stays_rendered(demo_data, forbund):
@@ -85,7 +85,7 @@ def test_forbund_tables_are_numbered_as_shown_without_sections_first(demo_data, 
     numbers = [t.number for t in fresh.tables() if t.number]  # nothing rendered before
     assert numbers == [str(k) for k in range(1, len(numbers) + 1)] and len(numbers) > 5
     late = ForbundReport(demo_data, forbund, YEAR)
-    last = max((i for i in range(1, 17) if late.indicator(i) is not None))
+    last = max(i for i in range(1, 17) if late.indicator(i) is not None)
     shown = caption_numbers(late.indicator(last).html)  # the last indicator asked for first
     assert shown and shown == caption_numbers(fresh.indicator(last).html)
     assert caption_numbers(late.html()) == numbers == [t.number for t in late.tables() if t.number]
