@@ -516,19 +516,9 @@ class NationalReport(Report):
     @section
     def response_section(self) -> Block:
         body = heading(1, "Resultat", "resultat", "chapter")
-        intro = paragraphs(
-            "I följande kapitel presenteras svarsresultat kopplade till respektive indikator. De lokala "
-            "enkätsvaren har aggregerats till nationell nivå. För att underlätta jämförelse över tid redovisas "
-            "för varje indikator en tabell med nyckeltalet för de senaste tre åren och ett linjediagram över "
-            "nyckeltalets utveckling för alla år i underlaget, utom för indikatorer vars alla frågor ändrades "
-            "eller tillkom med den nuvarande enkätversionen: där finns inga äldre jämförbara data. För "
-            "deltagare visas kvinnors och mäns svar i diagrammen. Notera att diagrammens skalor skiljer sig åt.")
+        intro = Fixed("national_results.html.j2", {})
         sub = heading(2, "Svarande och bortfall", "svarande-och-bortfall")
-        texts = [
-            "Bortfallet mäts genom att efterfråga hur många inom varje respondentgrupp som skulle kunna "
-            "tillfrågas (målpopulation) och hur många som faktiskt tillfrågats (undersökt population, inklusive "
-            "de som tackat nej). Ett svar ingår i redovisningen om minst en av frågorna i enkäten är besvarad.",
-        ]
+        texts = Fixed("national_nonresponse.html.j2", {})
         table2 = Table(tb.table_2(self.response))
         after = []
         r = self.response.set_index("survey")
@@ -553,7 +543,7 @@ class NationalReport(Report):
                 "Frågorna 9 och 10 i avslutsenkäten, som bara besvaras efter ja på fråga 8, räknas inte här.")
         own = self.commentary.html("svarande")
         return (body + Block(intro) + sub
-                + Block(paragraphs(*texts), table2, paragraphs(*after)) + gender
+                + Block(texts, table2, paragraphs(*after)) + gender
                 + Block(miss_text, analyst(own)))
 
     # Indicators
