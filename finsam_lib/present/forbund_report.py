@@ -1,8 +1,11 @@
 """One förbund's indicator report: its own development over the years, beside the
 national level (the Västmanland report, made from the registration files).
 
-:class:`ForbundReport` assembles every section as a :class:`report.Block`; the
-notebook ``forbund_report.ipynb`` shows them cell by cell. Figures come from
+:class:`ForbundReport` assembles every section as a :class:`model.Block` (its model is
+built once, in order, numbering the tables as it goes: :class:`report.Report`); the notebook
+``forbund_report.ipynb`` shows them cell by cell. Its sentences are drafted in
+:mod:`prose_forbund`, its tables built in :mod:`forbund_tables`, its fixed text and markup
+are in ``templates/report/``. Figures come from
 :mod:`figures` (the förbund's own answers, and national aggregates only), with the
 stricter small-number rules of :mod:`privacy` on top: nothing resting on fewer
 than ``min_n`` answers, and no split or total from which a small group can be

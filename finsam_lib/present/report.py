@@ -4,7 +4,11 @@ notebook shows, assembled once.
 ``ReportFigures`` computes the figures frames of one year (nationally, or for one
 förbund); ``NationalReport`` turns them into numbered tables, titled charts and
 drafted commentary, section by section. Each section method returns a
-:class:`Block` (HTML that a notebook displays), so a notebook cell is one call.
+:class:`model.Block` (parts that a notebook displays through the templates), so a notebook
+cell is one call. ``Report.model`` builds every section once, in order (``cells``), and
+numbers tables and diagrams as it goes; a section method decorated with :func:`section`
+returns the built section, whichever cell runs first. A new chapter is a ``@section``
+method and an entry in ``cells``.
 """
 from __future__ import annotations
 
