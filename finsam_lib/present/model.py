@@ -140,7 +140,7 @@ class Block:
         return bool(self.parts)
 
     def __repr__(self) -> str:
-        return f"<Block {len(self.parts)} parts>"
+        return f"Block({len(self.parts)} parts)"
 
 
 def _walk(parts):
