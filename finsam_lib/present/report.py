@@ -28,6 +28,7 @@ from finsam_lib.figures import uncertainty as unc
 from finsam_lib.instrument import definition as ins
 from finsam_lib.present import charts
 from finsam_lib.present import commentary as com
+from finsam_lib.present import prose_national as prose
 from finsam_lib.present import tables as tb
 from finsam_lib.present.model import (
     Block,
@@ -583,45 +584,15 @@ class NationalReport(Report):
             out.append(tb.keyfigure_table(self.f.dist, indicator, self.year, f"{base}.{k}", min_n=self.min_n))
         return out
 
-    # The 2022 report's diagram names where they differ from the indicator's short name.
-    CHART_NAMES = {13: "Gemensamma synsätt och arbetssätt i samverkansinsats"}
-    WHO = {"Deltagare pågående": "pågående deltagare", "Deltagare avslut": "avslutade deltagare"}
-
     def chart_title(self, indicator: int, number: str, keys: set[str], span: str) -> str:
-        name = self.CHART_NAMES.get(indicator, ins.indicators()[indicator].short_name)
+        """The diagram's title (prose_national.chart_title) with this year's ja/nej questions quoted."""
+        yes_no = None
         if keys == {"ja"}:
             rows = self.f.now[(self.f.now.indicator == indicator) & (self.f.now.key == "ja")].drop_duplicates("series")
-            if len(rows) == 1:  # as Diagram 5.1 of the 2022 report: the question, quoted
-                r = rows.iloc[0]
-                text = ins.version_questions(ins.default_version(self.year)).set_index("series").text.get(r.series, "")
-                who = self.WHO.get(r.survey, r.survey.lower())
-                return f"Diagram {number} Fråga {r.question}, {who}: ”{text}”, {span}. Andelen som svarat ja."
-            which = fmt.join_words(f"fråga {r.question}" for r in rows.itertuples())
-            return f"Diagram {number} Indikator {indicator}: {name}, {which}, {span}. Andelen som svarat ja."
-        label = tb.keyfigure_label(keys - {"ja"} or keys)
-        return f"Diagram {number} Indikator {indicator}: {name}, {span}. {label[0].upper() + label[1:]}."
-
-    def chart_note(self, points: pd.DataFrame, years: list[int]) -> str:
-        surveys = list(dict.fromkeys(points.survey))
-        names = {"Deltagare pågående": "deltagare", "Deltagare avslut": "deltagare", "Personal": "personalen",
-                 "Remittenter": "remittenter", "Parternas chefsgrupp": "parternas chefsgrupp",
-                 "Styrelse": "styrelsen", "Förbundschef": "förbundschefer"}
-        who = list(dict.fromkeys(names.get(s, s) for s in surveys))
-        text = ("Diagrammet visar förändringen mellan mätningar för "
-                + ("alla indikatorns respondentgrupper" if len(who) > 2 else fmt.join_words(who)) + ".")
-        if (points.group.isin(["kvinnor", "män"])).any():
-            text += " För deltagare visas kvinnor (heldragen linje) och män (streckad linje)."
-        old = points[points.old.astype(bool)] if "old" in points else points.iloc[0:0]
-        if len(old):
-            last = int(old["last"].max())
-            text += (f" Frågor som ändrades efter {last} visas som egna linjer med årtal i förklaringen: de "
-                     "jämförs inte med de nya frågorna, därför dras ingen linje över bytet.")
-            current_keys = set(points.loc[~points.old.astype(bool), "key"])
-            if "key" in old and (set(old.key) == {"ja"}) and current_keys and "ja" not in current_keys:
-                text += " Den tidigare frågan var en ja/nej-fråga; dess linje visar andelen ja-svar."
-        if any(_has_gap(p, years) for _, p in points.groupby("line")):
-            text += " Där en linje är bruten saknas redovisade svar det året."
-        return text
+            texts = ins.version_questions(ins.default_version(self.year)).set_index("series").text
+            yes_no = [(r.question, r.survey, texts.get(r.series, "")) for r in rows.itertuples()]
+        return prose.chart_title(number, indicator, ins.indicators()[indicator].short_name, span,
+                                 tb.keyfigure_label(keys - {"ja"} or keys), yes_no)
 
     def indicator_charts(self, indicator: int) -> list[Chart]:
         """The indicator's line charts, numbered now (call once per indicator, in the report's order)."""
@@ -638,7 +609,7 @@ class NationalReport(Report):
             figure = charts.line_chart(points, title=title, years=years, salt=f"d{number}")
             svg = charts.with_alt(charts.to_svg(figure), f"{title} {charts.lines_text(points, years)}")
             out.append(Chart("line", f"diagram-{number.replace('.', '-')}", "chart", safe(svg), title,
-                             note=self.chart_note(points, years)))
+                             note=prose.chart_note(points, years)))
         return out
 
     @section
@@ -842,11 +813,3 @@ KEYFIGURE_HEADERS = {
     "nyckeltal_ci_low": "Nyckeltal, 95 % lägre gräns (%)", "nyckeltal_ci_high": "Nyckeltal, 95 % övre gräns (%)",
     "negativt_pct": "Negativt (%)", "varken_pct": "Varken eller (%)", "positivt_pct": "Positivt (%)",
     "klart_positivt_pct": "Klart positivt (%)"}
-
-
-def _has_gap(points: pd.DataFrame, years: list[int]) -> bool:
-    """A line with a year without value between its first and last value."""
-    shown = sorted(points.dropna(subset=["value"]).year)
-    if not shown:
-        return False
-    return any(y not in shown for y in years if shown[0] < y < shown[-1])
