@@ -372,3 +372,20 @@ def test_cached_dataset_is_reused_until_files_change(data_dir, tmp_path):
     victim = next(folder.glob("*.xlsx"))
     victim.unlink()
     assert dataset(folder) is not a
+
+
+# --- The report's model renders the report on its own (issue 12 item 3, issue 15 item 2) -----------
+
+@pytest.mark.parametrize("which", ["small_report", "other_report"])
+def test_the_model_alone_renders_what_the_executed_report_shows(which, request, data_dir):
+    """ForbundReport.html() (the model through its templates, no notebook, no nbconvert) shows the
+    same headings, table cells, captions and numbers as the report the notebook made, for the
+    small förbund (made through the command line) and a demo förbund."""
+    from report_text import differences, figures_text
+
+    executed = request.getfixturevalue(which)
+    name, published = (SMALL, None) if which == "small_report" else (OTHER, "2023-03-01")
+    report = ForbundReport.from_paths(data_dir, name, YEAR, published=published)
+    shown = figures_text(executed["html"].read_text(encoding="utf-8"))
+    assert shown["tables"] and shown["numbers"]
+    assert differences(shown, figures_text(report.html())) == []

@@ -9,7 +9,7 @@ import pytest
 from finsam_lib.figures import insats as isx
 from finsam_lib.figures import method as fig
 from finsam_lib.figures import privacy
-from finsam_lib.present.forbund_report import NO_INSATS
+from finsam_lib.present.forbund_tables import NO_INSATS
 from finsam_lib.publish import excel
 
 SURVEY, VERSION, YEAR = "Deltagare pågående", 2021, 2022

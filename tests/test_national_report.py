@@ -388,7 +388,7 @@ def test_the_indicator_lists_are_what_the_figures_say(demo_report, demo_data):
     assert high and low and but_one  # the demo set (the published 2022 figures) has all three
     soup = BeautifulSoup(demo_report["html"].read_text(encoding="utf-8"), "html.parser")
     lists = [[int(re.match(r"Indikator (\d+)", li.get_text(strip=True)).group(1)) for li in ul.find_all("li")]
-             for ul in soup.select("ul.indicator-list")]
+             for ul in soup.select(".indicator-list ul")]
     assert lists == [high, low, but_one]
     leads = [p.get_text(" ", strip=True) for p in soup.select("p.list-lead")]
     assert "74" in leads[0] and "färre än hälften" in leads[1] and "utom styrelseledamöterna" in leads[2]
@@ -491,3 +491,19 @@ def test_a_report_without_last_year_leaves_out_comparisons(fixture_2022):
     page = "".join(b.html for b in report.sections())
     assert "Jämfört med" not in page and 'id="diagram-1"' in page  # only the bar chart
     assert [t.sheet_name for t in report.tables()][:5] == ["Tabell 1", "Tabell 2", "Tabell 3", "Tabell 4", "Tabell 5.1"]
+
+
+# --- The report's model renders the report on its own (issue 12 item 3, issue 15 item 2) -----------
+
+def test_the_model_alone_renders_what_the_executed_report_shows(fixture_report, fixture_2020_2022):
+    """NationalReport.html() (the model through its templates, no notebook, no nbconvert) shows the
+    same headings, table cells, captions and numbers as the report the notebook made."""
+    from report_text import differences, figures_text
+
+    from finsam_lib.present.report import NationalReport
+
+    report = NationalReport.from_paths(fixture_2020_2022, YEAR, min_n=5, published="2023-03-01")
+    executed = figures_text(fixture_report["html"].read_text(encoding="utf-8"))
+    rendered = figures_text(report.html())
+    assert len(executed["tables"]) > 30 and len(executed["numbers"]) > 300
+    assert differences(executed, rendered) == []

@@ -16,7 +16,7 @@ from finsam_lib.instrument import definition as ins
 from finsam_lib.present import commentary as com
 from finsam_lib.present import slides
 from finsam_lib.present.deck import VerdictGroup
-from finsam_lib.present.forbund_report import riket_tally
+from finsam_lib.present.prose_forbund import riket_tally
 
 COUNTS = [0, 1, 2, 7, 12, 13, 40]
 

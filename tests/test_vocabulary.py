@@ -9,7 +9,7 @@ import pytest
 from finsam_lib.apps import explore_labels
 from finsam_lib.figures import method as fig
 from finsam_lib.instrument import definition as ins
-from finsam_lib.present import charts, commentary, deck, forbund_report, tables
+from finsam_lib.present import charts, commentary, deck, prose_forbund, tables
 from finsam_lib.publish import export
 
 WORDS = ["report_label", "header", "measure_short", "chart_short", "genitive", "running_name", "definite",
@@ -52,8 +52,8 @@ def test_the_faces_take_their_names_from_the_vocabulary():
     assert tables.SURVEY_SHORT == ins.survey_words("measure_short")
     assert charts.SURVEY_SHORT == ins.survey_words("chart_short")
     assert commentary.SURVEY_GENITIVE == ins.survey_words("genitive")
-    assert forbund_report.GROUP_NAMES == ins.survey_words("running_name")
-    assert forbund_report.GROUP_DEFINITE == ins.survey_words("definite")
+    assert prose_forbund.GROUP_NAMES == ins.survey_words("running_name")
+    assert prose_forbund.GROUP_DEFINITE == ins.survey_words("definite")
     assert export.SURVEY_CODES == ins.survey_words("export_code")
 
 

@@ -77,6 +77,7 @@ class YearFigures:
 
     @property
     def level(self) -> str:
+        """``national`` or ``forbund``: which disclosure rules apply (privacy.disclose)."""
         return "national" if self.forbund is None else "forbund"
 
     @cached_property
@@ -99,6 +100,10 @@ class YearFigures:
 
     @cached_property
     def dist(self) -> pd.DataFrame:
+        """Every figure of the view for ``year`` and earlier years (method.md §4–6): one row per
+        year, survey, question and group (figures.FIGURE_COLUMNS, shares in whole percent), the
+        disclosure rules applied once (privacy.disclose) and the nyckeltal's 95 % Wilson interval
+        (uncertainty.with_intervals). An empty frame with those columns when there are no answers."""
         tidy = self.data.tidy
         tidy = tidy[tidy.year <= self.year]
         if self.forbund is not None:
@@ -110,6 +115,7 @@ class YearFigures:
 
     @cached_property
     def now(self) -> pd.DataFrame:
+        """``dist`` rows of ``year`` only."""
         return self.dist[self.dist.year == self.year]
 
     @cached_property
@@ -149,6 +155,8 @@ class YearFigures:
 
     @cached_property
     def trend(self) -> pd.DataFrame:
+        """Tabell 20's development per indicator since ``previous`` (method.md §7; the förbund rule
+        for a förbund) with the beyond-chance counts (uncertainty.development)."""
         return unc.development(self.dist, self.year, self.previous, forbund=self.forbund is not None)
 
     @cached_property

@@ -3,7 +3,8 @@ every answer category, the scale's own labels) as in the Västmanland report, an
 the nyckeltal of the förbund and of the country over the years.
 
 The bars are written as SVG directly: a report has up to 45 of them, and drawing
-them with matplotlib costs ≈ 0.1 s each, this ≈ 1 ms. Text stays text (searchable,
+them with matplotlib costs ≈ 0.1 s each, this ≈ 1 ms. Python lays them out (elements with
+their coordinates, numbers formatted); templates/report/chart.svg.j2 writes the markup. Text stays text (searchable,
 selectable in the PDF). The line chart of the nyckeltal is written the same way (15 per
 report; with :func:`charts.line_chart` they cost ≈ 2 s a report), in the house style of
 :mod:`charts` (Okabe–Ito colours, its markers, its y range).
@@ -13,7 +14,6 @@ report; with :func:`charts.line_chart` they cost ≈ 2 s a report), in the house
 """
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +24,7 @@ from finsam_lib.figures import method as fig
 from finsam_lib.figures import privacy
 from finsam_lib.instrument import definition as ins
 from finsam_lib.present import charts
+from finsam_lib.present.templating import render
 
 # ColorBrewer RdBu, 6 classes: diverging and colour-blind safe; negative (red) to positive (blue).
 DIVERGING = ["#b2182b", "#ef8a62", "#fddbc7", "#d1e5f0", "#67a9cf", "#2166ac"]
@@ -85,20 +86,16 @@ class BarLayout:
         return self.width - self.x0 - self.right
 
 
-def _text(x, y, text, anchor="start", size=None, weight=None, fill="#1a1a1a", style=None):
+def _text(x, y, text, anchor="start", size=None, weight=None, fill="#1a1a1a", style=None) -> dict:
     """A text element; the SVG root sets the common fill and dominant-baseline (middle)."""
-    attrs = [f'x="{x:.1f}"', f'y="{y:.1f}"']
-    if anchor != "start":
-        attrs.append(f'text-anchor="{anchor}"')
-    if fill != "#1a1a1a":
-        attrs.append(f'fill="{fill}"')
-    if size:
-        attrs.append(f'font-size="{size}"')
-    if weight:
-        attrs.append(f'font-weight="{weight}"')
-    if style:
-        attrs.append(f'font-style="{style}"')
-    return f"<text {' '.join(attrs)}>{html.escape(text)}</text>"
+    return {"kind": "text", "x": f"{x:.1f}", "y": f"{y:.1f}", "text": text, "anchor": anchor, "size": size,
+            "weight": weight, "fill": fill, "style": style}
+
+
+def _svg(cls: str, width, height: float, title: str, elements: list[dict]) -> str:
+    """The chart's SVG (templates/report/chart.svg.j2)."""
+    return render("report/chart.svg.j2", svg={"cls": cls, "width": width, "height": f"{height:.0f}",
+                                              "title": title, "elements": elements})
 
 
 def legend_rows(items, widths, width: float, between: float) -> list[tuple[list, float]]:
@@ -117,8 +114,8 @@ def legend_rows(items, widths, width: float, between: float) -> list[tuple[list,
     return rows
 
 
-def _legend(items, layout: BarLayout, top: float) -> tuple[list[str], float]:
-    """Swatches and labels in centred rows; returns the parts and the height used."""
+def _legend(items, layout: BarLayout, top: float) -> tuple[list[dict], float]:
+    """Swatches and labels in centred rows; returns the elements and the height used."""
     swatch, pad, between = 11, 5, 16
     widths = [swatch + pad + len(label) * layout.char for label, _ in items]
     rows = legend_rows(items, widths, layout.width, between)
@@ -127,8 +124,8 @@ def _legend(items, layout: BarLayout, top: float) -> tuple[list[str], float]:
         x = (layout.width - used) / 2
         y = top + r * line
         for (label, color), w in row:
-            parts.append(f'<rect x="{x:.1f}" y="{y - swatch / 2:.1f}" width="{swatch}" height="{swatch}" '
-                         f'fill="{color}" stroke="#7f7f7f" stroke-width="0.4"/>')
+            parts.append({"kind": "swatch", "x": f"{x:.1f}", "y": f"{y - swatch / 2:.1f}", "side": swatch,
+                          "color": color})
             parts.append(_text(x + swatch + pad, y, label, size=layout.font - 0.5))
             x += w + between
     return parts, len(rows) * line
@@ -144,11 +141,10 @@ def stacked_bars_svg(rows: pd.DataFrame, scale: str, label: str = "", layout: Ba
     axis_y = top + len(rows) * (layout.bar + layout.gap) - layout.gap + 6
     # Grid behind the bars (one path), its labels below.
     grid = " ".join(f"M{layout.x0 + layout.span * t / 100:.1f} {top - 2}V{axis_y}" for t in range(0, 101, 20))
-    parts = [f'<path d="{grid}" stroke="#d9d9d9" stroke-width="0.8" fill="none"/>',
-             f'<g font-size="{layout.font - 1.5}" fill="#444" text-anchor="middle">']
-    parts += [f'<text x="{layout.x0 + layout.span * t / 100:.1f}" y="{axis_y + 11:.1f}">{fmt.percent(t)}</text>'
-              for t in range(0, 101, 20)]
-    parts.append("</g>")
+    parts = [{"kind": "grid", "d": grid},
+             {"kind": "ticks", "size": layout.font - 1.5,
+              "texts": [_text(layout.x0 + layout.span * t / 100, axis_y + 11, fmt.percent(t))
+                        for t in range(0, 101, 20)]}]
     segments = {code: [] for code, _, _ in cats}  # one path per answer category
     labels, years, few, summary = [], [], [], []
     for i, r in enumerate(rows.itertuples(index=False)):
@@ -156,8 +152,7 @@ def stacked_bars_svg(rows: pd.DataFrame, scale: str, label: str = "", layout: Ba
         mid = y + layout.bar / 2
         if r.suppressed:
             years.append(_text(layout.label_width, mid, str(r.year), anchor="end"))
-            few.append(f'<rect x="{layout.x0}" y="{y}" width="{layout.span}" height="{layout.bar}" '
-                       'fill="#f2f2f2" stroke="#bfbfbf" stroke-width="0.6"/>')
+            few.append({"kind": "too_few", "x": layout.x0, "y": y, "width": layout.span, "height": layout.bar})
             few.append(_text(layout.x0 + layout.span / 2, mid, FEW_ANSWERS, anchor="middle",
                              size=layout.font - 0.5, style="italic", fill="#555"))
             summary.append(f"{r.year}: {FEW_ANSWERS.lower()}")
@@ -172,23 +167,20 @@ def stacked_bars_svg(rows: pd.DataFrame, scale: str, label: str = "", layout: Ba
             if w > 0:
                 segments[code].append(f"M{x:.2f} {y}h{w:.2f}v{layout.bar}h{-w:.2f}z")
                 if share >= layout.min_label_share:
-                    ink = ' fill="#ffffff"' if color in DARK_FILLS else ""
-                    labels.append(f'<text x="{x + w / 2:.1f}" y="{mid:.1f}"{ink}>{fmt.percent(pct)}</text>')
+                    ink = "#ffffff" if color in DARK_FILLS else "#1a1a1a"
+                    labels.append(_text(x + w / 2, mid, fmt.percent(pct), fill=ink))
             said.append(f"{name} {fmt.percent(pct)}")
             x += w
         summary.append(f"{r.year} (n={fmt.number(r.n)}): " + ", ".join(said))
-    parts += [f'<path d="{"".join(segments[code])}" fill="{color}" stroke="#ffffff" stroke-width="0.6"/>'
+    parts += [{"kind": "segments", "d": "".join(segments[code]), "color": color}
               for code, _, color in cats if segments[code]]
     parts += few
-    parts.append(f'<g font-size="{layout.font}">{"".join(years)}</g>')
-    parts.append(f'<g font-size="{layout.font - 1}" text-anchor="middle" fill="#1a1a1a">{"".join(labels)}</g>')
+    parts.append({"kind": "years", "size": layout.font, "texts": years})
+    parts.append({"kind": "labels", "size": layout.font - 1, "texts": labels})
     legend, legend_h = _legend([(name, color) for _, name, color in cats], layout, axis_y + 27)
     height = axis_y + 27 + legend_h - 6
     title = (label + ". " if label else "") + "; ".join(summary)
-    return (f'<svg class="chart bars" role="img" viewBox="0 0 {layout.width} {height:.0f}" '
-            f'xmlns="http://www.w3.org/2000/svg" font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif" '
-            'fill="#1a1a1a" dominant-baseline="middle">'
-            f"<title>{html.escape(title)}</title>{''.join(parts)}{''.join(legend)}</svg>")
+    return _svg("bars", layout.width, height, title, parts + legend)
 
 
 # --- Nyckeltal over the years: förbund and riket ---------------------------------------------------
@@ -216,20 +208,20 @@ def trend_points(local: pd.DataFrame, national: pd.DataFrame, series: list[tuple
         columns=["line", "survey", "group", "series", "year", "value", "color", "linestyle", "marker"])
 
 
-def _marker(kind: str, x: float, y: float, color: str, filled: bool, r: float = 4.2) -> str:
-    fill = color if filled else "#ffffff"
-    common = f'fill="{fill}" stroke="{color}" stroke-width="1.4"'
+def _marker(kind: str, x: float, y: float, color: str, filled: bool, r: float = 4.2) -> dict:
+    """A marker (matplotlib's s, ^, v, D or o) at (x, y); open (white fill) for the country's lines."""
+    out = {"kind": "marker", "fill": color if filled else "#ffffff", "color": color}
     if kind == "s":
         side = r * 1.7
-        return f'<rect x="{x - side / 2:.1f}" y="{y - side / 2:.1f}" width="{side:.1f}" height="{side:.1f}" {common}/>'
+        return {**out, "shape": "rect", "x": f"{x - side / 2:.1f}", "y": f"{y - side / 2:.1f}", "side": f"{side:.1f}"}
     if kind in ("^", "v"):
         d = -1 if kind == "^" else 1
         pts = [(x, y + d * r * 1.1), (x - r, y - d * r * 0.7), (x + r, y - d * r * 0.7)]
-        return f'<polygon points="{" ".join(f"{a:.1f},{b:.1f}" for a, b in pts)}" {common}/>'
+        return {**out, "shape": "polygon", "points": " ".join(f"{a:.1f},{b:.1f}" for a, b in pts)}
     if kind == "D":
         pts = [(x, y - r * 1.1), (x + r, y), (x, y + r * 1.1), (x - r, y)]
-        return f'<polygon points="{" ".join(f"{a:.1f},{b:.1f}" for a, b in pts)}" {common}/>'
-    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" {common}/>'
+        return {**out, "shape": "polygon", "points": " ".join(f"{a:.1f},{b:.1f}" for a, b in pts)}
+    return {**out, "shape": "circle", "x": f"{x:.1f}", "y": f"{y:.1f}", "r": f"{r:.1f}"}
 
 
 def trend_svg(points: pd.DataFrame, years: list[int], label: str = "", width: int = 680,
@@ -254,7 +246,7 @@ def trend_svg(points: pd.DataFrame, years: list[int], label: str = "", width: in
     parts = []
     for tick in np.arange(low, high + 0.1, step):
         y = Y(tick)
-        parts.append(f'<line x1="{x0}" y1="{y:.1f}" x2="{x1}" y2="{y:.1f}" stroke="#d9d9d9" stroke-width="0.8"/>')
+        parts.append({"kind": "gridline", "x1": x0, "x2": x1, "y": f"{y:.1f}"})
         parts.append(_text(x0 - 6, y, fmt.percent(tick), anchor="end", size=font - 1, fill="#444"))
     for year in years:
         parts.append(_text(X(year), y0 + 14, str(year), anchor="middle", size=font - 0.5, fill="#333"))
@@ -263,7 +255,6 @@ def trend_svg(points: pd.DataFrame, years: list[int], label: str = "", width: in
     for line, p in points.groupby("line", sort=False):
         meta = p.iloc[0]
         dashed = meta.linestyle != "-"
-        dash = ' stroke-dasharray="6 3.5"' if dashed else ""
         segment = fig.series_segments(p).set_axis(p.year).reindex(years)
         p = p.set_index("year")["value"].reindex(years)
         runs, run = [], []
@@ -276,8 +267,7 @@ def trend_svg(points: pd.DataFrame, years: list[int], label: str = "", width: in
                 run.append(f"{X(year):.1f},{Y(v):.1f}")
         for run in [*runs, run]:
             if len(run) > 1:
-                parts.append(f'<polyline points="{" ".join(run)}" fill="none" stroke="{meta.color}" '
-                             f'stroke-width="1.8"{dash}/>')
+                parts.append({"kind": "line", "points": " ".join(run), "color": meta.color, "dashed": dashed})
         for year, v in p.items():
             if not pd.isna(v):
                 parts.append(_marker(meta.marker, X(year), Y(v), meta.color, not dashed))
@@ -294,15 +284,11 @@ def trend_svg(points: pd.DataFrame, years: list[int], label: str = "", width: in
         x = (width - used) / 2
         y = top_legend + r * 17
         for (name, color, marker, dashed), w in row:
-            dash = ' stroke-dasharray="6 3.5"' if dashed else ""
-            parts.append(f'<line x1="{x:.1f}" y1="{y:.1f}" x2="{x + sample:.1f}" y2="{y:.1f}" stroke="{color}" '
-                         f'stroke-width="1.8"{dash}/>')
+            parts.append({"kind": "sample", "x1": f"{x:.1f}", "x2": f"{x + sample:.1f}", "y": f"{y:.1f}",
+                          "color": color, "dashed": dashed})
             parts.append(_marker(marker, x + sample / 2, y, color, not dashed, r=3.6))
             parts.append(_text(x + sample + pad, y, name, size=font - 0.5))
             x += w + between
     height = top_legend + len(rows) * 17 - 4
     title = (label + ". " if label else "") + "; ".join(summary)
-    return (f'<svg class="chart lines" role="img" viewBox="0 0 {width} {height:.0f}" '
-            f'xmlns="http://www.w3.org/2000/svg" font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif" '
-            'fill="#1a1a1a" dominant-baseline="middle">'
-            f"<title>{html.escape(title)}</title>{''.join(parts)}</svg>")
+    return _svg("lines", width, height, title, parts)

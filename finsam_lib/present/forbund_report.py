@@ -1,8 +1,11 @@
 """One förbund's indicator report: its own development over the years, beside the
 national level (the Västmanland report, made from the registration files).
 
-:class:`ForbundReport` assembles every section as a :class:`report.Block`; the
-notebook ``forbund_report.ipynb`` shows them cell by cell. Figures come from
+:class:`ForbundReport` assembles every section as a :class:`model.Block` (its model is
+built once, in order, numbering the tables as it goes: :class:`report.Report`); the notebook
+``forbund_report.ipynb`` shows them cell by cell. Its sentences are drafted in
+:mod:`prose_forbund`, its tables built in :mod:`forbund_tables`, its fixed text and markup
+are in ``templates/report/``. Figures come from
 :mod:`figures` (the förbund's own answers, and national aggregates only), with the
 stricter small-number rules of :mod:`privacy` on top: nothing resting on fewer
 than ``min_n`` answers, and no split or total from which a small group can be
@@ -15,7 +18,6 @@ computes the national figures once.
 from __future__ import annotations
 
 import datetime as dt
-import html
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -34,29 +36,42 @@ from finsam_lib.instrument import definition as ins
 from finsam_lib.present import charts, prose
 from finsam_lib.present import commentary as com
 from finsam_lib.present import forbund_charts as fc
+from finsam_lib.present import prose_forbund as pf
 from finsam_lib.present import tables as tb
-from finsam_lib.present.report import (
-    KEYFIGURE_HEADERS,
+from finsam_lib.present.forbund_tables import (
+    by_series,
+    gender_table,
+    insats_results_table,
+    insats_table,
+    keyfigure_table,
+    question_label,
+    response_rates_table,
+    survey_years_table,
+)
+from finsam_lib.present.model import (
     Block,
-    Report,
+    Chart,
+    Fixed,
+    Group,
+    Table,
+    analyst,
     bullets,
     comment_block,
     heading,
     paragraphs,
+    safe,
+)
+from finsam_lib.present.report import (
+    KEYFIGURE_HEADERS,
+    Report,
     publication_date,
+    section,
     swedish_date,
 )
 from finsam_lib.registration.history import note
 from finsam_lib.registration.names import safe_filename
 
 YEARS_SHOWN = 5
-NO_INSATS = "Ingen insats angiven"
-
-# How the report names the respondent groups in running text.
-GROUP_NAMES = ins.survey_words("running_name")
-# Short names in the definite form, for "För få svar från ... ".
-GROUP_DEFINITE = ins.survey_words("definite")
-
 
 def display_name(forbund: str) -> str:
     """'Västmanland' -> 'Samordningsförbundet Västmanland' (names that already say so stay)."""
@@ -102,10 +117,6 @@ def series_start(series: str) -> int:
     return ins.comparable_since(series)
 
 
-def question_label(text: str, survey: str, question: int) -> str:
-    return f"{text} ({survey}, fråga {question})"
-
-
 def compare_with_riket(local: pd.DataFrame, national: pd.DataFrame, year: int,
                        indicator: int | None = None, sure: pd.DataFrame | None = None) -> pd.DataFrame:
     """This year's shown nyckeltal of the förbund beside the country's, per measure (samtliga):
@@ -130,273 +141,8 @@ def compare_with_riket(local: pd.DataFrame, national: pd.DataFrame, year: int,
     return out.drop(columns="_s").rename_axis("series").reset_index()
 
 
-def riket_tally(questions: int, higher: int, lower: int, year: int) -> str:
-    """How many of the förbund's ``questions`` (shown this year) have a nyckeltal surely higher or
-    lower than riket's (uncertainty.riket_difference's verdicts), one sentence."""
-    shown = f"med redovisade svar {year}"
-    if questions == 1:
-        verdict = unc.HIGHER if higher else unc.LOWER if lower else None
-        return (f"För den enda frågan {shown} är förbundets nyckeltal säkert {verdict} än rikets." if verdict else
-                f"För den enda frågan {shown} kan skillnaden mot riket bero på slumpen (”{unc.UNSURE_DIFFERENCE}”).")
-    if not higher and not lower:
-        return (f"För {sv.of_phrase(questions, questions, sv.FRAGA)} {shown} kan skillnaden mot riket bero på "
-                f"slumpen (”{unc.UNSURE_DIFFERENCE}”).")
-    # The first part names the nyckeltal and riket; a second one leaves them understood.
-    parts = ([f"ett säkert högre nyckeltal än riket för {sv.number_word(higher)}"] if higher else []) + (
-        [f"ett säkert lägre {'' if higher else 'nyckeltal än riket '}för {sv.number_word(lower)}"] if lower else [])
-    rest = questions - higher - lower
-    tail = f"; för {sv.number_word(rest)} kan skillnaden mot riket bero på slumpen." if rest else "."
-    return f"Av {sv.count_phrase(questions, sv.FRAGA)} {shown} har förbundet {sv.format_list(parts)}{tail}"
-
 
 # --- Tables -----------------------------------------------------------------------------------------
-
-def _notes_for(unused: bool = False) -> list[str]:
-    return [f"{fmt.DASH} = enkäten användes inte."] if unused else []
-
-
-def survey_years_table(counts: pd.DataFrame, min_n: int, number: str) -> tb.ReportTable:
-    """Responses per year (rows) and survey (columns), and the year's total.
-
-    ``counts``: index year, a column per survey (NaN = not used)."""
-    surveys = ins.in_report_order(counts.columns)
-    rows = []
-    for year, r in counts.iterrows():
-        row = {"label": str(year), "kind": tb.ROW}
-        for s in surveys:
-            row[s] = privacy.count_cell(r[s], min_n)
-        row[fig.TOTAL] = privacy.total_cell([r[s] for s in surveys], min_n)
-        rows.append(row)
-    cols = [tb.Column(s, tb.SURVEY_HEADERS.get(s, s)) for s in surveys] + [tb.Column(fig.TOTAL, "Totalt")]
-    unused = counts[surveys].isna().any().any()
-    return tb.ReportTable("tabell-1", number, "Antal besvarade enkäter per respondentgrupp och år.", tb._frame(rows),
-                          cols, label_header="Mätår", notes=_notes_for(unused), sheet=f"Tabell {number}",
-                          narrow_label=True)
-
-
-def response_rates_table(response: pd.DataFrame, min_n: int, number: str, year: int) -> tb.ReportTable:
-    """Tillfrågade, antal svar, svarsfrekvens and bortfall per survey this year and in total,
-    every count exact (privacy rule 3)."""
-    rows = []
-    for r in response.itertuples():
-        total = r.survey == fig.TOTAL
-        rows.append({"label": "Totalt" if total else r.survey, "kind": tb.TOTAL if total else tb.ROW,
-                     "tillfragade": r.tillfragade, "antal_svar": privacy.count_cell(r.antal_svar, min_n),
-                     "svarsfrekvens": r.svar_av_tillfragade_pct,
-                     "bortfall": r.bortfall if not pd.isna(r.tillfragade) else None})
-    cols = [tb.Column("tillfragade", "Tillfrågade"), tb.Column("antal_svar", "Antal svar"),
-            tb.Column("svarsfrekvens", "Svarsfrekvens", "pct"), tb.Column("bortfall", "Bortfall")]
-    notes = ["Svarsfrekvens = antal svar / tillfrågade; bortfall = tillfrågade − antal svar. Ett svar räknas när "
-             "minst en fråga är besvarad."]
-    if any(fmt.missing(r["tillfragade"]) or fmt.missing(r["svarsfrekvens"]) for r in rows):
-        notes.append(f"{fmt.DASH} = uppgift saknas (Tillfrågade har inte fyllts i på bladet Population).")
-    return tb.ReportTable("tabell-2", number, f"Tillfrågade, svar, svarsfrekvens och bortfall per enkät {year}.",
-                          tb._frame(rows), cols, notes=notes, sheet=f"Tabell {number}")
-
-
-def insats_table(units: pd.DataFrame, response: pd.DataFrame, min_n: int, number: str,
-                 year: int) -> tb.ReportTable | None:
-    """Per survey and insats: tillfrågade, antal svar, svarsfrekvens, bortfall (as the 2019 local
-    evaluation), every count exact (privacy rule 3). None when no survey is split into insatser."""
-    r = response.set_index("survey")
-    rows = []
-    for survey in ins.in_report_order(units.survey):
-        u = units[units.survey == survey]
-        total = int(r.at[survey, "antal_svar"]) if survey in r.index else int(u.antal_svar.sum())
-        if len(u) == 1 and u.insats.iloc[0] == "":
-            continue  # nothing to split
-        u = u.assign(label=[i or NO_INSATS for i in u.insats])
-        order = sorted(range(len(u)), key=lambda i: (u.insats.iloc[i] == "", u.label.iloc[i].casefold()))
-        rows.append({"label": survey, "kind": tb.SECTION})
-        for x in u.iloc[order].itertuples():
-            rate = fig.percent(int(x.svar_med_t), int(x.tillfragade)) if not pd.isna(x.tillfragade) \
-                and not pd.isna(x.svar_med_t) else None
-            rows.append({"label": x.label, "kind": tb.SUB, "tillfragade": x.tillfragade,
-                         "antal_svar": privacy.count_cell(x.antal_svar, min_n), "svarsfrekvens": rate,
-                         "bortfall": int(x.tillfragade) - int(x.svar_med_t) if rate is not None else None})
-        t = r.loc[survey] if survey in r.index else None
-        rows.append({"label": f"Totalt {survey.lower()}", "kind": tb.TOTAL,
-                     "tillfragade": t.tillfragade if t is not None else None, "antal_svar": total,
-                     "svarsfrekvens": t.svar_av_tillfragade_pct if t is not None else None,
-                     "bortfall": t.bortfall if t is not None and not pd.isna(t.tillfragade) else None})
-    if not rows:
-        return None
-    cols = [tb.Column("tillfragade", "Tillfrågade"), tb.Column("antal_svar", "Antal svar"),
-            tb.Column("svarsfrekvens", "Svarsfrekvens", "pct"), tb.Column("bortfall", "Bortfall")]
-    return tb.ReportTable("tabell-3", number, f"Tillfrågade och svar per insats {year}.", tb._frame(rows), cols,
-                          notes=[], sheet=f"Tabell {number}", long=True, wide_label=True)
-
-
-def insats_results_table(figures: pd.DataFrame, survey: str, min_n: int, number: str,
-                         year: int) -> tb.ReportTable | None:
-    """One survey's nyckeltal per insats (rows: insatser, Övriga insatser, Samtliga; columns: its
-    questions, grouped by indicator), cells "78 % (70–85)" or "för få svar", as the 2019 local
-    evaluation's results per insats. ``figures``: :func:`insats.insats_figures` rows of one förbund
-    and year. None when the survey has one insats only or no insats row can be shown."""
-    f = figures[figures.survey == survey]
-    units = f[f.kind == isx.INSATS]
-    if units.insats.nunique() < 2 or units.suppressed.all():
-        return None
-    measures = f[f.kind == isx.TOTAL].sort_values("question")
-    cols = [tb.Column(f"q{m.question}", (f"Indikator {m.indicator}", f"Fråga {m.question}"), "pct_ci")
-            for m in measures.itertuples()]
-    excel = [c for m in measures.itertuples() for c in (
-        tb.Column(f"q{m.question}", (f"Fråga {m.question}", "Nyckeltal"), "pct"),
-        tb.Column(f"q{m.question}_low", (f"Fråga {m.question}", "95 % lägre gräns"), "pct"),
-        tb.Column(f"q{m.question}_high", (f"Fråga {m.question}", "95 % övre gräns"), "pct"))]
-    def order(i):  # by name, "no insats given" last (as insats_table)
-        return i == "", str(i).casefold()
-    names = sorted(set(units.insats[~units.suppressed.astype(bool)]), key=order)
-    never = sorted(set(units.insats) - set(names), key=order)
-    labels = [(i, i or NO_INSATS, tb.ROW, isx.INSATS) for i in names]
-    if (f.kind == isx.POOLED).any():
-        labels.append((isx.OTHERS, isx.OTHERS, tb.SUB, isx.POOLED))
-    labels.append((isx.ALL, isx.ALL, tb.TOTAL, isx.TOTAL))
-    cells = f.set_index(["insats", "kind", "question"])
-    rows = []
-    for name, label, kind, what in labels:
-        row = {"label": label, "kind": kind}
-        for m in measures.itertuples():
-            key = (name, what, m.question)
-            if key not in cells.index:
-                row[f"q{m.question}"] = None
-                continue
-            c = cells.loc[key]
-            if c.suppressed:
-                row[f"q{m.question}"] = privacy.TOO_FEW
-            else:
-                row.update({f"q{m.question}": c.nyckeltal_pct, f"q{m.question}_low": c.nyckeltal_ci_low,
-                            f"q{m.question}_high": c.nyckeltal_ci_high})
-        rows.append(row)
-    cells_of = [r.get(c.key) for r in rows for c in cols]
-    notes = ["Nyckeltalet per fråga (" + sv.format_list(ins.key_label(k) for k in sorted(set(measures.key)))
-             + "); inom parentes 95 % konfidensintervall."]
-    if never:
-        notes.append(f"”{isx.OTHERS}” omfattar på varje fråga {sv.format_list(i or NO_INSATS for i in never)}, "
-                     "som har för få svar för att redovisas var för sig.")
-    if isx.OTHERS in [r["label"] for r in rows]:
-        notes.append(f"Insatser med färre än {min_n} svar på en fråga redovisas samlat som ”{isx.OTHERS}”; har den "
-                     f"gruppen färre än {min_n} svar läggs även den minsta övriga insatsen dit, så att ingen insats "
-                     "kan räknas fram ur skillnaden mot samtliga.")
-    if privacy.TOO_FEW in cells_of:
-        notes.append(f"”{privacy.TOO_FEW}” = insatsen redovisas inte på frågan (färre än {min_n} svar, eller "
-                     f"insatsen ingår i ”{isx.OTHERS}”).")
-    if None in cells_of:
-        notes.append(f"{fmt.DASH} = inga svar på frågan i insatsen (eller ingen insats behövde slås ihop).")
-    return tb.ReportTable(f"tabell-{number}", number, f"Nyckeltal per insats, {survey.lower()} {year}.",
-                          tb._frame(rows), cols, label_header="Insats", notes=notes, sheet=f"Tabell {number}",
-                          wide_label=True, excel_columns=excel)
-
-
-def gender_table(response: pd.DataFrame, min_n: int, number: str, year: int) -> tb.ReportTable | None:
-    """Deltagare by kön: counts and their shares of the survey's responses, exact (privacy rule 3)."""
-    r = response[response.survey.isin([s for s, b in ins.BACKGROUND.items() if b == "Kön"])]
-    if r.empty:
-        return None
-    rows = []
-    for x in r.itertuples():
-        n = int(x.antal_svar)
-        row = {"label": x.survey, "kind": tb.ROW, "total": n}
-        for key, v in (("k", x.kvinnor), ("m", x.man), ("e", x.ej_uppgett_kon)):
-            row[f"{key}_antal"] = int(v)
-            row[f"{key}_andel"] = fig.percent(int(v), n) if n else None
-        rows.append(row)
-    cols = [tb.Column("k_antal", ("Kvinnor", "antal")), tb.Column("k_andel", ("Kvinnor", "andel"), "pct"),
-            tb.Column("m_antal", ("Män", "antal")), tb.Column("m_andel", ("Män", "andel"), "pct"),
-            tb.Column("e_antal", ("Ej uppgett kön", "antal")), tb.Column("e_andel", ("Ej uppgett kön", "andel"), "pct"),
-            tb.Column("total", "Totalt")]
-    return tb.ReportTable("tabell-4", number, f"Svarande deltagare efter kön {year}.", tb._frame(rows), cols,
-                          notes=[], sheet=f"Tabell {number}")
-
-
-_NO_ROWS = pd.DataFrame({"year": pd.Series(dtype="int64"), "series": pd.Series(dtype=object)})
-
-
-def by_series(dist: pd.DataFrame, group: str = "samtliga") -> dict[str, pd.DataFrame]:
-    """A distribution frame's rows of one group split by series once, for look-ups (each part
-    keeps the frame's columns and row order)."""
-    return {s: part for s, part in dist[dist.group == group].groupby("series", sort=False)}
-
-
-def keyfigure_table(local: pd.DataFrame, national: pd.DataFrame, measures: pd.DataFrame, years: list[int],
-                    year: int, number: str, indicator: int, min_n: int,
-                    previous: int | None = None, changes: pd.DataFrame | None = None,
-                    vs_riket: pd.DataFrame | None = None) -> tb.ReportTable:
-    """Nyckeltal of the förbund and the country per measure and year, the förbund's change since
-    ``previous`` and this year's difference from riket; the förbund's figures with their 95 %
-    intervals (``local`` from uncertainty.with_intervals; uncertainty.changes and
-    uncertainty.riket_difference for the change and the difference). ``changes``/``vs_riket``:
-    those two of the same frames already computed (a report computes them once for all its
-    indicators); computed here when not given."""
-    cols = [tb.Column(str(y), str(y), "pct_ci") for y in years]
-    excel = [c for y in years for c in (tb.Column(str(y), str(y), "pct"),
-                                        tb.Column(f"{y}_low", (str(y), "95 % lägre gräns"), "pct"),
-                                        tb.Column(f"{y}_high", (str(y), "95 % övre gräns"), "pct"))]
-    change = pd.DataFrame()
-    if previous is not None and previous in years:
-        change = unc.changes(local, year, previous) if changes is None else changes
-        change = change[change.group == "samtliga"].set_index("series")
-        cols.append(tb.Column("change", f"Förändring {previous}{fmt.DASH}{year}", "signed_ci"))
-        excel += [tb.Column("change", f"Förändring {previous}{fmt.DASH}{year}", "signed"),
-                  tb.Column("change_low", "Förändring: 95 % lägre gräns", "signed"),
-                  tb.Column("change_high", "Förändring: 95 % övre gräns", "signed"),
-                  tb.Column("change_verdict", "Förändring: bedömning", "text")]
-    cols.append(tb.Column("diff", f"Skillnad {year}", "signed_ci"))
-    excel += [tb.Column("diff", f"Skillnad mot riket {year}", "signed"),
-              tb.Column("diff_low", "Skillnad: 95 % lägre gräns", "signed"),
-              tb.Column("diff_high", "Skillnad: 95 % övre gräns", "signed"),
-              tb.Column("diff_verdict", "Skillnad: bedömning", "text")]
-    if vs_riket is None:
-        vs_riket = unc.riket_difference(local, national, year)
-    vs_riket = vs_riket.set_index("series")
-    mine_by, theirs_by = (by_series(d[d.series.isin(set(measures.series))]) for d in (local, national))
-    rows, few, missing = [], False, False
-    for m in measures.itertuples():
-        rows.append({"label": question_label(m.text, m.survey, m.question), "kind": tb.SECTION})
-        mine, theirs = (by.get(m.series, _NO_ROWS).set_index("year") for by in (mine_by, theirs_by))
-        f_row = {"label": "Förbundet", "kind": tb.ROW}
-        r_row = {"label": "Riket", "kind": tb.SUB, "diff": fmt.NBSP, "change": fmt.NBSP}
-        for y in years:
-            if y in mine.index and mine.at[y, "n"] > 0:
-                if mine.at[y, "suppressed"]:
-                    f_row[str(y)] = privacy.TOO_FEW
-                    few = True
-                else:
-                    f_row[str(y)] = mine.at[y, "nyckeltal_pct"]
-                    f_row[f"{y}_low"] = mine.at[y, "nyckeltal_ci_low"]
-                    f_row[f"{y}_high"] = mine.at[y, "nyckeltal_ci_high"]
-            else:
-                f_row[str(y)] = None
-                missing = True
-            r_row[str(y)] = theirs.at[y, "nyckeltal_pct"] if y in theirs.index else None
-            missing = missing or r_row[str(y)] is None
-        if m.series in change.index:
-            c = change.loc[m.series]
-            f_row.update(change=c.change_pp, change_low=c.change_ci_low_pp, change_high=c.change_ci_high_pp,
-                         change_verdict=c.verdict)
-        a, b = f_row.get(str(year)), r_row.get(str(year))
-        if not isinstance(a, str) and not fmt.missing(a) and not fmt.missing(b):
-            f_row["diff"] = a - b
-            if m.series in vs_riket.index:
-                v = vs_riket.loc[m.series]
-                f_row.update(diff_low=v.diff_ci_low_pp, diff_high=v.diff_ci_high_pp, diff_verdict=v.verdict)
-        rows.append(f_row)
-        rows.append(r_row)
-    label = tb.keyfigure_label(set(measures.key))
-    notes = ["Inom parentes: 95 % konfidensintervall för förbundets nyckeltal, förändring och skillnad mot riket "
-             "(se avsnittet Om indikatorerna)."]
-    if (measures.key == "ja").any():
-        notes.append("För ja/nej-frågan är nyckeltalet andelen ja-svar.")
-    if few:
-        notes.append(f"”{privacy.TOO_FEW}” = färre än {min_n} svar; andelen redovisas inte.")
-    if missing:
-        notes.append(f"{fmt.DASH} = inga svar på frågan det året (enkäten användes inte, eller frågan ställdes inte i "
-                     "den formen).")
-    span = fmt.year_span(years[0], years[-1])
-    return tb.ReportTable(f"tabell-{number}", number,
-                          f"Indikator {indicator}: nyckeltal ”{label}”, förbundet och riket {span}.",
-                          tb._frame(rows), cols, notes=notes, sheet=f"Tabell {number}", wide_label=True,
-                          excel_columns=excel)
 
 
 # --- The report -------------------------------------------------------------------------------------
@@ -422,8 +168,6 @@ class ForbundReport(Report):
         self.title = report_title(self.forbund, year)
         self.dist, self.samtliga, self.national = f.dist, f.samtliga, f.national.samtliga
         self.version = f.version
-        self._tables: dict[str, tb.ReportTable] = {}
-        self._table_no = 0
 
     @classmethod
     def from_paths(cls, paths, forbund: str, year: int, years_shown: int = YEARS_SHOWN, min_n: int = fig.MIN_N,
@@ -517,166 +261,86 @@ class ForbundReport(Report):
         return [s for s, v in c.items() if privacy.is_small(v, self.min_n)]
 
     def _next_number(self) -> str:
-        self._table_no += 1
-        return str(self._table_no)
+        """The next table number (handed out in the report's order as the model is built)."""
+        return self.numbers.next_table()
 
     # -- sections ------------------------------------------------------------------------------------
 
-    def _count_phrase(self, cell) -> str:
-        return sv.count_phrase(cell, sv.ENKAT) if privacy.exact(cell) else f"{fmt.number(cell)} enkäter"
-
+    @section
     def title_page(self) -> Block:
         span = fmt.year_span(self.years[0], self.years[-1])
         total = self.total_cell()
         national_total, national_forbund = self.f.national_totals
-        facts = [f"{sv.capitalize(self._count_phrase(total))} {self.year}",
+        facts = [f"{sv.capitalize(pf.count_phrase(total))} {self.year}",
                  f"Mätperiod november {self.year - 1} – oktober {self.year}",
                  f"Jämförelse med riket: {fmt.number(national_forbund)} förbund, {fmt.number(national_total)} enkäter"
                  + (f" (utan {sv.format_list(self.data.excluded)}: registreringsfilerna har fel)"
                     if self.data.excluded else ""),
                  f"Utveckling {span}" if len(self.years) > 1 else ""]
-        body = (f'<style>{stylesheet()}</style>'
-                f'<div class="title-page forbund"><p class="kicker">Indikatorer för finansiell samordning</p>'
-                f'<h1 class="title" id="titel">Indikatorrapport {self.year}</h1>'
-                f'<p class="subtitle forbund-name">{html.escape(self.name)}</p>'
-                f'<ul class="facts">{"".join(f"<li>{html.escape(x)}</li>" for x in facts if x)}</ul>'
-                f'<p class="publisher">{html.escape(swedish_date(self.published))}</p></div>')
-        return Block(body)
+        return Block(Fixed("forbund_title.html.j2", {"css": safe(stylesheet()), "year": self.year, "name": self.name,
+                                                     "facts": [x for x in facts if x],
+                                                     "published": swedish_date(self.published)}))
 
-    def _analyst(self, key) -> str:
-        own = self.commentary.html(key)
-        return f'<div class="analyst">{own}</div>' if own else ""
+    def _analyst(self, key):
+        return analyst(self.commentary.html(key))
 
     # Sammanfattning
 
     def summary_facts(self) -> list[str]:
-        out = []
         surveys = [s for s in self.survey_counts.columns if not pd.isna(self.survey_counts.at[self.year, s])]
-        total = self.total_cell()
-        out.append(f"{self.name} har {self.year} samlat in {self._count_phrase(total)} från "
-                   f"{sv.count_phrase(len(surveys), sv.RESPONDENTGRUPP)}: "
-                   f"{sv.format_list(GROUP_NAMES.get(s, s.lower()) for s in surveys)}.")
-        if self.previous is not None:
-            before = self.total_cell(self.previous) if self.previous in self.survey_counts.index else None
-            if privacy.exact(total) and privacy.exact(before):
-                word = "fler än" if total > before else "färre än" if total < before else "lika många som"
-                out.append(f"Det är {word} vid mätningen {self.previous} ({fmt.number(before)}).")
-        few = self.few_surveys()
-        if few:
-            out.append(f"Från {sv.format_list(GROUP_DEFINITE.get(s, s.lower()) for s in few)} har för få svar "
-                       f"kommit in {self.year} för att kunna redovisas.")
-        cmp = self.riket
-        if len(cmp):
-            hi = int((cmp["verdict"] == unc.HIGHER).sum())
-            lo = int((cmp["verdict"] == unc.LOWER).sum())
-            out.append(riket_tally(len(cmp), hi, lo, self.year))
-        t = self.trend
-        totalt = t[t.group == "totalt"] if len(t) else t
-        if len(totalt):
-            up = totalt[totalt.classification == ins.INCREASE].indicator.tolist()
-            down = totalt[totalt.classification == ins.DECREASE].indicator.tolist()
-            text = com.development_tally(len(totalt), len(up), len(down),
-                                         after=f" jämfört med mätningen {self.previous}", sure=True)
-            if up:
-                text += f" Ökning: {sv.numbered(sv.INDIKATOR, up)}."
-            if down:
-                text += f" Minskning: {sv.numbered(sv.INDIKATOR, down)}."
-            if len(totalt) - len(up) - len(down):
-                text += (f" {sv.capitalize(unc.NO_SURE_CHANGE)} betyder att förändringen inte är större än att den "
-                         "kan bero på slumpen.")
-            out.append(text)
-        return out
+        return pf.summary(self.name, self.year, surveys, self.total_cell(), self.previous, self._before(),
+                             self.few_surveys(), self.riket, self.trend)
 
+    def _before(self):
+        """The total cell of the previous measurement (None when there is none)."""
+        if self.previous is None or self.previous not in self.survey_counts.index:
+            return None
+        return self.total_cell(self.previous)
+
+    @section
     def summary(self) -> Block:
         body = heading(1, "Sammanfattning", "sammanfattning", "chapter")
-        return body + Block(paragraphs(*self.summary_facts()) + self._analyst("sammanfattning"))
+        return body + Block(paragraphs(*self.summary_facts()), self._analyst("sammanfattning"))
 
     # Om indikatorerna
 
+    @section
     def intro(self) -> Block:
+        """Om indikatorerna: fixed text (templates/report/forbund_intro.html.j2 and
+        forbund_uncertainty.html.j2) with the förbund's name, groups and years filled in."""
         body = heading(1, "Om indikatorerna", "om-indikatorerna", "chapter")
-        measured = len(ins.measured_indicators())
         surveys = ins.surveys_of(self.version)
-        texts = [
-            f"{self.name} samlar in data inom ramen för det nationella verktyget Indikatorer för finansiell "
-            "samordning. Via indikatorerna försöker vi få svar på frågan ”Hur vet vi att det blir bättre?”. Vi följer "
-            "utvecklingen både inom och runt de individinriktade samverkansinsatser som förbundet finansierar och "
-            "delar av den strukturella utvecklingen i samverkan mellan myndigheterna.",
-            f"Indikatorerna är totalt {len(ins.indicators())}, och för {measured} av dem finns enhetliga, "
-            "kvalitetssäkrade och nationellt framtagna mått i form av enkätfrågor. Indikator 11 ska mätas med en "
-            f"registerstudie. Enkäterna ställs till {sv.count_phrase(len(surveys), sv.RESPONDENTGRUPP)}:",
-        ]
-        groups = bullets([GROUP_NAMES.get(s, s) for s in surveys])
-        span = fmt.year_span(self.years[0], self.years[-1])
-        reading = [
-            f"Rapporten visar förbundets egna svar {span} och jämför dem med riket, det vill säga alla förbund som "
-            "deltog i mätningen samma år. För varje fråga visas svarsfördelningen per år i ett stapeldiagram där "
-            "varje stapel är 100 procent och n är antalet svar på frågan.",
-            "Nyckeltalet för en fråga är andelen klart positiva svar (de två högsta svarsalternativen). Undantagen är "
-            "indikator 7, där nyckeltalet är andelen positiva svar (de tre högsta), och ja/nej-frågan, där det är "
-            "andelen ja-svar. Andelarna avrundas var för sig till hela procent och kan därför summera till 99 eller "
-            "101 procent.",
-            f"Andelar som bygger på svar från färre än {self.min_n} personer redovisas inte (”{privacy.TOO_FEW}”). "
-            "Det skyddar de svarande: i ett förbund kan en liten grupp vara några få personer. Av samma skäl visas "
-            "ingen uppdelning på kön eller arbetsgivare där en liten grupp kan räknas fram ur de andra. Antalet svar "
-            "redovisas alltid exakt, som i den nationella rapporten.",
-        ]
-        if self.history_note:
-            reading.insert(0, self.history_note)
-        method = heading(2, "Hur säkra är siffrorna?", "osakerhet") + Block(paragraphs(
-            "I ett enskilt förbund bygger andelarna ofta på få svar. Hade andra personer svarat, eller samma personer "
-            "en annan dag, hade andelen kunnat bli några procentenheter högre eller lägre. Därför står ett intervall "
-            "inom parentes efter förbundets nyckeltal, till exempel 78 % (70–85). Intervallet visar var andelen "
-            "rimligen ligger: med 95 procents säkerhet ligger den inom intervallet (ett så kallat Wilson-intervall). "
-            "Ju färre svar, desto bredare intervall.",
-            "Förändringen sedan förra mätningen och skillnaden mot riket har på samma sätt ett intervall i "
-            "procentenheter. Först när hela intervallet ligger över noll kallas förändringen en ökning (eller "
-            "skillnaden högre), och först när det ligger under noll en minskning (lägre). Innehåller intervallet "
-            "noll skriver vi ”ingen säker förändring”: skillnaden kan bero på slumpen. Skillnaden mot riket prövas "
-            "mot övriga förbund tillsammans, eftersom förbundets egna svar ingår i riket.",
-            "Den sammanvägda utvecklingen per indikator följer den nationella rapportens regel (summan av "
-            "förändringarna ska vara minst 2 procentenheter per fråga), men här krävs dessutom att minst en av "
-            "indikatorns frågor har ändrats mer än slumpen kan förklara i samma riktning. Annars blir resultatet "
-            "”ingen säker förändring”."))
-        return (body + Block(paragraphs(*texts) + groups + paragraphs(*reading) + tb.categories_table().to_html())
+        about = Fixed("forbund_intro.html.j2", {
+            "name": self.name, "indicators": len(ins.indicators()), "measured": len(ins.measured_indicators()),
+            "respondent_groups": sv.count_phrase(len(surveys), sv.RESPONDENTGRUPP),
+            "groups": [pf.GROUP_NAMES.get(s, s) for s in surveys], "history_note": self.history_note,
+            "span": fmt.year_span(self.years[0], self.years[-1]), "min_n": self.min_n, "too_few": privacy.TOO_FEW})
+        method = heading(2, "Hur säkra är siffrorna?", "osakerhet") + Block(Fixed("forbund_uncertainty.html.j2", {}))
+        return (body + Block(about, Table(tb.categories_table(), listed=False))
                 + method + Block(self._analyst("inledning")))
 
     # Insamling och svarande
 
+    @section
     def collection(self) -> Block:
         body = heading(1, "Insamling och svarande", "insamling-och-svarande", "chapter")
         y = self.year
-        total = self.total_cell()
-        texts = [f"Enkäterna samlas in under perioden 1 november till 31 oktober; mätår {y} avser november {y - 1} "
-                 f"till oktober {y}."]
-        text = f"Under {y} har totalt {self._count_phrase(total)} samlats in"
-        if self.previous is not None:
-            before = self.total_cell(self.previous) if self.previous in self.survey_counts.index else None
-            if privacy.exact(total) and privacy.exact(before):
-                word = "fler än" if total > before else "färre än" if total < before else "lika många som"
-                text += f", vilket är {word} vid mätningen {self.previous} ({fmt.number(before)})"
-        texts.append(text + ".")
-        few = self.few_surveys()
-        if few:
-            texts.append(f"Från {sv.format_list(GROUP_DEFINITE.get(s, s.lower()) for s in few)} har dock alltför få "
-                         "svar inkommit för att kunna redovisas.")
+        texts = pf.collection(y, self.total_cell(), self.previous, self._before(), self.few_surveys())
         out = body + Block(paragraphs(*texts))
-        out += Block(self._register(survey_years_table(self.survey_counts, self.min_n, self._next_number())).to_html())
+        out += Block(Table(survey_years_table(self.survey_counts, self.min_n, self._next_number())))
         out += heading(2, f"Svarsfrekvens och bortfall {y}", "svarsfrekvens")
-        out += Block(self._register(response_rates_table(self.response, self.min_n, self._next_number(), y)).to_html())
-        t3 = insats_table(self.units, self.response, self.min_n, str(self._table_no + 1), y)
+        out += Block(Table(response_rates_table(self.response, self.min_n, self._next_number(), y)))
+        t3 = insats_table(self.units, self.response, self.min_n, self.numbers.peek_table(), y)
         if t3 is not None:
-            self._register(t3)
             self._next_number()
             out += heading(2, f"Svar per insats {y}", "svar-per-insats")
             out += Block(paragraphs("Tabellen visar tillfrågade och svar för varje insats där förbundet angett insats "
-                                    "i registreringsfilen.") + t3.to_html())
-        t4 = gender_table(self.response, self.min_n, str(self._table_no + 1), y)
+                                    "i registreringsfilen."), Table(t3))
+        t4 = gender_table(self.response, self.min_n, self.numbers.peek_table(), y)
         if t4 is not None:
-            self._register(t4)
             self._next_number()
-            out += heading(2, f"Svarande deltagare efter kön {y}", "kon") + Block(t4.to_html())
-        return out + Block(self._analyst("insamling") + self._analyst("svarande"))
+            out += heading(2, f"Svarande deltagare efter kön {y}", "kon") + Block(Table(t4))
+        return out + Block(self._analyst("insamling"), self._analyst("svarande"))
 
     # Resultat per insats
 
@@ -686,6 +350,7 @@ class ForbundReport(Report):
         t = self.data.tidy
         return isx.insats_figures(t[(t.forbund == self.forbund) & (t.year == self.year)], self.min_n)
 
+    @section
     def insats_results(self) -> Block:
         """One table of nyckeltal per insats for each survey split into insatser (nothing when none
         is). Placed after the response section, beside the counts per insats: one table per survey
@@ -693,20 +358,19 @@ class ForbundReport(Report):
         insatser in up to 16 fragments."""
         tables = []
         for survey in ins.in_report_order(self.insats_figures.survey):
-            t = insats_results_table(self.insats_figures, survey, self.min_n, str(self._table_no + 1), self.year)
+            t = insats_results_table(self.insats_figures, survey, self.min_n, self.numbers.peek_table(), self.year)
             if t is not None:
-                self._register(t)
                 self._next_number()
                 tables.append(t)
         if not tables:
-            return Block("")
+            return Block()
         body = heading(1, f"Resultat per insats {self.year}", "resultat-per-insats", "chapter")
         text = paragraphs(
             "Tabellerna visar nyckeltalet för varje fråga per insats, där insatsen har tillräckligt många svar för att "
             f"redovisas (minst {fmt.number(self.min_n)}). Mindre insatser redovisas tillsammans som "
             f"”{isx.OTHERS}”. Skillnader mellan insatser med få svar bör tolkas försiktigt; intervallen visar hur "
             "osäkra andelarna är.")
-        return body + Block(text + "".join(t.to_html() for t in tables))
+        return body + Block(text, *(Table(t) for t in tables))
 
     # Indicators
 
@@ -724,33 +388,29 @@ class ForbundReport(Report):
         this = q[q.series == series].iloc[0]
         old = q[(q.version < start) & (q.survey == survey) & (q.indicator == this.indicator)]
         later = set(q.loc[q.version >= start, "series"])
-        changed = (~old.series.isin(later)).any()
-        return (f"Jämförelse saknas eftersom frågan ändrades {start}." if changed else
-                f"Jämförelse med tidigare år saknas eftersom frågan tillkom {start}.")
+        return pf.break_note(start, changed=(~old.series.isin(later)).any())
 
-    def question_figure(self, m) -> str:
-        """The stacked bars of one question, or the reason there are none; '' when the förbund never
+    def question_figure(self, m) -> Chart | None:
+        """The stacked bars of one question, or the reason there are none; None when the förbund never
         answered it in the shown years."""
         rows = fc.bar_rows(self.local_by_series.get(m.series, self.samtliga.iloc[:0]), m.series, self.years)
         if rows.empty:
-            return ""
-        title = html.escape(m.text)
-        who = html.escape(f"({m.survey}, fråga {m.question})")
-        caption = f'<figcaption><span class="question">{title}</span> <span class="who">{who}</span></figcaption>'
+            return None
+        who = f"({m.survey}, fråga {m.question})"
+        caption = (m.text, who)
         note = self.break_note(m.series, m.survey)
-        note_html = f'<p class="chart-note break">{html.escape(note)}</p>' if note else ""
         anchor = f"fraga-{safe_filename(m.survey).lower()}-{m.question}"
         if rows.suppressed.all():
-            return (f'<figure class="chart bars too-few" id="{anchor}">{caption}'
-                    f'<p class="too-few">{fc.FEW_ANSWERS}.</p>{note_html}</figure>')
+            return Chart("bars", anchor, "chart bars too-few", caption=caption, note=note,
+                         message=f"{fc.FEW_ANSWERS}.")
         svg = fc.stacked_bars_svg(rows, m.scale, label=f"{m.text} {who}")
-        return f'<figure class="chart bars" id="{anchor}">{caption}{svg}{note_html}</figure>'
+        return Chart("bars", anchor, "chart bars", safe(svg), caption=caption, note=note)
 
-    def trend_chart(self, indicator: int, measures: pd.DataFrame) -> str:
+    def trend_chart(self, indicator: int, measures: pd.DataFrame) -> Chart | None:
         d = self.samtliga
         shown = d[d.series.isin(set(measures.series)) & d.nyckeltal_pct.notna() & d.year.isin(self.years)]
         if shown.year.nunique() < 2:
-            return ""
+            return None
         several = len(measures) > 1
         series = [(m.series, charts.SURVEY_SHORT.get(m.survey, m.survey) + f" F{m.question}" if several else "")
                   for m in measures.itertuples() if m.series in set(shown.series)]
@@ -760,8 +420,7 @@ class ForbundReport(Report):
                            plot_height=135)
         caption = (f"Nyckeltal {fmt.year_span(years[0], years[-1])}: förbundet (heldragen linje) och "
                    "riket (streckad linje).") + self.trend_break_note(measures)
-        return (f'<figure class="chart trend" id="trend-{indicator}"><figcaption>{html.escape(caption)}'
-                f'</figcaption>{svg}</figure>')
+        return Chart("trend", f"trend-{indicator}", "chart trend", safe(svg), caption=caption)
 
     def trend_break_note(self, measures: pd.DataFrame) -> str:
         """" Frågan ändrades 2021; jämförelse med tidigare år görs inte." when a measure's question changed
@@ -769,10 +428,7 @@ class ForbundReport(Report):
         the present question (figures.series_segments), no line joins the old one."""
         changed = sorted({series_start(m.series) for m in measures.itertuples()
                           if "ändrades" in self.break_note(m.series, m.survey)})
-        if not changed:
-            return ""
-        what = "Frågan" if len(measures) == 1 else "Frågorna"
-        return f" {what} ändrades {fmt.join_words(map(str, changed))}; jämförelse med tidigare år görs inte."
+        return pf.trend_break(changed, len(measures))
 
     def table_years(self, measures: pd.DataFrame) -> list[int]:
         """The shown years in which the förbund or the country has answers to any of these measures."""
@@ -793,6 +449,7 @@ class ForbundReport(Report):
             out.append(f"Indikatorns frågor har inga jämförbara redovisade svar från mätningen {self.previous}.")
         return out
 
+    @section
     def indicator(self, indicator: int) -> Block | None:
         """The indicator's section; None when the förbund has no answers to any of its questions
         in the shown years (:meth:`indicators` lists those in one place)."""
@@ -801,10 +458,10 @@ class ForbundReport(Report):
         first = indicator == min(ins.indicators())
         head = heading(2, f"Indikator {indicator}: {info.short_name}", anchor,
                        "indicator first" if first else "indicator")
-        lead = f'<p class="indicator-text">{html.escape(info.text)}</p>'
+        lead = paragraphs(info.text, cls="indicator-text")
         if indicator not in ins.measured_indicators():
-            return head + Block(lead + paragraphs("Rekommenderat mått: registerstudie (under utveckling nationellt).",
-                                                  com.not_measured_text(indicator)) + self._analyst(indicator))
+            return head + Block(lead, paragraphs("Rekommenderat mått: registerstudie (under utveckling nationellt).",
+                                                 com.not_measured_text(indicator)), self._analyst(indicator))
         if not self.answered(indicator):
             return None
         measures = self.measures(indicator)
@@ -818,23 +475,22 @@ class ForbundReport(Report):
         span = fmt.year_span(self.years[0], self.years[-1])
         answered = measures[~measures.apply(lambda m: question_label(m.text, m.survey, m.question) in unanswered,
                                             axis=1)]
-        table = self._register(keyfigure_table(self.samtliga, self.national, answered,
+        table = Table(keyfigure_table(self.samtliga, self.national, answered,
                                                self.table_years(answered), self.year, self._next_number(),
                                                indicator, self.min_n, self.previous, changes=self.year_changes,
                                                vs_riket=self.riket_differences))
-        missing = ""
+        missing = None
         if unanswered:
-            missing = (f'<div class="measures"><p class="measures-title">Frågor utan svar från förbundet {span}:</p>'
-                       + bullets(unanswered) + "</div>")
+            missing = Group("measures", (paragraphs(f"Frågor utan svar från förbundet {span}:", cls="measures-title"),
+                                         bullets(unanswered)))
         facts = self.indicator_facts(indicator, answered)
         comment = comment_block(anchor, facts, self.commentary.html(indicator))
-        return head + Block(lead + "".join(figures) + missing + table.to_html() + self.trend_chart(indicator, answered)
-                            + comment)
+        return head + Block(lead, *figures, missing, table, self.trend_chart(indicator, answered), comment)
 
     def indicators(self) -> Block:
         """Every indicator's section in order, then one short list of the indicators the förbund
         has no answers to (instead of a near-empty section each)."""
-        out = Block("")
+        out = Block()
         for i in ins.indicators():
             section = self.indicator(i)
             if section is not None:
@@ -848,56 +504,45 @@ class ForbundReport(Report):
                                    self.years).empty
                    for m in self.measures(indicator).itertuples())
 
+    @section
     def unanswered_indicators(self) -> Block:
         """One short list of the measured indicators without answers (an empty Block if none)."""
         indicators = [i for i in ins.measured_indicators() if not self.answered(i)]
         if not indicators:
-            return Block("")
+            return Block()
         span = fmt.year_span(self.years[0], self.years[-1])
         names = [f"Indikator {i}: {ins.indicators()[i].short_name}" for i in indicators]
-        lead = (f"Förbundet har inga svar {span} på frågorna till "
-                + ("den här indikatorn:" if len(names) == 1 else "de här indikatorerna:"))
-        notes = "".join(self._analyst(i) for i in indicators)
+        lead = pf.unanswered_lead(span, len(names))
+        notes = [self._analyst(i) for i in indicators]
         return (heading(2, "Indikatorer utan svar", "indikatorer-utan-svar", "indicator")
-                + Block(paragraphs(lead) + bullets(names) + notes))
+                + Block(paragraphs(lead), bullets(names), *notes))
 
     # Utveckling och bilaga
 
+    @section
     def development(self) -> Block:
         if self.previous is None or self.trend.empty:
-            return Block("")
+            return Block()
         body = heading(1, f"Sammanvägd utveckling {self.year} jämfört med {self.previous}", "sammanvagd-utveckling",
                        "chapter")
-        text = paragraphs(
-            f"För varje indikator summeras förändringen i nyckeltal (procentenheter) mellan mätningarna "
-            f"{self.previous} och {self.year} över de frågor som har redovisade svar båda gångerna. Förändringen "
-            "räknas "
-            "som ”ökning” eller ”minskning” när summan är minst 2 procentenheter gånger antalet frågor, uppåt eller "
-            "nedåt (den nationella rapportens regel), och när dessutom minst en av frågorna har ändrats i samma "
-            "riktning mer än slumpen kan förklara (hela 95-procentsintervallet för förändringen över eller under "
-            f"noll). Annars blir resultatet ”{unc.NO_SURE_CHANGE.lower()}”; summan visas ändå.")
+        text = Fixed("forbund_development.html.j2", {"year": self.year, "previous": self.previous,
+                                                     "no_sure_change": unc.NO_SURE_CHANGE.lower()})
         table = tb.development_table(self.trend, self.year, self.previous, number=self._next_number(),
                                      show_chance=True)
         filled = {c.key for c in table.columns if table.rows.get(c.key) is not None and table.rows[c.key].notna().any()}
         table.columns = [c for c in table.columns if c.key in filled]
         table.excel_columns = [c for c in table.excel_columns if c.key.split("_")[0] in filled or c.key == "text"]
-        self._register(table)
-        return body + Block(text + table.to_html() + self._analyst("avslutande diskussion"))
+        return body + Block(text, Table(table), self._analyst("avslutande diskussion"))
 
-    def sections(self) -> list[Block]:
-        self._tables.clear()
-        self._table_no = 0
-        return [self.title_page(), self.toc(), self.summary(), self.intro(), self.collection(), self.insats_results(),
-                self.indicators(),
-                self.development()]
+    def cells(self) -> list[tuple]:
+        return [("title_page",), ("toc",), ("summary",), ("intro",), ("collection",), ("insats_results",),
+                *(("indicator", i) for i in ins.indicators()), ("unanswered_indicators",), ("development",)]
 
     # -- Excel ---------------------------------------------------------------------------------------
 
-    def tables(self) -> list[tb.ReportTable]:
-        """The report's tables in order, then the answer scales (the resultatfil's sheets)."""
-        if not self._tables:
-            self.sections()
-        return [*self._tables.values(), tb.scales_table()]
+    def extra_tables(self) -> list[tb.ReportTable]:
+        """The answer scales, after the report's own tables (the resultatfil's last table sheet)."""
+        return [tb.scales_table()]
 
     def answers_frame(self) -> pd.DataFrame:
         """The charts' figures for every shown year and question (samtliga): n and the share of each

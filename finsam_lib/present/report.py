@@ -4,20 +4,21 @@ notebook shows, assembled once.
 The figures come from :func:`figures.year.year_figures` (the one entry point);
 ``NationalReport`` turns them into numbered tables, titled charts and
 drafted commentary, section by section. Each section method returns a
-:class:`Block` (HTML that a notebook displays), so a notebook cell is one call.
+:class:`model.Block` (parts that a notebook displays through the templates), so a notebook
+cell is one call. ``Report.model`` builds every section once, in order (``cells``), and
+numbers tables and diagrams as it goes; a section method decorated with :func:`section`
+returns the built section, whichever cell runs first. A new chapter is a ``@section``
+method and an entry in ``cells``.
 """
 from __future__ import annotations
 
 import datetime as dt
-import html
-import re
-from dataclasses import dataclass, field
+import functools
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
 import pandas as pd
-from markupsafe import Markup
 
 from finsam_lib.base import format as fmt
 from finsam_lib.base import swedish as sv
@@ -25,49 +26,32 @@ from finsam_lib.figures import method as fig
 from finsam_lib.figures import uncertainty as unc
 from finsam_lib.figures.year import year_figures
 from finsam_lib.instrument import definition as ins
-from finsam_lib.present import charts, prose
+from finsam_lib.present import charts
 from finsam_lib.present import commentary as com
+from finsam_lib.present import prose
+from finsam_lib.present import prose_national as pn
 from finsam_lib.present import tables as tb
-from finsam_lib.present.templating import render
+from finsam_lib.present.model import (
+    Block,
+    Chart,
+    Fixed,
+    Group,
+    Numbering,
+    Paragraphs,
+    ReportModel,
+    Table,
+    analyst,
+    bullets,
+    comment_block,
+    heading,
+    paragraphs,
+    safe,
+)
 
 
-@dataclass
-class Block:
-    """A piece of the report as HTML; displays itself in a notebook."""
-    html: str
-    headings: list = field(default_factory=list)  # (level, id, text)
-
-    def _repr_html_(self) -> str:
-        return self.html
-
-    def __add__(self, other: "Block") -> "Block":
-        return Block(self.html + other.html, self.headings + other.headings)
-
-
-def heading(level: int, text: str, anchor: str, classes: str = "") -> Block:
-    cls = f' class="{classes}"' if classes else ""
-    return Block(f'<h{level} id="{anchor}"{cls}>{html.escape(text)}</h{level}>', [(level, anchor, text)])
-
-
-def comment_block(anchor: str, facts: list[str], analyst_html: str = "") -> str:
-    """An indicator's "Kommentar till resultatet": the drafted paragraphs, then the analyst's own
-    text (HTML from the commentary file); templates/comment.html.j2."""
-    return render("comment.html.j2", anchor=anchor, facts=facts, analyst=Markup(analyst_html))
-
-
-def prose_html(paragraphs, analyst_html: str = "", cls: str = "") -> str:
-    """Drafted paragraphs (each a string or a list of sentences), then the analyst's text:
-    templates/prose.html.j2."""
-    return render("prose.html.j2", paragraphs=paragraphs, analyst=Markup(analyst_html), cls=cls)
-
-
-def paragraphs(*texts: str, cls: str = "") -> str:
-    c = f' class="{cls}"' if cls else ""
-    return "".join(f"<p{c}>{html.escape(t)}</p>" for t in texts if t)
-
-
-def bullets(items: list[str]) -> str:
-    return "<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items if i) + "</ul>"
+def prose_paragraphs(drafted, cls: str = "") -> Paragraphs:
+    """Drafted paragraphs (present.prose: each a string or a list of sentences) as one part."""
+    return paragraphs(*(p if isinstance(p, str) else " ".join(p) for p in drafted), cls=cls)
 
 
 def swedish_date(day: dt.date) -> str:
@@ -89,20 +73,68 @@ def publication_date(value) -> dt.date | None:
 
 # --- The national report --------------------------------------------------------------------------
 
+def section(method):
+    """A report section (one notebook cell): built once, in the report's order, by
+    :attr:`Report.model`, which numbers tables and diagrams as it goes; called again (from the
+    notebook) it returns the section already built, so its numbers do not depend on which
+    cells ran before."""
+    @functools.wraps(method)
+    def built(self, *args):
+        key = (method.__name__, *args)
+        if not self._building:
+            sections = self.model.sections
+            if key in sections:
+                return sections[key]
+        return method(self, *args)
+    return built
+
+
 class Report:
-    """What every report shares: its tables (kept as sections build them), the table of
-    contents placeholder and the Excel resultatfil. Subclasses give ``sections``,
-    ``tables``, ``about`` and ``data_sheets``."""
+    """What every report shares: its model (sections in order, tables numbered while it is
+    built), the table of contents placeholder and the Excel resultatfil. Subclasses give
+    ``cells``, ``about`` and ``data_sheets`` (and ``extra_tables`` for sheets beyond the
+    sections' tables)."""
 
-    def _register(self, table: tb.ReportTable | None) -> tb.ReportTable | None:
-        if table is not None:
-            self._tables[table.id] = table
-        return table
+    _building = False
 
+    def cells(self) -> list[tuple]:
+        """The report's sections in order, as (method name, arguments…): the notebook's cells."""
+        raise NotImplementedError
+
+    def extra_tables(self) -> list[tb.ReportTable]:
+        """Resultatfil sheets beyond the sections' tables (none by default)."""
+        return []
+
+    @cached_property
+    def model(self) -> ReportModel:
+        """The report built once: every section of :meth:`cells` in order, numbered as built."""
+        self.numbers = Numbering()
+        self._building = True
+        try:
+            built = {key: getattr(self, key[0])(*key[1:]) for key in self.cells()}
+        finally:
+            self._building = False
+        return ReportModel(built, self.extra_tables())
+
+    def sections(self) -> list[Block]:
+        """Every section in the report's order (what the notebook shows, cell by cell)."""
+        return self.model.blocks
+
+    def tables(self) -> list[tb.ReportTable]:
+        """Every listed table in the report's order (the resultatfil's sheets), from the model."""
+        return self.model.tables
+
+    def headings(self) -> list[str]:
+        return [text for _, _, text in self.model.headings]
+
+    def html(self) -> str:
+        """The report's body as HTML, every section in order (no notebook needed)."""
+        return self.model.html()
+
+    @section
     def toc(self) -> Block:
         """Placeholder the HTML export replaces with the table of contents."""
-        return Block('<nav class="toc" id="innehall"><h2 class="toc-title">Innehåll</h2>'
-                     '<!-- finsam:toc --></nav>')
+        return Block(Fixed("toc.html.j2", {}))
 
     def excel_about(self) -> dict:
         """The resultatfil's index sheet: what the report is, min_n and the date it was made."""
@@ -124,8 +156,6 @@ class NationalReport(Report):
         self.commentary = commentary or com.Commentary()
         self.nationally = nationally_default() if nationally is None else nationally
         self.published = published or dt.date.today()
-        self._tables: dict[str, tb.ReportTable] = {}
-        self._diagrams = self._number_diagrams()
 
     @classmethod
     def from_paths(cls, paths, year: int, min_n: int = fig.MIN_N, commentary: str | Path | None = None,
@@ -152,23 +182,21 @@ class NationalReport(Report):
         all_keys = set(self.f.dist.loc[self.f.dist.indicator == indicator, "key"])
         return [all_keys] if all_keys else []
 
-    def _number_diagrams(self) -> dict:
-        numbers, k = {}, 0
-        for i in ins.measured_indicators():
-            if not fig.trend_chart_wanted(self.f.dist, i, self.year):
-                continue
-            groups = [g for g in self._chart_groups(i) if self._chart_points(i, g) is not None]
-            if not groups:
-                continue
-            k += 1
-            for j, g in enumerate(groups, 1):
-                numbers[(i, frozenset(g))] = f"{k}.{j}" if len(groups) > 1 else str(k)
-        numbers["avslut"] = str(k + 1)
-        return numbers
+    def _diagram_numbers(self, indicator: int) -> dict[frozenset, str]:
+        """The numbers of the indicator's line charts (keys -> "3" or "3.1", "3.2"), handed out
+        from the report's counter as the model is built: one number per indicator with a chart,
+        sub-numbers when its ja/nej measures have a chart of their own."""
+        if not fig.trend_chart_wanted(self.f.dist, indicator, self.year):
+            return {}
+        groups = [g for g in self._chart_groups(indicator) if self._chart_points(indicator, g) is not None]
+        if not groups:
+            return {}
+        k = self.numbers.next_diagram()
+        return {frozenset(g): f"{k}.{j}" if len(groups) > 1 else str(k) for j, g in enumerate(groups, 1)}
 
     def _chart_points(self, indicator: int, keys: set[str]):
         """The points of one chart, or None with fewer than two years; computed once per chart
-        (the diagrams' numbering asks first, the chart itself later)."""
+        (the diagrams' numbering asks first, the chart itself next)."""
         key = (indicator, frozenset(keys))
         if key not in self._points:
             points = charts.indicator_points(self.f.dist, indicator, keys)
@@ -193,6 +221,7 @@ class NationalReport(Report):
         total = self.response[self.response.survey == fig.TOTAL].iloc[0]
         return int(total.antal_svar), int(total.forbund_count)
 
+    @section
     def title_page(self) -> Block:
         enkater, forbund = self._counts_text()
         national = self.nationally.get(self.year)
@@ -201,14 +230,8 @@ class NationalReport(Report):
                  f"Mätperiod november {self.year - 1} – oktober {self.year}"]
         if self.excluded:
             facts.append(self.excluded_text())
-        body = (f'<div class="title-page"><p class="kicker">NNS indikatorer</p>'
-                f'<h1 class="title" id="titel">{self.title} {self.year}</h1>'
-                f'<p class="subtitle">Resultat från enkätundersökningar om den finansiella samordningen '
-                f'genom samordningsförbund</p>'
-                f'<ul class="facts">{"".join(f"<li>{html.escape(x)}</li>" for x in facts)}</ul>'
-                f'<p class="publisher">Nationella nätverket för samordningsförbund (NNS)<br>'
-                f'{html.escape(swedish_date(self.published))}</p></div>')
-        return Block(body)
+        return Block(Fixed("national_title.html.j2", {"title": f"{self.title} {self.year}", "facts": facts,
+                                                      "published": swedish_date(self.published)}))
 
     # Sammanfattning
 
@@ -310,6 +333,7 @@ class NationalReport(Report):
             items.append(f"{fmt.number(enk)} insamlade enkäter, {word} än {self.previous} ({fmt.number(before)}).")
         return items
 
+    @section
     def summary(self) -> Block:
         facts = self.summary_facts()
         body = heading(1, "Sammanfattning", "sammanfattning", "chapter")
@@ -320,11 +344,12 @@ class NationalReport(Report):
                             "som valt att genomföra enkätundersökningarna, och jämförelser mellan åren bör göras "
                             "med viss försiktighet eftersom de medverkande förbunden skiftar.")
         brief = heading(2, "Resultat i korthet", "resultat-i-korthet")
-        return (body + Block(text + (f'<div class="analyst">{own}</div>' if own else "") + caveat)
-                + brief + Block(f'<div class="in-brief">{bullets(self.in_brief())}</div>'))
+        return (body + Block(text, analyst(own), caveat)
+                + brief + Block(Group("in-brief", (bullets(self.in_brief()),))))
 
     # Insamling av data
 
+    @section
     def collection(self) -> Block:
         y, prev = self.year, self.previous
         body = heading(1, "Insamling av data", "insamling-av-data", "chapter")
@@ -357,12 +382,12 @@ class NationalReport(Report):
                                                    sv.tally(len(counts), [(deltagare, "har samlat in data från "
                                                                            "deltagare")], sv.FORBUND)))
         own = self.commentary.html("insamling")
-        table = self._register(tb.table_1(self.response, y))
-        return body + Block(paragraphs(*texts) + (f'<div class="analyst">{own}</div>' if own else "")
-                            + table.to_html())
+        table = Table(tb.table_1(self.response, y))
+        return body + Block(paragraphs(*texts), analyst(own), table)
 
     # Metod
 
+    @section
     def method(self) -> Block:
         body = heading(1, "Metod för sammanställning av indikatorerna", "metod", "chapter")
         measured = len(ins.measured_indicators())
@@ -379,27 +404,18 @@ class NationalReport(Report):
             "arbete eller studier bedöms som positiv, och ja/nej-frågan, där nyckeltalet är andelen ja-svar.",
         ]
         analysis = heading(2, "Analysmetod och redovisning av data", "analysmetod")
-        return (body + Block(paragraphs(*texts) + tb.categories_table().to_html()) + analysis
-                + Block(prose_html(prose.analysis_method(self.min_n))))
+        return (body + Block(paragraphs(*texts), Table(tb.categories_table(), listed=False)) + analysis
+                + Block(prose_paragraphs(prose.analysis_method(self.min_n))))
 
     # Resultat: svarande och bortfall
 
+    @section
     def response_section(self) -> Block:
         body = heading(1, "Resultat", "resultat", "chapter")
-        intro = paragraphs(
-            "I följande kapitel presenteras svarsresultat kopplade till respektive indikator. De lokala "
-            "enkätsvaren har aggregerats till nationell nivå. För att underlätta jämförelse över tid redovisas "
-            "för varje indikator en tabell med nyckeltalet för de senaste tre åren och ett linjediagram över "
-            "nyckeltalets utveckling för alla år i underlaget, utom för indikatorer vars alla frågor ändrades "
-            "eller tillkom med den nuvarande enkätversionen: där finns inga äldre jämförbara data. För "
-            "deltagare visas kvinnors och mäns svar i diagrammen. Notera att diagrammens skalor skiljer sig åt.")
+        intro = Fixed("national_results.html.j2", {})
         sub = heading(2, "Svarande och bortfall", "svarande-och-bortfall")
-        texts = [
-            "Bortfallet mäts genom att efterfråga hur många inom varje respondentgrupp som skulle kunna "
-            "tillfrågas (målpopulation) och hur många som faktiskt tillfrågats (undersökt population, inklusive "
-            "de som tackat nej). Ett svar ingår i redovisningen om minst en av frågorna i enkäten är besvarad.",
-        ]
-        table2 = self._register(tb.table_2(self.response))
+        texts = Fixed("national_nonresponse.html.j2", {})
+        table2 = Table(tb.table_2(self.response))
         after = []
         r = self.response.set_index("survey")
         for survey, word in (("Deltagare pågående", "pågåendeenkäten"), ("Deltagare avslut", "avslutsenkäten")):
@@ -408,11 +424,11 @@ class NationalReport(Report):
                 k, m, e = (fig.percent(r.at[survey, c], n) for c in ("kvinnor", "man", "ej_uppgett_kon"))
                 after.append(f"I {word} har {fmt.percent(k)} uppgett sig vara kvinnor och {fmt.percent(m)} män; "
                              f"{fmt.percent(e)} har inte angett kön.")
-        pair = [self._register(tb.gender_table(self.response, survey, number)).to_html()
+        pair = [Table(tb.gender_table(self.response, survey, number))
                 for survey, number in (("Deltagare pågående", "3"), ("Deltagare avslut", "4")) if survey in r.index]
-        gender = Block(f'<div class="side-by-side">{"".join(pair)}</div>' if pair else "")
+        gender = Block(Group("side-by-side", tuple(pair)) if pair else None)
         missing = self.f.internal_missing()
-        miss_text = ""
+        miss_text = None
         if len(missing):
             under = int((missing.missing_pct < 5).sum())
             top = missing.sort_values("missing_pct", kind="stable").iloc[-1]
@@ -423,17 +439,18 @@ class NationalReport(Report):
                 "Frågorna 9 och 10 i avslutsenkäten, som bara besvaras efter ja på fråga 8, räknas inte här.")
         own = self.commentary.html("svarande")
         return (body + Block(intro) + sub
-                + Block(paragraphs(*texts) + table2.to_html() + paragraphs(*after)) + gender
-                + Block(miss_text + (f'<div class="analyst">{own}</div>' if own else "")))
+                + Block(texts, table2, paragraphs(*after)) + gender
+                + Block(miss_text, analyst(own)))
 
     # Indicators
 
-    def measures_html(self, indicator: int) -> str:
+    def measures(self, indicator: int) -> Group:
+        """The indicator's measures this year, then earlier measures with data that are not followed today."""
         q = ins.questions()
         now = q[(q.version == self.f.version) & (q.indicator == indicator)]
         now = now.assign(_s=now.survey.map(tb._survey_rank)).sort_values(["_s", "question"])
         items = [tb.measure_text(r.text, r.survey, r.question) for r in now.itertuples()]
-        out = '<div class="measures"><p class="measures-title">Mått:</p>' + bullets(items)
+        out = [paragraphs("Mått:", cls="measures-title"), bullets(items)]
         # Earlier measures with data in the report's years that are not followed today.
         current = set(now.series)
         d = self.f.dist[(self.f.dist.indicator == indicator) & ~self.f.dist.series.isin(current)
@@ -443,8 +460,8 @@ class NationalReport(Report):
             old = d.drop_duplicates("series").merge(
                 q[["version", "series", "text"]].drop_duplicates("series"), on="series", how="left")
             items = [tb.measure_text(r.text, r.survey, r.question) for r in old.itertuples()]
-            out += f'<p class="measures-title">Tidigare mått ({last} och tidigare):</p>' + bullets(items)
-        return out + "</div>"
+            out += [paragraphs(f"Tidigare mått ({last} och tidigare):", cls="measures-title"), bullets(items)]
+        return Group("measures", tuple(out))
 
     def indicator_tables(self, indicator: int) -> list[tb.ReportTable]:
         base = self.table_base(indicator)
@@ -456,52 +473,23 @@ class NationalReport(Report):
                 k += 1
         if len(now):
             out.append(tb.keyfigure_table(self.f.dist, indicator, self.year, f"{base}.{k}", min_n=self.min_n))
-        return [self._register(t) for t in out]
-
-    # The 2022 report's diagram names where they differ from the indicator's short name.
-    CHART_NAMES = {13: "Gemensamma synsätt och arbetssätt i samverkansinsats"}
-    WHO = {"Deltagare pågående": "pågående deltagare", "Deltagare avslut": "avslutade deltagare"}
+        return out
 
     def chart_title(self, indicator: int, number: str, keys: set[str], span: str) -> str:
-        name = self.CHART_NAMES.get(indicator, ins.indicators()[indicator].short_name)
+        """The diagram's title (prose_national.chart_title) with this year's ja/nej questions quoted."""
+        yes_no = None
         if keys == {"ja"}:
             rows = self.f.now[(self.f.now.indicator == indicator) & (self.f.now.key == "ja")].drop_duplicates("series")
-            if len(rows) == 1:  # as Diagram 5.1 of the 2022 report: the question, quoted
-                r = rows.iloc[0]
-                text = ins.version_questions(ins.default_version(self.year)).set_index("series").text.get(r.series, "")
-                who = self.WHO.get(r.survey, r.survey.lower())
-                return f"Diagram {number} Fråga {r.question}, {who}: ”{text}”, {span}. Andelen som svarat ja."
-            which = fmt.join_words(f"fråga {r.question}" for r in rows.itertuples())
-            return f"Diagram {number} Indikator {indicator}: {name}, {which}, {span}. Andelen som svarat ja."
-        label = tb.keyfigure_label(keys - {"ja"} or keys)
-        return f"Diagram {number} Indikator {indicator}: {name}, {span}. {label[0].upper() + label[1:]}."
+            texts = ins.version_questions(ins.default_version(self.year)).set_index("series").text
+            yes_no = [(r.question, r.survey, texts.get(r.series, "")) for r in rows.itertuples()]
+        return pn.chart_title(number, indicator, ins.indicators()[indicator].short_name, span,
+                                 tb.keyfigure_label(keys - {"ja"} or keys), yes_no)
 
-    def chart_note(self, points: pd.DataFrame, years: list[int]) -> str:
-        surveys = list(dict.fromkeys(points.survey))
-        names = {"Deltagare pågående": "deltagare", "Deltagare avslut": "deltagare", "Personal": "personalen",
-                 "Remittenter": "remittenter", "Parternas chefsgrupp": "parternas chefsgrupp",
-                 "Styrelse": "styrelsen", "Förbundschef": "förbundschefer"}
-        who = list(dict.fromkeys(names.get(s, s) for s in surveys))
-        text = ("Diagrammet visar förändringen mellan mätningar för "
-                + ("alla indikatorns respondentgrupper" if len(who) > 2 else fmt.join_words(who)) + ".")
-        if (points.group.isin(["kvinnor", "män"])).any():
-            text += " För deltagare visas kvinnor (heldragen linje) och män (streckad linje)."
-        old = points[points.old.astype(bool)] if "old" in points else points.iloc[0:0]
-        if len(old):
-            last = int(old["last"].max())
-            text += (f" Frågor som ändrades efter {last} visas som egna linjer med årtal i förklaringen: de "
-                     "jämförs inte med de nya frågorna, därför dras ingen linje över bytet.")
-            current_keys = set(points.loc[~points.old.astype(bool), "key"])
-            if "key" in old and (set(old.key) == {"ja"}) and current_keys and "ja" not in current_keys:
-                text += " Den tidigare frågan var en ja/nej-fråga; dess linje visar andelen ja-svar."
-        if any(_has_gap(p, years) for _, p in points.groupby("line")):
-            text += " Där en linje är bruten saknas redovisade svar det året."
-        return text
-
-    def indicator_charts(self, indicator: int) -> str:
-        out = []
+    def indicator_charts(self, indicator: int) -> list[Chart]:
+        """The indicator's line charts, numbered now (call once per indicator, in the report's order)."""
+        out, numbers = [], self._diagram_numbers(indicator)
         for keys in self._chart_groups(indicator):
-            number = self._diagrams.get((indicator, frozenset(keys)))
+            number = numbers.get(frozenset(keys))
             points = self._chart_points(indicator, keys)
             if number is None or points is None:
                 continue
@@ -511,35 +499,37 @@ class NationalReport(Report):
             title = self.chart_title(indicator, number, keys, fmt.year_span(years[0], years[-1]))
             figure = charts.line_chart(points, title=title, years=years, salt=f"d{number}")
             svg = charts.with_alt(charts.to_svg(figure), f"{title} {charts.lines_text(points, years)}")
-            out.append(f'<figure class="chart" id="diagram-{number.replace(".", "-")}" aria-label="{html.escape(title)}">'
-                       f'{svg}<figcaption class="chart-note">{html.escape(self.chart_note(points, years))}</figcaption></figure>')
-        return "".join(out)
+            out.append(Chart("line", f"diagram-{number.replace('.', '-')}", "chart", safe(svg), title,
+                             note=pn.chart_note(points, years)))
+        return out
 
+    @section
     def indicator(self, indicator: int) -> Block:
         info = ins.indicators()[indicator]
         anchor = f"indikator-{indicator}"
         head = heading(2, f"Indikator {indicator}: {info.short_name}", anchor, "indicator")
-        lead = f'<p class="indicator-text">{html.escape(info.text)}</p>'
+        lead = paragraphs(info.text, cls="indicator-text")
         if indicator not in ins.measured_indicators():
-            return head + Block(lead + paragraphs(com.not_measured_text(indicator)))
+            return head + Block(lead, paragraphs(com.not_measured_text(indicator)))
         now = self.f.now[self.f.now.indicator == indicator]
         if now.empty:
-            return head + Block(lead + self.measures_html(indicator)
-                                + paragraphs(f"Indikatorns frågor har inga svar {self.year}."))
-        tables = "".join(t.to_html() for t in self.indicator_tables(indicator))
+            return head + Block(lead, self.measures(indicator),
+                                paragraphs(f"Indikatorns frågor har inga svar {self.year}."))
+        tables = [Table(t) for t in self.indicator_tables(indicator)]
         facts = prose.indicator_comment(self.f.dist, indicator, self.year, self.previous, self.f.trend,
                                         levels=self.levels, changes=self.f.all_changes, gender=self.gender,
                                         employer=self.employer)
         comment = comment_block(anchor, facts, self.commentary.html(indicator))
         # The 2022 report's order: tables, the comment, then the chart.
-        return head + Block(lead + self.measures_html(indicator) + tables + comment
-                            + (self.indicator_charts(indicator) or self.no_chart_text(indicator)))
+        return head + Block(lead, self.measures(indicator), *tables, comment,
+                            *(self.indicator_charts(indicator) or [self.no_chart_text(indicator)]))
 
-    def no_chart_text(self, indicator: int) -> str:
-        """Why an indicator has no line chart when all its questions are new (the 2022 report's note 8)."""
+    def no_chart_text(self, indicator: int):
+        """Why an indicator has no line chart when all its questions are new (the 2022 report's note 8);
+        None when it has one or none is wanted."""
         h = fig.comparable_history(self.f.dist, indicator, self.year)
         if h.empty or fig.trend_chart_wanted(self.f.dist, indicator, self.year):
-            return ""
+            return None
         since = int(h["since"].max())
         return paragraphs(
             f"Indikatorns frågor ändrades eller tillkom {since}, och det finns därmed inga äldre jämförbara data. "
@@ -547,7 +537,7 @@ class NationalReport(Report):
             "som kan jämföras.", cls="chart-note no-chart")
 
     def indicators(self) -> Block:
-        out = Block("")
+        out = Block()
         for i in ins.indicators():
             out += self.indicator(i)
         return out
@@ -569,15 +559,17 @@ class NationalReport(Report):
         """Each employer group against the other remittenter this year (prose.employer_differences)."""
         return prose.employer_differences(self.f.now, self.year)
 
+    @section
     def discussion(self) -> Block:
         body = heading(1, "Avslutande diskussion", "avslutande-diskussion", "chapter")
         questions = heading(2, "Resultat utifrån enkätfrågorna", "resultat-utifran-enkatfragorna")
-        questions += Block(prose_html(prose.questions_chapter(self.f.now, self.year, self.gender, self.employer)))
+        questions += Block(prose_paragraphs(prose.questions_chapter(self.f.now, self.year, self.gender,
+                                                                    self.employer)))
         sub = heading(2, "Resultat utifrån indikatorerna", "resultat-utifran-indikatorerna")
         bars = charts.answered_bars(self.f.now)
-        intro, figure = "", ""
+        intro, figure = None, None
         if len(bars.dropna(subset=["value"])):
-            number = self._diagrams["avslut"]
+            number = str(self.numbers.next_diagram())
             title = (f"Diagram {number} Andelen deltagare vid avslut vars svar ingår i nyckeltalet för respektive "
                      f"indikator, {self.year}.")
             svg = charts.with_alt(charts.to_svg(charts.bar_chart(bars, title=title, salt=f"d{number}")),
@@ -586,18 +578,26 @@ class NationalReport(Report):
                     "fråga 8 andelen ja-svar.")
             shown = bars.dropna(subset=["value"]).sort_values("value", kind="stable")
             hi, lo = shown.iloc[-1], shown.iloc[0]
-            intro = (f"Bland deltagare vid avslut är nyckeltalet högst för indikator {int(hi.indicator)} "
-                     f"(fråga {int(hi.question)}, {fmt.percent(hi.value)}) och lägst för indikator {int(lo.indicator)} "
-                     f"(fråga {int(lo.question)}, {fmt.percent(lo.value)}).")
-            figure = (f'<figure class="chart" id="diagram-{number}" aria-label="{html.escape(title)}">{svg}'
-                      f'<figcaption class="chart-note">{html.escape(note)}</figcaption></figure>')
-        content = render("indicator_levels.html.j2", intro=intro, lists=prose.level_lists(self.levels),
-                         figure=Markup(figure), analyst=Markup(self.commentary.html("avslutande diskussion")))
-        return body + questions + sub + Block(content)
+            intro = paragraphs(
+                f"Bland deltagare vid avslut är nyckeltalet högst för indikator {int(hi.indicator)} "
+                f"(fråga {int(hi.question)}, {fmt.percent(hi.value)}) och lägst för indikator {int(lo.indicator)} "
+                f"(fråga {int(lo.question)}, {fmt.percent(lo.value)}).")
+            figure = Chart("line", f"diagram-{number}", "chart", safe(svg), title, note=note)
+        # The 2022 report's order: the high list, the chart, then the lower lists (prose.level_lists).
+        content = [intro]
+        for i, listed in enumerate(prose.level_lists(self.levels)):
+            content.append(paragraphs(listed.lead, cls="list-lead"))
+            if listed.items:
+                content.append(Group("indicator-list", (bullets(listed.items),)))
+            if i == 0:
+                content.append(figure)
+        content.append(analyst(self.commentary.html("avslutande diskussion")))
+        return body + questions + sub + Block(*content)
 
+    @section
     def development(self) -> Block:
         if self.previous is None:
-            return Block("")
+            return Block()
         body = heading(2, f"Sammanvägd utveckling per indikator {self.year} jämfört med {self.previous}",
                        "sammanvagd-utveckling")
         text = paragraphs(
@@ -605,7 +605,7 @@ class NationalReport(Report):
             "per indikator över de mått som finns båda åren, med regeln i avsnittet Analysmetod och redovisning "
             "av data. För indikatorer med deltagarfrågor görs bedömningen även för kvinnor och för män. Summan "
             "och gränsen står i tabellen så att varje bedömning kan kontrolleras.")
-        table = self._register(tb.development_table(self.f.trend, self.year, self.previous))
+        table = Table(tb.development_table(self.f.trend, self.year, self.previous))
         t = self.f.trend
         after = []
         totalt = t[t.group == "totalt"]
@@ -619,8 +619,9 @@ class NationalReport(Report):
                 counts = s.classification.value_counts()
                 after.append(com.development_tally(len(s), counts.get(ins.INCREASE, 0), counts.get(ins.DECREASE, 0),
                                                    after=f" i {word} svar"))
-        return body + Block(text + table.to_html() + paragraphs(*after))
+        return body + Block(text, table, paragraphs(*after))
 
+    @section
     def totals(self) -> Block:
         years = self.f.totals
         first, last = int(years.year.min()), int(years.year.max())
@@ -629,9 +630,8 @@ class NationalReport(Report):
         total = int(years.enkater.sum())
         text = paragraphs(f"Totalt har {fmt.number(total)} enkäter samlats in under perioden "
                           f"{fmt.year_span(first, last)}, i genomsnitt {fmt.number(total / len(years))} per år.")
-        table = self._register(tb.totals_table(years, self.nationally))
         comment = prose.development_comment(self.f.dist, self.year, first)
-        return body + Block(text + table.to_html() + prose_html(comment))
+        return body + Block(text, Table(tb.totals_table(years, self.nationally)), prose_paragraphs(comment))
 
     # Bilagor
 
@@ -645,6 +645,7 @@ class NationalReport(Report):
         return (f"Utan {sv.format_list(names)}: {'förbundets' if len(names) == 1 else 'förbundens'} "
                 "registreringsfiler har fel och ingår inte i rapporten.")
 
+    @section
     def appendix_forbund(self) -> Block:
         counts = self.f.forbund_counts
         body = heading(1, "Bilaga 1: Förteckning deltagande samordningsförbund", "bilaga-1", "chapter")
@@ -653,9 +654,9 @@ class NationalReport(Report):
             f"indikatorenkäter {self.year}. Tabellen redovisar antal insamlade enkäter per respondentgrupp. "
             "Anledningen till att ett förbund använt endast några av enkättyperna kan variera.",
             self.excluded_text() if self.excluded else "")
-        table = self._register(tb.appendix_1(counts, self.year))
-        return body + Block(text + table.to_html())
+        return body + Block(text, Table(tb.appendix_1(counts, self.year)))
 
+    @section
     def appendix_indicators(self) -> Block:
         body = heading(1, "Bilaga 2: Indikatorerna och måtten kopplade till dem", "bilaga-2", "chapter")
         q = ins.version_questions(self.f.version)
@@ -666,31 +667,14 @@ class NationalReport(Report):
             f"frågor till en särskild respondentgrupp: {sv.format_list(parts)}, totalt "
             f"{sv.count_phrase(len(q), sv.MATT)}. För "
             "deltagarenkäterna samlas bakgrundsvariabeln kön in och för remittenter var den svarande är anställd.")
-        table = self._register(tb.appendix_2(self.f.version))
-        scales = self._register(tb.scales_table())
-        return body + Block(text + table.to_html() + scales.to_html())
+        return body + Block(text, Table(tb.appendix_2(self.f.version)), Table(tb.scales_table()))
 
     # -- all of it ---------------------------------------------------------------------------------
 
-    def sections(self) -> list[Block]:
-        """Every section in the report's order (what the notebook shows, cell by cell)."""
-        return [self.title_page(), self.toc(), self.summary(), self.collection(), self.method(),
-                self.response_section(), self.indicators(), self.discussion(), self.development(),
-                self.totals(), self.appendix_forbund(), self.appendix_indicators()]
-
-    def tables(self) -> list[tb.ReportTable]:
-        """Every table in the report's order (the resultatfil's sheets)."""
-        if not self._tables or "bilaga-2" not in self._tables:
-            self.sections()
-        order = ["tabell-1", "tabell-2", "tabell-3", "tabell-4"]
-        rest = [k for k in self._tables if k not in order]
-        indicator = sorted((k for k in rest if re.fullmatch(r"tabell-\d+-\d+", k)),
-                           key=lambda k: tuple(int(x) for x in k.split("-")[1:]))
-        tail = [k for k in ("tabell-20", "tabell-21", "bilaga-1", "bilaga-2", "svarsskalor") if k in self._tables]
-        return [self._tables[k] for k in order + indicator + tail if k in self._tables]
-
-    def headings(self) -> list[str]:
-        return [text for block in self.sections() for _, _, text in block.headings]
+    def cells(self) -> list[tuple]:
+        return [("title_page",), ("toc",), ("summary",), ("collection",), ("method",), ("response_section",),
+                *(("indicator", i) for i in ins.indicators()), ("discussion",), ("development",), ("totals",),
+                ("appendix_forbund",), ("appendix_indicators",)]
 
     def keyfigures_frame(self) -> pd.DataFrame:
         """Nyckeltal for every year, measure and group: the resultatfil's long data sheet.
@@ -736,11 +720,3 @@ KEYFIGURE_HEADERS = {
     "nyckeltal_ci_low": "Nyckeltal, 95 % lägre gräns (%)", "nyckeltal_ci_high": "Nyckeltal, 95 % övre gräns (%)",
     "negativt_pct": "Negativt (%)", "varken_pct": "Varken eller (%)", "positivt_pct": "Positivt (%)",
     "klart_positivt_pct": "Klart positivt (%)"}
-
-
-def _has_gap(points: pd.DataFrame, years: list[int]) -> bool:
-    """A line with a year without value between its first and last value."""
-    shown = sorted(points.dropna(subset=["value"]).year)
-    if not shown:
-        return False
-    return any(y not in shown for y in years if shown[0] < y < shown[-1])

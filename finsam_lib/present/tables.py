@@ -10,18 +10,19 @@ never read files.
 """
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 import pandas as pd
+from markupsafe import Markup
 
 from finsam_lib.base import format as fmt
 from finsam_lib.figures import method as fig
 from finsam_lib.figures import privacy
 from finsam_lib.figures import uncertainty as unc
 from finsam_lib.instrument import definition as ins
+from finsam_lib.present.templating import render
 
 # Row kinds.
 SECTION, ROW, SUB, TOTAL, MESSAGE = "section", "row", "sub", "total", "message"
@@ -77,18 +78,6 @@ class ReportTable:
         return self.to_html()
 
 
-def _verdict_html(value, row, key) -> str:
-    if fmt.missing(value):
-        return ""
-    total, threshold = row.get(f"{key}_sum"), row.get(f"{key}_threshold")
-    detail = (f'<span class="detail">summa {html.escape(fmt.signed(total))}, gräns '
-              f'±{html.escape(fmt.number(threshold))}</span>') if not fmt.missing(total) else ""
-    sure = row.get(f"{key}_sure")
-    if not fmt.missing(sure) and sure:
-        detail += f'<span class="detail">{html.escape(str(sure))}</span>'
-    return f"{html.escape(str(value))}{detail}"
-
-
 def _paren(value) -> str:
     return f"({fmt.percent(value)})"
 
@@ -101,12 +90,6 @@ def interval_text(low, high, signed: bool = False) -> str:
     if signed:
         return f"({fmt.signed(low)} till {fmt.signed(high)})"
     return f"({fmt.number(low)}{fmt.DASH}{fmt.number(high)})"
-
-
-def _with_interval(value, row, key, signed: bool) -> str:
-    text = (fmt.signed if signed else fmt.percent)(value)
-    ci = interval_text(row.get(f"{key}_low"), row.get(f"{key}_high"), signed)
-    return f'{html.escape(text)} <span class="ci">{html.escape(ci)}</span>' if ci else html.escape(text)
 
 
 # name -> (html formatter of a number, Excel number format)
@@ -129,33 +112,68 @@ FORMATS: dict[str, tuple[Callable, str]] = {
 PERCENT_FORMATS = {"pct", "paren_pct", "pct_ci"}
 
 
-def cell_text(value, column: Column, row=None) -> str:
-    """A cell as HTML: numbers formatted, strings (e.g. ``för få svar``) as they are."""
+TEXT_FORMATS = ("text", "lines", "verdict")  # left-aligned, wrapping cells
+
+
+@dataclass
+class Cell:
+    """A cell as the table template shows it: ``text`` (or ``lines``, one a line), a 95 % interval
+    after it, details under it (a verdict's sum and threshold) and a mark such as ``*``."""
+    text: str = ""
+    lines: list[str] = field(default_factory=list)
+    ci: str = ""
+    details: list[str] = field(default_factory=list)
+    mark: str = ""
+    is_text: bool = False
+
+
+def cell_view(value, column: Column, row=None) -> Cell:
+    """A cell in Swedish number style: numbers formatted, strings (e.g. ``för få svar``) as they are,
+    missing values as a dash (blank in text columns)."""
+    row = row if row is not None else {}
+    cell = Cell(is_text=column.fmt in TEXT_FORMATS)
     if column.fmt == "verdict":
-        return _verdict_html(value, row if row is not None else {}, column.key)
-    if fmt.missing(value):
-        return "" if column.fmt in ("text", "lines") else fmt.DASH
-    if isinstance(value, str):
-        return _lines_html(value) if column.fmt == "lines" else html.escape(value)
-    if column.fmt in ("pct_ci", "signed_ci"):
-        return _with_interval(value, row if row is not None else {}, column.key, column.fmt == "signed_ci")
-    return html.escape(FORMATS[column.fmt][0](value))
+        if not fmt.missing(value):
+            cell.text = str(value)
+            total, threshold = row.get(f"{column.key}_sum"), row.get(f"{column.key}_threshold")
+            if not fmt.missing(total):
+                cell.details.append(f"summa {fmt.signed(total)}, gräns ±{fmt.number(threshold)}")
+            sure = row.get(f"{column.key}_sure")
+            if not fmt.missing(sure) and sure:
+                cell.details.append(str(sure))
+    elif fmt.missing(value):
+        cell.text = "" if column.fmt in ("text", "lines") else fmt.DASH
+    elif isinstance(value, str):
+        if column.fmt == "lines":
+            cell.lines = value.split("\n")
+        else:
+            cell.text = value
+    elif column.fmt in ("pct_ci", "signed_ci"):
+        signed = column.fmt == "signed_ci"
+        cell.text = (fmt.signed if signed else fmt.percent)(value)
+        cell.ci = interval_text(row.get(f"{column.key}_low"), row.get(f"{column.key}_high"), signed)
+    else:
+        cell.text = FORMATS[column.fmt][0](value)
+    return cell
 
 
-def _th_class(c: Column) -> str:
-    return ' class="text"' if c.fmt in ("text", "lines") else ""
+def cell_text(value, column: Column, row=None) -> str:
+    """A cell's text as a reader sees it (interval and details included), without markup."""
+    c = cell_view(value, column, row)
+    return " ".join(x for x in ["\n".join(c.lines) or c.text, c.ci, *c.details] if x)
 
 
-def _lines_html(value: str) -> str:
-    return "".join(f'<span class="line">{html.escape(x)}</span>' for x in value.split("\n"))
+def _th(c: Column) -> bool:
+    return c.fmt in ("text", "lines")
 
 
-def _header_html(t: ReportTable) -> str:
+def header_view(t: ReportTable) -> dict:
+    """The header rows: ``top`` cells (text, scope, colspan, rowspan, is_text) and, for two-level
+    headers, the ``bottom`` ones."""
     two = any(isinstance(c.header, tuple) for c in t.columns)
-    label = f'<th scope="col" class="label"{" rowspan=2" if two else ""}>{html.escape(t.label_header)}</th>'
     if not two:
-        cells = "".join(f'<th scope="col"{_th_class(c)}>{html.escape(c.header)}</th>' for c in t.columns)
-        return f"<thead><tr>{label}{cells}</tr></thead>"
+        return {"two": False, "top": [{"text": c.header, "scope": "col", "is_text": _th(c)} for c in t.columns],
+                "bottom": []}
     top, bottom, i = [], [], 0
     while i < len(t.columns):
         c = t.columns[i]
@@ -164,14 +182,13 @@ def _header_html(t: ReportTable) -> str:
             while (i + span < len(t.columns) and isinstance(t.columns[i + span].header, tuple)
                    and t.columns[i + span].header[0] == c.header[0]):
                 span += 1
-            top.append(f'<th scope="colgroup" colspan="{span}">{html.escape(c.header[0])}</th>')
-            bottom.extend(f'<th scope="col"{_th_class(x)}>{html.escape(x.header[1])}</th>'
-                          for x in t.columns[i:i + span])
+            top.append({"text": c.header[0], "scope": "colgroup", "colspan": span})
+            bottom.extend({"text": x.header[1], "is_text": _th(x)} for x in t.columns[i:i + span])
             i += span
         else:
-            top.append(f'<th scope="col" rowspan="2"{_th_class(c)}>{html.escape(c.header)}</th>')
+            top.append({"text": c.header, "scope": "col", "rowspan": 2, "is_text": _th(c)})
             i += 1
-    return f"<thead><tr>{label}{''.join(top)}</tr><tr>{''.join(bottom)}</tr></thead>"
+    return {"two": True, "top": top, "bottom": bottom}
 
 
 def row_label(t: ReportTable, row) -> str:
@@ -181,42 +198,39 @@ def row_label(t: ReportTable, row) -> str:
     return label
 
 
-def table_html(t: ReportTable) -> str:
-    body = []
-    ncols = len(t.columns)
+def body_view(t: ReportTable) -> list[dict]:
+    """The body rows: kind, label, and the cells (:class:`Cell`) or a message."""
+    out = []
     for pos, (_, row) in enumerate(t.rows.iterrows()):
         kind = row["kind"]
         if kind == SECTION:
-            body.append(f'<tr class="section"><th scope="rowgroup" colspan="{ncols + 1}">'
-                        f'{html.escape(str(row["label"]))}</th></tr>')
+            out.append({"kind": kind, "label": str(row["label"])})
             continue
-        label = html.escape(row_label(t, row))
         if kind == MESSAGE:
-            body.append(f'<tr class="message"><th scope="row">{label}</th>'
-                        f'<td colspan="{ncols}">{html.escape(str(row.get("message", "")))}</td></tr>')
+            out.append({"kind": kind, "label": row_label(t, row), "message": str(row.get("message", ""))})
             continue
         cells = []
         for c in t.columns:
             if pos in t.row_formats:
                 c = Column(c.key, c.header, t.row_formats[pos])
-            text = cell_text(row.get(c.key), c, row)
+            cell = cell_view(row.get(c.key), c, row)
+            cell.is_text = c.fmt in TEXT_FORMATS
             mark = t.marks.get((pos, c.key))
-            if mark:
-                text += f'<span class="mark">{fmt.NBSP}{html.escape(mark)}</span>'
-            cls = ' class="text"' if c.fmt in ("text", "lines", "verdict") else ""
-            cells.append(f"<td{cls}>{text}</td>")
-        body.append(f'<tr class="{kind}"><th scope="row">{label}</th>{"".join(cells)}</tr>')
-    # A table of more than LONG_ROWS rows may run over pages (between rows, the header repeats)
-    # rather than leave most of a page empty; a shorter one is kept whole (report.css).
+            cell.mark = f"{fmt.NBSP}{mark}" if mark else ""
+            cells.append(cell)
+        out.append({"kind": kind, "label": row_label(t, row), "cells": cells})
+    return out
+
+
+def table_html(t: ReportTable) -> Markup:
+    """The table as a ``<figure>`` (templates/report/table.html.j2). A table of more than
+    LONG_ROWS rows may run over pages (between rows, the header repeats) rather than leave most
+    of a page empty; a shorter one is kept whole (report.css)."""
     long = t.long or len(t.rows) > LONG_ROWS
     classes = (["report-table"] + (["long"] if long else []) + (["wide-label"] if t.wide_label else [])
                + (["narrow-label"] if t.narrow_label else []))
-    notes = "".join(f'<p class="table-note">{html.escape(n)}</p>' for n in t.notes)
-    caption = (f'<figcaption><span class="caption-label">Tabell {html.escape(t.number)}</span> '
-               f'{html.escape(t.title)}</figcaption>' if t.number else
-               f"<figcaption>{html.escape(t.title)}</figcaption>")
-    return (f'<figure class="{" ".join(classes)}" id="{t.id}">{caption}<table>'
-            f'{_header_html(t)}<tbody>{"".join(body)}</tbody></table>{notes}</figure>')
+    return Markup(render("report/table.html.j2", t=t, classes=" ".join(classes), header=header_view(t),
+                  rows=body_view(t), ncols=len(t.columns)))
 
 
 def _frame(rows: list[dict]) -> pd.DataFrame:

@@ -10,9 +10,11 @@ from pathlib import Path
 
 
 def write_report(report, path: str | Path, provenance: dict | None = None) -> Path:
-    """A report's resultatfil at ``path``: its ``tables()``, ``excel_about()`` and ``data_sheets()``
-    (present.report.Report and its subclasses); ``provenance``: the stamp for *Om rapporten*."""
-    return write_xlsx(report.tables(), path, about=report.excel_about(), data=report.data_sheets(),
+    """A report's resultatfil at ``path``: the tables of its model (present.model.ReportModel, in
+    the report's order, numbered as the report shows them), then ``excel_about()`` and
+    ``data_sheets()`` (present.report.Report and its subclasses); ``provenance``: the stamp for
+    *Om rapporten*."""
+    return write_xlsx(report.model.tables, path, about=report.excel_about(), data=report.data_sheets(),
                       provenance=provenance)
 
 
