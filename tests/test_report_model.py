@@ -19,6 +19,7 @@ import pytest
 
 from finsam_lib.present import commentary as com
 from finsam_lib.present import model
+from finsam_lib.present import national_tables as nt
 from finsam_lib.present import tables as tb
 from finsam_lib.present.forbund_report import ForbundReport
 from finsam_lib.present.report import NationalReport
@@ -68,7 +69,7 @@ def test_parts_render_in_order_and_a_block_knows_its_headings_and_tables():
                        [tb.Column("n", "n")])
     block = (model.heading(1, "Rubrik & mer", "rubrik", "chapter")
              + model.Block(model.paragraphs("Ett", "", "Två", cls="facts"), model.bullets(["a", ""]),
-                           model.Table(t), model.Table(tb.scales_table(), listed=False),
+                           model.Table(t), model.Table(nt.scales_table(), listed=False),
                            model.comment_block("rubrik", ["Fakta <1>"], "<p>egen</p>")))
     html = block.html
     assert html.startswith('<h1 id="rubrik" class="chapter">Rubrik &amp; mer</h1>'

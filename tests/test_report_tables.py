@@ -7,7 +7,7 @@ from bs4 import BeautifulSoup
 from finsam_lib.base import format as fmt
 from finsam_lib.figures import method as fig
 from finsam_lib.present import charts
-from finsam_lib.present import tables as tb
+from finsam_lib.present import national_tables as nt
 
 
 def dist_rows(year, survey, question, series, indicator, groups, scale="I", key="klart", min_n=5):
@@ -37,7 +37,7 @@ def dist():
 
 
 def test_distribution_table_labels_carry_n_and_small_splits_are_hidden(dist):
-    t = tb.distribution_table(dist[dist.year == 2022], 1, "5.1", yes_no=False)
+    t = nt.distribution_table(dist[dist.year == 2022], 1, "5.1", yes_no=False)
     soup = BeautifulSoup(t.to_html(), "html.parser")
     assert soup.find("figcaption").get_text(" ", strip=True) == "Tabell 5.1 Indikator 1."
     assert [th.get_text() for th in soup.find("thead").find_all("th")][1:] == [
@@ -54,7 +54,7 @@ def test_distribution_table_labels_carry_n_and_small_splits_are_hidden(dist):
 
 
 def test_keyfigure_table_has_two_header_levels_and_a_row_per_group(dist):
-    t = tb.keyfigure_table(dist, 1, 2022, "5.2")
+    t = nt.keyfigure_table(dist, 1, 2022, "5.2")
     assert t.caption == "Tabell 5.2 Nyckeltal ”andelen klart positiva svar” för indikator 1, jämförelse 2021–2022."
     soup = BeautifulSoup(t.to_html(), "html.parser")
     head = soup.find("thead").find_all("tr")
@@ -66,7 +66,7 @@ def test_keyfigure_table_has_two_header_levels_and_a_row_per_group(dist):
 
 def test_a_suppressed_total_is_a_message_row():
     small = dist_rows(2022, "Styrelse", 2, "Styrelse|2", 14, {"samtliga": [0, 0, 1, 1, 1, 0]}, scale="II")
-    t = tb.distribution_table(small, 14, "17.1", yes_no=False)
+    t = nt.distribution_table(small, 14, "17.1", yes_no=False)
     html = t.to_html()
     assert "samtliga (n=3)" in html and "För få svar (färre än 5)." in html
     assert "%" not in BeautifulSoup(html, "html.parser").find("tbody").get_text()
@@ -82,19 +82,19 @@ def test_response_tables_mark_totals_that_leave_remittenter_out():
         {"survey": "Totalt", "forbund_count": 3, "malpopulation": 100, "tillfragade": 100, "antal_svar": 70,
          "tillfragade_av_mal_pct": 80, "svar_av_tillfragade_pct": 70, "svar_av_mal_pct": 60},
     ])
-    t2 = tb.table_2(response)
+    t2 = nt.table_2(response)
     assert t2.notes == ["* Remittenter ej inkluderade i beräkning (målpopulation saknas)."]
     assert (1, "malpopulation") not in t2.marks and (2, "malpopulation") in t2.marks
-    t1 = tb.table_1(response, 2022)
+    t1 = nt.table_1(response, 2022)
     assert list(t1.rows.iloc[0][["Deltagare pågående", "Remittenter", "Totalt"]]) == [60, 10, 70]
-    t3 = tb.gender_table(response, "Deltagare pågående", "3")
+    t3 = nt.gender_table(response, "Deltagare pågående", "3")
     assert list(t3.rows.andel) == [50, 42, 8, 100]
 
 
 def test_appendix_1_marks_new_forbund_and_unused_surveys():
     counts = pd.DataFrame({"Deltagare pågående": [10.0, 5.0], "Personal": [np.nan, 3.0],
                            "Totalt": [10.0, 8.0], "nytt": [True, False]}, index=["Ny", "Gammal"])
-    t = tb.appendix_1(counts, 2022)
+    t = nt.appendix_1(counts, 2022)
     rows = t.rows.set_index("label")
     assert rows.loc["Ny*", "Personal"] == fmt.DASH
     assert rows.loc["SUMMA antal deltagande förbund", "Personal"] == 1

@@ -19,7 +19,7 @@ from finsam_lib.base.safe_output import csv_safe, csv_text
 from finsam_lib.figures.year import year_figures
 from finsam_lib.present import tables as tb
 from finsam_lib.present.forbund_report import report_stem
-from finsam_lib.publish import excel, publish
+from finsam_lib.publish import excel
 from finsam_lib.registration.names import safe_filename
 from finsam_lib.registration.reader import read_paths
 from finsam_lib.registration.workbook import write_template

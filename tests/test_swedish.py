@@ -240,10 +240,10 @@ def test_forbund_reports_prose_has_no_slips(demo):
 
 
 def test_development_table_text_for_one_and_many_measures():
-    from finsam_lib.present import tables as tb
-    assert tb.sure_changes_text(0, 0, 1) == "ingen säker förändring i måttet"
-    assert tb.sure_changes_text(0, 0, 3) == "ingen säker förändring i något av 3 mått"
-    assert tb.sure_changes_text(1, 2, 3) == "säker ökning i 1 och säker minskning i 2 av 3 mått"
+    from finsam_lib.present import national_tables as nt
+    assert nt.sure_changes_text(0, 0, 1) == "ingen säker förändring i måttet"
+    assert nt.sure_changes_text(0, 0, 3) == "ingen säker förändring i något av 3 mått"
+    assert nt.sure_changes_text(1, 2, 3) == "säker ökning i 1 och säker minskning i 2 av 3 mått"
 
 
 @pytest.mark.parametrize("k, n, expected", [

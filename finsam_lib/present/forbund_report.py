@@ -36,6 +36,7 @@ from finsam_lib.instrument import definition as ins
 from finsam_lib.present import charts, prose
 from finsam_lib.present import commentary as com
 from finsam_lib.present import forbund_charts as fc
+from finsam_lib.present import national_tables as nt
 from finsam_lib.present import prose_forbund as pf
 from finsam_lib.present import tables as tb
 from finsam_lib.present.forbund_tables import (
@@ -108,7 +109,7 @@ def measures_of(version: int, indicator: int) -> pd.DataFrame:
     """The indicator's questions in a questionnaire version, in the report's order."""
     q = ins.version_questions(version)
     q = q[q.indicator == indicator]
-    q = q.assign(_s=q.survey.map(tb._survey_rank)).sort_values(["_s", "question"]).drop(columns="_s")
+    q = q.assign(_s=q.survey.map(nt._survey_rank)).sort_values(["_s", "question"]).drop(columns="_s")
     return q.reset_index(drop=True)
 
 
@@ -137,7 +138,7 @@ def compare_with_riket(local: pd.DataFrame, national: pd.DataFrame, year: int,
     sure = sure.set_index("series")
     out = out.join(sure)
     out["verdict"] = out["verdict"].fillna(unc.UNSURE_DIFFERENCE)
-    out = out.assign(_s=out.survey.map(tb._survey_rank)).sort_values(["indicator", "_s", "question"])
+    out = out.assign(_s=out.survey.map(nt._survey_rank)).sort_values(["indicator", "_s", "question"])
     return out.drop(columns="_s").rename_axis("series").reset_index()
 
 
@@ -316,7 +317,7 @@ class ForbundReport(Report):
             "groups": [pf.GROUP_NAMES.get(s, s) for s in surveys], "history_note": self.history_note,
             "span": fmt.year_span(self.years[0], self.years[-1]), "min_n": self.min_n, "too_few": privacy.TOO_FEW})
         method = heading(2, "Hur säkra är siffrorna?", "osakerhet") + Block(Fixed("forbund_uncertainty.html.j2", {}))
-        return (body + Block(about, Table(tb.categories_table(), listed=False))
+        return (body + Block(about, Table(nt.categories_table(), listed=False))
                 + method + Block(self._analyst("inledning")))
 
     # Insamling och svarande
@@ -527,7 +528,7 @@ class ForbundReport(Report):
                        "chapter")
         text = Fixed("forbund_development.html.j2", {"year": self.year, "previous": self.previous,
                                                      "no_sure_change": unc.NO_SURE_CHANGE.lower()})
-        table = tb.development_table(self.trend, self.year, self.previous, number=self._next_number(),
+        table = nt.development_table(self.trend, self.year, self.previous, number=self._next_number(),
                                      show_chance=True)
         filled = {c.key for c in table.columns if table.rows.get(c.key) is not None and table.rows[c.key].notna().any()}
         table.columns = [c for c in table.columns if c.key in filled]
@@ -542,7 +543,7 @@ class ForbundReport(Report):
 
     def extra_tables(self) -> list[tb.ReportTable]:
         """The answer scales, after the report's own tables (the resultatfil's last table sheet)."""
-        return [tb.scales_table()]
+        return [nt.scales_table()]
 
     def answers_frame(self) -> pd.DataFrame:
         """The charts' figures for every shown year and question (samtliga): n and the share of each
@@ -569,7 +570,7 @@ class ForbundReport(Report):
             rows.append(row)
         out = pd.DataFrame(rows)
         if len(out):
-            out = out.assign(_s=out["Enkät"].map(tb._survey_rank)).sort_values(
+            out = out.assign(_s=out["Enkät"].map(nt._survey_rank)).sort_values(
                 ["Indikator", "_s", "Fråga", "År"]).drop(columns="_s").reset_index(drop=True)
         return out
 

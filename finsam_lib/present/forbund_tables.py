@@ -14,6 +14,7 @@ from finsam_lib.figures import method as fig
 from finsam_lib.figures import privacy
 from finsam_lib.figures import uncertainty as unc
 from finsam_lib.instrument import definition as ins
+from finsam_lib.present import national_tables as nt
 from finsam_lib.present import tables as tb
 
 NO_INSATS = "Ingen insats angiven"
@@ -254,7 +255,7 @@ def keyfigure_table(local: pd.DataFrame, national: pd.DataFrame, measures: pd.Da
                 f_row.update(diff_low=v.diff_ci_low_pp, diff_high=v.diff_ci_high_pp, diff_verdict=v.verdict)
         rows.append(f_row)
         rows.append(r_row)
-    label = tb.keyfigure_label(set(measures.key))
+    label = nt.keyfigure_label(set(measures.key))
     notes = ["Inom parentes: 95 % konfidensintervall för förbundets nyckeltal, förändring och skillnad mot riket "
              "(se avsnittet Om indikatorerna)."]
     if (measures.key == "ja").any():

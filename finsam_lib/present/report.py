@@ -26,9 +26,9 @@ from finsam_lib.figures import method as fig
 from finsam_lib.figures import uncertainty as unc
 from finsam_lib.figures.year import year_figures
 from finsam_lib.instrument import definition as ins
-from finsam_lib.present import charts
+from finsam_lib.present import charts, prose
 from finsam_lib.present import commentary as com
-from finsam_lib.present import prose
+from finsam_lib.present import national_tables as nt
 from finsam_lib.present import prose_national as pn
 from finsam_lib.present import tables as tb
 from finsam_lib.present.model import (
@@ -382,7 +382,7 @@ class NationalReport(Report):
                                                    sv.tally(len(counts), [(deltagare, "har samlat in data från "
                                                                            "deltagare")], sv.FORBUND)))
         own = self.commentary.html("insamling")
-        table = Table(tb.table_1(self.response, y))
+        table = Table(nt.table_1(self.response, y))
         return body + Block(paragraphs(*texts), analyst(own), table)
 
     # Metod
@@ -404,7 +404,7 @@ class NationalReport(Report):
             "arbete eller studier bedöms som positiv, och ja/nej-frågan, där nyckeltalet är andelen ja-svar.",
         ]
         analysis = heading(2, "Analysmetod och redovisning av data", "analysmetod")
-        return (body + Block(paragraphs(*texts), Table(tb.categories_table(), listed=False)) + analysis
+        return (body + Block(paragraphs(*texts), Table(nt.categories_table(), listed=False)) + analysis
                 + Block(prose_paragraphs(prose.analysis_method(self.min_n))))
 
     # Resultat: svarande och bortfall
@@ -415,7 +415,7 @@ class NationalReport(Report):
         intro = Fixed("national_results.html.j2", {})
         sub = heading(2, "Svarande och bortfall", "svarande-och-bortfall")
         texts = Fixed("national_nonresponse.html.j2", {})
-        table2 = Table(tb.table_2(self.response))
+        table2 = Table(nt.table_2(self.response))
         after = []
         r = self.response.set_index("survey")
         for survey, word in (("Deltagare pågående", "pågåendeenkäten"), ("Deltagare avslut", "avslutsenkäten")):
@@ -424,7 +424,7 @@ class NationalReport(Report):
                 k, m, e = (fig.percent(r.at[survey, c], n) for c in ("kvinnor", "man", "ej_uppgett_kon"))
                 after.append(f"I {word} har {fmt.percent(k)} uppgett sig vara kvinnor och {fmt.percent(m)} män; "
                              f"{fmt.percent(e)} har inte angett kön.")
-        pair = [Table(tb.gender_table(self.response, survey, number))
+        pair = [Table(nt.gender_table(self.response, survey, number))
                 for survey, number in (("Deltagare pågående", "3"), ("Deltagare avslut", "4")) if survey in r.index]
         gender = Block(Group("side-by-side", tuple(pair)) if pair else None)
         missing = self.f.internal_missing()
@@ -448,8 +448,8 @@ class NationalReport(Report):
         """The indicator's measures this year, then earlier measures with data that are not followed today."""
         q = ins.questions()
         now = q[(q.version == self.f.version) & (q.indicator == indicator)]
-        now = now.assign(_s=now.survey.map(tb._survey_rank)).sort_values(["_s", "question"])
-        items = [tb.measure_text(r.text, r.survey, r.question) for r in now.itertuples()]
+        now = now.assign(_s=now.survey.map(nt._survey_rank)).sort_values(["_s", "question"])
+        items = [nt.measure_text(r.text, r.survey, r.question) for r in now.itertuples()]
         out = [paragraphs("Mått:", cls="measures-title"), bullets(items)]
         # Earlier measures with data in the report's years that are not followed today.
         current = set(now.series)
@@ -459,7 +459,7 @@ class NationalReport(Report):
             last = int(d.year.max())
             old = d.drop_duplicates("series").merge(
                 q[["version", "series", "text"]].drop_duplicates("series"), on="series", how="left")
-            items = [tb.measure_text(r.text, r.survey, r.question) for r in old.itertuples()]
+            items = [nt.measure_text(r.text, r.survey, r.question) for r in old.itertuples()]
             out += [paragraphs(f"Tidigare mått ({last} och tidigare):", cls="measures-title"), bullets(items)]
         return Group("measures", tuple(out))
 
@@ -469,10 +469,10 @@ class NationalReport(Report):
         out, k = [], 1
         for yes_no in (True, False):
             if ((now.scale == "III") == yes_no).any():
-                out.append(tb.distribution_table(self.f.now, indicator, f"{base}.{k}", yes_no, self.min_n))
+                out.append(nt.distribution_table(self.f.now, indicator, f"{base}.{k}", yes_no, self.min_n))
                 k += 1
         if len(now):
-            out.append(tb.keyfigure_table(self.f.dist, indicator, self.year, f"{base}.{k}", min_n=self.min_n))
+            out.append(nt.keyfigure_table(self.f.dist, indicator, self.year, f"{base}.{k}", min_n=self.min_n))
         return out
 
     def chart_title(self, indicator: int, number: str, keys: set[str], span: str) -> str:
@@ -483,7 +483,7 @@ class NationalReport(Report):
             texts = ins.version_questions(ins.default_version(self.year)).set_index("series").text
             yes_no = [(r.question, r.survey, texts.get(r.series, "")) for r in rows.itertuples()]
         return pn.chart_title(number, indicator, ins.indicators()[indicator].short_name, span,
-                                 tb.keyfigure_label(keys - {"ja"} or keys), yes_no)
+                                 nt.keyfigure_label(keys - {"ja"} or keys), yes_no)
 
     def indicator_charts(self, indicator: int) -> list[Chart]:
         """The indicator's line charts, numbered now (call once per indicator, in the report's order)."""
@@ -605,7 +605,7 @@ class NationalReport(Report):
             "per indikator över de mått som finns båda åren, med regeln i avsnittet Analysmetod och redovisning "
             "av data. För indikatorer med deltagarfrågor görs bedömningen även för kvinnor och för män. Summan "
             "och gränsen står i tabellen så att varje bedömning kan kontrolleras.")
-        table = Table(tb.development_table(self.f.trend, self.year, self.previous))
+        table = Table(nt.development_table(self.f.trend, self.year, self.previous))
         t = self.f.trend
         after = []
         totalt = t[t.group == "totalt"]
@@ -631,7 +631,7 @@ class NationalReport(Report):
         text = paragraphs(f"Totalt har {fmt.number(total)} enkäter samlats in under perioden "
                           f"{fmt.year_span(first, last)}, i genomsnitt {fmt.number(total / len(years))} per år.")
         comment = prose.development_comment(self.f.dist, self.year, first)
-        return body + Block(text, Table(tb.totals_table(years, self.nationally)), prose_paragraphs(comment))
+        return body + Block(text, Table(nt.totals_table(years, self.nationally)), prose_paragraphs(comment))
 
     # Bilagor
 
@@ -654,7 +654,7 @@ class NationalReport(Report):
             f"indikatorenkäter {self.year}. Tabellen redovisar antal insamlade enkäter per respondentgrupp. "
             "Anledningen till att ett förbund använt endast några av enkättyperna kan variera.",
             self.excluded_text() if self.excluded else "")
-        return body + Block(text, Table(tb.appendix_1(counts, self.year)))
+        return body + Block(text, Table(nt.appendix_1(counts, self.year)))
 
     @section
     def appendix_indicators(self) -> Block:
@@ -667,7 +667,7 @@ class NationalReport(Report):
             f"frågor till en särskild respondentgrupp: {sv.format_list(parts)}, totalt "
             f"{sv.count_phrase(len(q), sv.MATT)}. För "
             "deltagarenkäterna samlas bakgrundsvariabeln kön in och för remittenter var den svarande är anställd.")
-        return body + Block(text, Table(tb.appendix_2(self.f.version)), Table(tb.scales_table()))
+        return body + Block(text, Table(nt.appendix_2(self.f.version)), Table(nt.scales_table()))
 
     # -- all of it ---------------------------------------------------------------------------------
 
@@ -689,7 +689,7 @@ class NationalReport(Report):
                  "negativt_pct", "varken_pct", "positivt_pct", "klart_positivt_pct"]].copy()
         out["key"] = out.key.map(ins.key_label)
         groups = {g: i for i, g in enumerate(["samtliga", *ins.GENDER_GROUPS, *ins.EMPLOYER_GROUPS])}
-        out = out.assign(_s=out.survey.map(tb._survey_rank), _g=out.group.map(groups))
+        out = out.assign(_s=out.survey.map(nt._survey_rank), _g=out.group.map(groups))
         out = out.sort_values(["indicator", "_s", "series", "_g", "year"]).drop(columns=["_s", "_g"])
         return out.rename(columns=KEYFIGURE_HEADERS).reset_index(drop=True)
 
