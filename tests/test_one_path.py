@@ -74,7 +74,7 @@ def test_every_face_shows_the_figures_of_the_entry_point(case, areas, demo_dir, 
     pd.testing.assert_series_equal(shown(explorer.distribution(name), YEAR), want)
     # The report's tables.
     if name is None:
-        sheet = NationalReport.from_paths(demo_dir, YEAR).keyfigures_frame()
+        sheet = NationalReport.from_paths(demo_dir, YEAR).data_sheets()["Nyckeltal alla år"]
         sheet = sheet[sheet["Nyckeltal (%)"].notna()].set_index(["År", "Serie", "Grupp"])["Nyckeltal (%)"]
         pd.testing.assert_series_equal(sheet.sort_index(), want, check_names=False)
     else:

@@ -54,18 +54,15 @@ from finsam_lib.present.model import (
     Chart,
     Fixed,
     Group,
+    Report,
     Table,
     analyst,
     bullets,
     comment_block,
     heading,
     paragraphs,
-    safe,
-)
-from finsam_lib.present.report import (
-    KEYFIGURE_HEADERS,
-    Report,
     publication_date,
+    safe,
     section,
     swedish_date,
 )
@@ -555,7 +552,7 @@ class ForbundReport(Report):
         rows = []
         for r in d.itertuples():
             shown = not r.suppressed
-            h = KEYFIGURE_HEADERS  # the national long sheet's headers
+            h = tb.KEYFIGURE_HEADERS  # the national long sheet's headers
             row = {h["year"]: int(r.year), h["indicator"]: int(r.indicator), h["survey"]: r.survey,
                    h["version"]: int(r.version), h["series"]: r.series, h["question"]: int(r.question),
                    "Frågetext": r.text, h["key"]: ins.key_label(r.key), h["n"]: int(r.n) if shown else None}

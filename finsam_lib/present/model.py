@@ -12,11 +12,16 @@ Plain text is escaped by the templates; only the analyst's Markdown (already HTM
 """
 from __future__ import annotations
 
+import datetime as dt
+import functools
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from markupsafe import Markup
 
+from finsam_lib.base import format as fmt
+from finsam_lib.present import tables as tb
 from finsam_lib.present.templating import render
 
 
@@ -217,3 +222,83 @@ class ReportModel:
     def html(self) -> str:
         """Every section's HTML in order (the report's body, without the page around it)."""
         return "".join(block.html for block in self.blocks)
+
+
+def swedish_date(day: dt.date) -> str:
+    """``30 november 2026`` (see :func:`format.long_date`)."""
+    return fmt.long_date(day)
+
+
+def publication_date(value) -> dt.date | None:
+    """A notebook parameter ('2023-02-01', a date or None) as a date."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+# --- Reports: built once, in order ------------------------------------------------------------------
+
+def section(method):
+    """A report section (one notebook cell): built once, in the report's order, by
+    :attr:`Report.model`, which numbers tables and diagrams as it goes; called again (from the
+    notebook) it returns the section already built, so its numbers do not depend on which
+    cells ran before."""
+    @functools.wraps(method)
+    def built(self, *args):
+        key = (method.__name__, *args)
+        if not self._building:
+            sections = self.model.sections
+            if key in sections:
+                return sections[key]
+        return method(self, *args)
+    return built
+
+
+class Report:
+    """What every report shares: its model (sections in order, tables numbered while it is
+    built), the table of contents placeholder and the Excel resultatfil. Subclasses give
+    ``cells``, ``about`` and ``data_sheets`` (and ``extra_tables`` for sheets beyond the
+    sections' tables)."""
+
+    _building = False
+
+    def cells(self) -> list[tuple]:
+        """The report's sections in order, as (method name, arguments…): the notebook's cells."""
+        raise NotImplementedError
+
+    def extra_tables(self) -> list[tb.ReportTable]:
+        """Resultatfil sheets beyond the sections' tables (none by default)."""
+        return []
+
+    @cached_property
+    def model(self) -> ReportModel:
+        """The report built once: every section of :meth:`cells` in order, numbered as built."""
+        self.numbers = Numbering()
+        self._building = True
+        try:
+            built = {key: getattr(self, key[0])(*key[1:]) for key in self.cells()}
+        finally:
+            self._building = False
+        return ReportModel(built, self.extra_tables())
+
+    def sections(self) -> list[Block]:
+        """Every section in the report's order (what the notebook shows, cell by cell)."""
+        return self.model.blocks
+
+    def tables(self) -> list[tb.ReportTable]:
+        """Every listed table in the report's order (the resultatfil's sheets), from the model."""
+        return self.model.tables
+
+    def headings(self) -> list[str]:
+        return [text for _, _, text in self.model.headings]
+
+    def html(self) -> str:
+        """The report's body as HTML, every section in order (no notebook needed)."""
+        return self.model.html()
+
+    @section
+    def toc(self) -> Block:
+        """Placeholder the HTML export replaces with the table of contents."""
+        return Block(Fixed("toc.html.j2", {}))
+
+    def excel_about(self) -> dict:
+        """The resultatfil's index sheet: what the report is, min_n and the date it was made."""
+        return {**self.about(), "Minsta antal svar (n)": self.min_n, "Framställd": swedish_date(self.published)}

@@ -13,6 +13,7 @@ from finsam_lib.figures import privacy
 from finsam_lib.figures import uncertainty as unc
 from finsam_lib.instrument import definition as ins
 from finsam_lib.present.tables import (
+    KEYFIGURE_HEADERS,
     MESSAGE,
     ROW,
     SECTION,
@@ -364,3 +365,34 @@ def categories_table() -> ReportTable:
             Column("pos", ("Positivt", "positivt"), "text"), Column("klart", ("Positivt", "klart positivt"), "text")]
     return ReportTable("kategorier", "", "Kategorisering av enkätsvar.", _frame(rows), cols,
                        sheet="Kategorier")
+
+
+# --- The resultatfil's long data sheets ----------------------------------------------------------
+
+def keyfigures_sheet(dist: pd.DataFrame) -> pd.DataFrame:
+    """Nyckeltal for every year, measure and group of ``dist`` (a distribution frame with
+    intervals): the resultatfil's long data sheet, Swedish headers (KEYFIGURE_HEADERS).
+
+    Percent columns end with "(%)" (values 0–100; the Excel writer stores fractions).
+    ``Serie`` names the measure followed over years (instrument.questions' series) and
+    ``Enkätversion`` the questionnaire: a changed question is another series, so a pivot on
+    Serie never joins e.g. indicator 4's 2018–2020 ja/nej question with the 2021 one."""
+    out = dist[["year", "indicator", "survey", "version", "series", "question", "key", "group", "n",
+             "nyckeltal_pct", "nyckeltal_ci_low", "nyckeltal_ci_high",
+             "negativt_pct", "varken_pct", "positivt_pct", "klart_positivt_pct"]].copy()
+    out["key"] = out.key.map(ins.key_label)
+    out = out.assign(_s=out.survey.map(_survey_rank), _g=out.group.map(ins.GROUP_ORDER))
+    out = out.sort_values(["indicator", "_s", "series", "_g", "year"]).drop(columns=["_s", "_g"])
+    return out.rename(columns=KEYFIGURE_HEADERS).reset_index(drop=True)
+
+
+def changes_sheet(changes: pd.DataFrame) -> pd.DataFrame:
+    """Each measure's change since the previous year with its 95 % interval (``changes``:
+    uncertainty.CHANGE_COLUMNS): a resultatfil sheet, Swedish headers."""
+    ch = changes.drop(columns=["forbund"])
+    names = {"year": "År", "compared_with": "Jämfört med", "survey": "Enkät", "question": "Fråga",
+             "indicator": "Indikator", "group": "Grupp", "n": "n", "n_before": "n föregående år",
+             "nyckeltal_pct": "Nyckeltal (%)", "nyckeltal_before_pct": "Nyckeltal föregående år (%)",
+             "change_pp": "Förändring (procentenheter)", "change_ci_low_pp": "Förändring: 95 % lägre gräns",
+             "change_ci_high_pp": "Förändring: 95 % övre gräns", "verdict": "Bedömning"}
+    return ch.rename(columns=names)

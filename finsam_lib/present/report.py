@@ -13,7 +13,6 @@ method and an entry in ``cells``.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -23,7 +22,6 @@ import pandas as pd
 from finsam_lib.base import format as fmt
 from finsam_lib.base import swedish as sv
 from finsam_lib.figures import method as fig
-from finsam_lib.figures import uncertainty as unc
 from finsam_lib.figures.year import year_figures
 from finsam_lib.instrument import definition as ins
 from finsam_lib.present import charts, prose
@@ -36,16 +34,18 @@ from finsam_lib.present.model import (
     Chart,
     Fixed,
     Group,
-    Numbering,
     Paragraphs,
-    ReportModel,
+    Report,
     Table,
     analyst,
     bullets,
     comment_block,
     heading,
     paragraphs,
+    publication_date,
     safe,
+    section,
+    swedish_date,
 )
 
 
@@ -54,91 +54,11 @@ def prose_paragraphs(drafted, cls: str = "") -> Paragraphs:
     return paragraphs(*(p if isinstance(p, str) else " ".join(p) for p in drafted), cls=cls)
 
 
-def swedish_date(day: dt.date) -> str:
-    """``30 november 2026`` (see :func:`format.long_date`)."""
-    return fmt.long_date(day)
-
-
 def nationally_default() -> dict[int, int]:
     """Förbund in Sweden per year, as the national reports give them (Tabell 21)."""
     with resources.files("finsam_lib.data").joinpath("published/nns_totals_by_year.csv").open(encoding="utf-8") as f:
         t = pd.read_csv(f)
     return {int(y): int(n) for y, n in zip(t.year, t.forbund_nationellt)}
-
-
-def publication_date(value) -> dt.date | None:
-    """A notebook parameter ('2023-02-01', a date or None) as a date."""
-    return dt.date.fromisoformat(value) if isinstance(value, str) else value
-
-
-# --- The national report --------------------------------------------------------------------------
-
-def section(method):
-    """A report section (one notebook cell): built once, in the report's order, by
-    :attr:`Report.model`, which numbers tables and diagrams as it goes; called again (from the
-    notebook) it returns the section already built, so its numbers do not depend on which
-    cells ran before."""
-    @functools.wraps(method)
-    def built(self, *args):
-        key = (method.__name__, *args)
-        if not self._building:
-            sections = self.model.sections
-            if key in sections:
-                return sections[key]
-        return method(self, *args)
-    return built
-
-
-class Report:
-    """What every report shares: its model (sections in order, tables numbered while it is
-    built), the table of contents placeholder and the Excel resultatfil. Subclasses give
-    ``cells``, ``about`` and ``data_sheets`` (and ``extra_tables`` for sheets beyond the
-    sections' tables)."""
-
-    _building = False
-
-    def cells(self) -> list[tuple]:
-        """The report's sections in order, as (method name, arguments…): the notebook's cells."""
-        raise NotImplementedError
-
-    def extra_tables(self) -> list[tb.ReportTable]:
-        """Resultatfil sheets beyond the sections' tables (none by default)."""
-        return []
-
-    @cached_property
-    def model(self) -> ReportModel:
-        """The report built once: every section of :meth:`cells` in order, numbered as built."""
-        self.numbers = Numbering()
-        self._building = True
-        try:
-            built = {key: getattr(self, key[0])(*key[1:]) for key in self.cells()}
-        finally:
-            self._building = False
-        return ReportModel(built, self.extra_tables())
-
-    def sections(self) -> list[Block]:
-        """Every section in the report's order (what the notebook shows, cell by cell)."""
-        return self.model.blocks
-
-    def tables(self) -> list[tb.ReportTable]:
-        """Every listed table in the report's order (the resultatfil's sheets), from the model."""
-        return self.model.tables
-
-    def headings(self) -> list[str]:
-        return [text for _, _, text in self.model.headings]
-
-    def html(self) -> str:
-        """The report's body as HTML, every section in order (no notebook needed)."""
-        return self.model.html()
-
-    @section
-    def toc(self) -> Block:
-        """Placeholder the HTML export replaces with the table of contents."""
-        return Block(Fixed("toc.html.j2", {}))
-
-    def excel_about(self) -> dict:
-        """The resultatfil's index sheet: what the report is, min_n and the date it was made."""
-        return {**self.about(), "Minsta antal svar (n)": self.min_n, "Framställd": swedish_date(self.published)}
 
 
 class NationalReport(Report):
@@ -236,102 +156,12 @@ class NationalReport(Report):
     # Sammanfattning
 
     def summary_facts(self) -> dict[str, str]:
-        """The facts the summary is built from, each one sentence."""
-        enkater, forbund = self._counts_text()
-        national = self.nationally.get(self.year)
-        surveys = [s for s in self.response.survey if s != fig.TOTAL]
-        of = f" av landets {fmt.number(national)}" if national else ""
-        facts = {"scope": (f"Rapporten redovisar svar från {sv.count_phrase(enkater, sv.ENKAT)} från "
-                           f"{sv.number_word(forbund, sv.ETT)}{of} samordningsförbund, fördelat på "
-                           f"{sv.count_phrase(len(surveys), sv.ENKAT)}: "
-                           f"{sv.format_list(s.lower() for s in surveys)}.")}
-        if self.response_previous is not None:
-            before = self.response_previous.set_index("survey")
-            b_enk, b_frb = int(before.at[fig.TOTAL, "antal_svar"]), int(before.at[fig.TOTAL, "forbund_count"])
-            direction = "ökat" if enkater > b_enk else "minskat" if enkater < b_enk else "är oförändrat"
-            fdir = "ökat" if forbund > b_frb else "minskat" if forbund < b_frb else "är oförändrat"
-            joiner = "trots att" if (direction == "ökat") != (fdir == "ökat") and fdir != "är oförändrat" and direction != "är oförändrat" else "och"
-            facts["counts"] = (f"Jämfört med {self.previous} har antalet enkäter {direction} "
-                               f"(från {fmt.number(b_enk)} till {fmt.number(enkater)}), {joiner} antalet "
-                               f"deltagande förbund {fdir} (från {fmt.number(b_frb)} till {fmt.number(forbund)}).")
-            now = self.response.set_index("survey")
-            fewer = [s for s in surveys if s in before.index and now.at[s, "antal_svar"] < before.at[s, "antal_svar"]]
-            if fewer and len(fewer) < len(surveys):
-                facts["surveys"] = ("Antalet svar har minskat för " + sv.format_list(s.lower() for s in fewer)
-                                    + ", men ökat eller är oförändrat för övriga respondentgrupper.")
-            elif not fewer:
-                facts["surveys"] = "Antalet svar har ökat eller är oförändrat för samtliga respondentgrupper."
-        t = self.f.trend
-        totalt = t[t.group == "totalt"]
-        if len(totalt):
-            n = len(totalt)
-            up = totalt[totalt.classification == ins.INCREASE].indicator.tolist()
-            down = totalt[totalt.classification == ins.DECREASE].indicator.tolist()
-            text = com.development_tally(n, len(up), len(down), after=f" jämfört med {self.previous}")
-            if up:
-                text += f" Ökning syns för {sv.numbered(sv.INDIKATOR, up)}."
-            if down:
-                text += f" Minskning syns för {sv.numbered(sv.INDIKATOR, down)}."
-            facts["trend"] = text
-        gaps = self.gender
-        sure = gaps[gaps.verdict != unc.UNSURE_DIFFERENCE]
-        if len(gaps) and sure.empty:
-            facts["gender"] = ("Skillnaderna mellan kvinnors och mäns svar är inte större än att de kan bero på "
-                               "slumpen.")
-        elif len(sure):  # the largest gap beyond chance (prose.gender_differences)
-            top = sure.loc[sure.gap.abs().idxmax()]
-            name = ins.indicators()[int(top.indicator)].short_name.lower()
-            facts["gender"] = (f"Den största skillnaden mellan kvinnor och män finns i "
-                               f"{com.measure_phrase(top.survey, int(top.question))} (indikator "
-                               f"{int(top.indicator)}, {name}), där {fmt.percent(top.kvinnor)} av kvinnorna och "
-                               f"{fmt.percent(top['män'])} av männen {com.answer_phrase(top.key)} – en skillnad på "
-                               f"{fmt.pp_abs(top.gap)}. I övrigt är skillnaden mellan könen högst "
-                               f"{fmt.pp_abs(gaps.gap.abs().nlargest(2).iloc[-1]) if len(gaps) > 1 else fmt.pp_abs(top.gap)}.")
-        high, low = self._extreme_measures()
-        if high is not None:
-            facts["levels"] = (f"Högst nyckeltal har {com.measure_phrase(high.survey, int(high.question))} "
-                               f"(indikator {int(high.indicator)}, {fmt.percent(high.nyckeltal_pct)}) och lägst "
-                               f"{com.measure_phrase(low.survey, int(low.question))} (indikator "
-                               f"{int(low.indicator)}, {fmt.percent(low.nyckeltal_pct)}).")
-        return facts
-
-    def _extreme_measures(self):
-        d = self.f.now[(self.f.now.group == "samtliga") & self.f.now.nyckeltal_pct.notna() & (self.f.now.key == "klart")]
-        if len(d) < 2:
-            return None, None
-        d = d.sort_values("nyckeltal_pct", kind="stable")
-        return d.iloc[-1], d.iloc[0]
+        """The facts the summary is built from, each one sentence (prose_national.summary_facts)."""
+        return pn.summary_facts(self.f, self.nationally.get(self.year), self.gender)
 
     def in_brief(self) -> list[str]:
-        """Resultat i korthet: short bullets from the figures."""
-        items = []
-        t = self.f.trend
-        totalt = t[t.group == "totalt"]
-        if len(totalt):
-            up = int((totalt.classification == ins.INCREASE).sum())
-            down = int((totalt.classification == ins.DECREASE).sum())
-            items.append(com.development_tally(len(totalt), up, down, after=f" jämfört med {self.previous}"))
-        gaps = com.gender_gaps(self.f.dist, self.year)
-        if len(gaps):
-            big = int((gaps.gap.abs() >= 5).sum())
-            items.append("Skillnaderna mellan kvinnors och mäns svar är generellt små"
-                         + (f"; {sv.of_phrase(big, len(gaps), sv.FRAGA)} skiljer 5 procentenheter eller mer."
-                            if big else f": högst {fmt.pp_abs(gaps.gap.abs().max())}."))
-        deltagare = self.f.now[self.f.now.survey.str.startswith("Deltagare") & (self.f.now.group == "samtliga")
-                               & (self.f.now.key == "klart") & self.f.now.nyckeltal_pct.notna()]
-        others = self.f.now[~self.f.now.survey.str.startswith("Deltagare") & (self.f.now.group == "samtliga")
-                            & self.f.now.nyckeltal_pct.notna()]
-        if len(deltagare) and len(others):
-            by = others.groupby("survey").nyckeltal_pct.median().sort_values()
-            items.append(f"Deltagarna svarar klart positivt i hög grad (median {fmt.percent(deltagare.nyckeltal_pct.median())} "
-                         f"per fråga); lägst andel klart positiva svar bland övriga respondentgrupper har "
-                         f"{by.index[0].lower()} (median {fmt.percent(by.iloc[0])}).")
-        if self.response_previous is not None:
-            enk, _ = self._counts_text()
-            before = int(self.response_previous.set_index("survey").at[fig.TOTAL, "antal_svar"])
-            word = "fler" if enk > before else "färre" if enk < before else "lika många"
-            items.append(f"{fmt.number(enk)} insamlade enkäter, {word} än {self.previous} ({fmt.number(before)}).")
-        return items
+        """Resultat i korthet: short bullets from the figures (prose_national.in_brief)."""
+        return pn.in_brief(self.f)
 
     @section
     def summary(self) -> Block:
@@ -339,10 +169,7 @@ class NationalReport(Report):
         body = heading(1, "Sammanfattning", "sammanfattning", "chapter")
         text = paragraphs(*facts.values())
         own = self.commentary.html("sammanfattning")
-        caveat = paragraphs("Rapporten gör inte anspråk på att ge en fullständig bild av läget hos "
-                            "samordningsförbunden och de insatser de finansierar. Svaren kommer från de förbund "
-                            "som valt att genomföra enkätundersökningarna, och jämförelser mellan åren bör göras "
-                            "med viss försiktighet eftersom de medverkande förbunden skiftar.")
+        caveat = Fixed("national_caveat.html.j2", {})
         brief = heading(2, "Resultat i korthet", "resultat-i-korthet")
         return (body + Block(text, analyst(own), caveat)
                 + brief + Block(Group("in-brief", (bullets(self.in_brief()),))))
@@ -390,21 +217,10 @@ class NationalReport(Report):
     @section
     def method(self) -> Block:
         body = heading(1, "Metod för sammanställning av indikatorerna", "metod", "chapter")
-        measured = len(ins.measured_indicators())
-        texts = [
-            f"I rapporten redovisas resultat kopplade till {measured} av de {len(ins.indicators())} indikatorerna; "
-            "indikator 11 mäts inte med enkäterna. Varje indikator består av två eller flera mått i form av "
-            "enkätfrågor. En sammanställning av indikatorerna och måtten finns i bilaga 2.",
-            "Enkätfrågorna har, med undantag för fråga 8 i avslutsenkäten till deltagare, sex svarsalternativ. "
-            "Svaren delas in i negativa svar (de två lägsta svarsalternativen), varken eller (det tredje) och "
-            "positiva svar (de tre högsta). De två högsta svarsalternativen kallas klart positiva. Fråga 8 i "
-            "avslutsenkäten är en ja/nej-fråga där ja redovisas som positivt och nej som negativt svar.",
-            "Nyckeltalet för en fråga är andelen klart positiva svar. Undantagen är indikator 7 (fråga 6 i "
-            "deltagarenkäterna), där nyckeltalet är andelen positiva svar eftersom all stegförflyttning närmare "
-            "arbete eller studier bedöms som positiv, och ja/nej-frågan, där nyckeltalet är andelen ja-svar.",
-        ]
+        texts = Fixed("national_method.html.j2", {"measured": len(ins.measured_indicators()),
+                                                  "indicators": len(ins.indicators())})
         analysis = heading(2, "Analysmetod och redovisning av data", "analysmetod")
-        return (body + Block(paragraphs(*texts), Table(nt.categories_table(), listed=False)) + analysis
+        return (body + Block(texts, Table(nt.categories_table(), listed=False)) + analysis
                 + Block(prose_paragraphs(prose.analysis_method(self.min_n))))
 
     # Resultat: svarande och bortfall
@@ -531,10 +347,7 @@ class NationalReport(Report):
         if h.empty or fig.trend_chart_wanted(self.f.dist, indicator, self.year):
             return None
         since = int(h["since"].max())
-        return paragraphs(
-            f"Indikatorns frågor ändrades eller tillkom {since}, och det finns därmed inga äldre jämförbara data. "
-            "Ett linjediagram över utvecklingen blir därför överflödigt; tabellen visar nyckeltalet för de år "
-            "som kan jämföras.", cls="chart-note no-chart")
+        return Fixed("national_no_chart.html.j2", {"since": since})
 
     def indicators(self) -> Block:
         out = Block()
@@ -600,11 +413,7 @@ class NationalReport(Report):
             return Block()
         body = heading(2, f"Sammanvägd utveckling per indikator {self.year} jämfört med {self.previous}",
                        "sammanvagd-utveckling")
-        text = paragraphs(
-            f"Analysen bygger på utvecklingen av nyckeltalen {self.year} jämfört med {self.previous}, sammanvägd "
-            "per indikator över de mått som finns båda åren, med regeln i avsnittet Analysmetod och redovisning "
-            "av data. För indikatorer med deltagarfrågor görs bedömningen även för kvinnor och för män. Summan "
-            "och gränsen står i tabellen så att varje bedömning kan kontrolleras.")
+        text = Fixed("national_development.html.j2", {"year": self.year, "previous": self.previous})
         table = Table(nt.development_table(self.f.trend, self.year, self.previous))
         t = self.f.trend
         after = []
@@ -676,47 +485,11 @@ class NationalReport(Report):
                 *(("indicator", i) for i in ins.indicators()), ("discussion",), ("development",), ("totals",),
                 ("appendix_forbund",), ("appendix_indicators",)]
 
-    def keyfigures_frame(self) -> pd.DataFrame:
-        """Nyckeltal for every year, measure and group: the resultatfil's long data sheet.
-
-        Percent columns end with "(%)" (values 0–100; the Excel writer stores fractions).
-        ``Serie`` names the measure followed over years (instrument.questions' series) and
-        ``Enkätversion`` the questionnaire: a changed question is another series, so a pivot on
-        Serie never joins e.g. indicator 4's 2018–2020 ja/nej question with the 2021 one."""
-        d = self.f.dist
-        out = d[["year", "indicator", "survey", "version", "series", "question", "key", "group", "n",
-                 "nyckeltal_pct", "nyckeltal_ci_low", "nyckeltal_ci_high",
-                 "negativt_pct", "varken_pct", "positivt_pct", "klart_positivt_pct"]].copy()
-        out["key"] = out.key.map(ins.key_label)
-        groups = {g: i for i, g in enumerate(["samtliga", *ins.GENDER_GROUPS, *ins.EMPLOYER_GROUPS])}
-        out = out.assign(_s=out.survey.map(nt._survey_rank), _g=out.group.map(groups))
-        out = out.sort_values(["indicator", "_s", "series", "_g", "year"]).drop(columns=["_s", "_g"])
-        return out.rename(columns=KEYFIGURE_HEADERS).reset_index(drop=True)
-
     def about(self) -> dict:
         return {"Rapport": f"{self.title} {self.year}", "Mätår": self.year}
 
-    def changes_frame(self) -> pd.DataFrame:
-        """Each measure's change since the previous year with its 95 % interval: a resultatfil sheet."""
-        ch = self.f.changes.drop(columns=["forbund"])
-        names = {"year": "År", "compared_with": "Jämfört med", "survey": "Enkät", "question": "Fråga",
-                 "indicator": "Indikator", "group": "Grupp", "n": "n", "n_before": "n föregående år",
-                 "nyckeltal_pct": "Nyckeltal (%)", "nyckeltal_before_pct": "Nyckeltal föregående år (%)",
-                 "change_pp": "Förändring (procentenheter)", "change_ci_low_pp": "Förändring: 95 % lägre gräns",
-                 "change_ci_high_pp": "Förändring: 95 % övre gräns", "verdict": "Bedömning"}
-        return ch.rename(columns=names)
-
     def data_sheets(self) -> dict:
-        sheets = {"Nyckeltal alla år": self.keyfigures_frame()}
+        sheets = {"Nyckeltal alla år": nt.keyfigures_sheet(self.f.dist)}
         if self.f.previous is not None:
-            sheets["Förändring med intervall"] = self.changes_frame()
+            sheets["Förändring med intervall"] = nt.changes_sheet(self.f.changes)
         return sheets
-
-
-# The long data sheets' Swedish headers (percent columns end with "(%)": publish.excel.is_percent_column).
-KEYFIGURE_HEADERS = {
-    "year": "År", "indicator": "Indikator", "survey": "Enkät", "version": "Enkätversion", "series": "Serie",
-    "question": "Fråga", "key": "Nyckeltal avser", "group": "Grupp", "n": "n", "nyckeltal_pct": "Nyckeltal (%)",
-    "nyckeltal_ci_low": "Nyckeltal, 95 % lägre gräns (%)", "nyckeltal_ci_high": "Nyckeltal, 95 % övre gräns (%)",
-    "negativt_pct": "Negativt (%)", "varken_pct": "Varken eller (%)", "positivt_pct": "Positivt (%)",
-    "klart_positivt_pct": "Klart positivt (%)"}

@@ -27,7 +27,7 @@ from finsam_lib.present.deck import (
     Table,
     VerdictGroup,
 )
-from finsam_lib.present.report import swedish_date
+from finsam_lib.present.model import swedish_date
 
 FACT_CHARS = 210  # a drafted fact longer than this is too long for a slide
 FACT_BUDGET = 400  # characters of facts one slide holds (three facts only when short)

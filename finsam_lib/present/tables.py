@@ -23,6 +23,14 @@ from finsam_lib.present.templating import render
 # Row kinds.
 SECTION, ROW, SUB, TOTAL, MESSAGE = "section", "row", "sub", "total", "message"
 
+# The long data sheets' Swedish headers (percent columns end with "(%)": publish.excel.is_percent_column).
+KEYFIGURE_HEADERS = {
+    "year": "År", "indicator": "Indikator", "survey": "Enkät", "version": "Enkätversion", "series": "Serie",
+    "question": "Fråga", "key": "Nyckeltal avser", "group": "Grupp", "n": "n", "nyckeltal_pct": "Nyckeltal (%)",
+    "nyckeltal_ci_low": "Nyckeltal, 95 % lägre gräns (%)", "nyckeltal_ci_high": "Nyckeltal, 95 % övre gräns (%)",
+    "negativt_pct": "Negativt (%)", "varken_pct": "Varken eller (%)", "positivt_pct": "Positivt (%)",
+    "klart_positivt_pct": "Klart positivt (%)"}
+
 # How the report names the surveys in column headers.
 SURVEY_HEADERS = ins.survey_words("header")
 # How Bilaga 2 and the measure lists name a survey.

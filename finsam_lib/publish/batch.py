@@ -361,7 +361,7 @@ def write_index(out: str | Path, data, year: int, outcomes: list[Outcome], min_n
     files have errors, each error with its file, sheet and cell; ``national_note`` why the national
     report is missing or what it leaves out."""
     from finsam_lib.base import format as fmt
-    from finsam_lib.present.report import swedish_date
+    from finsam_lib.present.model import swedish_date
     from finsam_lib.present.templating import render
     from finsam_lib.publish.publish import stylesheet
 

@@ -255,7 +255,7 @@ def reminder_heading(s: Status) -> str:
 
 def write_html(s: Status, path: str | Path) -> Path:
     """``status.html``: one self-contained page (no scripts, no external links)."""
-    from finsam_lib.present.report import swedish_date
+    from finsam_lib.present.model import swedish_date
     from finsam_lib.present.templating import render
     from finsam_lib.publish.publish import stylesheet
 
