@@ -7,6 +7,7 @@ Nothing here knows what a report contains: notebooks, HTML and
 from __future__ import annotations
 
 import contextlib
+import functools
 import html
 import os
 import re
@@ -114,8 +115,36 @@ def stylesheet() -> str:
 def notebook_html(nb, title: str, css: str | None = None) -> str:
     """A notebook as one self-contained HTML page: outputs and markdown only, our own
     template (no CDN links), a table of contents where the notebook put its mark."""
+    body, _ = report_exporter().from_notebook_node(
+        nb, resources={"finsam": {"title": title, "css": css if css is not None else stylesheet(), "lang": "sv"}})
+    return add_toc(body)
+
+
+@functools.lru_cache(maxsize=1)
+def report_exporter():
+    """The HTML exporter of every report page, built once per process (a batch worker exports
+    report after report with it): nbconvert's HTMLExporter with finsam's template, without the
+    input cells and prompts."""
     from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
     from traitlets.config import Config
+
+    class ReportExporter(HTMLExporter):
+        """HTMLExporter without its last pass: re-parsing the whole page with BeautifulSoup (a
+        third of a förbund report's export) to give <img> without alt a placeholder text and
+        JupyterLab's cell wrappers a tabindex. finsam's template writes neither (every image has
+        its alt, no JupyterLab markup), so the pass changed only how the markup is spelt."""
+
+        def from_notebook_node(self, nb, resources=None, **kw):  # HTMLExporter's, up to the re-parse
+            lang = nb.metadata.get("language_info", {})
+            self.register_filter("highlight_code", self.filters.get("highlight_code", Highlight2HTML(
+                pygments_lexer=lang.get("pygments_lexer", lang.get("name")), parent=self)))
+            resources = self._init_resources(resources)
+            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
     config = Config()
     config.TagRemovePreprocessor.enabled = True
@@ -124,11 +153,8 @@ def notebook_html(nb, title: str, css: str | None = None) -> str:
     config.HTMLExporter.exclude_input_prompt = True
     config.HTMLExporter.exclude_output_prompt = True
     config.HTMLExporter.anchor_link_text = ""
-    exporter = HTMLExporter(config=config, extra_template_basedirs=[str(NBCONVERT_TEMPLATES)],
-                            template_name=TEMPLATE_NAME)
-    body, _ = exporter.from_notebook_node(
-        nb, resources={"finsam": {"title": title, "css": css if css is not None else stylesheet(), "lang": "sv"}})
-    return add_toc(body)
+    return ReportExporter(config=config, extra_template_basedirs=[str(NBCONVERT_TEMPLATES)],
+                          template_name=TEMPLATE_NAME)
 
 
 class _Headings(HTMLParser):
@@ -164,8 +190,10 @@ def slug(text: str) -> str:
 
 
 def headings(page: str) -> list[tuple[int, str, str]]:
+    """(level, id, text) of the page's h1/h2 elements, in order (the contents' own title and the
+    title page's left out). Only the headings are parsed, not the whole page."""
     parser = _Headings()
-    parser.feed(page)
+    parser.feed("".join(m.group(0) for m in re.finditer(r"<(h[12])(?:\s[^>]*)?>.*?</\1>", page, flags=re.S)))
     return [(level, anchor, text) for level, anchor, text, _ in parser.found]
 
 
