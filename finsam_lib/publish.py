@@ -135,7 +135,8 @@ def report_exporter():
         """HTMLExporter without its last pass: re-parsing the whole page with BeautifulSoup (a
         third of a förbund report's export) to give <img> without alt a placeholder text and
         JupyterLab's cell wrappers a tabindex. finsam's template writes neither (every image has
-        its alt, no JupyterLab markup), so the pass changed only how the markup is spelt."""
+        its alt, no JupyterLab markup). What else the pass did is done here: the markdown headings'
+        empty anchor links closed, and (add_toc) ids made from the text as it spelt it."""
 
         def from_notebook_node(self, nb, resources=None, **kw):  # HTMLExporter's, up to the re-parse
             lang = nb.metadata.get("language_info", {})
@@ -144,7 +145,9 @@ def report_exporter():
             resources = self._init_resources(resources)
             self.register_filter("filter_data_type", WidgetsDataTypeFilter(
                 notebook_metadata=self._nb_metadata, parent=self, resources=resources))
-            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+            page, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+            # Markdown headings' anchor links come as <a ... />, which HTML parses as an open <a>.
+            return re.sub(r'(<a class="anchor-link"[^>]*?)\s*/>', r"\1></a>", page), resources
 
     config = Config()
     config.TagRemovePreprocessor.enabled = True
@@ -207,7 +210,8 @@ def add_toc(page: str, pages: dict[str, int] | None = None) -> str:
         if "id=" in attrs and "%" not in attrs:
             return m.group(0)
         attrs = re.sub(r'\s*id="[^"]*"', "", attrs)
-        anchor = base = slug(re.sub(r"<[^>]+>", "", inner))
+        # The text as BeautifulSoup spelt it (characters, only &, < and > escaped): the ids stay.
+        anchor = base = slug(html.escape(html.unescape(re.sub(r"<[^>]+>", "", inner)), quote=False))
         k = 2
         while anchor in used:
             anchor, k = f"{base}-{k}", k + 1
