@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from functools import cached_property
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -131,7 +131,13 @@ def insats_units(respondents: pd.DataFrame, population: pd.DataFrame, year: int,
 
 
 def measures_of(version: int, indicator: int) -> pd.DataFrame:
-    """The indicator's questions in a questionnaire version, in the report's order."""
+    """The indicator's questions in a questionnaire version, in the report's order (a copy of
+    the frame made once per process)."""
+    return _measures_of(version, indicator).copy()
+
+
+@lru_cache(maxsize=None)
+def _measures_of(version: int, indicator: int) -> pd.DataFrame:
     q = ins.version_questions(version)
     q = q[q.indicator == indicator]
     q = q.assign(_s=q.survey.map(tb._survey_rank)).sort_values(["_s", "question"]).drop(columns="_s")
@@ -503,6 +509,8 @@ class ForbundReport(Report):
         self.version = int(v.mode().iloc[0]) if len(v) else ins.default_version(year)
         self._tables: dict[str, tb.ReportTable] = {}
         self._table_no = 0
+        self._break_notes: dict[tuple[str, str], str] = {}
+        self._bars: dict[str, pd.DataFrame] = {}
 
     @classmethod
     def from_paths(cls, paths, forbund: str, year: int, years_shown: int = YEARS_SHOWN, min_n: int = fig.MIN_N,
@@ -582,6 +590,16 @@ class ForbundReport(Report):
         """This year's shown rows of kvinnor and män (what commentary.gender_gaps reads)."""
         d = self.dist
         return d[(d.year == self.year) & d.group.isin(["kvinnor", "män"]) & d.nyckeltal_pct.notna()]
+
+    @cached_property
+    def _by_indicator(self) -> dict[str, dict]:
+        """This year's samtliga rows ("now"), the comparison with riket ("riket") and
+        commentary.gender_gaps ("gender"; None: the frame without rows) split by indicator once."""
+        now = self.now[self.now.group == "samtliga"]
+        gaps = com.gender_gaps(self._gender_rows, self.year)
+        return {"now": dict(tuple(now.groupby("indicator", sort=False))),
+                "riket": dict(tuple(self.riket.groupby("indicator", sort=False))),
+                "gender": {None: gaps.iloc[:0], **dict(tuple(gaps.groupby("indicator", sort=False)))}}
 
     @cached_property
     def _answered_years(self) -> dict[str, set[int]]:
@@ -797,9 +815,20 @@ class ForbundReport(Report):
     def break_note(self, series: str, survey: str) -> str:
         """"Jämförelse saknas eftersom frågan ändrades 2021" when the förbund answered the survey in a
         shown year before the question took its present form."""
+        key = (series, survey)
+        if key not in self._break_notes:
+            self._break_notes[key] = self._break_note(series, survey)
+        return self._break_notes[key]
+
+    @cached_property
+    def _shown_versions(self) -> dict[str, set[int]]:
+        """Per survey, the questionnaire versions the förbund answered in the shown years."""
+        r = self.respondents[self.respondents.year.isin(self.years)]
+        return {s: set(v) for s, v in r.groupby("survey", sort=False)["version"]}
+
+    def _break_note(self, series: str, survey: str) -> str:
         start = series_start(series)
-        r = self.respondents[(self.respondents.survey == survey) & self.respondents.year.isin(self.years)]
-        if not (r.version < start).any():
+        if not any(v < start for v in self._shown_versions.get(survey, ())):
             return ""
         q = ins.questions()
         this = q[q.series == series].iloc[0]
@@ -812,7 +841,7 @@ class ForbundReport(Report):
     def question_figure(self, m) -> str:
         """The stacked bars of one question, or the reason there are none; '' when the förbund never
         answered it in the shown years."""
-        rows = fc.bar_rows(self.local_by_series.get(m.series, self.samtliga.iloc[:0]), m.series, self.years)
+        rows = self.bar_rows(m.series)
         if rows.empty:
             return ""
         title = html.escape(m.text)
@@ -861,7 +890,7 @@ class ForbundReport(Report):
         return [y for y in self.years if y in have] or [self.year]
 
     def indicator_facts(self, indicator: int, measures: pd.DataFrame) -> list[str]:
-        now = self.now[(self.now.indicator == indicator) & (self.now.group == "samtliga")]
+        now = self._by_indicator["now"].get(indicator, self.now.iloc[:0])
         if now.empty:
             return [f"Förbundet har inga svar på indikatorns frågor {self.year}."]
         if now.nyckeltal_pct.isna().all():
@@ -871,8 +900,9 @@ class ForbundReport(Report):
             ch = com.changes(self.samtliga, indicator, self.year, self.previous, computed=self.year_changes)
             out.append(com.change_sentence(ch, self.previous)
                        or f"Indikatorns frågor har inga jämförbara redovisade svar från mätningen {self.previous}.")
-        out.append(riket_sentence(self.riket[self.riket.indicator == indicator], self.year))
-        out.append(com.gender_sentence(com.gender_gaps(self._gender_rows, self.year, indicator)))
+        out.append(riket_sentence(self._by_indicator["riket"].get(indicator, self.riket.iloc[:0]), self.year))
+        gaps = self._by_indicator["gender"]
+        out.append(com.gender_sentence(gaps.get(indicator, gaps.get(None))))
         if self.previous is not None:
             out.append(com.verdict_sentence(self.trend, indicator, self.previous))
         return [s for s in out if s]
@@ -928,9 +958,14 @@ class ForbundReport(Report):
     def answered(self, indicator: int) -> bool:
         """Whether the förbund has answers (shown or too few to show) to any of the indicator's
         questions in the shown years."""
-        return any(not fc.bar_rows(self.local_by_series.get(m.series, self.samtliga.iloc[:0]), m.series,
-                                   self.years).empty
-                   for m in self.measures(indicator).itertuples())
+        return any(not self.bar_rows(m.series).empty for m in self.measures(indicator).itertuples())
+
+    def bar_rows(self, series: str) -> pd.DataFrame:
+        """forbund_charts.bar_rows of one measure in the shown years, made once per report."""
+        if series not in self._bars:
+            self._bars[series] = fc.bar_rows(self.local_by_series.get(series, self.samtliga.iloc[:0]), series,
+                                             self.years)
+        return self._bars[series]
 
     def unanswered_indicators(self) -> Block:
         """One short list of the measured indicators without answers (an empty Block if none)."""
