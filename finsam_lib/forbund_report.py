@@ -390,16 +390,25 @@ def by_series(dist: pd.DataFrame, group: str = "samtliga") -> dict[str, pd.DataF
     return {s: part for s, part in dist[dist.group == group].groupby("series", sort=False)}
 
 
+def by_series_year(dist: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """:func:`by_series`, each part indexed by year (a measure's rows have one per year)."""
+    return {s: part.set_index("year") for s, part in by_series(dist).items()}
+
+
+_NO_YEARS = _NO_ROWS.set_index("year")
+
+
 def keyfigure_table(local: pd.DataFrame, national: pd.DataFrame, measures: pd.DataFrame, years: list[int],
                     year: int, number: str, indicator: int, min_n: int,
                     previous: int | None = None, changes: pd.DataFrame | None = None,
-                    vs_riket: pd.DataFrame | None = None) -> tb.ReportTable:
+                    vs_riket: pd.DataFrame | None = None, lookups: tuple[dict, dict] | None = None) -> tb.ReportTable:
     """Nyckeltal of the förbund and the country per measure and year, the förbund's change since
     ``previous`` and this year's difference from riket; the förbund's figures with their 95 %
     intervals (``local`` from uncertainty.with_intervals; uncertainty.changes and
     uncertainty.riket_difference for the change and the difference). ``changes``/``vs_riket``:
     those two of the same frames already computed (a report computes them once for all its
-    indicators); computed here when not given."""
+    indicators); computed here when not given. ``lookups``: :func:`by_series_year` of ``local``
+    and of ``national``, likewise."""
     cols = [tb.Column(str(y), str(y), "pct_ci") for y in years]
     excel = [c for y in years for c in (tb.Column(str(y), str(y), "pct"),
                                         tb.Column(f"{y}_low", (str(y), "95 % lägre gräns"), "pct"),
@@ -421,11 +430,11 @@ def keyfigure_table(local: pd.DataFrame, national: pd.DataFrame, measures: pd.Da
     if vs_riket is None:
         vs_riket = unc.riket_difference(local, national, year)
     vs_riket = vs_riket.set_index("series")
-    mine_by, theirs_by = (by_series(d[d.series.isin(set(measures.series))]) for d in (local, national))
+    mine_by, theirs_by = lookups or (by_series_year(d[d.series.isin(set(measures.series))]) for d in (local, national))
     rows, few, missing = [], False, False
     for m in measures.itertuples():
         rows.append({"label": question_label(m.text, m.survey, m.question), "kind": tb.SECTION})
-        mine, theirs = (by.get(m.series, _NO_ROWS).set_index("year") for by in (mine_by, theirs_by))
+        mine, theirs = (by.get(m.series, _NO_YEARS) for by in (mine_by, theirs_by))
         f_row = {"label": "Förbundet", "kind": tb.ROW}
         r_row = {"label": "Riket", "kind": tb.SUB, "diff": fmt.NBSP, "change": fmt.NBSP}
         for y in years:
@@ -510,7 +519,6 @@ class ForbundReport(Report):
         self._tables: dict[str, tb.ReportTable] = {}
         self._table_no = 0
         self._break_notes: dict[tuple[str, str], str] = {}
-        self._bars: dict[str, pd.DataFrame] = {}
 
     @classmethod
     def from_paths(cls, paths, forbund: str, year: int, years_shown: int = YEARS_SHOWN, min_n: int = fig.MIN_N,
@@ -590,6 +598,14 @@ class ForbundReport(Report):
         """This year's shown rows of kvinnor and män (what commentary.gender_gaps reads)."""
         d = self.dist
         return d[(d.year == self.year) & d.group.isin(["kvinnor", "män"]) & d.nyckeltal_pct.notna()]
+
+    @cached_property
+    def _keyfigure_lookups(self) -> tuple[dict, dict]:
+        """keyfigure_table's look-ups: the förbund's rows and the country's (once per process) by
+        series and year."""
+        national = _cached(("by_series_year", id(self.data), self.year, self.min_n), self.data,
+                           lambda: by_series_year(self.national))
+        return by_series_year(self.samtliga), national
 
     @cached_property
     def _by_indicator(self) -> dict[str, dict]:
@@ -935,7 +951,7 @@ class ForbundReport(Report):
         table = self._register(keyfigure_table(self.samtliga, self.national, answered,
                                                self.table_years(answered), self.year, self._next_number(),
                                                indicator, self.min_n, self.previous, changes=self.year_changes,
-                                               vs_riket=self.riket_differences))
+                                               vs_riket=self.riket_differences, lookups=self._keyfigure_lookups))
         missing = ""
         if unanswered:
             missing = (f'<div class="measures"><p class="measures-title">Frågor utan svar från förbundet {span}:</p>'
@@ -961,11 +977,13 @@ class ForbundReport(Report):
         return any(not self.bar_rows(m.series).empty for m in self.measures(indicator).itertuples())
 
     def bar_rows(self, series: str) -> pd.DataFrame:
-        """forbund_charts.bar_rows of one measure in the shown years, made once per report."""
-        if series not in self._bars:
-            self._bars[series] = fc.bar_rows(self.local_by_series.get(series, self.samtliga.iloc[:0]), series,
-                                             self.years)
-        return self._bars[series]
+        """forbund_charts.bar_rows of one measure in the shown years (every measure's made at once)."""
+        found = self._bars.get(series)
+        return found if found is not None else fc.bar_rows(self.samtliga.iloc[:0], series, self.years)
+
+    @cached_property
+    def _bars(self) -> dict[str, pd.DataFrame]:
+        return fc.bar_rows_by_series(self.samtliga, self.years)
 
     def unanswered_indicators(self) -> Block:
         """One short list of the measured indicators without answers (an empty Block if none)."""
