@@ -518,7 +518,7 @@ class ForbundReport(Report):
         self.version = int(v.mode().iloc[0]) if len(v) else ins.default_version(year)
         self._tables: dict[str, tb.ReportTable] = {}
         self._table_no = 0
-        self._break_notes: dict[tuple[str, str], str] = {}
+        self._break_notes: dict = {}  # break_note's, for the shown years and respondents they were made of
 
     @classmethod
     def from_paths(cls, paths, forbund: str, year: int, years_shown: int = YEARS_SHOWN, min_n: int = fig.MIN_N,
@@ -831,20 +831,19 @@ class ForbundReport(Report):
     def break_note(self, series: str, survey: str) -> str:
         """"Jämförelse saknas eftersom frågan ändrades 2021" when the förbund answered the survey in a
         shown year before the question took its present form."""
-        key = (series, survey)
-        if key not in self._break_notes:
-            self._break_notes[key] = self._break_note(series, survey)
-        return self._break_notes[key]
+        shown = (tuple(self.years), id(self.respondents))  # what the note is made of
+        if self._break_notes.get("shown") != shown:
+            r = self.respondents[self.respondents.year.isin(self.years)]
+            self._break_notes = {"shown": shown,
+                                 "versions": {s: set(v) for s, v in r.groupby("survey", sort=False)["version"]}}
+        if (series, survey) not in self._break_notes:
+            self._break_notes[series, survey] = self._break_note(series, survey, self._break_notes["versions"])
+        return self._break_notes[series, survey]
 
-    @cached_property
-    def _shown_versions(self) -> dict[str, set[int]]:
-        """Per survey, the questionnaire versions the förbund answered in the shown years."""
-        r = self.respondents[self.respondents.year.isin(self.years)]
-        return {s: set(v) for s, v in r.groupby("survey", sort=False)["version"]}
-
-    def _break_note(self, series: str, survey: str) -> str:
+    def _break_note(self, series: str, survey: str, versions: dict[str, set[int]]) -> str:
+        """break_note from the versions answered per survey in the shown years."""
         start = series_start(series)
-        if not any(v < start for v in self._shown_versions.get(survey, ())):
+        if not any(v < start for v in versions.get(survey, ())):
             return ""
         q = ins.questions()
         this = q[q.series == series].iloc[0]
