@@ -166,11 +166,21 @@ def floor_pdf(out: Path, stems: list[str]) -> list[float]:
     return times
 
 
+def finsam_command() -> list[str]:
+    """`finsam` of this checkout: its pyproject's entry point run by this interpreter (the
+    environment's `finsam` script may be another checkout's)."""
+    import tomllib
+
+    module, function = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))[
+        "project"]["scripts"]["finsam"].split(":")
+    return [sys.executable, "-c", f"import sys; from {module} import {function}; sys.exit({function}())"]
+
+
 def cold_report(data: Path, name: str) -> float:
     """`finsam report forbund NAME` (HTML, PDF, Excel) in a new process."""
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
-        subprocess.run([bin_of("finsam"), "report", "forbund", name, "--data", str(data), "--year", str(YEAR),
+        subprocess.run([*finsam_command(), "report", "forbund", name, "--data", str(data), "--year", str(YEAR),
                         "--out", tmp], check=True, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return time.perf_counter() - t
 
