@@ -313,13 +313,14 @@ class PdfPrinter:
         try:
             page.goto(html_path.as_uri(), wait_until="load")
             if page_numbers_in_toc and page.locator("nav.toc").count():
-                numbers, digits = {}, 2
+                digits = 2
                 while True:  # again only if a number is wider than its placeholder (100 pages or more)
                     page.evaluate(_SET_TOC_PAGES_JS, {"numbers": {}, "placeholder": "0" * digits, "final": False})
                     numbers = self._heading_pages(page, footer)
-                    if len(str(max(numbers.values(), default=0))) <= digits:
+                    widest = len(str(max(numbers.values(), default=0)))
+                    if widest <= digits:
                         break
-                    digits = len(str(max(numbers.values())))
+                    digits = widest
                 page.evaluate(_SET_TOC_PAGES_JS, {"numbers": numbers, "placeholder": "0" * digits, "final": True})
             page.pdf(path=str(pdf_path), **pdf_options(footer))
         finally:
