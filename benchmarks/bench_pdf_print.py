@@ -1,11 +1,11 @@
 """What a förbund report's PDF costs in a warm browser, print by print (issue 15, point 3).
 
-publish.PdfPrinter prints every report twice: once to read on which page each heading
-falls (from the PDF outline), then again with those page numbers in the table of
-contents. This prints one already rendered report (HTML) several ways in one warm
-Chromium and gives the median of each, so that a one-print design can be judged:
+publish.PdfPrinter lays a report out once to read on which page each heading falls (a
+measuring print that paints only the headings; the PDF outline gives the pages), then prints
+it once with those page numbers in the table of contents. This prints one already rendered
+report (HTML) several ways in one warm Chromium and gives the median of each:
 
-  - PdfPrinter.print: the two printings as the batch does them
+  - PdfPrinter.print: the measuring layout and the print, as the batch does them
   - one print: page.pdf once with the same options (A4, footer, tagged, outline)
   - one print, untagged: the same without tagged=True (then Chromium writes no outline)
   - page load only: new page, goto, close (what every way pays before printing)
@@ -61,16 +61,16 @@ def main() -> int:
             page.goto(html.as_uri(), wait_until="load")
             page.close()
 
-        two, _ = median_seconds(lambda: printer.print(html, Path(tmp) / "two.pdf", footer=html.stem), args.repeat)
+        ours, _ = median_seconds(lambda: printer.print(html, Path(tmp) / "ours.pdf", footer=html.stem), args.repeat)
         one, data = median_seconds(one_print, args.repeat)
         untagged, data_untagged = median_seconds(lambda: one_print(tagged=False), args.repeat)
         load, _ = median_seconds(load_only, args.repeat)
     print(f"{html.name}, median of {args.repeat}:")
-    print(f"  PdfPrinter.print (two printings): {two:5.2f} s")
+    print(f"  PdfPrinter.print (measure, print): {ours:5.2f} s")
     print(f"  one print:                        {one:5.2f} s  ({len(pdf_outline(data))} bookmarks)")
     print(f"  one print, untagged:              {untagged:5.2f} s  ({len(pdf_outline(data_untagged))} bookmarks)")
     print(f"  page load only:                   {load:5.2f} s")
-    print(f"  ratio two printings / one print:  {two / one:4.1f}×")
+    print(f"  ratio PdfPrinter.print / one print: {ours / one:4.1f}×")
     return 0
 
 

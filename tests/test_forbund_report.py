@@ -389,3 +389,19 @@ def test_the_model_alone_renders_what_the_executed_report_shows(which, request, 
     shown = figures_text(executed["html"].read_text(encoding="utf-8"))
     assert shown["tables"] and shown["numbers"]
     assert differences(shown, figures_text(report.html())) == []
+
+
+def test_bar_rows_of_every_measure_at_once_are_each_measures_own(data):
+    """forbund_charts.bar_rows_by_series (a report's 45 charts' rows made at once) gives for each
+    measure what bar_rows gives for it alone, and leaves out the measures without rows."""
+    from finsam_lib.present import forbund_charts as fc
+
+    report = ForbundReport(data, OTHER, YEAR)
+    every = fc.bar_rows_by_series(report.dist, report.years)
+    assert every
+    for series in set(report.dist.series):
+        alone = fc.bar_rows(report.dist, series, report.years)
+        if alone.empty:
+            assert series not in every
+        else:
+            pd.testing.assert_frame_equal(every[series], alone)

@@ -83,3 +83,70 @@ def test_write_xlsx_puts_each_table_on_a_sheet_with_number_formats(tmp_path):
 def test_publish_refuses_unknown_formats(tmp_path):
     with pytest.raises(publish.PublishError):
         publish.publish_report("x.ipynb", {}, tmp_path, "x", "X", formats=("docx",))
+
+
+def test_markdown_headings_get_closed_anchor_links_and_ids_from_their_text():
+    """The export keeps nbconvert's anchor link in a markdown heading closed (an "<a ... />" would
+    open a link over everything after it) and names the heading from its text, å and ö included."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("## Förbehåll & källor\n\nResultaten ger inte en fullständig bild."),
+                nbformat.v4.new_code_cell("x", outputs=[nbformat.v4.new_output("execute_result", data={
+                    "text/html": '<nav class="toc"><h2 class="toc-title">Innehåll</h2><!-- finsam:toc --></nav>'},
+                    execution_count=1)])]
+    page = publish.notebook_html(nb, "Testrapport", css="body{}")
+    heading = page[page.index("<h2 id="):page.index("</h2>", page.index("<h2 id=")) + 5]
+    assert heading.startswith('<h2 id="forbehall-amp-kallor">') and "/>" not in heading
+    assert heading.endswith("></a></h2>")
+    assert '<a href="#forbehall-amp-kallor"><span class="toc-text">Förbehåll &amp; källor</span></a>' in page
+
+
+def test_the_exporter_is_built_once_per_process():
+    assert publish.report_exporter() is publish.report_exporter()
+
+
+def _report_page(chapters: int, sections: int) -> str:
+    """A report page with a title page, the contents and chapters of sections long enough that
+    the contents take two pages and the headings fall on many."""
+    words = ["Nyckeltal", "mätår", "förbund", "målpopulation", "bortfall", "insats"]
+    text = " ".join(words[k % len(words)] for k in range(180))
+    body = []
+    for c in range(chapters):
+        body.append(f"<h1>Kapitel {chr(65 + c)}</h1>")
+        for k in range(sections):
+            body.append(f"<h2>Avsnitt {chr(65 + c)} {'x' * (k + 1)}</h2>" + f"<p>{text}</p>" * (1 + (c + k) % 3))
+    page = (f'<!DOCTYPE html><html lang="sv"><head><meta charset="utf-8"><title>Test</title>'
+            f'<style>{publish.stylesheet()}</style></head><body><main class="report">'
+            '<div class="title-page"><h1 class="title">Testrapport</h1></div>'
+            '<nav class="toc"><h2 class="toc-title">Innehåll</h2><!-- finsam:toc --></nav>'
+            + "".join(body) + "</main></body></html>")
+    return publish.add_toc(page)
+
+
+def test_contents_page_numbers_are_the_pages_where_the_headings_land(tmp_path):
+    """One print: the number beside each contents line is the page on which its heading is printed
+    (read from the PDF's outline), also when the contents take more than one page."""
+    import re
+
+    from pypdf import PdfReader
+    if publish.find_browser() is None:
+        pytest.skip("no Chromium-family browser")
+    html = tmp_path / "rapport.html"
+    html.write_text(_report_page(chapters=6, sections=9), encoding="utf-8")
+    pdf = tmp_path / "rapport.pdf"
+    with publish.PdfPrinter() as printer:
+        printer.print(html, pdf, footer="Testrapport")
+    reader = PdfReader(pdf)
+    def key(text):  # print shows chapters in capitals
+        return "".join(text.split()).casefold()
+    landed = {key(title): page for title, page in publish.pdf_outline(pdf.read_bytes())}
+    contents = {}
+    for number in range(1, 4):  # the contents start on page 2 and go on over the next
+        for line in reader.pages[number].extract_text().splitlines():
+            m = re.fullmatch(r"((?:Kapitel|Avsnitt) [A-Z](?: x+)?)\s*(\d+)", line.strip())
+            if m:
+                contents[m.group(1)] = int(m.group(2))
+    assert len(contents) == 6 * 10  # every heading is listed with a number
+    assert "Avsnitt A x" in contents and contents["Avsnitt A x"] >= 3  # the contents take more than page 2
+    for heading, number in contents.items():
+        assert landed[key(heading)] == number, heading
+    assert len(reader.pages) > 20 and reader.trailer["/Root"].get("/Lang") == "sv"

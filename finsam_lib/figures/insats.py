@@ -52,6 +52,9 @@ def _samtliga(tidy: pd.DataFrame) -> pd.DataFrame:
     return d
 
 
+_JOIN = "\x1f"  # joins förbund and insats in one key (a character no name holds)
+
+
 def insats_figures(tidy: pd.DataFrame, min_n: int = fig.MIN_N) -> pd.DataFrame:
     """Nyckeltal per year, förbund, survey, question and insats, with "Övriga insatser" and samtliga.
 
@@ -68,18 +71,25 @@ def insats_figures(tidy: pd.DataFrame, min_n: int = fig.MIN_N) -> pd.DataFrame:
     """
     if tidy.empty:
         return pd.DataFrame(columns=COLUMNS)
-    per = pd.concat([_samtliga(sub).assign(insats=name) for name, sub in tidy.groupby("insats", sort=False)],
-                    ignore_index=True)
-    per = {k: g for k, g in per[per.n > 0].groupby(KEYS)}
+    # Every insats's figures in one pass: each (förbund, insats) counted as a förbund of its own.
+    named = tidy[tidy.insats.notna()]
+    per = _samtliga(named.assign(forbund=named.forbund + _JOIN + named.insats))
+    per = per[per.n > 0]
+    per = per.assign(forbund=[f.split(_JOIN, 1)[0] for f in per.forbund],
+                     insats=[f.split(_JOIN, 1)[1] for f in per.forbund])
+    counts_of: dict[tuple, dict] = {}  # (year, forbund, survey, series) -> {insats: n}, and the key counts
+    keyed_of: dict[tuple, dict] = {}
+    for *key, insats, n, key_count in zip(*(per[c] for c in KEYS), per.insats, per.n, per.key_count):
+        counts_of.setdefault(tuple(key), {})[insats] = n
+        keyed_of.setdefault(tuple(key), {})[insats] = key_count
     rows = []
     for t in _samtliga(tidy).itertuples(index=False):
         if t.n <= 0:
             continue
         base = {"year": t.year, "forbund": t.forbund, "survey": t.survey, "series": t.series,
                 "question": t.question, "indicator": t.indicator, "key": t.key}
-        g = per.get((t.year, t.forbund, t.survey, t.series))
-        counts = dict(zip(g.insats, g.n)) if g is not None else {}
-        keyed = dict(zip(g.insats, g.key_count)) if g is not None else {}
+        counts = counts_of.get((t.year, t.forbund, t.survey, t.series), {})
+        keyed = keyed_of.get((t.year, t.forbund, t.survey, t.series), {})
         shown, pooled = pool(counts, min_n)
         for i in sorted(counts, key=str):
             rows.append({**base, "insats": i, "kind": INSATS, "n": counts[i], "key_count": keyed[i], "pooled": 0,

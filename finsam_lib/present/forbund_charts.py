@@ -48,13 +48,24 @@ def bar_rows(dist: pd.DataFrame, series: str, years: list[int]) -> pd.DataFrame:
     suppressed), suppressed, and per code ``share_k`` (exact, for drawing) and ``pct_k`` (rounded
     half up each on its own, for labels)."""
     d = dist[(dist.series == series) & (dist.group == "samtliga") & dist.year.isin(years) & (dist.n > 0)]
-    d = d.sort_values("year")
+    return _bars(d.sort_values("year"))
+
+
+def bar_rows_by_series(dist: pd.DataFrame, years: list[int]) -> dict[str, pd.DataFrame]:
+    """:func:`bar_rows` of every measure in ``dist`` at once (a report draws 45 of them): series ->
+    the same frame ``bar_rows(dist, series, years)`` gives; a measure without rows is left out."""
+    d = dist[(dist.group == "samtliga") & dist.year.isin(years) & (dist.n > 0)].sort_values(["series", "year"])
+    rows = _bars(d)
+    return {s: part.reset_index(drop=True) for s, part in rows.groupby(d.series.to_numpy(), sort=False)}
+
+
+def _bars(d: pd.DataFrame) -> pd.DataFrame:
     suppressed = d.suppressed.astype(bool).to_numpy()
     n = d.n.to_numpy(dtype="int64")
     shown_n = pd.array(np.where(suppressed, 0, n), dtype="Int64")
     shown_n[suppressed] = pd.NA
     columns = {"year": d.year.astype(int).to_numpy(), "suppressed": suppressed, "n": shown_n}
-    for code in fig.CODES:  # the columns built first, the frame once (a report draws 45 of these)
+    for code in fig.CODES:  # the columns built first, the frame once
         counts = pd.to_numeric(d[f"code_{code}"], errors="coerce").to_numpy(dtype=float)
         with np.errstate(invalid="ignore", divide="ignore"):
             columns[f"share_{code}"] = np.where(suppressed, np.nan, counts / np.where(n > 0, n, 1) * 100)

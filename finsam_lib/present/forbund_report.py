@@ -18,7 +18,7 @@ computes the national figures once.
 from __future__ import annotations
 
 import datetime as dt
-from functools import cached_property
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -40,7 +40,7 @@ from finsam_lib.present import national_tables as nt
 from finsam_lib.present import prose_forbund as pf
 from finsam_lib.present import tables as tb
 from finsam_lib.present.forbund_tables import (
-    by_series,
+    by_series_year,
     gender_table,
     insats_results_table,
     insats_table,
@@ -103,7 +103,13 @@ def insats_units(respondents: pd.DataFrame, population: pd.DataFrame, year: int,
 
 
 def measures_of(version: int, indicator: int) -> pd.DataFrame:
-    """The indicator's questions in a questionnaire version, in the report's order."""
+    """The indicator's questions in a questionnaire version, in the report's order (a copy of
+    the frame made once per process)."""
+    return _measures_of(version, indicator).copy()
+
+
+@lru_cache(maxsize=None)
+def _measures_of(version: int, indicator: int) -> pd.DataFrame:
     q = ins.version_questions(version)
     q = q[q.indicator == indicator]
     q = q.assign(_s=q.survey.map(nt._survey_rank)).sort_values(["_s", "question"]).drop(columns="_s")
@@ -223,10 +229,6 @@ class ForbundReport(Report):
 
     # Look-ups: the report's frames indexed once; sections look values up instead of filtering
     # the whole frame again per question, year and chart.
-
-    @cached_property
-    def local_by_series(self) -> dict[str, pd.DataFrame]:
-        return by_series(self.samtliga)
 
     @cached_property
     def year_changes(self) -> pd.DataFrame | None:
@@ -379,8 +381,7 @@ class ForbundReport(Report):
         """"Jämförelse saknas eftersom frågan ändrades 2021" when the förbund answered the survey in a
         shown year before the question took its present form."""
         start = series_start(series)
-        r = self.respondents[(self.respondents.survey == survey) & self.respondents.year.isin(self.years)]
-        if not (r.version < start).any():
+        if not any(v < start for v in self._versions_shown.get(survey, ())):
             return ""
         q = ins.questions()
         this = q[q.series == series].iloc[0]
@@ -388,10 +389,40 @@ class ForbundReport(Report):
         later = set(q.loc[q.version >= start, "series"])
         return pf.break_note(start, changed=(~old.series.isin(later)).any())
 
+    @property
+    def _versions_shown(self) -> dict[str, set[int]]:
+        """The questionnaire versions the förbund answered per survey in the shown years, made once
+        for the shown years and respondents it is made of."""
+        made_of = (tuple(self.years), id(self.respondents))
+        if getattr(self, "_versions_of", (None,))[0] != made_of:
+            r = self.respondents[self.respondents.year.isin(self.years)]
+            self._versions_of = (made_of, {s: set(v) for s, v in r.groupby("survey", sort=False)["version"]})
+        return self._versions_of[1]
+
+    def bar_rows(self, series: str) -> pd.DataFrame:
+        """forbund_charts.bar_rows of one measure in the shown years (every measure's made at once)."""
+        found = self._bars.get(series)
+        return found if found is not None else fc.bar_rows(self.samtliga.iloc[:0], series, self.years)
+
+    @cached_property
+    def _bars(self) -> dict[str, pd.DataFrame]:
+        return fc.bar_rows_by_series(self.samtliga, self.years)
+
+    @cached_property
+    def _keyfigure_lookups(self) -> tuple[dict, dict]:
+        """keyfigure_table's look-ups: the förbund's rows and the country's, by series and year."""
+        return by_series_year(self.samtliga), by_series_year(self.national)
+
+    @cached_property
+    def _now_by_indicator(self) -> dict[int, pd.DataFrame]:
+        """This year's samtliga rows split by indicator once."""
+        now = self.now[self.now.group == "samtliga"]
+        return dict(tuple(now.groupby("indicator", sort=False)))
+
     def question_figure(self, m) -> Chart | None:
         """The stacked bars of one question, or the reason there are none; None when the förbund never
         answered it in the shown years."""
-        rows = fc.bar_rows(self.local_by_series.get(m.series, self.samtliga.iloc[:0]), m.series, self.years)
+        rows = self.bar_rows(m.series)
         if rows.empty:
             return None
         who = f"({m.survey}, fråga {m.question})"
@@ -434,7 +465,7 @@ class ForbundReport(Report):
         return [y for y in self.years if y in have] or [self.year]
 
     def indicator_facts(self, indicator: int, measures: pd.DataFrame) -> list[str]:
-        now = self.now[(self.now.indicator == indicator) & (self.now.group == "samtliga")]
+        now = self._now_by_indicator.get(indicator, self.now.iloc[:0])
         if now.empty:
             return [f"Förbundet har inga svar på indikatorns frågor {self.year}."]
         if now.nyckeltal_pct.isna().all():
@@ -476,7 +507,7 @@ class ForbundReport(Report):
         table = Table(keyfigure_table(self.samtliga, self.national, answered,
                                                self.table_years(answered), self.year, self._next_number(),
                                                indicator, self.min_n, self.previous, changes=self.year_changes,
-                                               vs_riket=self.riket_differences))
+                                               vs_riket=self.riket_differences, lookups=self._keyfigure_lookups))
         missing = None
         if unanswered:
             missing = Group("measures", (paragraphs(f"Frågor utan svar från förbundet {span}:", cls="measures-title"),
@@ -498,9 +529,7 @@ class ForbundReport(Report):
     def answered(self, indicator: int) -> bool:
         """Whether the förbund has answers (shown or too few to show) to any of the indicator's
         questions in the shown years."""
-        return any(not fc.bar_rows(self.local_by_series.get(m.series, self.samtliga.iloc[:0]), m.series,
-                                   self.years).empty
-                   for m in self.measures(indicator).itertuples())
+        return any(not self.bar_rows(m.series).empty for m in self.measures(indicator).itertuples())
 
     @section
     def unanswered_indicators(self) -> Block:

@@ -191,16 +191,26 @@ def by_series(dist: pd.DataFrame, group: str = "samtliga") -> dict[str, pd.DataF
     return {s: part for s, part in dist[dist.group == group].groupby("series", sort=False)}
 
 
+def by_series_year(dist: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """:func:`by_series`, each part indexed by year (a measure's rows have one per year)."""
+    return {s: part.set_index("year") for s, part in by_series(dist).items()}
+
+
+_NO_YEARS = _NO_ROWS.set_index("year")
+
+
 def keyfigure_table(local: pd.DataFrame, national: pd.DataFrame, measures: pd.DataFrame, years: list[int],
                     year: int, number: str, indicator: int, min_n: int,
                     previous: int | None = None, changes: pd.DataFrame | None = None,
-                    vs_riket: pd.DataFrame | None = None) -> tb.ReportTable:
+                    vs_riket: pd.DataFrame | None = None,
+                    lookups: tuple[dict, dict] | None = None) -> tb.ReportTable:
     """Nyckeltal of the förbund and the country per measure and year, the förbund's change since
     ``previous`` and this year's difference from riket; the förbund's figures with their 95 %
     intervals (``local`` from uncertainty.with_intervals; uncertainty.changes and
     uncertainty.riket_difference for the change and the difference). ``changes``/``vs_riket``:
     those two of the same frames already computed (a report computes them once for all its
-    indicators); computed here when not given."""
+    indicators); computed here when not given. ``lookups``: :func:`by_series_year` of ``local``
+    and of ``national``, likewise (made once per report instead of once per indicator)."""
     cols = [tb.Column(str(y), str(y), "pct_ci") for y in years]
     excel = [c for y in years for c in (tb.Column(str(y), str(y), "pct"),
                                         tb.Column(f"{y}_low", (str(y), "95 % lägre gräns"), "pct"),
@@ -222,11 +232,12 @@ def keyfigure_table(local: pd.DataFrame, national: pd.DataFrame, measures: pd.Da
     if vs_riket is None:
         vs_riket = unc.riket_difference(local, national, year)
     vs_riket = vs_riket.set_index("series")
-    mine_by, theirs_by = (by_series(d[d.series.isin(set(measures.series))]) for d in (local, national))
+    mine_by, theirs_by = lookups or (by_series_year(d[d.series.isin(set(measures.series))])
+                                     for d in (local, national))
     rows, few, missing = [], False, False
     for m in measures.itertuples():
         rows.append({"label": question_label(m.text, m.survey, m.question), "kind": tb.SECTION})
-        mine, theirs = (by.get(m.series, _NO_ROWS).set_index("year") for by in (mine_by, theirs_by))
+        mine, theirs = (by.get(m.series, _NO_YEARS) for by in (mine_by, theirs_by))
         f_row = {"label": "Förbundet", "kind": tb.ROW}
         r_row = {"label": "Riket", "kind": tb.SUB, "diff": fmt.NBSP, "change": fmt.NBSP}
         for y in years:

@@ -7,6 +7,7 @@ Nothing here knows what a report contains: notebooks, HTML and
 from __future__ import annotations
 
 import contextlib
+import functools
 import html
 import os
 import re
@@ -53,9 +54,52 @@ def start_kernel(kernel_name: str = "python3"):
 
     from jupyter_client.manager import KernelManager
 
-    km = KernelManager(kernel_name=kernel_name)
+    km = KernelManager(kernel_name=kernel_name, client_factory=_ready_client())
     km.start_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return km
+
+
+@functools.lru_cache(maxsize=1)
+def _ready_client():
+    """jupyter_client's blocking kernel client, but ready sooner: papermill connects a new client
+    for every notebook, and its wait_for_ready ends by waiting 0.2 s for IOPub to fall silent (and
+    as long again when IOPub has not yet connected) — a fifth of a förbund report's own work on a
+    warm kernel. The same checks here, waiting 20 ms: the kernel answered kernel_info on the shell
+    channel and something came on IOPub (else ask again), then IOPub drained; a message still
+    on its way later has another request as its parent, which the notebook client passes over."""
+    from queue import Empty
+
+    from jupyter_client.blocking import BlockingKernelClient
+    from jupyter_client.utils import ensure_async, run_sync
+
+    async def wait_for_ready(self, timeout: float | None = None) -> None:
+        deadline = time.time() + (float("inf") if timeout is None else timeout)
+        while True:
+            self.kernel_info()
+            try:
+                msg = await ensure_async(self.shell_channel.get_msg(timeout=1))
+            except Empty:
+                pass
+            else:
+                if msg["msg_type"] == "kernel_info_reply":
+                    try:
+                        await ensure_async(self.iopub_channel.get_msg(timeout=0.02))
+                    except Empty:
+                        pass
+                    else:
+                        self._handle_kernel_info_reply(msg)
+                        break
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.time() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+        while True:
+            try:
+                await ensure_async(self.iopub_channel.get_msg(timeout=0.02))
+            except Empty:
+                break
+
+    return type("ReadyKernelClient", (BlockingKernelClient,), {"wait_for_ready": run_sync(wait_for_ready)})
 
 
 def execute_notebook(notebook: str | Path, output: str | Path | None, parameters: dict,
@@ -99,8 +143,39 @@ def stylesheet() -> str:
 def notebook_html(nb, title: str, css: str | None = None) -> str:
     """A notebook as one self-contained HTML page: outputs and markdown only, our own
     template (no CDN links), a table of contents where the notebook put its mark."""
+    body, _ = report_exporter().from_notebook_node(
+        nb, resources={"finsam": {"title": title, "css": css if css is not None else stylesheet(), "lang": "sv"}})
+    return add_toc(body)
+
+
+@functools.lru_cache(maxsize=1)
+def report_exporter():
+    """The HTML exporter of every report page, built once per process (a batch worker exports
+    report after report with it): nbconvert's HTMLExporter with finsam's template, without the
+    input cells and prompts."""
     from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
     from traitlets.config import Config
+
+    class ReportExporter(HTMLExporter):
+        """HTMLExporter without its last pass: re-parsing the whole page with BeautifulSoup (a
+        third of a förbund report's export) to give <img> without alt a placeholder text and
+        JupyterLab's cell wrappers a tabindex. finsam's template writes neither (every image has
+        its alt, no JupyterLab markup). What else the pass did is done here: the markdown headings'
+        empty anchor links closed, and (add_toc) ids made from the text as it spelt it."""
+
+        def from_notebook_node(self, nb, resources=None, **kw):  # HTMLExporter's, up to the re-parse
+            lang = nb.metadata.get("language_info", {})
+            self.register_filter("highlight_code", self.filters.get("highlight_code", Highlight2HTML(
+                pygments_lexer=lang.get("pygments_lexer", lang.get("name")), parent=self)))
+            resources = self._init_resources(resources)
+            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            page, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+            # Markdown headings' anchor links come as <a ... />, which HTML parses as an open <a>.
+            return re.sub(r'(<a class="anchor-link"[^>]*?)\s*/>', r"\1></a>", page), resources
 
     config = Config()
     config.TagRemovePreprocessor.enabled = True
@@ -109,11 +184,8 @@ def notebook_html(nb, title: str, css: str | None = None) -> str:
     config.HTMLExporter.exclude_input_prompt = True
     config.HTMLExporter.exclude_output_prompt = True
     config.HTMLExporter.anchor_link_text = ""
-    exporter = HTMLExporter(config=config, extra_template_basedirs=[str(NBCONVERT_TEMPLATES)],
-                            template_name=TEMPLATE_NAME)
-    body, _ = exporter.from_notebook_node(
-        nb, resources={"finsam": {"title": title, "css": css if css is not None else stylesheet(), "lang": "sv"}})
-    return add_toc(body)
+    return ReportExporter(config=config, extra_template_basedirs=[str(NBCONVERT_TEMPLATES)],
+                          template_name=TEMPLATE_NAME)
 
 
 class _Headings(HTMLParser):
@@ -149,8 +221,10 @@ def slug(text: str) -> str:
 
 
 def headings(page: str) -> list[tuple[int, str, str]]:
+    """(level, id, text) of the page's h1/h2 elements, in order (the contents' own title and the
+    title page's left out). Only the headings are parsed, not the whole page."""
     parser = _Headings()
-    parser.feed(page)
+    parser.feed("".join(m.group(0) for m in re.finditer(r"<(h[12])(?:\s[^>]*)?>.*?</\1>", page, flags=re.S)))
     return [(level, anchor, text) for level, anchor, text, _ in parser.found]
 
 
@@ -164,7 +238,8 @@ def add_toc(page: str, pages: dict[str, int] | None = None) -> str:
         if "id=" in attrs and "%" not in attrs:
             return m.group(0)
         attrs = re.sub(r'\s*id="[^"]*"', "", attrs)
-        anchor = base = slug(re.sub(r"<[^>]+>", "", inner))
+        # The text as BeautifulSoup spelt it (characters, only &, < and > escaped): the ids stay.
+        anchor = base = slug(html.escape(html.unescape(re.sub(r"<[^>]+>", "", inner)), quote=False))
         k = 2
         while anchor in used:
             anchor, k = f"{base}-{k}", k + 1
@@ -254,47 +329,77 @@ class PdfPrinter:
 
     def print(self, html_path: str | Path, pdf_path: str | Path, footer: str = "",
               page_numbers_in_toc: bool = True) -> Path:
-        """Print an HTML file to an A4 PDF with "Sida X av Y" footers.
+        """Print an HTML file to an A4 PDF with "Sida X av Y" footers: tagged, with an outline.
 
-        With ``page_numbers_in_toc`` the page is laid out once to find on which page
-        each heading falls, and the table of contents gets those numbers."""
+        With ``page_numbers_in_toc`` the table of contents gets the page on which each heading
+        falls. The contents' lines get their page-number boxes first, holding placeholder digits
+        as wide as the numbers to come (tabular digits), so filling them in cannot move a line or
+        a page break; a measuring layout (:meth:`_heading_pages`: nothing painted but the headings)
+        reads the pages, and the report is printed once."""
         html_path, pdf_path = Path(html_path).resolve(), Path(pdf_path)
         page = self._browser.new_page()
         try:
             page.goto(html_path.as_uri(), wait_until="load")
             if page_numbers_in_toc and page.locator("nav.toc").count():
-                numbers = self._heading_pages(page, footer)
-                if numbers:
-                    page.evaluate(_SET_TOC_PAGES_JS, numbers)
-            page.pdf(path=str(pdf_path), format="A4", print_background=True, display_header_footer=True,
-                     header_template="<span></span>", footer_template=footer_template(footer),
-                     margin=PDF_MARGIN, outline=True, tagged=True)
+                digits = 2
+                while True:  # again only if a number is wider than its placeholder (100 pages or more)
+                    page.evaluate(_SET_TOC_PAGES_JS, {"numbers": {}, "placeholder": "0" * digits, "final": False})
+                    numbers = self._heading_pages(page, footer)
+                    widest = len(str(max(numbers.values(), default=0)))
+                    if widest <= digits:
+                        break
+                    digits = widest
+                page.evaluate(_SET_TOC_PAGES_JS, {"numbers": numbers, "placeholder": "0" * digits, "final": True})
+            page.pdf(path=str(pdf_path), **pdf_options(footer))
         finally:
             page.close()
         return pdf_path
 
     def _heading_pages(self, page, footer: str) -> dict[str, int]:
-        """Page number per heading id, read from a first printing's outline."""
-        data = page.pdf(format="A4", print_background=True, display_header_footer=True,
-                        header_template="<span></span>", footer_template=footer_template(footer),
-                        margin=PDF_MARGIN, outline=True, tagged=True)
+        """Page number per heading id, read from the outline of a measuring print: the same layout
+        with nothing painted but the headings (``visibility`` does not move anything; the headings
+        make the outline), which costs a third of a full print."""
+        page.evaluate(_MEASURING_JS, True)
+        try:
+            data = page.pdf(**pdf_options(footer))
+        finally:
+            page.evaluate(_MEASURING_JS, False)
         ids = page.evaluate("() => Array.from(document.querySelectorAll('main h1[id], main h2[id]'))"
                             ".filter(h => !h.closest('nav')).map(h => [h.id, h.textContent.trim()])")
         return heading_pages_from_pdf(data, ids)
 
 
-# The TOC gets its numbers in place: same text, so the layout does not move.
-_SET_TOC_PAGES_JS = """(numbers) => {
+def pdf_options(footer: str) -> dict:
+    """Playwright's page.pdf options of every report: A4, margins, "Sida X av Y" footer, tagged, outline."""
+    return dict(format="A4", print_background=True, display_header_footer=True, header_template="<span></span>",
+                footer_template=footer_template(footer), margin=PDF_MARGIN, outline=True, tagged=True)
+
+
+# Every contents line gets its dotted leader and page box; a number not (yet) known shows the
+# placeholder, whose digits are as wide as any number of as many digits (hidden in the final print).
+_SET_TOC_PAGES_JS = """({numbers, placeholder, final}) => {
   for (const a of document.querySelectorAll('nav.toc a')) {
     const id = a.getAttribute('href').slice(1);
-    if (!(id in numbers)) continue;
     let page = a.querySelector('.toc-page');
     if (!page) {
       const dots = document.createElement('span'); dots.className = 'toc-dots'; a.appendChild(dots);
       page = document.createElement('span'); page.className = 'toc-page'; a.appendChild(page);
     }
-    page.textContent = String(numbers[id]);
+    page.textContent = id in numbers ? String(numbers[id]) : placeholder;
+    page.style.visibility = id in numbers || !final ? '' : 'hidden';
   }
+}"""
+
+# The measuring print's style: nothing painted but the headings (layout unchanged).
+_MEASURING_JS = """(on) => {
+  const old = document.getElementById('finsam-measuring');
+  if (old) old.remove();
+  if (!on) return;
+  const s = document.createElement('style');
+  s.id = 'finsam-measuring';
+  s.textContent = 'body * { visibility: hidden !important; } '
+    + 'main h1, main h1 *, main h2, main h2 * { visibility: visible !important; }';
+  document.head.appendChild(s);
 }"""
 
 
