@@ -54,7 +54,7 @@ BROWSER_PACKAGES := chromium fonts-dejavu-core fonts-liberation
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(BROWSER_PACKAGES) </dev/null
 
 browser: $(STAMP)
-	@if ! $(BIN)/python -c "import sys; from finsam_lib.publish.publish import find_browser; sys.exit(not find_browser())" \
+	@if ! $(BIN)/python -c "import sys; from finsam_lib.publish.pdf import find_browser; sys.exit(not find_browser())" \
 		&& [ "$$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then \
 		echo "Ingen Chromium-baserad webbläsare hittades: installerar $(BROWSER_PACKAGES) för PDF-rapporterna."; \
 		$(APT_INSTALL) >/dev/null 2>&1 || { apt-get update >/dev/null && $(APT_INSTALL) >/dev/null; } \

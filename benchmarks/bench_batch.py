@@ -55,7 +55,8 @@ sys.path.insert(0, str(ROOT))
 from finsam_lib.present.forbund_report import report_stem  # noqa: E402
 from finsam_lib.publish import excel  # noqa: E402
 from finsam_lib.publish.batch import forbund_of_year  # noqa: E402
-from finsam_lib.publish.publish import BROWSER_ARGS, find_browser, notebook_path  # noqa: E402
+from finsam_lib.publish.pdf import BROWSER_ARGS, find_browser  # noqa: E402
+from finsam_lib.publish.publish import notebook_path  # noqa: E402
 from finsam_lib.registration.reader import read_paths  # noqa: E402
 
 YEAR = 2022
@@ -149,7 +150,7 @@ def in_process_steps(data: Path, forbund: list[str]) -> dict[str, list[float]]:
 
 def floor_pdf(out: Path, stems: list[str]) -> list[float]:
     """A warm Chromium printing each already rendered report once (A4, footer, tagged, outline)."""
-    from finsam_lib.publish.publish import PdfPrinter, pdf_options
+    from finsam_lib.publish.pdf import PdfPrinter, pdf_options
 
     times = []
     with PdfPrinter() as printer, tempfile.TemporaryDirectory() as tmp:

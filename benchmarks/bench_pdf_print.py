@@ -1,6 +1,6 @@
 """What a förbund report's PDF costs in a warm browser, print by print (issue 15, point 3).
 
-publish.PdfPrinter lays a report out once to read on which page each heading falls (a
+pdf.PdfPrinter lays a report out once to read on which page each heading falls (a
 measuring print that paints only the headings; the PDF outline gives the pages), then prints
 it once with those page numbers in the table of contents. This prints one already rendered
 report (HTML) several ways in one warm Chromium and gives the median of each:
@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from finsam_lib.publish.publish import PDF_MARGIN, PdfPrinter, footer_template, pdf_outline  # noqa: E402
+from finsam_lib.publish.pdf import PDF_MARGIN, PdfPrinter, footer_template, pdf_outline  # noqa: E402
 
 
 def median_seconds(fn, repeat: int):

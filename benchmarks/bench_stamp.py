@@ -12,7 +12,8 @@ from pathlib import Path
 
 from finsam_lib.apps.demo import write_demo
 from finsam_lib.publish import provenance as pv
-from finsam_lib.publish.publish import PdfPrinter, find_browser, notebook_path, publish_report, start_kernel
+from finsam_lib.publish.pdf import PdfPrinter, find_browser
+from finsam_lib.publish.publish import notebook_path, publish_report, start_kernel
 from finsam_lib.registration.reader import read_paths
 
 

@@ -21,7 +21,7 @@ def browser_page(width: int = 1280, height: int = 900):
     arguments); skips the test when no Chromium-family browser is installed."""
     from playwright.sync_api import sync_playwright
 
-    from finsam_lib.publish.publish import BROWSER_ARGS, find_browser
+    from finsam_lib.publish.pdf import BROWSER_ARGS, find_browser
 
     executable = find_browser()
     if executable is None:

@@ -19,7 +19,7 @@ A new test should ask for one of them instead of writing its own demo data:
 A test that needs its own variant copies one of these folders into ``tmp_path`` (``shutil.copytree``)
 and changes the copy. Tests write only under ``tmp_path``: a run that leaves a new file in the
 checkout fails, naming it (the session hooks at the end). A test that needs a Chromium-family
-browser skips with a reason naming it (``finsam_lib.publish.publish.find_browser``); CI (``.ci/run``)
+browser skips with a reason naming it (``finsam_lib.publish.pdf.find_browser``); CI (``.ci/run``)
 installs Debian's chromium. Heavy runs and timings belong in ``benchmarks/``: the whole
 country's batch with PDFs is ``benchmarks/bench_batch.py``, not a test.
 """

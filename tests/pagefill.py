@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from finsam_lib.publish.publish import PDF_MARGIN
+from finsam_lib.publish.pdf import PDF_MARGIN
 
 DPI = 36
 INK = 200  # a grey level darker than this is content (0 black, 255 white)
@@ -35,7 +35,7 @@ def have_pdftoppm() -> bool:
 def page_fill(pdf: Path | str) -> list[float]:
     """Per page (in order), the lowest content as a fraction of the usable height: 0.0 = an
     empty page, 1.0 = content down to the bottom margin. Usable height is the page between
-    publish.PDF_MARGIN's top and bottom margins. Needs ``pdftoppm`` (poppler-utils)."""
+    pdf.PDF_MARGIN's top and bottom margins. Needs ``pdftoppm`` (poppler-utils)."""
     top_mm, bottom_mm = _mm(PDF_MARGIN["top"]), _mm(PDF_MARGIN["bottom"])
     out = []
     with tempfile.TemporaryDirectory() as tmp:

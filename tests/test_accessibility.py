@@ -14,7 +14,7 @@ from a11y import axe_violations
 from bs4 import BeautifulSoup
 
 from finsam_lib.apps import cli
-from finsam_lib.publish.publish import find_browser, html_to_pdf, pdf_outline
+from finsam_lib.publish.pdf import find_browser, html_to_pdf, pdf_outline
 
 YEAR = 2022
 PERCENT = re.compile(r"\d\u00a0%")

@@ -22,7 +22,7 @@ from finsam_lib.apps.commands import NO_PDF_NOTE
 from finsam_lib.instrument import definition as ins
 from finsam_lib.present.forbund_report import report_stem
 from finsam_lib.publish import batch
-from finsam_lib.publish.publish import find_browser
+from finsam_lib.publish.pdf import find_browser
 from finsam_lib.registration.names import safe_filename
 from finsam_lib.registration.reader import read_paths
 

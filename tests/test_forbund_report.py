@@ -342,7 +342,7 @@ def test_other_report_has_the_sections(other_report):
 def test_series_break_is_told(data):
     """Deltagare pågående question 4 changed in 2021: a förbund that answered in 2020 reads why the
     bars start in 2021."""
-    from finsam_lib.present.forbund_report import measures_of
+    from finsam_lib.present.forbund_tables import measures_of
 
     report = ForbundReport(data, OTHER, YEAR)
     m = measures_of(2021, 4).iloc[0]

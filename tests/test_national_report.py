@@ -26,7 +26,8 @@ from bs4 import BeautifulSoup
 from finsam_lib.apps.cli import main
 from finsam_lib.base import format as fmt
 from finsam_lib.instrument import definition as ins
-from finsam_lib.publish.publish import cell_errors, find_browser, notebook_path, publish_report
+from finsam_lib.publish.pdf import find_browser
+from finsam_lib.publish.publish import cell_errors, notebook_path, publish_report
 
 YEAR = 2022
 STEM = f"nationell-indikatorrapport-{YEAR}"

@@ -79,7 +79,7 @@ def test_every_face_shows_the_figures_of_the_entry_point(case, areas, demo_dir, 
         pd.testing.assert_series_equal(sheet.sort_index(), want, check_names=False)
     else:
         report = ForbundReport.from_paths(demo_dir, name, YEAR)
-        sheet = report.answers_frame()
+        sheet = report.data_sheets()["Svarsfördelning"]
         sheet = sheet[sheet["Redovisas"] == "ja"].set_index(["År", "Serie"])
         mine = want.xs("samtliga", level="group")
         mine = mine[mine.index.get_level_values("year").isin(report.years)]

@@ -14,7 +14,7 @@ from pagefill import have_pdftoppm, page_fill, under_filled
 from pypdf import PdfReader
 
 from finsam_lib.apps.cli import main
-from finsam_lib.publish.publish import find_browser
+from finsam_lib.publish.pdf import find_browser
 
 YEAR = 2022
 LIMIT = 0.40

@@ -15,7 +15,7 @@ from finsam_lib.apps.cli import main
 from finsam_lib.apps.demo import MERGED
 from finsam_lib.present.forbund_report import report_stem
 from finsam_lib.publish import provenance as pv
-from finsam_lib.publish.publish import find_browser
+from finsam_lib.publish.pdf import find_browser
 from finsam_lib.registration.names import safe_filename
 from finsam_lib.registration.reader import read_paths
 

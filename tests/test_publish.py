@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from finsam_lib.present import tables as tb
-from finsam_lib.publish import excel, publish
+from finsam_lib.publish import excel, pdf, publish
 
 
 def test_notebook_html_shows_outputs_and_narrative_only():
@@ -45,19 +45,19 @@ def test_add_toc_numbers_pages_and_keeps_ids_unique():
 def test_heading_pages_match_chromium_outline_titles(monkeypatch):
     outline = [("INNEHÅLL", 2), ("SAMMANFATTNING", 3), ("Indikator 4: Sammanhållet stödIndikator 4: Sammanhållet stöd", 15),
                ("BILAGA 1: FÖRTECKNING DELTAGANDESAMORDNINGSFÖRBUND", 47)]
-    monkeypatch.setattr(publish, "pdf_outline", lambda data: outline)
+    monkeypatch.setattr(pdf, "pdf_outline", lambda data: outline)
     ids = [["sammanfattning", "Sammanfattning"], ["indikator-4", "Indikator 4: Sammanhållet stöd"],
            ["bilaga-1", "Bilaga 1: Förteckning deltagande samordningsförbund"]]
-    assert publish.heading_pages_from_pdf(b"", ids) == {"sammanfattning": 3, "indikator-4": 15, "bilaga-1": 47}
+    assert pdf.heading_pages_from_pdf(b"", ids) == {"sammanfattning": 3, "indikator-4": 15, "bilaga-1": 47}
 
 
 def test_find_browser_honours_an_explicit_path(tmp_path, monkeypatch):
     fake = tmp_path / "chrome"
     fake.write_text("")
-    assert publish.find_browser(str(fake)) == str(fake)
-    assert publish.find_browser(str(tmp_path / "none")) is None
+    assert pdf.find_browser(str(fake)) == str(fake)
+    assert pdf.find_browser(str(tmp_path / "none")) is None
     monkeypatch.setenv("FINSAM_BROWSER", str(fake))
-    assert publish.find_browser() == str(fake)
+    assert pdf.find_browser() == str(fake)
 
 
 def test_write_xlsx_puts_each_table_on_a_sheet_with_number_formats(tmp_path):
@@ -81,7 +81,7 @@ def test_write_xlsx_puts_each_table_on_a_sheet_with_number_formats(tmp_path):
 
 
 def test_publish_refuses_unknown_formats(tmp_path):
-    with pytest.raises(publish.PublishError):
+    with pytest.raises(pdf.PublishError):
         publish.publish_report("x.ipynb", {}, tmp_path, "x", "X", formats=("docx",))
 
 
@@ -128,17 +128,17 @@ def test_contents_page_numbers_are_the_pages_where_the_headings_land(tmp_path):
     import re
 
     from pypdf import PdfReader
-    if publish.find_browser() is None:
+    if pdf.find_browser() is None:
         pytest.skip("no Chromium-family browser")
     html = tmp_path / "rapport.html"
     html.write_text(_report_page(chapters=6, sections=9), encoding="utf-8")
-    pdf = tmp_path / "rapport.pdf"
-    with publish.PdfPrinter() as printer:
-        printer.print(html, pdf, footer="Testrapport")
-    reader = PdfReader(pdf)
+    printed = tmp_path / "rapport.pdf"
+    with pdf.PdfPrinter() as printer:
+        printer.print(html, printed, footer="Testrapport")
+    reader = PdfReader(printed)
     def key(text):  # print shows chapters in capitals
         return "".join(text.split()).casefold()
-    landed = {key(title): page for title, page in publish.pdf_outline(pdf.read_bytes())}
+    landed = {key(title): page for title, page in pdf.pdf_outline(printed.read_bytes())}
     contents = {}
     for number in range(1, 4):  # the contents start on page 2 and go on over the next
         for line in reader.pages[number].extract_text().splitlines():

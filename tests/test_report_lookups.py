@@ -12,8 +12,8 @@ import pytest
 from finsam_lib.instrument import definition as ins
 from finsam_lib.present import commentary as com
 from finsam_lib.present import forbund_charts as fc
-from finsam_lib.present.forbund_report import ForbundReport, compare_with_riket
-from finsam_lib.present.forbund_tables import keyfigure_table
+from finsam_lib.present.forbund_report import ForbundReport
+from finsam_lib.present.forbund_tables import compare_with_riket, keyfigure_table
 from finsam_lib.publish.batch import forbund_of_year
 from finsam_lib.registration.reader import read_paths
 

@@ -120,7 +120,7 @@ def report_formats(text: str | None) -> list[str]:
     Chromium-family browser is found (then :func:`note_missing_pdf` says so). PDF asked for by name
     without a browser is an error (UserError)."""
     from finsam_lib.publish.batch import parse_formats
-    from finsam_lib.publish.publish import find_browser
+    from finsam_lib.publish.pdf import find_browser
     if text is None:
         formats = parse_formats(DEFAULT_FORMATS)
         return formats if find_browser() else [f for f in formats if f != "pdf"]

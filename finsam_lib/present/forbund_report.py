@@ -14,11 +14,16 @@ worked out. No other förbund is named or counted.
 Its figures come from :func:`figures.year.year_figures` (the one entry point and its cache):
 a kernel that makes many förbund reports (``finsam batch``) reads the registration files and
 computes the national figures once.
+
+Why one module: it is one report, its sections in the Västmanland report's order, each a
+short method over the same figures; what they draw on is already elsewhere (tables and the
+förbund's figure helpers in :mod:`forbund_tables`, sentences in :mod:`prose_forbund` and
+:mod:`prose`, markup in ``templates/report/``).
 """
 from __future__ import annotations
 
 import datetime as dt
-from functools import cached_property, lru_cache
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -40,13 +45,18 @@ from finsam_lib.present import national_tables as nt
 from finsam_lib.present import prose_forbund as pf
 from finsam_lib.present import tables as tb
 from finsam_lib.present.forbund_tables import (
+    answers_sheet,
     by_series_year,
+    compare_with_riket,
     gender_table,
     insats_results_table,
     insats_table,
+    insats_units,
     keyfigure_table,
+    measures_of,
     question_label,
     response_rates_table,
+    series_start,
     survey_years_table,
 )
 from finsam_lib.present.model import (
@@ -88,65 +98,6 @@ def report_title(forbund: str, year: int) -> str:
 def stylesheet() -> str:
     """The förbund report's additions to the shared report stylesheet."""
     return resources.files("finsam_lib").joinpath("templates/forbund.css").read_text(encoding="utf-8")
-
-
-# --- Figures of one förbund ----------------------------------------------------------------------
-
-def insats_units(respondents: pd.DataFrame, population: pd.DataFrame, year: int, forbund: str) -> pd.DataFrame:
-    """figures.population_units for the förbund's year (survey, insats, antal_svar, tillfragade,
-    malpopulation), plus svar_med_t: the responses of units with a Tillfrågade."""
-    resp = respondents[(respondents.year == year) & (respondents.forbund == forbund)]
-    pop = population[(population.year == year) & (population.forbund == forbund)]
-    out = fig.population_units(resp, pop)[["survey", "insats", "malpopulation", "tillfragade", "antal_svar"]]
-    out["svar_med_t"] = out["antal_svar"].astype("Int64").where(out.tillfragade.notna())
-    return out
-
-
-def measures_of(version: int, indicator: int) -> pd.DataFrame:
-    """The indicator's questions in a questionnaire version, in the report's order (a copy of
-    the frame made once per process)."""
-    return _measures_of(version, indicator).copy()
-
-
-@lru_cache(maxsize=None)
-def _measures_of(version: int, indicator: int) -> pd.DataFrame:
-    q = ins.version_questions(version)
-    q = q[q.indicator == indicator]
-    q = q.assign(_s=q.survey.map(nt._survey_rank)).sort_values(["_s", "question"]).drop(columns="_s")
-    return q.reset_index(drop=True)
-
-
-def series_start(series: str) -> int:
-    """The questionnaire version (= the year) from which a measure is asked as it is now."""
-    return ins.comparable_since(series)
-
-
-def compare_with_riket(local: pd.DataFrame, national: pd.DataFrame, year: int,
-                       indicator: int | None = None, sure: pd.DataFrame | None = None) -> pd.DataFrame:
-    """This year's shown nyckeltal of the förbund beside the country's, per measure (samtliga):
-    series, survey, question, indicator, key, forbund, riket, diff (förbund − riket), and the
-    difference's 95 % interval and verdict (diff_ci_low_pp, diff_ci_high_pp, verdict: högre /
-    lägre / ingen säker skillnad; uncertainty.riket_difference, or ``sure`` when already computed)."""
-    def pick(d):
-        d = d[(d.year == year) & (d.group == "samtliga") & d.nyckeltal_pct.notna()]
-        return d if indicator is None else d[d.indicator == indicator]
-    mine = pick(local).set_index("series")
-    theirs = pick(national).set_index("series")["nyckeltal_pct"]
-    out = mine[["survey", "question", "indicator", "key", "nyckeltal_pct"]].rename(columns={"nyckeltal_pct": "forbund"})
-    out["riket"] = theirs.reindex(out.index)
-    out = out.dropna(subset=["riket"])
-    out["diff"] = out.forbund - out.riket
-    if sure is None:
-        sure = unc.riket_difference(pick(local), pick(national), year)
-    sure = sure.set_index("series")
-    out = out.join(sure)
-    out["verdict"] = out["verdict"].fillna(unc.UNSURE_DIFFERENCE)
-    out = out.assign(_s=out.survey.map(nt._survey_rank)).sort_values(["indicator", "_s", "question"])
-    return out.drop(columns="_s").rename_axis("series").reset_index()
-
-
-
-# --- Tables -----------------------------------------------------------------------------------------
 
 
 # --- The report -------------------------------------------------------------------------------------
@@ -571,38 +522,9 @@ class ForbundReport(Report):
         """The answer scales, after the report's own tables (the resultatfil's last table sheet)."""
         return [nt.scales_table()]
 
-    def answers_frame(self) -> pd.DataFrame:
-        """The charts' figures for every shown year and question (samtliga): n and the share of each
-        answer code where shown, the förbund's nyckeltal with its 95 % interval, and the country's."""
-        d = self.samtliga[self.samtliga.year.isin(self.years) & (self.samtliga.n > 0)]
-        q = ins.questions()[["version", "survey", "question", "text"]]
-        d = d.merge(q, on=["version", "survey", "question"], how="left")
-        nat = self.national.set_index(["year", "series"])["nyckeltal_pct"]
-        rows = []
-        for r in d.itertuples():
-            shown = not r.suppressed
-            h = tb.KEYFIGURE_HEADERS  # the national long sheet's headers
-            row = {h["year"]: int(r.year), h["indicator"]: int(r.indicator), h["survey"]: r.survey,
-                   h["version"]: int(r.version), h["series"]: r.series, h["question"]: int(r.question),
-                   "Frågetext": r.text, h["key"]: ins.key_label(r.key), h["n"]: int(r.n) if shown else None}
-            for code in fig.CODES:
-                count = getattr(r, f"code_{code}")
-                row[f"Kod {code} (%)"] = float(fig.percent(int(count), int(r.n))) if shown and not pd.isna(count) \
-                    and (r.scale != "III" or code <= 2) else None
-            for key in ("nyckeltal_pct", "nyckeltal_ci_low", "nyckeltal_ci_high"):
-                row[h[key]] = getattr(r, key) if shown else None
-            row["Riket: nyckeltal (%)"] = nat.get((r.year, r.series))
-            row["Redovisas"] = "ja" if shown else privacy.TOO_FEW
-            rows.append(row)
-        out = pd.DataFrame(rows)
-        if len(out):
-            out = out.assign(_s=out["Enkät"].map(nt._survey_rank)).sort_values(
-                ["Indikator", "_s", "Fråga", "År"]).drop(columns="_s").reset_index(drop=True)
-        return out
-
     def about(self) -> dict:
         return {"Rapport": self.title, "Samordningsförbund": self.forbund, "Mätår": self.year,
                 "År som visas": fmt.year_span(self.years[0], self.years[-1])}
 
     def data_sheets(self) -> dict:
-        return {"Svarsfördelning": self.answers_frame()}
+        return {"Svarsfördelning": answers_sheet(self.samtliga, self.national, self.years)}

@@ -5,6 +5,8 @@ numbered by its caller (:class:`forbund_report.ForbundReport` numbers them as it
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pandas as pd
 
 from finsam_lib.base import format as fmt
@@ -281,3 +283,92 @@ def keyfigure_table(local: pd.DataFrame, national: pd.DataFrame, measures: pd.Da
                           f"Indikator {indicator}: nyckeltal ”{label}”, förbundet och riket {span}.",
                           tb._frame(rows), cols, notes=notes, sheet=f"Tabell {number}", wide_label=True,
                           excel_columns=excel)
+
+
+# --- Figures of one förbund ----------------------------------------------------------------------
+
+def insats_units(respondents: pd.DataFrame, population: pd.DataFrame, year: int, forbund: str) -> pd.DataFrame:
+    """figures.population_units for the förbund's year (survey, insats, antal_svar, tillfragade,
+    malpopulation), plus svar_med_t: the responses of units with a Tillfrågade."""
+    resp = respondents[(respondents.year == year) & (respondents.forbund == forbund)]
+    pop = population[(population.year == year) & (population.forbund == forbund)]
+    out = fig.population_units(resp, pop)[["survey", "insats", "malpopulation", "tillfragade", "antal_svar"]]
+    out["svar_med_t"] = out["antal_svar"].astype("Int64").where(out.tillfragade.notna())
+    return out
+
+
+def measures_of(version: int, indicator: int) -> pd.DataFrame:
+    """The indicator's questions in a questionnaire version, in the report's order (a copy of
+    the frame made once per process)."""
+    return _measures_of(version, indicator).copy()
+
+
+@lru_cache(maxsize=None)
+def _measures_of(version: int, indicator: int) -> pd.DataFrame:
+    q = ins.version_questions(version)
+    q = q[q.indicator == indicator]
+    q = q.assign(_s=q.survey.map(nt._survey_rank)).sort_values(["_s", "question"]).drop(columns="_s")
+    return q.reset_index(drop=True)
+
+
+def series_start(series: str) -> int:
+    """The questionnaire version (= the year) from which a measure is asked as it is now."""
+    return ins.comparable_since(series)
+
+
+def compare_with_riket(local: pd.DataFrame, national: pd.DataFrame, year: int,
+                       indicator: int | None = None, sure: pd.DataFrame | None = None) -> pd.DataFrame:
+    """This year's shown nyckeltal of the förbund beside the country's, per measure (samtliga):
+    series, survey, question, indicator, key, forbund, riket, diff (förbund − riket), and the
+    difference's 95 % interval and verdict (diff_ci_low_pp, diff_ci_high_pp, verdict: högre /
+    lägre / ingen säker skillnad; uncertainty.riket_difference, or ``sure`` when already computed)."""
+    def pick(d):
+        d = d[(d.year == year) & (d.group == "samtliga") & d.nyckeltal_pct.notna()]
+        return d if indicator is None else d[d.indicator == indicator]
+    mine = pick(local).set_index("series")
+    theirs = pick(national).set_index("series")["nyckeltal_pct"]
+    out = mine[["survey", "question", "indicator", "key", "nyckeltal_pct"]].rename(columns={"nyckeltal_pct": "forbund"})
+    out["riket"] = theirs.reindex(out.index)
+    out = out.dropna(subset=["riket"])
+    out["diff"] = out.forbund - out.riket
+    if sure is None:
+        sure = unc.riket_difference(pick(local), pick(national), year)
+    sure = sure.set_index("series")
+    out = out.join(sure)
+    out["verdict"] = out["verdict"].fillna(unc.UNSURE_DIFFERENCE)
+    out = out.assign(_s=out.survey.map(nt._survey_rank)).sort_values(["indicator", "_s", "question"])
+    return out.drop(columns="_s").rename_axis("series").reset_index()
+
+
+# --- The förbund workbook's data sheet -----------------------------------------------------------
+
+def answers_sheet(samtliga: pd.DataFrame, national: pd.DataFrame, years: list[int]) -> pd.DataFrame:
+    """The förbund workbook's sheet Svarsfördelning: the charts' figures for every shown year and
+    question (``samtliga``: the förbund's samtliga rows with intervals): n and the share of each
+    answer code where shown, the förbund's nyckeltal with its 95 % interval, and the country's
+    (``national``: its samtliga rows). Headers as the national long sheet's (KEYFIGURE_HEADERS)."""
+    d = samtliga[samtliga.year.isin(years) & (samtliga.n > 0)]
+    q = ins.questions()[["version", "survey", "question", "text"]]
+    d = d.merge(q, on=["version", "survey", "question"], how="left")
+    nat = national.set_index(["year", "series"])["nyckeltal_pct"]
+    rows = []
+    for r in d.itertuples():
+        shown = not r.suppressed
+        h = tb.KEYFIGURE_HEADERS  # the national long sheet's headers
+        row = {h["year"]: int(r.year), h["indicator"]: int(r.indicator), h["survey"]: r.survey,
+               h["version"]: int(r.version), h["series"]: r.series, h["question"]: int(r.question),
+               "Frågetext": r.text, h["key"]: ins.key_label(r.key), h["n"]: int(r.n) if shown else None}
+        for code in fig.CODES:
+            count = getattr(r, f"code_{code}")
+            row[f"Kod {code} (%)"] = float(fig.percent(int(count), int(r.n))) if shown and not pd.isna(count) \
+                and (r.scale != "III" or code <= 2) else None
+        for key in ("nyckeltal_pct", "nyckeltal_ci_low", "nyckeltal_ci_high"):
+            row[h[key]] = getattr(r, key) if shown else None
+        row["Riket: nyckeltal (%)"] = nat.get((r.year, r.series))
+        row["Redovisas"] = "ja" if shown else privacy.TOO_FEW
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    if len(out):
+        out = out.assign(_s=out["Enkät"].map(nt._survey_rank)).sort_values(
+            ["Indikator", "_s", "Fråga", "År"]).drop(columns="_s").reset_index(drop=True)
+    return out

@@ -175,7 +175,7 @@ class Worker:
         return self
 
     def _open_printer(self):
-        from finsam_lib.publish.publish import PdfPrinter
+        from finsam_lib.publish.pdf import PdfPrinter
 
         self.printer = PdfPrinter(self.browser).__enter__()
 
@@ -206,7 +206,8 @@ class Worker:
             self._open_printer()
 
     def run(self, job: Job) -> Outcome:
-        from finsam_lib.publish.publish import PublishError, publish_report
+        from finsam_lib.publish.pdf import PublishError
+        from finsam_lib.publish.publish import publish_report
 
         start = time.perf_counter()
         for attempt in (1, 2):
