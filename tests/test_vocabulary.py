@@ -9,11 +9,11 @@ import pytest
 from finsam_lib.apps import explore_labels
 from finsam_lib.figures import method as fig
 from finsam_lib.instrument import definition as ins
-from finsam_lib.present import charts, commentary, deck, prose_forbund, tables
+from finsam_lib.present import charts, commentary, deck, prose, prose_forbund, prose_national, tables
 from finsam_lib.publish import export
 
 WORDS = ["report_label", "header", "measure_short", "chart_short", "genitive", "running_name", "definite",
-         "export_code"]
+         "export_code", "subject", "place", "note_name", "chart_who"]
 
 
 @pytest.mark.parametrize("column", WORDS)
@@ -55,6 +55,8 @@ def test_the_faces_take_their_names_from_the_vocabulary():
     assert prose_forbund.GROUP_NAMES == ins.survey_words("running_name")
     assert prose_forbund.GROUP_DEFINITE == ins.survey_words("definite")
     assert export.SURVEY_CODES == ins.survey_words("export_code")
+    assert prose.WHERE == ins.survey_words("place") and prose_national.NOTE_NAMES == ins.survey_words("note_name")
+    assert {k: v for k, v in prose.WHO.items() if k in ins.SURVEYS} == ins.survey_words("subject")
 
 
 def test_groups_in_one_order_samtliga_then_gender_then_employer():

@@ -22,7 +22,9 @@ def _read_csv(name: str) -> pd.DataFrame:
 # report_order (Tabell 1 and 2), background column, and every way a text names the survey —
 # report_label (the national report's tables), header (column headers, deck rows), measure_short
 # (Bilaga 2, measure lists), chart_short (chart legends), genitive ("pågåendeenkätens fråga 1"),
-# running_name (running text), definite ("För få svar från personalen"), export_code (SPSS/Stata).
+# running_name (running text), definite ("För få svar från personalen"), export_code (SPSS/Stata),
+# subject (a sentence's subject: "styrelseledamöterna"), place ("Bland personalen"), note_name (a
+# chart note's list of who answered) and chart_who (a diagram title's "avslutade deltagare").
 _SURVEY_WORDS = _read_csv("surveys.csv").set_index("survey")
 # The groups of the figures (data/groups.csv): their order in tables and lists, and their label.
 _GROUP_WORDS = _read_csv("groups.csv").set_index("group")

@@ -35,15 +35,9 @@ LOW_PCT = 50  # its "lägre nyckeltal": fewer than half in every respondent grou
 DELTAGARE = "Deltagare"  # pågående and avslut are one respondent group when groups are compared
 
 # A respondent group as the subject of a sentence (definite form).
-WHO = {DELTAGARE: "deltagarna", "Deltagare pågående": "deltagarna i pågående insats",
-       "Deltagare avslut": "deltagarna vid avslut", "Personal": "personalen", "Remittenter": "remittenterna",
-       "Parternas chefsgrupp": "parternas chefsgrupp", "Styrelse": "styrelseledamöterna",
-       "Förbundschef": "förbundscheferna"}
+WHO = {DELTAGARE: "deltagarna", **ins.survey_words("subject")}
 # The survey as a place: "I pågåendeenkäten är nyckeltalet högst för …".
-WHERE = {"Deltagare pågående": "I pågåendeenkäten", "Deltagare avslut": "I avslutsenkäten",
-         "Personal": "Bland personalen", "Remittenter": "Bland remittenterna",
-         "Parternas chefsgrupp": "I parternas chefsgrupp", "Styrelse": "Bland styrelseledamöterna",
-         "Förbundschef": "Bland förbundscheferna"}
+WHERE = ins.survey_words("place")
 EMPLOYER = {"Arbetsförmedlingen": "Arbetsförmedlingen", "Försäkringskassan": "Försäkringskassan",
             "Kommun": "kommunen", "Hälso-Sjukvård": "hälso- och sjukvården"}
 GENDER_WHO = {"kvinnor": "kvinnorna", "män": "männen"}

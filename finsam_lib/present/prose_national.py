@@ -18,10 +18,8 @@ from finsam_lib.present import commentary as com
 # The 2022 report's diagram names where they differ from the indicator's short name.
 CHART_NAMES = {13: "Gemensamma synsätt och arbetssätt i samverkansinsats"}
 # Who answered, as a diagram's title (one question) and its note name them.
-WHO = {"Deltagare pågående": "pågående deltagare", "Deltagare avslut": "avslutade deltagare"}
-NOTE_NAMES = {"Deltagare pågående": "deltagare", "Deltagare avslut": "deltagare", "Personal": "personalen",
-              "Remittenter": "remittenter", "Parternas chefsgrupp": "parternas chefsgrupp",
-              "Styrelse": "styrelsen", "Förbundschef": "förbundschefer"}
+WHO = ins.survey_words("chart_who")
+NOTE_NAMES = ins.survey_words("note_name")
 
 
 def chart_title(number: str, indicator: int, short_name: str, span: str, label: str,
