@@ -62,25 +62,14 @@ browser: $(STAMP)
 	fi
 
 # The latest measurement year (Mätår on the Uppgifter sheet) of the workbooks
-# under the folders given as arguments. Used when YEAR is not set.
+# under the folders given as arguments (registration.reader.latest_year). Used when YEAR is not set.
 define LATEST_YEAR_PY
 import sys
-from python_calamine import CalamineWorkbook
-from finsam_lib.registration.reader import find_files, norm, whole_number
-years = set()
-for path in find_files(sys.argv[1:])[0]:
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-        sheet = next(n for n in book.sheet_names if norm(n) == "uppgifter")
-        for row in book.get_sheet_by_name(sheet).to_python():
-            if len(row) > 1 and norm(row[0]) == "matar":
-                years.add(whole_number(row[1]))
-    except Exception:
-        pass  # finsam batch reports unreadable files
-years = [y for y in years if y and 2000 <= y <= 2100]
-if not years:
+from finsam_lib.registration.reader import latest_year
+year = latest_year(sys.argv[1:])
+if year is None:
     sys.exit("No Mätår found in the registration files in " + " ".join(sys.argv[1:]) + "; give YEAR=...")
-print(max(years))
+print(year)
 endef
 export LATEST_YEAR_PY
 

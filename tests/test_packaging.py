@@ -278,3 +278,28 @@ def test_every_package_the_tests_import_is_declared(repo_root, pyproject):
     local = {"finsam_lib", "conftest"} | {p.stem for p in tests.glob("*.py")}
     missing = _undeclared(sources, declared, local)
     assert not missing, f"imported by tests but in neither dependencies nor the test extra: {missing}"
+
+
+def test_make_and_ci_scripts_import_what_exists(repo_root):
+    """The Makefile and the .ci scripts run small Python snippets against the package; every name
+    they import from finsam_lib must exist (a module split once broke `make report` unseen)."""
+    import importlib
+
+    found = []
+    for script in [repo_root / "Makefile", *sorted((repo_root / ".ci").iterdir())]:
+        text = script.read_text(encoding="utf-8")
+        for module, names in re.findall(r"from (finsam_lib[\w.]*) import ([\w, ]+?)(?:;|\"|$| as |\n)", text, re.M):
+            for name in (n.strip() for n in names.split(",")):
+                found.append((script.name, module, name))
+                assert hasattr(importlib.import_module(module), name), f"{script.name}: {module}.{name}"
+    assert any(s == "Makefile" for s, _, _ in found) and any(s != "Makefile" for s, _, _ in found)
+
+
+def test_latest_year_is_the_latest_matar_of_the_workbooks(fixture_2020_2022, tmp_path):
+    """`make report` without YEAR reports on the latest Mätår in data/ (registration.reader.latest_year)."""
+    from finsam_lib.registration.reader import latest_year
+
+    assert latest_year([fixture_2020_2022]) == 2022
+    assert latest_year([fixture_2020_2022 / "2020"]) == 2020
+    (tmp_path / "trasig.xlsx").write_bytes(b"inte en arbetsbok")
+    assert latest_year([tmp_path]) is None

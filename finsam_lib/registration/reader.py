@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from finsam_lib.base.problems import ERROR, WARNING, Problem
-from finsam_lib.registration.cells import nfc, norm  # noqa: F401 (nfc: the registration layer's API)
+from finsam_lib.registration.cells import nfc, norm, whole_number  # noqa: F401 (nfc: the registration layer's API)
 from finsam_lib.registration.parse import Workbook, read_workbook
 from finsam_lib.registration.sheets import READ_SUFFIXES
 
@@ -242,3 +242,24 @@ def read_paths(paths, progress=None) -> Dataset:
     iterator = progress(files) if progress else files
     books = [read_workbook(f) for f in iterator]
     return combine(books, problems)
+
+
+def latest_year(paths) -> int | None:
+    """The latest Mätår (sheet Uppgifter) of the workbooks under ``paths`` (files or folders), read
+    cell by cell without reading the answers; None when no workbook states one between 2000 and
+    2100. A workbook that can't be read is passed over here (``finsam batch`` reports it). Used by
+    ``make report`` when YEAR is not given."""
+    from python_calamine import CalamineWorkbook
+
+    years = set()
+    for path in find_files(paths)[0]:
+        try:
+            book = CalamineWorkbook.from_path(str(path))
+            sheet = next(n for n in book.sheet_names if norm(n) == "uppgifter")
+            for row in book.get_sheet_by_name(sheet).to_python():
+                if len(row) > 1 and norm(row[0]) == "matar":
+                    years.add(whole_number(row[1]))
+        except Exception:  # noqa: BLE001 - any unreadable workbook is the batch's to report
+            continue
+    years = [y for y in years if y and 2000 <= y <= 2100]
+    return max(years) if years else None
