@@ -26,6 +26,7 @@ CHART_W, CHART_H = 7.2, 3.05  # inches, as on the PowerPoint slide
 VERDICT_CLASS = {ins.INCREASE: "up", ins.DECREASE: "down", ins.NEITHER: "same", unc.NO_SURE_CHANGE: "same",
                  NO_COMPARISON: "same"}
 
+
 def inline_svg(figure) -> str:
     """charts.to_svg without what an inline SVG in HTML does not need (namespaces, metadata):
     the deck holds no web addresses at all."""
