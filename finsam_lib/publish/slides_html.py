@@ -6,6 +6,9 @@ shows at a time, scaled to the window (16:9); arrow keys, space, Page Up/Down, H
 and End move between slides, a click on the right or left part of the slide too,
 F toggles full screen and N the speaker notes. Printed, each slide is one page.
 Without script every slide shows, one under the other.
+
+The markup, style and script live in ``templates/deck/`` (rendered with autoescape by
+:mod:`finsam_lib.present.templating`); this module hands them each slide's data.
 """
 from __future__ import annotations
 
