@@ -235,3 +235,39 @@ def test_headline_prefers_shown_deltagare_measure():
     hidden = rows.assign(nyckeltal_pct=float("nan"))
     best = slides.headline_row(hidden)
     assert (best.survey, best.question) == ("Deltagare pågående", 3)
+
+
+def test_html_deck_escapes_forbund_name(data, forbund):
+    """A förbund name with markup in it is text in the HTML deck (<title>, title slide, footers,
+    facts, speaker notes), never markup: the templates escape every value."""
+    from dataclasses import replace
+    from html.parser import HTMLParser
+
+    from finsam_lib.publish.slides_html import deck_html
+    evil = 'A & B <script>alert("x")</script>'
+    deck = slides.build_deck(year_figures(data, YEAR, forbund, min_n=1000))  # no charts to draw
+    deck = replace(deck, forbund=evil)
+    deck.slides[0].title = evil
+    deck.slides[0].notes = evil
+    deck.indicator_slides()[0].facts.append(evil)
+    page = deck_html(deck)
+    assert evil not in page and "<script>alert" not in page
+    assert page.count("<script>") == 1  # the deck's own navigation script only
+    assert html.escape(evil, quote=False).replace('"', "&#34;") in page
+
+    class Texts(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.tags, self.texts = [], []
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append(tag)
+
+        def handle_data(self, d):
+            self.texts.append(d)
+    parsed = Texts()
+    parsed.feed(page)
+    assert parsed.tags.count("script") == 1
+    texts = "\n".join(parsed.texts)
+    # <title>, the title slide's heading and notes, a fact, and every footer but the title slide's
+    assert texts.count(evil) == 4 + len(deck.slides) - 1

@@ -1,7 +1,8 @@
 """Jinja2 templates of the package (``finsam_lib/templates/``), rendered with autoescape.
 
 Markup lives in templates, not in Python strings: the batch index, the status page, the
-reports' colophon and the reports themselves (``templates/report/``) are rendered here. One
+reports' colophon, the reports themselves (``templates/report/``) and the meeting deck
+(``templates/deck/``) are rendered here. One
 environment, loaded once per process.
 
 The report templates are written one element a line for their reader; their line breaks and
@@ -18,10 +19,12 @@ import jinja2.ext
 
 class JoinLines(jinja2.ext.Extension):
     """Drop each line break with the indentation after it from the templates under ``report/``
-    (a space wanted between two lines is written at the end of the first)."""
+    and the deck's ``deck/*.j2`` (a space wanted between two lines is written at the end of the
+    first; the deck's included style and script keep theirs)."""
 
     def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
-        return re.sub(r"\n[ \t]*", "", source) if name and name.startswith("report/") else source
+        joined = name and (name.startswith("report/") or name.startswith("deck/") and name.endswith(".j2"))
+        return re.sub(r"\n[ \t]*", "", source) if joined else source
 
 
 @lru_cache(maxsize=1)
