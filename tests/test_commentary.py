@@ -3,6 +3,7 @@ import pandas as pd
 import pytest
 
 from finsam_lib.base import format as fmt
+from finsam_lib.base.errors import FinsamError
 from finsam_lib.present import commentary as com
 
 
@@ -30,7 +31,7 @@ def test_yaml_file_accepts_numbers_and_spelled_keys(tmp_path):
 
 def test_no_file_means_no_commentary_and_a_missing_file_is_an_error(tmp_path):
     assert com.load(None).parts == {}
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(FinsamError, match="saknas.md finns inte"):
         com.load(tmp_path / "saknas.md")
     assert "# Indikator 16" in com.template(2022) and "# Indikator 11" not in com.template(2022)
 
@@ -70,3 +71,40 @@ def test_verdict_sentence_shows_sum_and_threshold():
 
 def test_indicator_11_is_not_measured():
     assert "mäts inte med enkäterna" in com.not_measured_text(11)
+
+
+@pytest.mark.parametrize("text, says", [
+    ("indikator 1: [text med hakparentes\n", r"går inte att läsa som YAML \(rad 2, kolumn 1\)"),
+    ("- indikator 1\n- indikator 2\n", "ska vara en lista med nycklar"),
+])
+def test_a_commentary_file_that_cannot_be_read_is_a_swedish_error_naming_it(tmp_path, text, says):
+    path = tmp_path / "Huddinge.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(FinsamError, match=says) as error:
+        com.load(path)
+    assert str(path) in str(error.value)
+
+
+def test_a_commentary_file_not_saved_as_utf8_says_how_to_save_it(tmp_path):
+    path = tmp_path / "nationell.md"
+    path.write_bytes("# Sammanfattning\n\nÅret gick bra.\n".encode("cp1252"))
+    with pytest.raises(FinsamError, match="inte sparad som UTF-8"):
+        com.load(path)
+
+
+def test_the_command_line_stops_on_a_bad_commentary_file_before_making_a_report(fixture_2022, tmp_path):
+    """A broken commentary file is a Swedish error naming it, exit code 1, and no report is
+    started (before: the notebook stopped in cell 3 with YAML's English ParserError)."""
+    import subprocess
+    import sys
+
+    bad = tmp_path / "nationell.yaml"
+    bad.write_text("sammanfattning: [ohh\n", encoding="utf-8")
+    out = tmp_path / "ut"
+    done = subprocess.run([sys.executable, "-m", "finsam_lib.apps.cli", "report", "national", "--data",
+                           str(fixture_2022), "--year", "2022", "--out", str(out), "--formats", "html",
+                           "--commentary", str(bad)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1, done.stderr
+    assert f"Kommentarsfilen {bad} går inte att läsa som YAML" in done.stderr
+    assert "Traceback" not in done.stderr and "Skapar" not in done.stdout
+    assert not out.exists() or not any(out.iterdir())

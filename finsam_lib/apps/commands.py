@@ -146,9 +146,13 @@ def published_parameter(args) -> str | None:
 
 
 def commentary_file(path: str | None) -> str | None:
-    if path and not Path(path).is_file():
-        raise UserError(f"Kommentarsfilen {path} finns inte.")
-    return str(Path(path).resolve()) if path else None
+    """The commentary file's absolute path for the notebook, read once here so that a missing or
+    unreadable file is an error before any report is made (commentary.load's InputError)."""
+    if not path:
+        return None
+    from finsam_lib.present import commentary
+    commentary.load(path)
+    return str(Path(path).resolve())
 
 
 def stamp_of(args, data, parameters: dict | None = None) -> dict:

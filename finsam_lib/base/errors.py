@@ -21,3 +21,8 @@ class FinsamError(Exception):
         super().__init__(message)
         if code is not None:
             self.code = code
+
+
+class InputError(FinsamError, ValueError):
+    """What the user gave can't be used: an option's value, or a file the user wrote (a
+    commentary file, say). The message names it and says how to put it right."""

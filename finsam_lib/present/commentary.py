@@ -22,6 +22,7 @@ import pandas as pd
 
 from finsam_lib.base import format as fmt
 from finsam_lib.base import swedish as sv
+from finsam_lib.base.errors import InputError
 from finsam_lib.figures import uncertainty as unc
 from finsam_lib.instrument import definition as ins
 
@@ -90,19 +91,39 @@ def parse_yaml(text: str) -> dict[str, str]:
 
     data = yaml.safe_load(text) or {}
     if not isinstance(data, dict):
-        raise ValueError("Kommentarsfilen ska vara en lista med nycklar, t.ex. 'indikator 1: text'.")
+        raise InputError("Kommentarsfilen ska vara en lista med nycklar, t.ex. 'indikator 1: text'.")
     return {part_key(k): str(v).strip() for k, v in data.items() if v is not None}
 
 
 def load(path: str | Path | None) -> Commentary:
-    """Read an analyst's commentary file (.md or .yaml/.yml); no path gives none."""
+    """Read an analyst's commentary file (.md or .yaml/.yml); no path gives none.
+
+    Raises InputError (Swedish, naming the file; and line and column for YAML that can't be read)
+    when the file is missing, is not YAML, or is not a list of keys."""
     if not path:
         return Commentary()
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"Kommentarsfilen {path} finns inte.")
-    text = path.read_text(encoding="utf-8")
-    parts = parse_yaml(text) if path.suffix.lower() in (".yaml", ".yml") else parse_markdown(text)
+        raise InputError(f"Kommentarsfilen {path} finns inte.")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"Kommentarsfilen {path} är inte sparad som UTF-8: spara den som UTF-8 (i Anteckningar: "
+                         "Spara som > Kodning UTF-8).") from None
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        return Commentary(parse_markdown(text), str(path))
+    import yaml
+
+    try:
+        parts = parse_yaml(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" (rad {mark.line + 1}, kolumn {mark.column + 1})" if mark is not None else ""
+        raise InputError(f"Kommentarsfilen {path} går inte att läsa som YAML{where}: skriv en nyckel per rad, "
+                         "t.ex. 'indikator 1: text', och sätt texten inom citattecken om den innehåller "
+                         "[, ], {, } eller ett kolon.") from None
+    except InputError as e:
+        raise InputError(f"{path}: {e}") from None
     return Commentary(parts, str(path))
 
 

@@ -24,6 +24,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from finsam_lib.base.errors import InputError
 from finsam_lib.figures import method as fig
 
 NATIONAL = "national"
@@ -57,13 +58,14 @@ class Outcome:
 # --- Planning -------------------------------------------------------------------------------------
 
 def parse_formats(text: str) -> list[str]:
-    """'html, PDF' -> ['html', 'pdf']; raises ValueError (Swedish) on an unknown format."""
+    """'html, PDF' -> ['html', 'pdf']; raises InputError (a ValueError; Swedish) on an unknown format."""
     from finsam_lib.publish.publish import FORMATS
 
     formats = [f.strip().lower() for f in str(text).split(",") if f.strip()]
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
-        raise ValueError(f"Okänt format: {', '.join(unknown) or '(inget)'}; välj bland {', '.join(FORMATS)}.")
+        raise InputError(f"Okänt format: {', '.join(unknown) or '(inget)'}; välj bland {', '.join(FORMATS)}.",
+                         2)
     return list(dict.fromkeys(formats))
 
 

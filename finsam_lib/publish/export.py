@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from finsam_lib.base.errors import InputError
 from finsam_lib.instrument import definition as ins
 
 FORMATS = ("sav", "dta", "parquet", "csv")
@@ -159,7 +160,7 @@ def write(table: Labelled, path: str | Path, fmt: str, note: str = "") -> Path:
     elif fmt == "csv":
         frame.to_csv(path, index=False, encoding="utf-8")
     else:
-        raise ValueError(f"Okänt format {fmt}; välj bland {', '.join(FORMATS)}.")
+        raise InputError(f"Okänt format {fmt}; välj bland {', '.join(FORMATS)}.")
     return path
 
 
