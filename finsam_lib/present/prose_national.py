@@ -69,7 +69,7 @@ def has_gap(points: pd.DataFrame, years: list[int]) -> bool:
 
 # --- Sammanfattning and Resultat i korthet ------------------------------------------------------
 
-def _counts(response: pd.DataFrame) -> tuple[int, int]:
+def counts(response: pd.DataFrame) -> tuple[int, int]:
     """(enkäter, förbund) of a response table's Totalt row."""
     total = response[response.survey == fig.TOTAL].iloc[0]
     return int(total.antal_svar), int(total.forbund_count)
@@ -87,7 +87,7 @@ def summary_facts(f, national: int | None, gender: pd.DataFrame) -> dict[str, st
     lowest nyckeltal. ``f``: the year's figures (figures.year.YearFigures); ``national``: the
     number of förbund in the country that year (None when unknown)."""
     response, response_previous = _responses(f)
-    enkater, forbund = _counts(response)
+    enkater, forbund = counts(response)
     surveys = [s for s in response.survey if s != fig.TOTAL]
     of = f" av landets {fmt.number(national)}" if national else ""
     facts = {"scope": (f"Rapporten redovisar svar från {sv.count_phrase(enkater, sv.ENKAT)} från "
@@ -181,7 +181,7 @@ def in_brief(f) -> list[str]:
                      f"per fråga); lägst andel klart positiva svar bland övriga respondentgrupper har "
                      f"{by.index[0].lower()} (median {fmt.percent(by.iloc[0])}).")
     if response_previous is not None:
-        enk, _ = _counts(response)
+        enk, _ = counts(response)
         before = int(response_previous.set_index("survey").at[fig.TOTAL, "antal_svar"])
         word = "fler" if enk > before else "färre" if enk < before else "lika många"
         items.append(f"{fmt.number(enk)} insamlade enkäter, {word} än {f.previous} ({fmt.number(before)}).")

@@ -133,17 +133,9 @@ class NationalReport(Report):
     def response(self) -> pd.DataFrame:
         return self.f.response()
 
-    @cached_property
-    def response_previous(self) -> pd.DataFrame | None:
-        return self.f.response(self.previous) if self.previous else None
-
-    def _counts_text(self) -> tuple[int, int]:
-        total = self.response[self.response.survey == fig.TOTAL].iloc[0]
-        return int(total.antal_svar), int(total.forbund_count)
-
     @section
     def title_page(self) -> Block:
-        enkater, forbund = self._counts_text()
+        enkater, forbund = pn.counts(self.response)
         national = self.nationally.get(self.year)
         of = f" av landets {fmt.number(national)}" if national else ""
         facts = [f"{fmt.number(forbund)} samordningsförbund{of}", f"{fmt.number(enkater)} enkäter",
