@@ -105,29 +105,33 @@ def find_files(paths) -> tuple[list[Path], list[Problem]]:
     return files, problems
 
 
+def _answers_twice(wb: Workbook, other: Workbook, other_where, survey: str, insats: str) -> str:
+    what = f"svar för insats '{insats}'" if insats else "svar utan insats"
+    return (f"Både {other.file} ({'!'.join(other_where)}) och den här filen har {what} på bladet '{survey}' "
+            f"för {wb.forbund}, mätår {wb.year}. Är svaren inmatade två gånger, eller ligger en gammal kopia "
+            "kvar i mappen? Ta bort eller rätta den ena filen.")
+
+
+def _population_twice(wb: Workbook, other: Workbook, other_where, survey: str, insats: str) -> str:
+    what = f" och insats '{insats}'" if insats else " (utan insats)"
+    return (f"Både {other.file} ({'!'.join(other_where)}) och den här filen har en Population-rad för "
+            f"'{survey}'{what} för {wb.forbund}, mätår {wb.year}. Ta bort raden i den ena filen.")
+
+
 def _overlaps(books: list[Workbook]) -> list[Problem]:
-    """Workbooks of one förbund and year that hold the same part of a survey."""
+    """Workbooks of one förbund and year that hold the same part of a survey: its answers
+    (``Workbook.cells``) or its Population row (``population_cells``), each an error naming both."""
     problems = []
-    seen, seen_pop = {}, {}
-    for wb in books:
-        unit = (norm(wb.forbund), wb.year)
-        for (survey, insats), where in wb.cells.items():
-            other, other_where = seen.setdefault((unit, survey, insats), (wb, where))
-            if other is not wb:
-                what = f"svar för insats '{insats}'" if insats else "svar utan insats"
-                problems.append(Problem(
-                    ERROR, wb.file, f"Både {other.file} ({'!'.join(other_where)}) och den här filen har "
-                    f"{what} på bladet '{survey}' för {wb.forbund}, mätår {wb.year}. Är svaren inmatade "
-                    "två gånger, eller ligger en gammal kopia kvar i mappen? Ta bort eller rätta den ena "
-                    "filen.", *where))
-        for (survey, insats), where in wb.population_cells.items():
-            other, other_where = seen_pop.setdefault((unit, survey, insats), (wb, where))
-            if other is not wb:
-                what = f" och insats '{insats}'" if insats else " (utan insats)"
-                problems.append(Problem(
-                    ERROR, wb.file, f"Både {other.file} ({'!'.join(other_where)}) och den här filen har en "
-                    f"Population-rad för '{survey}'{what} för {wb.forbund}, mätår {wb.year}. Ta bort "
-                    "raden i den ena filen.", *where))
+    for cells_of, message in ((lambda wb: wb.cells, _answers_twice),
+                              (lambda wb: wb.population_cells, _population_twice)):
+        seen = {}
+        for wb in books:
+            unit = (norm(wb.forbund), wb.year)
+            for (survey, insats), where in cells_of(wb).items():
+                other, other_where = seen.setdefault((unit, survey, insats), (wb, where))
+                if other is not wb:
+                    problems.append(Problem(ERROR, wb.file, message(wb, other, other_where, survey, insats),
+                                            *where))
     return problems
 
 
