@@ -343,7 +343,8 @@ class ForbundReport(Report):
     @property
     def _versions_shown(self) -> dict[str, set[int]]:
         """The questionnaire versions the förbund answered per survey in the shown years, made once
-        for the shown years and respondents it is made of."""
+        for the shown years and respondents it is made of (not a cached_property: ``years`` and
+        ``respondents`` may be set after the first call, as test_series_break_is_told does)."""
         made_of = (tuple(self.years), id(self.respondents))
         if getattr(self, "_versions_of", (None,))[0] != made_of:
             r = self.respondents[self.respondents.year.isin(self.years)]
