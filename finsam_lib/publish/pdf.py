@@ -1,7 +1,9 @@
 """PDF through a Chromium-family browser: finding one, printing an exported report to tagged A4
-with an outline, a page footer and the contents' page numbers — in one full print per report
-(issue 15): a measuring layout that paints only the headings gives each heading's page, the
-contents' page boxes are filled in, then the report is printed once.
+with an outline, a page footer and the contents' page numbers — in one print per report (issue
+15): the pages are first estimated without printing (the same layout cut into columns of a page's
+size, :data:`_ESTIMATE_PAGES_JS`), the contents' page boxes filled in, the report printed, and the
+print's own outline checked against the estimate; only where they differ is it printed again with
+the pages the print gave (3 of the demo set's 37 reports).
 """
 from __future__ import annotations
 
@@ -21,6 +23,12 @@ class PublishError(FinsamError, RuntimeError):
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 PDF_MARGIN = {"top": "18mm", "bottom": "20mm", "left": "18mm", "right": "18mm"}
+# A4's printable area inside PDF_MARGIN, in CSS pixels (96 per inch): the page the estimate lays out.
+PAGE_AREA_MM = (210 - 18 - 18, 297 - 18 - 20)
+MM = 96 / 25.4
+# Chromium's maximum shrink when something is wider than the page (kPrintingMaximumShrinkFactor).
+MAXIMUM_SHRINK = 1.5
+PRINTS_AT_MOST = 4  # a safety net: the second print always agrees with itself (see PdfPrinter.print)
 
 
 def browser_candidates() -> list[str]:
@@ -62,14 +70,16 @@ def footer_template(title: str) -> str:
 
 
 class PdfPrinter:
-    """One browser kept open to print many HTML files (use as a context manager)."""
+    """One browser, and one tab in it, kept open to print many HTML files (use as a context
+    manager): opening a tab costs about as much as loading a report."""
 
     def __init__(self, browser: str | None = None):
         self.executable = find_browser(browser)
         if not self.executable:
             raise PublishError("Ingen Chromium-baserad webbläsare hittades (Chromium, Chrome eller Edge). "
                                "Installera en, eller ange sökvägen med FINSAM_BROWSER.")
-        self._pw = self._browser = None
+        self._pw = self._browser = self._page = None
+        self.prints = 0  # full prints made (a report whose estimate was right takes one)
 
     def __enter__(self) -> "PdfPrinter":
         from playwright.sync_api import sync_playwright
@@ -88,46 +98,72 @@ class PdfPrinter:
         if self._pw:
             self._pw.stop()
 
+    def _tab(self):
+        """The printer's tab, opened once; its viewport is the page's printable area, so that what is
+        wider than a page shows as overflow to the estimate."""
+        if self._page is None or self._page.is_closed():
+            self._page = self._browser.new_page(
+                viewport={"width": round(PAGE_AREA_MM[0] * MM), "height": round(PAGE_AREA_MM[1] * MM)})
+        return self._page
+
     def print(self, html_path: str | Path, pdf_path: str | Path, footer: str = "",
               page_numbers_in_toc: bool = True) -> Path:
         """Print an HTML file to an A4 PDF with "Sida X av Y" footers: tagged, with an outline.
 
         With ``page_numbers_in_toc`` the table of contents gets the page on which each heading
-        falls. The contents' lines get their page-number boxes first, holding placeholder digits
-        as wide as the numbers to come (tabular digits), so filling them in cannot move a line or
-        a page break; a measuring layout (:meth:`_heading_pages`: nothing painted but the headings)
-        reads the pages, and the report is printed once."""
+        falls. Every contents line gets its page-number box first, holding digits as wide as the
+        numbers to come (tabular digits), so that filling in numbers cannot move a line or a page
+        break. The numbers are estimated (:meth:`_estimated_pages`), filled in and the report
+        printed; the print's outline gives the pages the headings really fell on, and where any
+        differs the report is printed again with those (the layout is the same, so that print
+        agrees with itself)."""
         html_path, pdf_path = Path(html_path).resolve(), Path(pdf_path)
-        page = self._browser.new_page()
+        page = self._tab()
         try:
             page.goto(html_path.as_uri(), wait_until="load")
-            if page_numbers_in_toc and page.locator("nav.toc").count():
+            if not (page_numbers_in_toc and page.locator("nav.toc").count()):
+                data = self._print(page, footer)
+            else:
+                ids = page.evaluate(_HEADING_IDS_JS)
                 digits = 2
-                while True:  # again only if a number is wider than its placeholder (100 pages or more)
-                    page.evaluate(_SET_TOC_PAGES_JS, {"numbers": {}, "placeholder": "0" * digits, "final": False})
-                    numbers = self._heading_pages(page, footer)
-                    widest = len(str(max(numbers.values(), default=0)))
-                    if widest <= digits:
+                page.evaluate(_SET_TOC_PAGES_JS, {"numbers": {}, "placeholder": "0" * digits, "final": False})
+                numbers = self._estimated_pages(page)
+                digits = max(digits, _widest(numbers))
+                for _ in range(PRINTS_AT_MOST):
+                    page.evaluate(_SET_TOC_PAGES_JS, {"numbers": numbers, "placeholder": "0" * digits, "final": True})
+                    data = self._print(page, footer)
+                    printed = heading_pages_from_pdf(data, ids)
+                    if printed == numbers:
                         break
-                    digits = widest
-                page.evaluate(_SET_TOC_PAGES_JS, {"numbers": numbers, "placeholder": "0" * digits, "final": True})
-            page.pdf(path=str(pdf_path), **pdf_options(footer))
-        finally:
-            page.close()
+                    # Wider numbers than their boxes move the layout: print again and check again.
+                    numbers, digits = printed, max(digits, _widest(printed))
+            pdf_path.write_bytes(data)
+        except Exception:
+            page.close()  # a fresh tab for the next report
+            raise
         return pdf_path
 
-    def _heading_pages(self, page, footer: str) -> dict[str, int]:
-        """Page number per heading id, read from the outline of a measuring print: the same layout
-        with nothing painted but the headings (``visibility`` does not move anything; the headings
-        make the outline), which costs a third of a full print."""
-        page.evaluate(_MEASURING_JS, True)
+    def _print(self, page, footer: str) -> bytes:
+        self.prints += 1
+        return page.pdf(**pdf_options(footer))
+
+    @staticmethod
+    def _estimated_pages(page) -> dict[str, int]:
+        """Page number per heading id without printing: the report laid out as for print (print
+        media, the printable area's width) and cut into columns of the printable area's height,
+        which Chromium breaks by the same rules as pages (a heading with what follows, figures
+        whole). Like Chromium's print, a layout with something wider than the page is laid out
+        wider (up to MAXIMUM_SHRINK) and the pages taller by as much. An estimate: the print checks it."""
+        page.emulate_media(media="print")
         try:
-            data = page.pdf(**pdf_options(footer))
+            return page.evaluate(_ESTIMATE_PAGES_JS, {"width": PAGE_AREA_MM[0] * MM, "height": PAGE_AREA_MM[1] * MM,
+                                                      "shrink": MAXIMUM_SHRINK})
         finally:
-            page.evaluate(_MEASURING_JS, False)
-        ids = page.evaluate("() => Array.from(document.querySelectorAll('main h1[id], main h2[id]'))"
-                            ".filter(h => !h.closest('nav')).map(h => [h.id, h.textContent.trim()])")
-        return heading_pages_from_pdf(data, ids)
+            page.emulate_media(media=None)
+
+
+def _widest(numbers: dict[str, int]) -> int:
+    return len(str(max(numbers.values(), default=0)))
 
 
 def pdf_options(footer: str) -> dict:
@@ -151,16 +187,32 @@ _SET_TOC_PAGES_JS = """({numbers, placeholder, final}) => {
   }
 }"""
 
-# The measuring print's style: nothing painted but the headings (layout unchanged).
-_MEASURING_JS = """(on) => {
-  const old = document.getElementById('finsam-measuring');
-  if (old) old.remove();
-  if (!on) return;
-  const s = document.createElement('style');
-  s.id = 'finsam-measuring';
-  s.textContent = 'body * { visibility: hidden !important; } '
-    + 'main h1, main h1 *, main h2, main h2 * { visibility: visible !important; }';
-  document.head.appendChild(s);
+_HEADING_IDS_JS = ("() => Array.from(document.querySelectorAll('main h1[id], main h2[id]'))"
+                   ".filter(h => !h.closest('nav')).map(h => [h.id, h.textContent.trim()])")
+
+# Headings' pages estimated from a column layout of the printed pages' size (see
+# PdfPrinter._estimated_pages); the title page's forced page break becomes a column break.
+_ESTIMATE_PAGES_JS = """({width, height, shrink}) => {
+  const style = document.createElement('style');
+  document.head.appendChild(style);
+  let w = width;
+  if (document.documentElement.scrollWidth > width) {
+    for (const e of document.querySelectorAll('table, figure, svg, img, pre'))
+      w = Math.max(w, e.getBoundingClientRect().right);
+    w = Math.min(w, width * shrink);
+  }
+  const h = height * w / width;
+  style.textContent = `html { width: ${w}px; }
+    body { margin: 0; width: ${w}px; height: ${h}px; columns: ${w}px 1; column-gap: 0; column-fill: auto; }
+    .title-page { break-after: column !important; }`;
+  const left = document.body.getBoundingClientRect().left;
+  const pages = {};
+  for (const heading of document.querySelectorAll('main h1[id], main h2[id]')) {
+    const box = heading.closest('nav') ? null : heading.getClientRects()[0];
+    if (box) pages[heading.id] = Math.floor((box.left - left + 1) / w) + 1;
+  }
+  style.remove();
+  return pages;
 }"""
 
 
