@@ -3,6 +3,8 @@
 Swedish prose writes a date ("30 november 2026"); without it the date is today's."""
 from __future__ import annotations
 
+import contextlib
+
 import datetime as dt
 
 import pytest
@@ -32,10 +34,11 @@ def captured(monkeypatch):
     seen = {}
 
     def publish_one(notebook, args, parameters, *rest):
-        seen[notebook] = parameters
+        seen[notebook.name] = parameters
         return 0
 
     monkeypatch.setattr(commands, "publish_one", publish_one)
+    monkeypatch.setattr(commands, "started_for", lambda *a, **k: contextlib.nullcontext(None))
     return seen
 
 

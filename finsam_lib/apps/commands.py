@@ -162,14 +162,29 @@ def stamp_of(args, data, parameters: dict | None = None) -> dict:
                                  parameters)
 
 
-def publish_one(notebook_name: str, args, parameters: dict, stem: str, title: str, formats, start: float,
-                stamp: dict | None = None) -> int:
-    """Run one report notebook and export it; prints what was written."""
-    from finsam_lib.publish.publish import notebook_path, publish_report
+def report_notebook(args, name: str) -> Path:
+    """The notebook a report command runs: ``--notebook`` or the one shipped with finsam."""
+    from finsam_lib.publish.publish import notebook_path
+    return Path(args.notebook) if args.notebook else notebook_path(name)
+
+
+def started_for(args, notebook: Path, formats, exclude_invalid: bool = False):
+    """publish.Started for one report command: its kernel reads the files and computes the year's
+    national figures, and its browser starts, while the command line reads and checks the files."""
+    from finsam_lib.publish.publish import Started, warm_up_code
+    return Started(formats, warm_up_code(notebook, str(Path(args.data).resolve()), args.year, args.min_n,
+                                         exclude_invalid))
+
+
+def publish_one(notebook: Path, args, parameters: dict, stem: str, title: str, formats, start: float,
+                stamp: dict | None = None, started=None) -> int:
+    """Run one report notebook and export it (``started``: its kernel and browser, see
+    :func:`started_for`); prints what was written."""
+    from finsam_lib.publish.publish import publish_report
     timings: dict = {}
-    notebook = Path(args.notebook) if args.notebook else notebook_path(notebook_name)
     paths = publish_report(notebook, parameters, args.out, stem, title, formats, timings=timings,
-                           keep_notebook=args.keep_notebook, stamp=stamp)
+                           keep_notebook=args.keep_notebook, stamp=stamp,
+                           km=started.kernel() if started else None, printer=started.printer if started else None)
     for kind, path in paths.items():
         print(f"  {kind.upper():5} {path}")
     steps = ", ".join(f"{k} {v:.1f} s" for k, v in timings.items())
@@ -249,12 +264,15 @@ def cmd_report_national(args) -> int:
     start = time.perf_counter()
     formats = report_formats(args.formats)
     commentary = commentary_file(args.commentary)
-    data, _ = load_year(args.data, args.year)
-    parameters = {"year": args.year, "data": str(Path(args.data).resolve()), "min_n": args.min_n,
-                  "commentary": commentary, "published": published_parameter(args)}
-    print(f"Skapar nationell indikatorrapport {args.year} ({', '.join(formats)}) …", file=sys.stderr)
-    code = publish_one("national_report.ipynb", args, parameters, f"nationell-indikatorrapport-{args.year}",
-                       f"Nationell indikatorrapport {args.year}", formats, start, stamp_of(args, data, parameters))
+    notebook = report_notebook(args, "national_report.ipynb")
+    with started_for(args, notebook, formats) as started:
+        data, _ = load_year(args.data, args.year)
+        parameters = {"year": args.year, "data": str(Path(args.data).resolve()), "min_n": args.min_n,
+                      "commentary": commentary, "published": published_parameter(args)}
+        print(f"Skapar nationell indikatorrapport {args.year} ({', '.join(formats)}) …", file=sys.stderr)
+        code = publish_one(notebook, args, parameters, f"nationell-indikatorrapport-{args.year}",
+                           f"Nationell indikatorrapport {args.year}", formats, start,
+                           stamp_of(args, data, parameters), started)
     note_missing_pdf(args, formats)
     return code
 
@@ -265,18 +283,22 @@ def cmd_report_forbund(args) -> int:
     start = time.perf_counter()
     formats = report_formats(args.formats)
     commentary = commentary_file(args.commentary)
-    data = load_valid([args.data])
-    if data is None:
-        return 1
-    name = resolve_forbund(data, args.name)
-    have = sorted(set(data.respondents.loc[data.respondents.forbund == name, "year"]))
-    if args.year not in have:
-        raise UserError(f"{name} har inga svar mätår {args.year} (har svar: {', '.join(map(str, have)) or 'inga'}).")
-    parameters = {"forbund": name, "year": args.year, "data": str(Path(args.data).resolve()), "min_n": args.min_n,
-                  "years_shown": args.years, "commentary": commentary, "published": published_parameter(args)}
-    print(f"Skapar indikatorrapport {args.year} för {name} ({', '.join(formats)}) …", file=sys.stderr)
-    code = publish_one("forbund_report.ipynb", args, parameters, report_stem(name, args.year),
-                       report_title(name, args.year), formats, start, stamp_of(args, data, parameters))
+    notebook = report_notebook(args, "forbund_report.ipynb")
+    with started_for(args, notebook, formats) as started:
+        data = load_valid([args.data])
+        if data is None:
+            return 1
+        name = resolve_forbund(data, args.name)
+        have = sorted(set(data.respondents.loc[data.respondents.forbund == name, "year"]))
+        if args.year not in have:
+            raise UserError(f"{name} har inga svar mätår {args.year} (har svar: "
+                            f"{', '.join(map(str, have)) or 'inga'}).")
+        parameters = {"forbund": name, "year": args.year, "data": str(Path(args.data).resolve()),
+                      "min_n": args.min_n, "years_shown": args.years, "commentary": commentary,
+                      "published": published_parameter(args)}
+        print(f"Skapar indikatorrapport {args.year} för {name} ({', '.join(formats)}) …", file=sys.stderr)
+        code = publish_one(notebook, args, parameters, report_stem(name, args.year), report_title(name, args.year),
+                           formats, start, stamp_of(args, data, parameters), started)
     note_missing_pdf(args, formats)
     return code
 

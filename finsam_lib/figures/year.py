@@ -323,6 +323,17 @@ def _history(source, history) -> tuple:
     return () if isinstance(source, Dataset) else tuple(hist.load(_paths(source)))
 
 
+def prepare(source, year: int, min_n: int = fig.MIN_N, exclude_invalid: bool = False) -> None:
+    """Read the files and compute the country's figures of ``year`` into the cache: what every
+    report of the year asks for first. A kernel started early runs this while the command line
+    reads and checks the files itself (publish.warm_up_code). Errors are left to the report,
+    which raises them in Swedish."""
+    try:
+        year_figures(source, year, None, min_n, exclude_invalid=exclude_invalid).samtliga
+    except FinsamError:
+        pass
+
+
 def year_figures(source, year: int, forbund: str | None = None, min_n: int = fig.MIN_N, *,
                  exclude_invalid: bool = False, history: list | None = None,
                  cache: bool = True) -> YearFigures:

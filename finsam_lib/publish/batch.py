@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import queue
-import random
 import signal
 import time
 import traceback
@@ -136,30 +135,10 @@ def plan(data, data_path: str | Path, year: int, min_n: int = fig.MIN_N, years_s
 
 # --- Workers --------------------------------------------------------------------------------------
 
-def _start_kernel(attempts: int = 4):
-    """A kernel, retried when several processes start theirs at the same moment and collide on ports."""
-    from finsam_lib.publish.publish import start_kernel
+def _ready_kernel():
+    from finsam_lib.publish.publish import ready_kernel
 
-    for attempt in range(1, attempts + 1):
-        km = None
-        try:
-            km = start_kernel()
-            client = km.client()
-            client.start_channels()
-            try:
-                client.wait_for_ready(timeout=60)
-            finally:
-                client.stop_channels()
-            return km
-        except Exception:
-            if km is not None:
-                try:
-                    km.shutdown_kernel(now=True)
-                except Exception:
-                    pass
-            if attempt == attempts:
-                raise
-            time.sleep(0.2 + random.random() * attempt)
+    return ready_kernel()[0]
 
 
 class Worker:
@@ -171,7 +150,7 @@ class Worker:
         self.printer = None
 
     def __enter__(self) -> "Worker":
-        self.km = _start_kernel()
+        self.km = _ready_kernel()
         if "pdf" in self.formats:
             self._open_printer()
         return self
@@ -199,7 +178,7 @@ class Worker:
             self.km.shutdown_kernel(now=True)
         except Exception:
             pass
-        self.km = _start_kernel()
+        self.km = _ready_kernel()
         if self.printer is not None:
             try:
                 self.printer.__exit__(None, None, None)

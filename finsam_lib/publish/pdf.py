@@ -162,6 +162,37 @@ class PdfPrinter:
             page.emulate_media(media=None)
 
 
+class BackgroundPrinter:
+    """A PdfPrinter started in a thread of its own, so that the browser launches while the caller
+    goes on (the notebook runs meanwhile); :meth:`print` waits for it. Every call to the printer
+    runs in that one thread, as playwright's synchronous API asks. No browser found raises
+    PublishError at once."""
+
+    def __init__(self, browser: str | None = None):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._printer = PdfPrinter(browser)
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="finsam-pdf")
+        self._started = self._thread.submit(self._printer.__enter__)
+
+    def print(self, html_path: str | Path, pdf_path: str | Path, footer: str = "", **kw) -> Path:
+        self._started.result()
+        return self._thread.submit(self._printer.print, html_path, pdf_path, footer, **kw).result()
+
+    def close(self) -> None:
+        try:
+            if self._started.exception() is None:
+                self._thread.submit(self._printer.__exit__, None, None, None).result()
+        finally:
+            self._thread.shutdown()
+
+    def __enter__(self) -> "BackgroundPrinter":
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
 def _widest(numbers: dict[str, int]) -> int:
     return len(str(max(numbers.values(), default=0)))
 

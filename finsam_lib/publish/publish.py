@@ -16,13 +16,28 @@ from html.parser import HTMLParser
 from importlib import resources
 from pathlib import Path
 
-from finsam_lib.publish.pdf import PdfPrinter, PublishError, html_to_pdf
+from finsam_lib.publish.pdf import BackgroundPrinter, PdfPrinter, PublishError, html_to_pdf
 
 TEMPLATES = Path(str(resources.files("finsam_lib").joinpath("templates")))
 NBCONVERT_TEMPLATES = TEMPLATES / "nbconvert"
 TEMPLATE_NAME = "finsam_report"
 TOC_MARK = "<!-- finsam:toc -->"
 
+
+def _without_slow_iri_check() -> None:
+    """Leave jsonschema's optional ``iri`` format check out of this process. papermill and
+    nbconvert import nbformat, nbformat imports jsonschema, and jsonschema (4.26) imports
+    rfc3987-syntax (1.1.0) for that check, which compiles its Lark grammars on import: 1.7 s of
+    a report's cold start here (python-jsonschema/jsonschema#1428). No notebook schema uses the
+    ``iri`` format; jsonschema skips a check whose library does not import. Nothing changes if
+    jsonschema's formats were imported already."""
+    import sys
+
+    if "jsonschema._format" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)
+
+
+_without_slow_iri_check()
 
 
 def notebook_path(name: str) -> Path:
@@ -91,6 +106,85 @@ def _ready_client():
                 break
 
     return type("ReadyKernelClient", (BlockingKernelClient,), {"wait_for_ready": run_sync(wait_for_ready)})
+
+
+def warm_up_code(notebook: str | Path, source: str, year: int, min_n: int, exclude_invalid: bool = False) -> str:
+    """What a kernel started early runs while the command line reads and checks the files itself:
+    the imports of the notebook's reading cell (the code cell after its parameters) and
+    figures.year.prepare of the year, so that the notebook finds modules and figures in place."""
+    import json
+
+    cells = [c for c in json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
+    at = next((i for i, c in enumerate(cells) if "parameters" in c.get("metadata", {}).get("tags", [])), -1)
+    reading = "".join(cells[at + 1]["source"]).splitlines() if at + 1 < len(cells) else []
+    imports = [line for line in reading if line.startswith(("import ", "from "))]
+    return "\n".join([*imports, "from finsam_lib.figures.year import prepare",
+                       f"prepare({source!r}, {int(year)}, {int(min_n)}, {bool(exclude_invalid)})"])
+
+
+def ready_kernel(attempts: int = 4, warm_up: str | None = None):
+    """A kernel (start_kernel) that has answered, retried when several processes start theirs at
+    the same moment and collide on ports; ``warm_up``: code sent to it to run (stop_on_error off:
+    a failure in it is the notebook's to report). Returns (kernel manager, client that sent the
+    warm-up or None; stop its channels when done)."""
+    import random
+
+    for attempt in range(1, attempts + 1):
+        km = None
+        try:
+            km = start_kernel()
+            client = km.client()
+            client.start_channels()
+            try:
+                client.wait_for_ready(timeout=60)
+                if warm_up:
+                    client.execute(warm_up, silent=True, store_history=False, stop_on_error=False)
+                    return km, client
+            except BaseException:
+                client.stop_channels()
+                raise
+            client.stop_channels()
+            return km, None
+        except Exception:
+            if km is not None:
+                with contextlib.suppress(Exception):
+                    km.shutdown_kernel(now=True)
+            if attempt == attempts:
+                raise
+            time.sleep(0.2 + random.random() * attempt)
+
+
+class Started:
+    """A kernel and, for PDF, a browser, started for one report while the caller goes on (reading
+    and checking the files): the kernel in a thread of its own (:func:`ready_kernel`, running
+    ``warm_up`` meanwhile, see :func:`warm_up_code`), the browser in its (pdf.BackgroundPrinter).
+    :meth:`kernel` waits for the kernel; ``printer`` is None without PDF. Use as a context
+    manager: both are shut down on leaving. No browser for a PDF raises PublishError at once."""
+
+    def __init__(self, formats, warm_up: str | None = None, browser: str | None = None):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.printer = BackgroundPrinter(browser) if "pdf" in formats else None
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="finsam-kernel")
+        self._kernel = self._thread.submit(ready_kernel, warm_up=warm_up)
+
+    def kernel(self):
+        return self._kernel.result()[0]
+
+    def __enter__(self) -> "Started":
+        return self
+
+    def __exit__(self, *exc):
+        try:
+            if self.printer is not None:
+                self.printer.close()
+        finally:
+            self._thread.shutdown()
+            if self._kernel.exception() is None:
+                km, client = self._kernel.result()
+                if client is not None:
+                    client.stop_channels()
+                km.shutdown_kernel(now=True)
 
 
 def execute_notebook(notebook: str | Path, output: str | Path | None, parameters: dict,
@@ -267,7 +361,7 @@ FORMATS = ("html", "pdf", "xlsx")
 
 
 def publish_report(notebook: str | Path, parameters: dict, out_dir: str | Path, stem: str, title: str,
-                   formats=FORMATS, printer: PdfPrinter | None = None, km=None,
+                   formats=FORMATS, printer: PdfPrinter | BackgroundPrinter | None = None, km=None,
                    keep_notebook: bool = False, timings: dict | None = None,
                    stamp: dict | None = None) -> dict[str, Path]:
     """Execute a report notebook and export it: ``{stem}.html``, ``{stem}.pdf`` and the
