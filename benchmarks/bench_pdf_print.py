@@ -1,16 +1,20 @@
 """What a förbund report's PDF costs in a warm browser, print by print (issue 15, point 3).
 
-pdf.PdfPrinter lays a report out once to read on which page each heading falls (a
-measuring print that paints only the headings; the PDF outline gives the pages), then prints
-it once with those page numbers in the table of contents. This prints one already rendered
-report (HTML) several ways in one warm Chromium and gives the median of each:
+pdf.PdfPrinter estimates on which page each heading falls without printing (the report laid
+out in columns of a page's size), fills the contents' page numbers in, prints once and checks
+the print's outline (printing again only where the estimate was wrong). This prints one
+already rendered report (HTML) several ways in one warm Chromium, one tab, and gives the
+median of each:
 
-  - PdfPrinter.print: the measuring layout and the print, as the batch does them
+  - PdfPrinter.print: as the batch does it (estimate, one print, check)
+  - the earlier way: a measuring print (nothing painted but the headings; its outline gives
+    the pages), then the print (what PdfPrinter did before)
+  - the estimate alone: the column layout (PdfPrinter._estimated_pages)
   - one print: page.pdf once with the same options (A4, footer, tagged, outline)
   - one print, untagged: the same without tagged=True (then Chromium writes no outline)
-  - page load only: new page, goto, close (what every way pays before printing)
+  - page load only: goto (what every way pays before printing)
 
-Run:  .venv/bin/python benchmarks/bench_pdf_print.py REPORT.html [--repeat N]
+Run:  .venv/bin/python benchmarks/bench_pdf_print.py REPORT.html [REPORT.html ...] [--repeat N]
       (REPORT.html: e.g. a förbund report from `finsam report forbund NAME --formats html`)
 """
 from __future__ import annotations
@@ -25,7 +29,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from finsam_lib.publish.pdf import PDF_MARGIN, PdfPrinter, footer_template, pdf_outline  # noqa: E402
+from finsam_lib.publish.pdf import (_HEADING_IDS_JS, _SET_TOC_PAGES_JS, PdfPrinter,  # noqa: E402
+                                    heading_pages_from_pdf, pdf_options, pdf_outline)
+
+# The earlier way's measuring print: nothing painted but the headings (the layout unchanged).
+MEASURING_CSS = ("body * { visibility: hidden !important; } "
+                 "main h1, main h1 *, main h2, main h2 * { visibility: visible !important; }")
 
 
 def median_seconds(fn, repeat: int):
@@ -39,38 +48,56 @@ def median_seconds(fn, repeat: int):
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("html", help="an already rendered report")
+    ap.add_argument("html", nargs="+", help="already rendered reports")
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
-    html = Path(args.html).resolve()
     with PdfPrinter() as printer, tempfile.TemporaryDirectory() as tmp:
-        browser = printer._browser
+        for html in (Path(h).resolve() for h in args.html):
+            page = printer._tab()
+            footer = html.stem
 
-        def one_print(**changes):
-            page = browser.new_page()
-            page.goto(html.as_uri(), wait_until="load")
-            options = dict(format="A4", print_background=True, display_header_footer=True,
-                           header_template="<span></span>", footer_template=footer_template(html.stem),
-                           margin=PDF_MARGIN, outline=True, tagged=True)
-            data = page.pdf(**(options | changes))
-            page.close()
-            return data
+            def load():
+                page.goto(html.as_uri(), wait_until="load")
 
-        def load_only():
-            page = browser.new_page()
-            page.goto(html.as_uri(), wait_until="load")
-            page.close()
+            def one_print(**changes):
+                load()
+                return page.pdf(**(pdf_options(footer) | changes))
 
-        ours, _ = median_seconds(lambda: printer.print(html, Path(tmp) / "ours.pdf", footer=html.stem), args.repeat)
-        one, data = median_seconds(one_print, args.repeat)
-        untagged, data_untagged = median_seconds(lambda: one_print(tagged=False), args.repeat)
-        load, _ = median_seconds(load_only, args.repeat)
-    print(f"{html.name}, median of {args.repeat}:")
-    print(f"  PdfPrinter.print (measure, print): {ours:5.2f} s")
-    print(f"  one print:                        {one:5.2f} s  ({len(pdf_outline(data))} bookmarks)")
-    print(f"  one print, untagged:              {untagged:5.2f} s  ({len(pdf_outline(data_untagged))} bookmarks)")
-    print(f"  page load only:                   {load:5.2f} s")
-    print(f"  ratio PdfPrinter.print / one print: {ours / one:4.1f}×")
+            def earlier_way():
+                load()
+                ids = page.evaluate(_HEADING_IDS_JS)
+                page.evaluate(_SET_TOC_PAGES_JS, {"numbers": {}, "placeholder": "00", "final": False})
+                page.add_style_tag(content=MEASURING_CSS)
+                numbers = heading_pages_from_pdf(page.pdf(**pdf_options(footer)), ids)
+                load()
+                page.evaluate(_SET_TOC_PAGES_JS, {"numbers": numbers, "placeholder": "00", "final": True})
+                return page.pdf(**pdf_options(footer))
+
+            def estimate():
+                load()
+                page.evaluate(_SET_TOC_PAGES_JS, {"numbers": {}, "placeholder": "00", "final": False})
+                start = time.perf_counter()
+                printer._estimated_pages(page)
+                return time.perf_counter() - start
+
+            before = printer.prints
+            ours, _ = median_seconds(lambda: printer.print(html, Path(tmp) / "ours.pdf", footer=footer), args.repeat)
+            prints = (printer.prints - before) / args.repeat
+            earlier, _ = median_seconds(earlier_way, args.repeat)
+            alone = statistics.median(estimate() for _ in range(args.repeat))
+            one, data = median_seconds(one_print, args.repeat)
+            untagged, data_untagged = median_seconds(lambda: one_print(tagged=False), args.repeat)
+            loading, _ = median_seconds(load, args.repeat)
+            print(f"{html.name}, median of {args.repeat}:")
+            print(f"  PdfPrinter.print (estimate, print, check): {ours:5.2f} s  ({prints:.0f} print(s) a report)")
+            print(f"  the earlier way (measuring print, print):  {earlier:5.2f} s")
+            print(f"  the estimate alone (column layout):        {alone:5.2f} s")
+            print(f"  one print:                                 {one:5.2f} s  ({len(pdf_outline(data))} bookmarks)")
+            print(f"  one print, untagged:                       {untagged:5.2f} s  "
+                  f"({len(pdf_outline(data_untagged))} bookmarks)")
+            print(f"  page load only:                            {loading:5.2f} s")
+            print(f"  ratio the earlier way / PdfPrinter.print:  {earlier / ours:4.1f}×; "
+                  f"PdfPrinter.print / one print: {ours / one:4.1f}×")
     return 0
 
 
