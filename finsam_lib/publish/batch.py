@@ -135,56 +135,42 @@ def plan(data, data_path: str | Path, year: int, min_n: int = fig.MIN_N, years_s
 
 # --- Workers --------------------------------------------------------------------------------------
 
-def _ready_kernel():
-    from finsam_lib.publish.publish import ready_kernel
-
-    return ready_kernel()[0]
-
-
 class Worker:
-    """One kernel and (for PDFs) one browser, used for report after report."""
+    """One kernel and (for PDFs) one browser, used for report after report: started together
+    (publish.Started), the kernel reading the files and computing the year's national figures
+    (``warm_up``) while the browser launches."""
 
-    def __init__(self, out: str | Path, formats, browser: str | None = None):
-        self.out, self.formats, self.browser = Path(out), tuple(formats), browser
-        self.km = None
-        self.printer = None
+    def __init__(self, out: str | Path, formats, browser: str | None = None, warm_up: str | None = None):
+        self.out, self.formats, self.browser, self.warm_up = Path(out), tuple(formats), browser, warm_up
+        self._started = self.km = self.printer = None
 
     def __enter__(self) -> "Worker":
-        self.km = _ready_kernel()
-        if "pdf" in self.formats:
-            self._open_printer()
+        self._start(self.warm_up)
         return self
 
-    def _open_printer(self):
-        from finsam_lib.publish.pdf import PdfPrinter
+    def _start(self, warm_up: str | None):
+        from finsam_lib.publish.publish import Started
 
-        self.printer = PdfPrinter(self.browser).__enter__()
+        self._started = Started(self.formats, warm_up, self.browser)
+        try:
+            self.km, self.printer = self._started.kernel(), self._started.printer
+            if self.printer is not None:
+                self.printer.ready()  # a browser that cannot start stops the worker here, not each report
+        except BaseException:
+            self.__exit__()
+            raise
 
     def __exit__(self, *exc):
-        if self.printer is not None:
+        if self._started is not None:
             try:
-                self.printer.__exit__(None, None, None)
-            except Exception:
-                pass
-        if self.km is not None:
-            try:
-                self.km.shutdown_kernel(now=True)
+                self._started.__exit__(None, None, None)
             except Exception:
                 pass
 
     def _restart(self):
         """A fresh kernel (and browser) after a failure that was theirs."""
-        try:
-            self.km.shutdown_kernel(now=True)
-        except Exception:
-            pass
-        self.km = _ready_kernel()
-        if self.printer is not None:
-            try:
-                self.printer.__exit__(None, None, None)
-            except Exception:
-                pass
-            self._open_printer()
+        self.__exit__()
+        self._start(None)
 
     def run(self, job: Job) -> Outcome:
         from finsam_lib.publish.pdf import PublishError
@@ -221,11 +207,11 @@ def _terminate(*_):
     raise SystemExit(1)
 
 
-def worker_main(wid: int, tasks, results, out: str, formats, browser: str | None) -> None:
+def worker_main(wid: int, tasks, results, out: str, formats, browser: str | None, warm_up: str | None = None) -> None:
     """A worker process: take jobs until None, report ('start', wid, i), then ('done', wid, i, outcome)."""
     signal.signal(signal.SIGTERM, _terminate)  # so that the kernel and the browser are shut down
     try:
-        with Worker(out, formats, browser) as worker:
+        with Worker(out, formats, browser, warm_up) as worker:
             while True:
                 item = tasks.get()
                 if item is None:
@@ -237,6 +223,16 @@ def worker_main(wid: int, tasks, results, out: str, formats, browser: str | None
         results.put(("dead", wid, None, f"{type(e).__name__}: {e}\n{traceback.format_exc(limit=3)}"))
         if not isinstance(e, Exception):
             raise
+
+
+def warm_up(jobs: list[Job]) -> str | None:
+    """What each worker's kernel runs as it starts (publish.warm_up_code of every notebook the jobs
+    use: their imports, the files read and the year's national figures computed)."""
+    from finsam_lib.publish.publish import warm_up_code
+
+    return "\n".join(dict.fromkeys(
+        warm_up_code(j.notebook, j.parameters["data"], j.parameters["year"], j.parameters["min_n"],
+                     j.parameters.get("exclude_invalid", False)) for j in jobs)) or None
 
 
 def run(jobs: list[Job], out: str | Path, formats, workers: int | None = None, browser: str | None = None,
@@ -254,7 +250,8 @@ def run(jobs: list[Job], out: str | Path, formats, workers: int | None = None, b
         tasks.put((i, job))
     for _ in range(workers):
         tasks.put(None)
-    procs = {wid: ctx.Process(target=worker_main, args=(wid, tasks, results, str(out), tuple(formats), browser),
+    procs = {wid: ctx.Process(target=worker_main,
+                              args=(wid, tasks, results, str(out), tuple(formats), browser, warm_up(jobs)),
                               name=f"finsam-batch-{wid}", daemon=False)
              for wid in range(workers)}
     for p in procs.values():

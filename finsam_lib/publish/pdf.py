@@ -175,8 +175,13 @@ class BackgroundPrinter:
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="finsam-pdf")
         self._started = self._thread.submit(self._printer.__enter__)
 
-    def print(self, html_path: str | Path, pdf_path: str | Path, footer: str = "", **kw) -> Path:
+    def ready(self) -> "BackgroundPrinter":
+        """Wait until the browser has started; its failure raises here (PublishError)."""
         self._started.result()
+        return self
+
+    def print(self, html_path: str | Path, pdf_path: str | Path, footer: str = "", **kw) -> Path:
+        self.ready()
         return self._thread.submit(self._printer.print, html_path, pdf_path, footer, **kw).result()
 
     def close(self) -> None:
