@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from finsam_lib.base import format as fmt
@@ -350,17 +351,19 @@ def answers_sheet(samtliga: pd.DataFrame, national: pd.DataFrame, years: list[in
     d = samtliga[samtliga.year.isin(years) & (samtliga.n > 0)]
     q = ins.questions()[["version", "survey", "question", "text"]]
     d = d.merge(q, on=["version", "survey", "question"], how="left")
-    nat = national.set_index(["year", "series"])["nyckeltal_pct"]
+    nat = dict(zip(zip(national.year, national.series), national.nyckeltal_pct))
+    n = d.n.to_numpy(dtype="int64")
+    counts = {code: pd.to_numeric(d[f"code_{code}"], errors="coerce").to_numpy(dtype=float) for code in fig.CODES}
+    pcts = {code: fig.percent(np.nan_to_num(c).astype("int64"), n) for code, c in counts.items()}  # every row at once
     rows = []
-    for r in d.itertuples():
+    h = tb.KEYFIGURE_HEADERS  # the national long sheet's headers
+    for i, r in enumerate(d.itertuples()):
         shown = not r.suppressed
-        h = tb.KEYFIGURE_HEADERS  # the national long sheet's headers
         row = {h["year"]: int(r.year), h["indicator"]: int(r.indicator), h["survey"]: r.survey,
                h["version"]: int(r.version), h["series"]: r.series, h["question"]: int(r.question),
                "Frågetext": r.text, h["key"]: ins.key_label(r.key), h["n"]: int(r.n) if shown else None}
         for code in fig.CODES:
-            count = getattr(r, f"code_{code}")
-            row[f"Kod {code} (%)"] = float(fig.percent(int(count), int(r.n))) if shown and not pd.isna(count) \
+            row[f"Kod {code} (%)"] = float(pcts[code][i]) if shown and not np.isnan(counts[code][i]) \
                 and (r.scale != "III" or code <= 2) else None
         for key in ("nyckeltal_pct", "nyckeltal_ci_low", "nyckeltal_ci_high"):
             row[h[key]] = getattr(r, key) if shown else None
