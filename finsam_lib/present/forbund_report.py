@@ -354,11 +354,16 @@ class ForbundReport(Report):
     def bar_rows(self, series: str) -> pd.DataFrame:
         """forbund_charts.bar_rows of one measure in the shown years (every measure's made at once)."""
         found = self._bars.get(series)
-        return found if found is not None else fc.bar_rows(self.samtliga.iloc[:0], series, self.years)
+        return found if found is not None else self._no_bars.copy()
 
     @cached_property
     def _bars(self) -> dict[str, pd.DataFrame]:
         return fc.bar_rows_by_series(self.samtliga, self.years)
+
+    @cached_property
+    def _no_bars(self) -> pd.DataFrame:
+        """bar_rows of a measure the förbund did not answer (no rows; made once)."""
+        return fc.bar_rows(self.samtliga.iloc[:0], "", self.years)
 
     @cached_property
     def _keyfigure_lookups(self) -> tuple[dict, dict]:
@@ -387,16 +392,22 @@ class ForbundReport(Report):
         svg = fc.stacked_bars_svg(rows, m.scale, label=f"{m.text} {who}")
         return Chart("bars", anchor, "chart bars", safe(svg), caption=caption, note=note)
 
+    @cached_property
+    def _nyckeltal_lines(self) -> tuple[dict, dict]:
+        """The trend charts' look-ups: forbund_charts.nyckeltal_lines of the förbund and of the country."""
+        return fc.nyckeltal_lines(self.samtliga, self.years), fc.nyckeltal_lines(self.national, self.years)
+
     def trend_chart(self, indicator: int, measures: pd.DataFrame) -> Chart | None:
-        d = self.samtliga
-        shown = d[d.series.isin(set(measures.series)) & d.nyckeltal_pct.notna() & d.year.isin(self.years)]
-        if shown.year.nunique() < 2:
+        mine = self._nyckeltal_lines[0]
+        shown = {s: [y for y, v in mine.get(s, {}).items() if not pd.isna(v)] for s in set(measures.series)}
+        have = {y for ys in shown.values() for y in ys}
+        if len(have) < 2:
             return None
         several = len(measures) > 1
         series = [(m.series, charts.SURVEY_SHORT.get(m.survey, m.survey) + f" F{m.question}" if several else "")
-                  for m in measures.itertuples() if m.series in set(shown.series)]
-        years = [y for y in self.years if shown.year.min() <= y <= shown.year.max()]
-        points = fc.trend_points(self.samtliga, self.national, series, years)
+                  for m in measures.itertuples() if shown[m.series]]
+        years = [y for y in self.years if min(have) <= y <= max(have)]
+        points = fc.trend_points(self.samtliga, self.national, series, years, lines=self._nyckeltal_lines)
         svg = fc.trend_svg(points, years, label=f"Indikator {indicator}: nyckeltal, förbundet och riket",
                            plot_height=135)
         caption = (f"Nyckeltal {fmt.year_span(years[0], years[-1])}: förbundet (heldragen linje) och "

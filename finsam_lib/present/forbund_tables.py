@@ -185,21 +185,30 @@ def gender_table(response: pd.DataFrame, min_n: int, number: str, year: int) -> 
                           notes=[], sheet=f"Tabell {number}")
 
 
-_NO_ROWS = pd.DataFrame({"year": pd.Series(dtype="int64"), "series": pd.Series(dtype=object)})
-
-
 def by_series(dist: pd.DataFrame, group: str = "samtliga") -> dict[str, pd.DataFrame]:
     """A distribution frame's rows of one group split by series once, for look-ups (each part
     keeps the frame's columns and row order)."""
     return {s: part for s, part in dist[dist.group == group].groupby("series", sort=False)}
 
 
-def by_series_year(dist: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """:func:`by_series`, each part indexed by year (a measure's rows have one per year)."""
-    return {s: part.set_index("year") for s, part in by_series(dist).items()}
+KEYFIGURE_FIELDS = ("n", "suppressed", "nyckeltal_pct", "nyckeltal_ci_low", "nyckeltal_ci_high")
 
 
-_NO_YEARS = _NO_ROWS.set_index("year")
+def by_series_year(dist: pd.DataFrame) -> dict[str, dict[int, dict]]:
+    """A distribution frame's samtliga rows for look-ups: series -> {year: {field: value}} with the
+    fields :func:`keyfigure_table` reads (KEYFIGURE_FIELDS; a measure has one row a year)."""
+    d = dist[dist.group == "samtliga"]
+    fields = [f for f in KEYFIGURE_FIELDS if f in d]
+    out: dict[str, dict[int, dict]] = {}
+    for s, y, *values in zip(d.series.tolist(), d.year.tolist(), *(d[f].tolist() for f in fields)):
+        out.setdefault(s, {})[int(y)] = dict(zip(fields, values))
+    return out
+
+
+def _by_series(frame: pd.DataFrame, series: set, fields: list[str]) -> dict[str, dict]:
+    """Per series (one row each) of ``frame``'s rows of ``series``: {field: value}."""
+    d = frame[frame.series.isin(series)]
+    return {s: dict(zip(fields, values)) for s, *values in zip(d.series.tolist(), *(d[f].tolist() for f in fields))}
 
 
 def keyfigure_table(local: pd.DataFrame, national: pd.DataFrame, measures: pd.DataFrame, years: list[int],
@@ -218,10 +227,12 @@ def keyfigure_table(local: pd.DataFrame, national: pd.DataFrame, measures: pd.Da
     excel = [c for y in years for c in (tb.Column(str(y), str(y), "pct"),
                                         tb.Column(f"{y}_low", (str(y), "95 % lägre gräns"), "pct"),
                                         tb.Column(f"{y}_high", (str(y), "95 % övre gräns"), "pct"))]
-    change = pd.DataFrame()
+    wanted = set(measures.series)
+    change = {}
     if previous is not None and previous in years:
         change = unc.changes(local, year, previous) if changes is None else changes
-        change = change[change.group == "samtliga"].set_index("series")
+        change = _by_series(change[change.group == "samtliga"], wanted,
+                            ["change_pp", "change_ci_low_pp", "change_ci_high_pp", "verdict"])
         cols.append(tb.Column("change", f"Förändring {previous}{fmt.DASH}{year}", "signed_ci"))
         excel += [tb.Column("change", f"Förändring {previous}{fmt.DASH}{year}", "signed"),
                   tb.Column("change_low", "Förändring: 95 % lägre gräns", "signed"),
@@ -234,39 +245,39 @@ def keyfigure_table(local: pd.DataFrame, national: pd.DataFrame, measures: pd.Da
               tb.Column("diff_verdict", "Skillnad: bedömning", "text")]
     if vs_riket is None:
         vs_riket = unc.riket_difference(local, national, year)
-    vs_riket = vs_riket.set_index("series")
-    mine_by, theirs_by = lookups or (by_series_year(d[d.series.isin(set(measures.series))])
-                                     for d in (local, national))
+    vs_riket = _by_series(vs_riket, wanted, ["diff_ci_low_pp", "diff_ci_high_pp", "verdict"])
+    mine_by, theirs_by = lookups or (by_series_year(d[d.series.isin(wanted)]) for d in (local, national))
     rows, few, missing = [], False, False
     for m in measures.itertuples():
         rows.append({"label": question_label(m.text, m.survey, m.question), "kind": tb.SECTION})
-        mine, theirs = (by.get(m.series, _NO_YEARS) for by in (mine_by, theirs_by))
+        mine, theirs = (by.get(m.series, {}) for by in (mine_by, theirs_by))
         f_row = {"label": "Förbundet", "kind": tb.ROW}
         r_row = {"label": "Riket", "kind": tb.SUB, "diff": fmt.NBSP, "change": fmt.NBSP}
         for y in years:
-            if y in mine.index and mine.at[y, "n"] > 0:
-                if mine.at[y, "suppressed"]:
+            here = mine.get(y)
+            if here is not None and here["n"] > 0:
+                if here["suppressed"]:
                     f_row[str(y)] = privacy.TOO_FEW
                     few = True
                 else:
-                    f_row[str(y)] = mine.at[y, "nyckeltal_pct"]
-                    f_row[f"{y}_low"] = mine.at[y, "nyckeltal_ci_low"]
-                    f_row[f"{y}_high"] = mine.at[y, "nyckeltal_ci_high"]
+                    f_row[str(y)] = here["nyckeltal_pct"]
+                    f_row[f"{y}_low"] = here["nyckeltal_ci_low"]
+                    f_row[f"{y}_high"] = here["nyckeltal_ci_high"]
             else:
                 f_row[str(y)] = None
                 missing = True
-            r_row[str(y)] = theirs.at[y, "nyckeltal_pct"] if y in theirs.index else None
+            r_row[str(y)] = theirs[y]["nyckeltal_pct"] if y in theirs else None
             missing = missing or r_row[str(y)] is None
-        if m.series in change.index:
-            c = change.loc[m.series]
-            f_row.update(change=c.change_pp, change_low=c.change_ci_low_pp, change_high=c.change_ci_high_pp,
-                         change_verdict=c.verdict)
+        c = change.get(m.series)
+        if c is not None:
+            f_row.update(change=c["change_pp"], change_low=c["change_ci_low_pp"], change_high=c["change_ci_high_pp"],
+                         change_verdict=c["verdict"])
         a, b = f_row.get(str(year)), r_row.get(str(year))
         if not isinstance(a, str) and not fmt.missing(a) and not fmt.missing(b):
             f_row["diff"] = a - b
-            if m.series in vs_riket.index:
-                v = vs_riket.loc[m.series]
-                f_row.update(diff_low=v.diff_ci_low_pp, diff_high=v.diff_ci_high_pp, diff_verdict=v.verdict)
+            v = vs_riket.get(m.series)
+            if v is not None:
+                f_row.update(diff_low=v["diff_ci_low_pp"], diff_high=v["diff_ci_high_pp"], diff_verdict=v["verdict"])
         rows.append(f_row)
         rows.append(r_row)
     label = nt.keyfigure_label(set(measures.key))
