@@ -46,14 +46,15 @@ from finsam_lib.present import prose_forbund as pf
 from finsam_lib.present import tables as tb
 from finsam_lib.present.forbund_tables import (
     answers_sheet,
-    by_series_year,
     compare_with_riket,
     gender_table,
     insats_results_table,
     insats_table,
     insats_units,
+    keyfigure_lookups,
     keyfigure_table,
     measures_of,
+    question_changed,
     question_label,
     response_rates_table,
     series_start,
@@ -334,11 +335,7 @@ class ForbundReport(Report):
         start = series_start(series)
         if not any(v < start for v in self._versions_shown.get(survey, ())):
             return ""
-        q = ins.questions()
-        this = q[q.series == series].iloc[0]
-        old = q[(q.version < start) & (q.survey == survey) & (q.indicator == this.indicator)]
-        later = set(q.loc[q.version >= start, "series"])
-        return pf.break_note(start, changed=(~old.series.isin(later)).any())
+        return pf.break_note(start, changed=question_changed(series, survey))
 
     @property
     def _versions_shown(self) -> dict[str, set[int]]:
@@ -366,9 +363,10 @@ class ForbundReport(Report):
         return fc.bar_rows(self.samtliga.iloc[:0], "", self.years)
 
     @cached_property
-    def _keyfigure_lookups(self) -> tuple[dict, dict]:
-        """keyfigure_table's look-ups: the förbund's rows and the country's, by series and year."""
-        return by_series_year(self.samtliga), by_series_year(self.national)
+    def _keyfigure_lookups(self) -> tuple:
+        """keyfigure_table's look-ups (forbund_tables.keyfigure_lookups): the förbund's rows and the
+        country's by series and year, the change and the difference from riket by series."""
+        return keyfigure_lookups(self.samtliga, self.national, self.year_changes, self.riket_differences)
 
     @cached_property
     def _now_by_indicator(self) -> dict[int, pd.DataFrame]:

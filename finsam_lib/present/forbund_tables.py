@@ -128,21 +128,23 @@ def insats_results_table(figures: pd.DataFrame, survey: str, min_n: int, number:
     if (f.kind == isx.POOLED).any():
         labels.append((isx.OTHERS, isx.OTHERS, tb.SUB, isx.POOLED))
     labels.append((isx.ALL, isx.ALL, tb.TOTAL, isx.TOTAL))
-    cells = f.set_index(["insats", "kind", "question"])
+    # (insats, kind, question) -> (suppressed, nyckeltal, low, high), looked up per cell
+    cells = {(i, k, q): rest for i, k, q, *rest in zip(*(f[c].tolist() for c in (
+        "insats", "kind", "question", "suppressed", "nyckeltal_pct", "nyckeltal_ci_low", "nyckeltal_ci_high")))}
+    questions = measures.question.tolist()
     rows = []
     for name, label, kind, what in labels:
         row = {"label": label, "kind": kind}
-        for m in measures.itertuples():
-            key = (name, what, m.question)
-            if key not in cells.index:
-                row[f"q{m.question}"] = None
+        for q in questions:
+            c = cells.get((name, what, q))
+            if c is None:
+                row[f"q{q}"] = None
                 continue
-            c = cells.loc[key]
-            if c.suppressed:
-                row[f"q{m.question}"] = privacy.TOO_FEW
+            suppressed, pct, low, high = c
+            if suppressed:
+                row[f"q{q}"] = privacy.TOO_FEW
             else:
-                row.update({f"q{m.question}": c.nyckeltal_pct, f"q{m.question}_low": c.nyckeltal_ci_low,
-                            f"q{m.question}_high": c.nyckeltal_ci_high})
+                row.update({f"q{q}": pct, f"q{q}_low": low, f"q{q}_high": high})
         rows.append(row)
     cells_of = [r.get(c.key) for r in rows for c in cols]
     notes = ["Nyckeltalet per fråga (" + sv.format_list(ins.key_label(k) for k in sorted(set(measures.key)))
@@ -205,34 +207,54 @@ def by_series_year(dist: pd.DataFrame) -> dict[str, dict[int, dict]]:
     return out
 
 
-def _by_series(frame: pd.DataFrame, series: set, fields: list[str]) -> dict[str, dict]:
-    """Per series (one row each) of ``frame``'s rows of ``series``: {field: value}."""
-    d = frame[frame.series.isin(series)]
+CHANGE_FIELDS = ("change_pp", "change_ci_low_pp", "change_ci_high_pp", "verdict")  # uncertainty.changes
+RIKET_FIELDS = ("diff_ci_low_pp", "diff_ci_high_pp", "verdict")  # uncertainty.riket_difference
+
+
+def fields_by_series(frame: pd.DataFrame, fields, series: set | None = None) -> dict[str, dict]:
+    """A frame with one row per series (of ``series``, or every one) for look-ups: series ->
+    {field: value}."""
+    d = frame if series is None else frame[frame.series.isin(series)]
     return {s: dict(zip(fields, values)) for s, *values in zip(d.series.tolist(), *(d[f].tolist() for f in fields))}
+
+
+def keyfigure_lookups(local: pd.DataFrame, national: pd.DataFrame, changes: pd.DataFrame | None,
+                      vs_riket: pd.DataFrame) -> tuple[dict, dict, dict | None, dict]:
+    """:func:`keyfigure_table`'s look-ups, made once per report: :func:`by_series_year` of
+    ``local`` and ``national``; per series the samtliga change (``changes``: uncertainty.changes,
+    or None) and the difference from riket (``vs_riket``: uncertainty.riket_difference)."""
+    return (by_series_year(local), by_series_year(national),
+            None if changes is None else fields_by_series(changes[changes.group == "samtliga"], CHANGE_FIELDS),
+            fields_by_series(vs_riket, RIKET_FIELDS))
 
 
 def keyfigure_table(local: pd.DataFrame, national: pd.DataFrame, measures: pd.DataFrame, years: list[int],
                     year: int, number: str, indicator: int, min_n: int,
                     previous: int | None = None, changes: pd.DataFrame | None = None,
                     vs_riket: pd.DataFrame | None = None,
-                    lookups: tuple[dict, dict] | None = None) -> tb.ReportTable:
+                    lookups: tuple | None = None) -> tb.ReportTable:
     """Nyckeltal of the förbund and the country per measure and year, the förbund's change since
     ``previous`` and this year's difference from riket; the förbund's figures with their 95 %
     intervals (``local`` from uncertainty.with_intervals; uncertainty.changes and
     uncertainty.riket_difference for the change and the difference). ``changes``/``vs_riket``:
     those two of the same frames already computed (a report computes them once for all its
-    indicators); computed here when not given. ``lookups``: :func:`by_series_year` of ``local``
-    and of ``national``, likewise (made once per report instead of once per indicator)."""
+    indicators); computed here when not given. ``lookups``: :func:`keyfigure_lookups` of the same
+    frames, likewise (made once per report instead of once per indicator)."""
     cols = [tb.Column(str(y), str(y), "pct_ci") for y in years]
     excel = [c for y in years for c in (tb.Column(str(y), str(y), "pct"),
                                         tb.Column(f"{y}_low", (str(y), "95 % lägre gräns"), "pct"),
                                         tb.Column(f"{y}_high", (str(y), "95 % övre gräns"), "pct"))]
     wanted = set(measures.series)
-    change = {}
-    if previous is not None and previous in years:
-        change = unc.changes(local, year, previous) if changes is None else changes
-        change = _by_series(change[change.group == "samtliga"], wanted,
-                            ["change_pp", "change_ci_low_pp", "change_ci_high_pp", "verdict"])
+    has_change = previous is not None and previous in years
+    if lookups is None:
+        if has_change and changes is None:
+            changes = unc.changes(local, year, previous)
+        if vs_riket is None:
+            vs_riket = unc.riket_difference(local, national, year)
+        lookups = keyfigure_lookups(*(d[d.series.isin(wanted)] for d in (local, national)), changes, vs_riket)
+    mine_by, theirs_by, change, vs_riket = lookups
+    change = (change or {}) if has_change else {}
+    if has_change:
         cols.append(tb.Column("change", f"Förändring {previous}{fmt.DASH}{year}", "signed_ci"))
         excel += [tb.Column("change", f"Förändring {previous}{fmt.DASH}{year}", "signed"),
                   tb.Column("change_low", "Förändring: 95 % lägre gräns", "signed"),
@@ -243,14 +265,11 @@ def keyfigure_table(local: pd.DataFrame, national: pd.DataFrame, measures: pd.Da
               tb.Column("diff_low", "Skillnad: 95 % lägre gräns", "signed"),
               tb.Column("diff_high", "Skillnad: 95 % övre gräns", "signed"),
               tb.Column("diff_verdict", "Skillnad: bedömning", "text")]
-    if vs_riket is None:
-        vs_riket = unc.riket_difference(local, national, year)
-    vs_riket = _by_series(vs_riket, wanted, ["diff_ci_low_pp", "diff_ci_high_pp", "verdict"])
-    mine_by, theirs_by = lookups or (by_series_year(d[d.series.isin(wanted)]) for d in (local, national))
     rows, few, missing = [], False, False
-    for m in measures.itertuples():
-        rows.append({"label": question_label(m.text, m.survey, m.question), "kind": tb.SECTION})
-        mine, theirs = (by.get(m.series, {}) for by in (mine_by, theirs_by))
+    for text, survey, question, series in zip(*(measures[k].tolist() for k in ("text", "survey", "question",
+                                                                               "series"))):
+        rows.append({"label": question_label(text, survey, question), "kind": tb.SECTION})
+        mine, theirs = (by.get(series, {}) for by in (mine_by, theirs_by))
         f_row = {"label": "Förbundet", "kind": tb.ROW}
         r_row = {"label": "Riket", "kind": tb.SUB, "diff": fmt.NBSP, "change": fmt.NBSP}
         for y in years:
@@ -268,14 +287,14 @@ def keyfigure_table(local: pd.DataFrame, national: pd.DataFrame, measures: pd.Da
                 missing = True
             r_row[str(y)] = theirs[y]["nyckeltal_pct"] if y in theirs else None
             missing = missing or r_row[str(y)] is None
-        c = change.get(m.series)
+        c = change.get(series)
         if c is not None:
             f_row.update(change=c["change_pp"], change_low=c["change_ci_low_pp"], change_high=c["change_ci_high_pp"],
                          change_verdict=c["verdict"])
         a, b = f_row.get(str(year)), r_row.get(str(year))
         if not isinstance(a, str) and not fmt.missing(a) and not fmt.missing(b):
             f_row["diff"] = a - b
-            v = vs_riket.get(m.series)
+            v = vs_riket.get(series)
             if v is not None:
                 f_row.update(diff_low=v["diff_ci_low_pp"], diff_high=v["diff_ci_high_pp"], diff_verdict=v["verdict"])
         rows.append(f_row)
@@ -323,9 +342,24 @@ def _measures_of(version: int, indicator: int) -> pd.DataFrame:
     return q.reset_index(drop=True)
 
 
+@lru_cache(maxsize=None)
 def series_start(series: str) -> int:
-    """The questionnaire version (= the year) from which a measure is asked as it is now."""
+    """The questionnaire version (= the year) from which a measure is asked as it is now (the
+    instrument's, looked up once per process)."""
     return ins.comparable_since(series)
+
+
+@lru_cache(maxsize=None)
+def question_changed(series: str, survey: str) -> bool:
+    """Whether the survey asked the measure's indicator before :func:`series_start` with a question
+    that no later questionnaire asks (the question changed, rather than was added); the
+    instrument's, looked up once per process."""
+    q = ins.questions()
+    start = series_start(series)
+    this = q[q.series == series].iloc[0]
+    old = q[(q.version < start) & (q.survey == survey) & (q.indicator == this.indicator)]
+    later = set(q.loc[q.version >= start, "series"])
+    return bool((~old.series.isin(later)).any())
 
 
 def compare_with_riket(local: pd.DataFrame, national: pd.DataFrame, year: int,
