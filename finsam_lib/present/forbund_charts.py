@@ -280,7 +280,7 @@ def trend_svg(points: pd.DataFrame, years: list[int], label: str = "", width: in
     summary = []
     # The points as plain lists (a chart has a few dozen): per line, in order of appearance, its
     # value and comparable series (figures.series_segments) by year.
-    data = points.to_dict("list")
+    data = {c: points[c].tolist() for c in ("line", "year", "value", "color", "marker", "linestyle")}
     segments = fig.series_segments(points).tolist()
     nan = float("nan")
     lines: dict[str, tuple[int, dict]] = {}

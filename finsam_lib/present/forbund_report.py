@@ -402,8 +402,8 @@ class ForbundReport(Report):
         if len(have) < 2:
             return None
         several = len(measures) > 1
-        series = [(m.series, charts.SURVEY_SHORT.get(m.survey, m.survey) + f" F{m.question}" if several else "")
-                  for m in measures.itertuples() if shown[m.series]]
+        series = [(s, charts.SURVEY_SHORT.get(survey, survey) + f" F{question}" if several else "")
+                  for s, survey, question in zip(measures.series, measures.survey, measures.question) if shown[s]]
         years = [y for y in self.years if min(have) <= y <= max(have)]
         points = fc.trend_points(self.samtliga, self.national, series, years, lines=self._nyckeltal_lines)
         svg = fc.trend_svg(points, years, label=f"Indikator {indicator}: nyckeltal, förbundet och riket",
@@ -416,8 +416,8 @@ class ForbundReport(Report):
         """" Frågan ändrades 2021; jämförelse med tidigare år görs inte." when a measure's question changed
         after a year the report shows and the förbund answered the survey then: the chart starts with
         the present question (figures.series_segments), no line joins the old one."""
-        changed = sorted({series_start(m.series) for m in measures.itertuples()
-                          if "ändrades" in self.break_note(m.series, m.survey)})
+        changed = sorted({series_start(s) for s, survey in zip(measures.series, measures.survey)
+                          if "ändrades" in self.break_note(s, survey)})
         return pf.trend_break(changed, len(measures))
 
     def table_years(self, measures: pd.DataFrame) -> list[int]:
