@@ -220,18 +220,14 @@ def trend_points(local: pd.DataFrame, national: pd.DataFrame, series: list[tuple
     one row per line and year (``value`` NaN where there is none). ``lines``:
     :func:`nyckeltal_lines` of ``local`` and ``national`` when already made (covering ``years``)."""
     mine, theirs = lines or (nyckeltal_lines(local, years), nyckeltal_lines(national, years))
-    columns = {k: [] for k in TREND_COLUMNS}
-    nan = float("nan")
+    rows = []
     for i, (s, name) in enumerate(series):
         color = MEASURE_COLORS[i % len(MEASURE_COLORS)]
         marker = charts.MARKERS[i % len(charts.MARKERS)]
         for who, style, by_year in (("förbundet", "-", mine.get(s, {})), ("riket", "--", theirs.get(s, {}))):
             line = f"{name}, {who}" if name else who.capitalize()
-            for y in years:
-                for key, value in zip(TREND_COLUMNS, (line, "", "samtliga", s, y, by_year.get(y, nan), color,
-                                                      style, marker)):
-                    columns[key].append(value)
-    return pd.DataFrame(columns)
+            rows += [(line, "", "samtliga", s, y, by_year.get(y, np.nan), color, style, marker) for y in years]
+    return pd.DataFrame(rows, columns=TREND_COLUMNS)
 
 
 def _marker(kind: str, x: float, y: float, color: str, filled: bool, r: float = 4.2) -> dict:
