@@ -211,11 +211,10 @@ CHANGE_FIELDS = ("change_pp", "change_ci_low_pp", "change_ci_high_pp", "verdict"
 RIKET_FIELDS = ("diff_ci_low_pp", "diff_ci_high_pp", "verdict")  # uncertainty.riket_difference
 
 
-def fields_by_series(frame: pd.DataFrame, fields, series: set | None = None) -> dict[str, dict]:
-    """A frame with one row per series (of ``series``, or every one) for look-ups: series ->
-    {field: value}."""
-    d = frame if series is None else frame[frame.series.isin(series)]
-    return {s: dict(zip(fields, values)) for s, *values in zip(d.series.tolist(), *(d[f].tolist() for f in fields))}
+def fields_by_series(frame: pd.DataFrame, fields) -> dict[str, dict]:
+    """A frame with one row per series for look-ups: series -> {field: value}."""
+    return {s: dict(zip(fields, values))
+            for s, *values in zip(frame.series.tolist(), *(frame[f].tolist() for f in fields))}
 
 
 def keyfigure_lookups(local: pd.DataFrame, national: pd.DataFrame, changes: pd.DataFrame | None,
