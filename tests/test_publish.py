@@ -80,6 +80,26 @@ def test_write_xlsx_puts_each_table_on_a_sheet_with_number_formats(tmp_path):
     assert list(wb["Nyckeltal alla år"].tables) == ["Nyckeltal_alla_ar"]
 
 
+def test_write_xlsx_keeps_the_printed_layout(tmp_path):
+    """A report sheet keeps the printed table's layout: a bold caption, a two-row header whose group
+    heading spans its columns and whose label heading spans both rows, the header frozen, a
+    section row banded, the label column as wide as its longest label; the index links to it."""
+    rows = pd.DataFrame([{"label": "Fråga 1 Personal", "kind": tb.SECTION},
+                         {"label": "samtliga", "kind": tb.ROW, "k_2021": 78, "n_2021": 1650}])
+    kinds = [tb.Column("n_2021", ("2021", "antal svar")), tb.Column("k_2021", ("2021", "nyckeltal"), "pct")]
+    t = tb.ReportTable("tabell-5-2", "5.2", "Test.", rows.astype(object), kinds)
+    wb = openpyxl.load_workbook(excel.write_xlsx([t], tmp_path / "r.xlsx", about={"Rapport": "Test"}))
+    ws = wb["Tabell 5.2"]
+    assert sorted(str(r) for r in ws.merged_cells.ranges) == ["A2:A3", "B2:C2"]
+    assert ws.freeze_panes == "B4"
+    assert ws["A1"].font.b and ws["A2"].font.b and ws["C3"].font.b
+    assert ws["C3"].fill.fgColor.rgb[-6:] == "D3DFEA" and ws["C4"].fill.fgColor.rgb[-6:] == "E9EFF5"
+    assert ws["A4"].font.b and not ws["A5"].font.b
+    assert ws.column_dimensions["A"].width == len("Fråga 1 Personal") + 3
+    link = wb["Innehåll"]["A4"]
+    assert link.value == "Tabell 5.2" and link.hyperlink.location == "'Tabell 5.2'!A1"
+
+
 def test_publish_refuses_unknown_formats(tmp_path):
     with pytest.raises(pdf.PublishError):
         publish.publish_report("x.ipynb", {}, tmp_path, "x", "X", formats=("docx",))

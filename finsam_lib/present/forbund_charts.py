@@ -158,22 +158,26 @@ def stacked_bars_svg(rows: pd.DataFrame, scale: str, label: str = "", layout: Ba
                         for t in range(0, 101, 20)]}]
     segments = {code: [] for code, _, _ in cats}  # one path per answer category
     labels, years, few, summary = [], [], [], []
-    for i, r in enumerate(rows.itertuples(index=False)):
+    # The few numbers as plain lists, read once (itertuples would take each column again per chart).
+    col = {c: rows[c].tolist() for c in ("year", "suppressed", "n",
+                                         *(f"{k}_{code}" for code, _, _ in cats for k in ("share", "pct")))}
+    for i, year in enumerate(col["year"]):
         y = top + i * (layout.bar + layout.gap)
         mid = y + layout.bar / 2
-        if r.suppressed:
-            years.append(_text(layout.label_width, mid, str(r.year), anchor="end"))
+        if col["suppressed"][i]:
+            years.append(_text(layout.label_width, mid, str(year), anchor="end"))
             few.append({"kind": "too_few", "x": layout.x0, "y": y, "width": layout.span, "height": layout.bar})
             few.append(_text(layout.x0 + layout.span / 2, mid, FEW_ANSWERS, anchor="middle",
                              size=layout.font - 0.5, style="italic", fill="#555"))
-            summary.append(f"{r.year}: {FEW_ANSWERS.lower()}")
+            summary.append(f"{year}: {FEW_ANSWERS.lower()}")
             continue
-        years.append(_text(layout.label_width, mid, fmt.n_label(str(r.year), r.n), anchor="end"))
+        n = col["n"][i]
+        years.append(_text(layout.label_width, mid, fmt.n_label(str(year), n), anchor="end"))
         x = float(layout.x0)
         said = []
         for code, name, color in cats:
-            share = getattr(r, f"share_{code}")
-            pct = getattr(r, f"pct_{code}")
+            share = col[f"share_{code}"][i]
+            pct = col[f"pct_{code}"][i]
             w = layout.span * (0 if np.isnan(share) else share) / 100
             if w > 0:
                 segments[code].append(f"M{x:.2f} {y}h{w:.2f}v{layout.bar}h{-w:.2f}z")
@@ -182,7 +186,7 @@ def stacked_bars_svg(rows: pd.DataFrame, scale: str, label: str = "", layout: Ba
                     labels.append(_text(x + w / 2, mid, fmt.percent(pct), fill=ink))
             said.append(f"{name} {fmt.percent(pct)}")
             x += w
-        summary.append(f"{r.year} (n={fmt.number(r.n)}): " + ", ".join(said))
+        summary.append(f"{year} (n={fmt.number(n)}): " + ", ".join(said))
     parts += [{"kind": "segments", "d": "".join(segments[code]), "color": color}
               for code, _, color in cats if segments[code]]
     parts += few
@@ -196,27 +200,34 @@ def stacked_bars_svg(rows: pd.DataFrame, scale: str, label: str = "", layout: Ba
 
 # --- Nyckeltal over the years: förbund and riket ---------------------------------------------------
 
+TREND_COLUMNS = ["line", "survey", "group", "series", "year", "value", "color", "linestyle", "marker"]
+
+
+def nyckeltal_lines(frame: pd.DataFrame, years: list[int]) -> dict[str, dict[int, float]]:
+    """A distribution frame's samtliga nyckeltal for look-ups: series -> {year: nyckeltal_pct (NaN
+    where not shown)}, the shown ``years`` only; made once per report for its trend charts."""
+    d = frame[(frame.group == "samtliga") & frame.year.isin(years)]
+    out: dict[str, dict[int, float]] = {}
+    for s, y, v in zip(d.series.tolist(), d.year.tolist(), d.nyckeltal_pct.astype(float).tolist()):
+        out.setdefault(s, {})[int(y)] = v
+    return out
+
+
 def trend_points(local: pd.DataFrame, national: pd.DataFrame, series: list[tuple[str, str]],
-                 years: list[int]) -> pd.DataFrame:
+                 years: list[int], lines: tuple[dict, dict] | None = None) -> pd.DataFrame:
     """Lines for :func:`charts.line_chart`: per measure (series, name) the förbund's nyckeltal
-    (solid, filled markers) and the country's (dashed, open markers), in one colour per measure."""
-    parts = []
-    wanted = {s for s, _ in series}
-    lines = {}  # the frames split by series once, not filtered again per measure
-    for who, frame in (("förbundet", local), ("riket", national)):
-        d = frame[frame.series.isin(wanted) & (frame.group == "samtliga") & frame.year.isin(years)]
-        lines[who] = {s: part.set_index("year")["nyckeltal_pct"] for s, part in d.groupby("series", sort=False)}
+    (solid, filled markers) and the country's (dashed, open markers), in one colour per measure;
+    one row per line and year (``value`` NaN where there is none). ``lines``:
+    :func:`nyckeltal_lines` of ``local`` and ``national`` when already made (covering ``years``)."""
+    mine, theirs = lines or (nyckeltal_lines(local, years), nyckeltal_lines(national, years))
+    rows = []
     for i, (s, name) in enumerate(series):
         color = MEASURE_COLORS[i % len(MEASURE_COLORS)]
         marker = charts.MARKERS[i % len(charts.MARKERS)]
-        for who, style in (("förbundet", "-"), ("riket", "--")):
-            values = lines[who].get(s, pd.Series(dtype=float)).reindex(years).astype(float)
+        for who, style, by_year in (("förbundet", "-", mine.get(s, {})), ("riket", "--", theirs.get(s, {}))):
             line = f"{name}, {who}" if name else who.capitalize()
-            parts.append(pd.DataFrame({"line": line, "survey": "", "group": "samtliga", "series": s, "year": years,
-                                       "value": values.to_numpy(), "color": color, "linestyle": style,
-                                       "marker": marker}))
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        columns=["line", "survey", "group", "series", "year", "value", "color", "linestyle", "marker"])
+            rows += [(line, "", "samtliga", s, y, by_year.get(y, np.nan), color, style, marker) for y in years]
+    return pd.DataFrame(rows, columns=TREND_COLUMNS)
 
 
 def _marker(kind: str, x: float, y: float, color: str, filled: bool, r: float = 4.2) -> dict:
@@ -263,28 +274,33 @@ def trend_svg(points: pd.DataFrame, years: list[int], label: str = "", width: in
         parts.append(_text(X(year), y0 + 14, str(year), anchor="middle", size=font - 0.5, fill="#333"))
     legend_items = []
     summary = []
-    for line, p in points.groupby("line", sort=False):
-        meta = p.iloc[0]
-        dashed = meta.linestyle != "-"
-        segment = fig.series_segments(p).set_axis(p.year).reindex(years)
-        p = p.set_index("year")["value"].reindex(years)
+    # The points as plain lists (a chart has a few dozen): per line, in order of appearance, its
+    # value and comparable series (figures.series_segments) by year.
+    data = {c: points[c].tolist() for c in ("line", "year", "value", "color", "marker", "linestyle")}
+    segments = fig.series_segments(points).tolist()
+    nan = float("nan")
+    lines: dict[str, tuple[int, dict]] = {}
+    for k, (line, year) in enumerate(zip(data["line"], data["year"])):
+        lines.setdefault(line, (k, {}))[1][int(year)] = (data["value"][k], segments[k])
+    for line, (k, by_year) in lines.items():
+        color, marker, dashed = data["color"][k], data["marker"][k], data["linestyle"][k] != "-"
+        p = [(year, *by_year.get(year, (nan, nan))) for year in years]
         runs, run = [], []
-        for i, (year, v) in enumerate(p.items()):
+        for i, (year, v, segment) in enumerate(p):
             # a run ends at a year without value and where the series changes (a changed question)
-            if pd.isna(v) or (i and segment.iloc[i] != segment.iloc[i - 1]):
+            if pd.isna(v) or (i and segment != p[i - 1][2]):
                 runs.append(run)
                 run = []
             if not pd.isna(v):
                 run.append(f"{X(year):.1f},{Y(v):.1f}")
         for run in [*runs, run]:
             if len(run) > 1:
-                parts.append({"kind": "line", "points": " ".join(run), "color": meta.color, "dashed": dashed})
-        for year, v in p.items():
-            if not pd.isna(v):
-                parts.append(_marker(meta.marker, X(year), Y(v), meta.color, not dashed))
-        said = [f"{y} {fmt.percent(v)}" for y, v in p.items() if not pd.isna(v)]
-        summary.append(f"{line}: {', '.join(said)}")
-        legend_items.append((line, meta.color, meta.marker, dashed))
+                parts.append({"kind": "line", "points": " ".join(run), "color": color, "dashed": dashed})
+        shown = [(year, v) for year, v, _ in p if not pd.isna(v)]
+        for year, v in shown:
+            parts.append(_marker(marker, X(year), Y(v), color, not dashed))
+        summary.append(f"{line}: {', '.join(f'{y} {fmt.percent(v)}' for y, v in shown)}")
+        legend_items.append((line, color, marker, dashed))
     # Legend: a short line with its marker, then the label; rows centred.
     sample, pad, between = 26, 5, 18
     char = 5.6

@@ -46,14 +46,15 @@ from finsam_lib.present import prose_forbund as pf
 from finsam_lib.present import tables as tb
 from finsam_lib.present.forbund_tables import (
     answers_sheet,
-    by_series_year,
     compare_with_riket,
     gender_table,
     insats_results_table,
     insats_table,
     insats_units,
+    keyfigure_lookups,
     keyfigure_table,
     measures_of,
+    question_changed,
     question_label,
     response_rates_table,
     series_start,
@@ -334,11 +335,7 @@ class ForbundReport(Report):
         start = series_start(series)
         if not any(v < start for v in self._versions_shown.get(survey, ())):
             return ""
-        q = ins.questions()
-        this = q[q.series == series].iloc[0]
-        old = q[(q.version < start) & (q.survey == survey) & (q.indicator == this.indicator)]
-        later = set(q.loc[q.version >= start, "series"])
-        return pf.break_note(start, changed=(~old.series.isin(later)).any())
+        return pf.break_note(start, changed=question_changed(series, survey))
 
     @property
     def _versions_shown(self) -> dict[str, set[int]]:
@@ -354,16 +351,22 @@ class ForbundReport(Report):
     def bar_rows(self, series: str) -> pd.DataFrame:
         """forbund_charts.bar_rows of one measure in the shown years (every measure's made at once)."""
         found = self._bars.get(series)
-        return found if found is not None else fc.bar_rows(self.samtliga.iloc[:0], series, self.years)
+        return found if found is not None else self._no_bars.copy()
 
     @cached_property
     def _bars(self) -> dict[str, pd.DataFrame]:
         return fc.bar_rows_by_series(self.samtliga, self.years)
 
     @cached_property
-    def _keyfigure_lookups(self) -> tuple[dict, dict]:
-        """keyfigure_table's look-ups: the förbund's rows and the country's, by series and year."""
-        return by_series_year(self.samtliga), by_series_year(self.national)
+    def _no_bars(self) -> pd.DataFrame:
+        """bar_rows of a measure the förbund did not answer (no rows; made once)."""
+        return fc.bar_rows(self.samtliga.iloc[:0], "", self.years)
+
+    @cached_property
+    def _keyfigure_lookups(self) -> tuple:
+        """keyfigure_table's look-ups (forbund_tables.keyfigure_lookups): the förbund's rows and the
+        country's by series and year, the change and the difference from riket by series."""
+        return keyfigure_lookups(self.samtliga, self.national, self.year_changes, self.riket_differences)
 
     @cached_property
     def _now_by_indicator(self) -> dict[int, pd.DataFrame]:
@@ -387,16 +390,22 @@ class ForbundReport(Report):
         svg = fc.stacked_bars_svg(rows, m.scale, label=f"{m.text} {who}")
         return Chart("bars", anchor, "chart bars", safe(svg), caption=caption, note=note)
 
+    @cached_property
+    def _nyckeltal_lines(self) -> tuple[dict, dict]:
+        """The trend charts' look-ups: forbund_charts.nyckeltal_lines of the förbund and of the country."""
+        return fc.nyckeltal_lines(self.samtliga, self.years), fc.nyckeltal_lines(self.national, self.years)
+
     def trend_chart(self, indicator: int, measures: pd.DataFrame) -> Chart | None:
-        d = self.samtliga
-        shown = d[d.series.isin(set(measures.series)) & d.nyckeltal_pct.notna() & d.year.isin(self.years)]
-        if shown.year.nunique() < 2:
+        mine = self._nyckeltal_lines[0]
+        shown = {s: [y for y, v in mine.get(s, {}).items() if not pd.isna(v)] for s in set(measures.series)}
+        have = {y for ys in shown.values() for y in ys}
+        if len(have) < 2:
             return None
         several = len(measures) > 1
-        series = [(m.series, charts.SURVEY_SHORT.get(m.survey, m.survey) + f" F{m.question}" if several else "")
-                  for m in measures.itertuples() if m.series in set(shown.series)]
-        years = [y for y in self.years if shown.year.min() <= y <= shown.year.max()]
-        points = fc.trend_points(self.samtliga, self.national, series, years)
+        series = [(s, charts.SURVEY_SHORT.get(survey, survey) + f" F{question}" if several else "")
+                  for s, survey, question in zip(measures.series, measures.survey, measures.question) if shown[s]]
+        years = [y for y in self.years if min(have) <= y <= max(have)]
+        points = fc.trend_points(self.samtliga, self.national, series, years, lines=self._nyckeltal_lines)
         svg = fc.trend_svg(points, years, label=f"Indikator {indicator}: nyckeltal, förbundet och riket",
                            plot_height=135)
         caption = (f"Nyckeltal {fmt.year_span(years[0], years[-1])}: förbundet (heldragen linje) och "
@@ -407,8 +416,8 @@ class ForbundReport(Report):
         """" Frågan ändrades 2021; jämförelse med tidigare år görs inte." when a measure's question changed
         after a year the report shows and the förbund answered the survey then: the chart starts with
         the present question (figures.series_segments), no line joins the old one."""
-        changed = sorted({series_start(m.series) for m in measures.itertuples()
-                          if "ändrades" in self.break_note(m.series, m.survey)})
+        changed = sorted({series_start(s) for s, survey in zip(measures.series, measures.survey)
+                          if "ändrades" in self.break_note(s, survey)})
         return pf.trend_break(changed, len(measures))
 
     def table_years(self, measures: pd.DataFrame) -> list[int]:

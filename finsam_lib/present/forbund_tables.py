@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from finsam_lib.base import format as fmt
@@ -127,21 +128,23 @@ def insats_results_table(figures: pd.DataFrame, survey: str, min_n: int, number:
     if (f.kind == isx.POOLED).any():
         labels.append((isx.OTHERS, isx.OTHERS, tb.SUB, isx.POOLED))
     labels.append((isx.ALL, isx.ALL, tb.TOTAL, isx.TOTAL))
-    cells = f.set_index(["insats", "kind", "question"])
+    # (insats, kind, question) -> (suppressed, nyckeltal, low, high), looked up per cell
+    cells = {(i, k, q): rest for i, k, q, *rest in zip(*(f[c].tolist() for c in (
+        "insats", "kind", "question", "suppressed", "nyckeltal_pct", "nyckeltal_ci_low", "nyckeltal_ci_high")))}
+    questions = measures.question.tolist()
     rows = []
     for name, label, kind, what in labels:
         row = {"label": label, "kind": kind}
-        for m in measures.itertuples():
-            key = (name, what, m.question)
-            if key not in cells.index:
-                row[f"q{m.question}"] = None
+        for q in questions:
+            c = cells.get((name, what, q))
+            if c is None:
+                row[f"q{q}"] = None
                 continue
-            c = cells.loc[key]
-            if c.suppressed:
-                row[f"q{m.question}"] = privacy.TOO_FEW
+            suppressed, pct, low, high = c
+            if suppressed:
+                row[f"q{q}"] = privacy.TOO_FEW
             else:
-                row.update({f"q{m.question}": c.nyckeltal_pct, f"q{m.question}_low": c.nyckeltal_ci_low,
-                            f"q{m.question}_high": c.nyckeltal_ci_high})
+                row.update({f"q{q}": pct, f"q{q}_low": low, f"q{q}_high": high})
         rows.append(row)
     cells_of = [r.get(c.key) for r in rows for c in cols]
     notes = ["Nyckeltalet per fråga (" + sv.format_list(ins.key_label(k) for k in sorted(set(measures.key)))
@@ -184,43 +187,73 @@ def gender_table(response: pd.DataFrame, min_n: int, number: str, year: int) -> 
                           notes=[], sheet=f"Tabell {number}")
 
 
-_NO_ROWS = pd.DataFrame({"year": pd.Series(dtype="int64"), "series": pd.Series(dtype=object)})
-
-
 def by_series(dist: pd.DataFrame, group: str = "samtliga") -> dict[str, pd.DataFrame]:
     """A distribution frame's rows of one group split by series once, for look-ups (each part
     keeps the frame's columns and row order)."""
     return {s: part for s, part in dist[dist.group == group].groupby("series", sort=False)}
 
 
-def by_series_year(dist: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """:func:`by_series`, each part indexed by year (a measure's rows have one per year)."""
-    return {s: part.set_index("year") for s, part in by_series(dist).items()}
+KEYFIGURE_FIELDS = ("n", "suppressed", "nyckeltal_pct", "nyckeltal_ci_low", "nyckeltal_ci_high")
 
 
-_NO_YEARS = _NO_ROWS.set_index("year")
+def by_series_year(dist: pd.DataFrame) -> dict[str, dict[int, dict]]:
+    """A distribution frame's samtliga rows for look-ups: series -> {year: {field: value}} with the
+    fields :func:`keyfigure_table` reads (KEYFIGURE_FIELDS; a measure has one row a year)."""
+    d = dist[dist.group == "samtliga"]
+    fields = [f for f in KEYFIGURE_FIELDS if f in d]
+    out: dict[str, dict[int, dict]] = {}
+    for s, y, *values in zip(d.series.tolist(), d.year.tolist(), *(d[f].tolist() for f in fields)):
+        out.setdefault(s, {})[int(y)] = dict(zip(fields, values))
+    return out
+
+
+CHANGE_FIELDS = ("change_pp", "change_ci_low_pp", "change_ci_high_pp", "verdict")  # uncertainty.changes
+RIKET_FIELDS = ("diff_ci_low_pp", "diff_ci_high_pp", "verdict")  # uncertainty.riket_difference
+
+
+def fields_by_series(frame: pd.DataFrame, fields) -> dict[str, dict]:
+    """A frame with one row per series for look-ups: series -> {field: value}."""
+    return {s: dict(zip(fields, values))
+            for s, *values in zip(frame.series.tolist(), *(frame[f].tolist() for f in fields))}
+
+
+def keyfigure_lookups(local: pd.DataFrame, national: pd.DataFrame, changes: pd.DataFrame | None,
+                      vs_riket: pd.DataFrame) -> tuple[dict, dict, dict | None, dict]:
+    """:func:`keyfigure_table`'s look-ups, made once per report: :func:`by_series_year` of
+    ``local`` and ``national``; per series the samtliga change (``changes``: uncertainty.changes,
+    or None) and the difference from riket (``vs_riket``: uncertainty.riket_difference)."""
+    return (by_series_year(local), by_series_year(national),
+            None if changes is None else fields_by_series(changes[changes.group == "samtliga"], CHANGE_FIELDS),
+            fields_by_series(vs_riket, RIKET_FIELDS))
 
 
 def keyfigure_table(local: pd.DataFrame, national: pd.DataFrame, measures: pd.DataFrame, years: list[int],
                     year: int, number: str, indicator: int, min_n: int,
                     previous: int | None = None, changes: pd.DataFrame | None = None,
                     vs_riket: pd.DataFrame | None = None,
-                    lookups: tuple[dict, dict] | None = None) -> tb.ReportTable:
+                    lookups: tuple | None = None) -> tb.ReportTable:
     """Nyckeltal of the förbund and the country per measure and year, the förbund's change since
     ``previous`` and this year's difference from riket; the förbund's figures with their 95 %
     intervals (``local`` from uncertainty.with_intervals; uncertainty.changes and
     uncertainty.riket_difference for the change and the difference). ``changes``/``vs_riket``:
     those two of the same frames already computed (a report computes them once for all its
-    indicators); computed here when not given. ``lookups``: :func:`by_series_year` of ``local``
-    and of ``national``, likewise (made once per report instead of once per indicator)."""
+    indicators); computed here when not given. ``lookups``: :func:`keyfigure_lookups` of the same
+    frames, likewise (made once per report instead of once per indicator)."""
     cols = [tb.Column(str(y), str(y), "pct_ci") for y in years]
     excel = [c for y in years for c in (tb.Column(str(y), str(y), "pct"),
                                         tb.Column(f"{y}_low", (str(y), "95 % lägre gräns"), "pct"),
                                         tb.Column(f"{y}_high", (str(y), "95 % övre gräns"), "pct"))]
-    change = pd.DataFrame()
-    if previous is not None and previous in years:
-        change = unc.changes(local, year, previous) if changes is None else changes
-        change = change[change.group == "samtliga"].set_index("series")
+    wanted = set(measures.series)
+    has_change = previous is not None and previous in years
+    if lookups is None:
+        if has_change and changes is None:
+            changes = unc.changes(local, year, previous)
+        if vs_riket is None:
+            vs_riket = unc.riket_difference(local, national, year)
+        lookups = keyfigure_lookups(*(d[d.series.isin(wanted)] for d in (local, national)), changes, vs_riket)
+    mine_by, theirs_by, change, vs_riket = lookups
+    change = (change or {}) if has_change else {}
+    if has_change:
         cols.append(tb.Column("change", f"Förändring {previous}{fmt.DASH}{year}", "signed_ci"))
         excel += [tb.Column("change", f"Förändring {previous}{fmt.DASH}{year}", "signed"),
                   tb.Column("change_low", "Förändring: 95 % lägre gräns", "signed"),
@@ -231,41 +264,38 @@ def keyfigure_table(local: pd.DataFrame, national: pd.DataFrame, measures: pd.Da
               tb.Column("diff_low", "Skillnad: 95 % lägre gräns", "signed"),
               tb.Column("diff_high", "Skillnad: 95 % övre gräns", "signed"),
               tb.Column("diff_verdict", "Skillnad: bedömning", "text")]
-    if vs_riket is None:
-        vs_riket = unc.riket_difference(local, national, year)
-    vs_riket = vs_riket.set_index("series")
-    mine_by, theirs_by = lookups or (by_series_year(d[d.series.isin(set(measures.series))])
-                                     for d in (local, national))
     rows, few, missing = [], False, False
-    for m in measures.itertuples():
-        rows.append({"label": question_label(m.text, m.survey, m.question), "kind": tb.SECTION})
-        mine, theirs = (by.get(m.series, _NO_YEARS) for by in (mine_by, theirs_by))
+    for text, survey, question, series in zip(*(measures[k].tolist() for k in ("text", "survey", "question",
+                                                                               "series"))):
+        rows.append({"label": question_label(text, survey, question), "kind": tb.SECTION})
+        mine, theirs = (by.get(series, {}) for by in (mine_by, theirs_by))
         f_row = {"label": "Förbundet", "kind": tb.ROW}
         r_row = {"label": "Riket", "kind": tb.SUB, "diff": fmt.NBSP, "change": fmt.NBSP}
         for y in years:
-            if y in mine.index and mine.at[y, "n"] > 0:
-                if mine.at[y, "suppressed"]:
+            here = mine.get(y)
+            if here is not None and here["n"] > 0:
+                if here["suppressed"]:
                     f_row[str(y)] = privacy.TOO_FEW
                     few = True
                 else:
-                    f_row[str(y)] = mine.at[y, "nyckeltal_pct"]
-                    f_row[f"{y}_low"] = mine.at[y, "nyckeltal_ci_low"]
-                    f_row[f"{y}_high"] = mine.at[y, "nyckeltal_ci_high"]
+                    f_row[str(y)] = here["nyckeltal_pct"]
+                    f_row[f"{y}_low"] = here["nyckeltal_ci_low"]
+                    f_row[f"{y}_high"] = here["nyckeltal_ci_high"]
             else:
                 f_row[str(y)] = None
                 missing = True
-            r_row[str(y)] = theirs.at[y, "nyckeltal_pct"] if y in theirs.index else None
+            r_row[str(y)] = theirs[y]["nyckeltal_pct"] if y in theirs else None
             missing = missing or r_row[str(y)] is None
-        if m.series in change.index:
-            c = change.loc[m.series]
-            f_row.update(change=c.change_pp, change_low=c.change_ci_low_pp, change_high=c.change_ci_high_pp,
-                         change_verdict=c.verdict)
+        c = change.get(series)
+        if c is not None:
+            f_row.update(change=c["change_pp"], change_low=c["change_ci_low_pp"], change_high=c["change_ci_high_pp"],
+                         change_verdict=c["verdict"])
         a, b = f_row.get(str(year)), r_row.get(str(year))
         if not isinstance(a, str) and not fmt.missing(a) and not fmt.missing(b):
             f_row["diff"] = a - b
-            if m.series in vs_riket.index:
-                v = vs_riket.loc[m.series]
-                f_row.update(diff_low=v.diff_ci_low_pp, diff_high=v.diff_ci_high_pp, diff_verdict=v.verdict)
+            v = vs_riket.get(series)
+            if v is not None:
+                f_row.update(diff_low=v["diff_ci_low_pp"], diff_high=v["diff_ci_high_pp"], diff_verdict=v["verdict"])
         rows.append(f_row)
         rows.append(r_row)
     label = nt.keyfigure_label(set(measures.key))
@@ -311,9 +341,24 @@ def _measures_of(version: int, indicator: int) -> pd.DataFrame:
     return q.reset_index(drop=True)
 
 
+@lru_cache(maxsize=None)
 def series_start(series: str) -> int:
-    """The questionnaire version (= the year) from which a measure is asked as it is now."""
+    """The questionnaire version (= the year) from which a measure is asked as it is now (the
+    instrument's, looked up once per process)."""
     return ins.comparable_since(series)
+
+
+@lru_cache(maxsize=None)
+def question_changed(series: str, survey: str) -> bool:
+    """Whether the survey asked the measure's indicator before :func:`series_start` with a question
+    that no later questionnaire asks (the question changed, rather than was added); the
+    instrument's, looked up once per process."""
+    q = ins.questions()
+    start = series_start(series)
+    this = q[q.series == series].iloc[0]
+    old = q[(q.version < start) & (q.survey == survey) & (q.indicator == this.indicator)]
+    later = set(q.loc[q.version >= start, "series"])
+    return bool((~old.series.isin(later)).any())
 
 
 def compare_with_riket(local: pd.DataFrame, national: pd.DataFrame, year: int,
@@ -350,17 +395,19 @@ def answers_sheet(samtliga: pd.DataFrame, national: pd.DataFrame, years: list[in
     d = samtliga[samtliga.year.isin(years) & (samtliga.n > 0)]
     q = ins.questions()[["version", "survey", "question", "text"]]
     d = d.merge(q, on=["version", "survey", "question"], how="left")
-    nat = national.set_index(["year", "series"])["nyckeltal_pct"]
+    nat = dict(zip(zip(national.year, national.series), national.nyckeltal_pct))
+    n = d.n.to_numpy(dtype="int64")
+    counts = {code: pd.to_numeric(d[f"code_{code}"], errors="coerce").to_numpy(dtype=float) for code in fig.CODES}
+    pcts = {code: fig.percent(np.nan_to_num(c).astype("int64"), n) for code, c in counts.items()}  # every row at once
     rows = []
-    for r in d.itertuples():
+    h = tb.KEYFIGURE_HEADERS  # the national long sheet's headers
+    for i, r in enumerate(d.itertuples()):
         shown = not r.suppressed
-        h = tb.KEYFIGURE_HEADERS  # the national long sheet's headers
         row = {h["year"]: int(r.year), h["indicator"]: int(r.indicator), h["survey"]: r.survey,
                h["version"]: int(r.version), h["series"]: r.series, h["question"]: int(r.question),
                "Frågetext": r.text, h["key"]: ins.key_label(r.key), h["n"]: int(r.n) if shown else None}
         for code in fig.CODES:
-            count = getattr(r, f"code_{code}")
-            row[f"Kod {code} (%)"] = float(fig.percent(int(count), int(r.n))) if shown and not pd.isna(count) \
+            row[f"Kod {code} (%)"] = float(pcts[code][i]) if shown and not np.isnan(counts[code][i]) \
                 and (r.scale != "III" or code <= 2) else None
         for key in ("nyckeltal_pct", "nyckeltal_ci_low", "nyckeltal_ci_high"):
             row[h[key]] = getattr(r, key) if shown else None

@@ -205,7 +205,7 @@ def row_label(t: ReportTable, row) -> str:
 def body_view(t: ReportTable) -> list[dict]:
     """The body rows: kind, label, and the cells (:class:`Cell`) or a message."""
     out = []
-    for pos, (_, row) in enumerate(t.rows.iterrows()):
+    for pos, row in enumerate(t.rows.to_dict("records")):
         kind = row["kind"]
         if kind == SECTION:
             out.append({"kind": kind, "label": str(row["label"])})
@@ -238,7 +238,11 @@ def table_html(t: ReportTable) -> Markup:
 
 
 def _frame(rows: list[dict]) -> pd.DataFrame:
+    """The rows (dicts; a key left out is a missing value) as a frame of Python objects, missing
+    values (None, NaN, NA) as None."""
     frame = pd.DataFrame(rows)
     if frame.empty:
-        frame = pd.DataFrame(columns=["label", "kind"])
-    return frame.astype(object).where(frame.notna(), None) if len(frame) else frame
+        return pd.DataFrame(columns=["label", "kind"])
+    values = frame.to_numpy(dtype=object)  # as frame.astype(object), without a frame per step
+    values[frame.isna().to_numpy()] = None
+    return pd.DataFrame(values, index=frame.index, columns=frame.columns, dtype=object)

@@ -320,25 +320,26 @@ def stamp_pptx(path: str | Path, stamp: dict) -> Path:
 
 
 def add_sheet(wb, stamp: dict) -> None:
-    """Add the sheet *Om rapporten* to an openpyxl workbook (last)."""
-    from openpyxl.styles import Font
-
-    ws = wb.create_sheet(SHEET)
-    head = {k: v for k, v in stamp.items() if k != "files"}
-    ws.append(["Om rapporten"])
-    ws["A1"].font = Font(bold=True, size=14)
-    for label, value in (("Gjord med", f"finsam {stamp['finsam']}"), ("Tidpunkt (UTC)", stamp["created"]),
-                         ("Kommando", stamp["command"]), ("Datamapp", stamp["data"]),
-                         ("Kontrollsumma (SHA-256)", fingerprint(stamp)), (HEAD_LABEL, _json(head))):
-        ws.append([label, value])
-    ws.append([])
-    ws.append(FILE_HEADERS)
-    for c in ws[ws.max_row]:
-        c.font = Font(bold=True)
-    for f in stamp.get("files", []):
-        ws.append([f.get(k) for k in FILE_COLUMNS])
-    ws.column_dimensions["A"].width = 34
-    ws.column_dimensions["B"].width = 66
+    """Add the sheet *Om rapporten* to an XlsxWriter workbook (last); text is written as text,
+    never as a formula."""
+    bold = wb.add_format({"bold": True})
+    ws = wb.add_worksheet(SHEET)
+    ws.write_string(0, 0, "Om rapporten", wb.add_format({"bold": True, "font_size": 14}))
+    rows = [[label, value] for label, value in (
+        ("Gjord med", f"finsam {stamp['finsam']}"), ("Tidpunkt (UTC)", stamp["created"]),
+        ("Kommando", stamp["command"]), ("Datamapp", stamp["data"]),
+        ("Kontrollsumma (SHA-256)", fingerprint(stamp)),
+        (HEAD_LABEL, _json({k: v for k, v in stamp.items() if k != "files"})))]
+    rows += [[], FILE_HEADERS] + [[f.get(k) for k in FILE_COLUMNS] for f in stamp.get("files", [])]
+    for r, row in enumerate(rows, 1):
+        for j, value in enumerate(row):
+            style = bold if row is FILE_HEADERS else None
+            if isinstance(value, str):
+                ws.write_string(r, j, value, style)
+            elif value is not None:
+                ws.write(r, j, value, style)
+    ws.set_column_pixels(0, 0, 34 * 7)  # 34 and 66 characters (publish.excel.set_width)
+    ws.set_column_pixels(1, 1, 66 * 7)
 
 
 def _from_sheet(ws) -> dict | None:
