@@ -100,6 +100,22 @@ def test_write_xlsx_keeps_the_printed_layout(tmp_path):
     assert link.value == "Tabell 5.2" and link.hyperlink.location == "'Tabell 5.2'!A1"
 
 
+def test_write_xlsx_rules_totals_and_indents_sub_rows_that_hold_numbers(tmp_path):
+    """A total row (Samtliga, Totalt) is bold with a rule under it and a sub row is indented, as in
+    the printed table, also when they hold numbers (the openpyxl writer lost both on such rows)."""
+    rows = pd.DataFrame([{"label": "Jobbspåret", "kind": tb.ROW, "k": 60, "n": 25},
+                         {"label": "därav kvinnor", "kind": tb.SUB, "k": 58, "n": 12},
+                         {"label": "Samtliga", "kind": tb.TOTAL, "k": 63, "n": 41}])
+    columns = [tb.Column("n", "antal svar"), tb.Column("k", "nyckeltal", "pct")]
+    t = tb.ReportTable("tabell-6", "6", "Test.", rows.astype(object), columns)
+    ws = openpyxl.load_workbook(excel.write_xlsx([t], tmp_path / "r.xlsx"))["Tabell 6"]
+    cells = {row[0].value: row for row in ws.iter_rows(min_row=3)}
+    assert all(c.font.b and c.border.bottom.style for c in cells["Samtliga"])
+    assert not any(c.font.b or c.border.bottom.style for c in cells["Jobbspåret"])
+    assert cells["därav kvinnor"][0].alignment.indent == 2 and cells["Jobbspåret"][0].alignment.indent == 0
+    assert cells["Samtliga"][2].value == 0.63 and cells["Samtliga"][1].value == 41
+
+
 def test_publish_refuses_unknown_formats(tmp_path):
     with pytest.raises(pdf.PublishError):
         publish.publish_report("x.ipynb", {}, tmp_path, "x", "X", formats=("docx",))

@@ -304,10 +304,8 @@ def _write_table(ws, t, style) -> None:
             elif c.fmt in tb.TEXT_FORMATS or isinstance(v, str):
                 props = {"text_wrap": True, "valign": "top", "align": "left" if c.fmt in tb.TEXT_FORMATS else "right"}
             cells.append((sheet_value(v), props))
-        # A row with a number is neither indented nor ruled as a total: so the openpyxl writer
-        # did (its loop variable shadowed the row's kind), and the file stays as it was.
-        total = TOTAL_RULE if kind == tb.TOTAL and not numeric else {}
-        label_props = {"indent": 2} if kind == tb.SUB and not numeric else {}
+        total = TOTAL_RULE if kind == tb.TOTAL else {}
+        label_props = {"indent": 2} if kind == tb.SUB else {}
         put(ws, r, 0, label, style(**label_props, text_wrap=True, valign="top", **total))
         for j, (v, props) in enumerate(cells, 1):
             put(ws, r, j, v, style(**props, **total))
