@@ -422,13 +422,22 @@ class ForbundReport(Report):
             return [f"Förbundet har inga svar på indikatorns frågor {self.year}."]
         if now.nyckeltal_pct.isna().all():
             return [f"{fc.FEW_ANSWERS} {self.year}: indikatorns frågor har färre än {self.min_n} svar."]
-        out = prose.indicator_comment(self.dist, indicator, self.year, self.previous, self.trend,
-                                      changes=self.all_changes, riket=self.riket,
-                                      previous_name=f"jämfört med mätningen {self.previous}")
-        if self.previous is not None and self.all_changes is not None and not (
-                (self.all_changes.indicator == indicator) & (self.all_changes.group == "samtliga")).any():
+        out = list(self._comments.get(indicator, []))
+        if self.previous is not None and indicator not in self._compared_indicators:
             out.append(f"Indikatorns frågor har inga jämförbara redovisade svar från mätningen {self.previous}.")
         return out
+
+    @cached_property
+    def _comments(self) -> dict[int, list[str]]:
+        """prose.indicator_comments of every indicator, drafted once."""
+        return prose.indicator_comments(self.dist, self.year, self.previous, self.trend, changes=self.all_changes,
+                                        riket=self.riket, previous_name=f"jämfört med mätningen {self.previous}")
+
+    @cached_property
+    def _compared_indicators(self) -> set[int]:
+        """The indicators with a samtliga change since the previous measurement (none without one)."""
+        c = self.all_changes
+        return set() if c is None else {int(i) for i in c.indicator[c.group == "samtliga"]}
 
     @section
     def indicator(self, indicator: int) -> Block | None:

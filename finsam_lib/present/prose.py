@@ -476,38 +476,91 @@ def indicator_comment(dist: pd.DataFrame, indicator: int, year: int, previous: i
     ``changes``: uncertainty.changes of the whole ``dist`` already computed (picked from);
     ``previous_name``: how the comparison is named (``jämfört med mätningen 2020``); ``gender``,
     ``employer``: :func:`gender_differences` and :func:`employer_differences` of every indicator
-    (a report's, once; picked from). No answers shown this year give []."""
-    now = _shown(dist, year, indicator, group=None)
+    (a report's, once; picked from). No answers shown this year give []. A report that comments
+    on every indicator asks :func:`indicator_comments` once instead."""
+    def mine(frame):
+        return None if frame is None else frame[frame.indicator.to_numpy() == indicator]
+    return indicator_comments(mine(dist), year, previous, trend, levels=levels, changes=mine(changes),
+                              riket=mine(riket), previous_name=previous_name, gender=mine(gender),
+                              employer=mine(employer)).get(indicator, [])
+
+
+class _ByIndicator(dict):
+    """A frame's rows per indicator (int → rows, order and labels kept), split once; an indicator
+    without rows gets the frame's empty slice."""
+
+    def __init__(self, frame: pd.DataFrame):
+        super().__init__((int(i), rows) for i, rows in frame.groupby("indicator", sort=False))
+        self.empty = frame.iloc[:0]
+
+    def __missing__(self, indicator):
+        return self.empty
+
+
+def indicator_comments(dist: pd.DataFrame, year: int, previous: int | None, trend: pd.DataFrame, *,
+                       levels: Levels | None = None, changes: pd.DataFrame | None = None,
+                       riket: pd.DataFrame | None = None, previous_name: str | None = None,
+                       gender: pd.DataFrame | None = None,
+                       employer: pd.DataFrame | None = None) -> dict[int, list[str]]:
+    """:func:`indicator_comment` of every indicator with answers shown in ``year`` (indicator →
+    paragraphs; the arguments as there): the year's rows, the changes (samtliga, kvinnor, män),
+    the gender and employer differences, ``riket`` and ``trend`` are computed or picked once for
+    all indicators and split by indicator once."""
+    now = _shown(dist, year, group=None)
+    gender = _ByIndicator(gender_differences(now, year) if gender is None else gender)
+    employer = _ByIndicator(employer_differences(now, year) if employer is None else employer)
+    riket = None if riket is None else _ByIndicator(riket)
+    if previous is not None:
+        changes = unc.changes(dist, year, previous) if changes is None else changes
+        changes = {g: _ByIndicator(com.changes(dist, None, year, previous, group=g, computed=changes))
+                   for g in ("samtliga", *ins.GENDER_GROUPS)}
+        trend = _ByIndicator(trend)
+    out = {}
+    for indicator, rows in _ByIndicator(now).items():
+        comment = _indicator_comment(
+            rows, indicator, year, previous, levels=levels, previous_name=previous_name,
+            trend=None if previous is None else trend[indicator],
+            changes=None if previous is None else {g: c[indicator] for g, c in changes.items()},
+            riket=None if riket is None else riket[indicator], gender=gender[indicator],
+            employer=employer[indicator])
+        if comment:
+            out[indicator] = comment
+    return out
+
+
+def _indicator_comment(now: pd.DataFrame, indicator: int, year: int, previous: int | None, *,
+                       levels: Levels | None, previous_name: str | None, trend: pd.DataFrame | None,
+                       changes: dict[str, pd.DataFrame] | None, riket: pd.DataFrame | None,
+                       gender: pd.DataFrame, employer: pd.DataFrame) -> list[str]:
+    """:func:`indicator_comment` from one indicator's rows, already picked: ``now`` its shown rows
+    of ``year`` (every group), ``changes`` group → commentary.changes rows (None without
+    ``previous``), ``trend``, ``riket``, ``gender`` and ``employer`` its rows of those frames."""
     if now[now.group == "samtliga"].empty:
         return []
     first = level_sentence(now, indicator, levels)
     follow = []
     if previous is not None:
-        changes = None if changes is None else changes[changes.indicator.to_numpy() == indicator]
-        ch = com.changes(dist, indicator, year, previous, computed=changes)
-        genders = {g: com.changes(dist, indicator, year, previous, group=g, computed=changes)
-                   for g in ins.GENDER_GROUPS}
-        first += change_sentences(ch, previous, {g: c for g, c in genders.items() if len(c)}, previous_name)
+        ch = changes["samtliga"]
+        genders = {g: c for g, c in changes.items() if g != "samtliga" and len(c)}
+        first += change_sentences(ch, previous, genders, previous_name)
         first.append(combined_sentence(trend, indicator))
         follow.append(_on("minskningen", ch[ch.verdict == unc.DECREASE]))
     if riket is not None:
-        cmp = riket[riket.indicator == indicator]
-        first.append(riket_sentence(cmp, year))
-        follow.append(_on("varför förbundet ligger lägre än riket", cmp[cmp.verdict == unc.LOWER]))
+        first.append(riket_sentence(riket, year))
+        follow.append(_on("varför förbundet ligger lägre än riket", riket[riket.verdict == unc.LOWER]))
     standing = standing_apart(now, indicator)
     follow += [f"varför {WHO.get(w, w.lower())} svarar mindre positivt än övriga respondentgrupper"
                for w in standing.lower if len(standing.groups) > 2]
-    ed = employer_differences(now, year) if employer is None else employer[employer.indicator == indicator]
     follow += [f"varför remittenterna från {EMPLOYER.get(r.group, r.group)} svarar mindre positivt än övriga "
-               "remittenter" for r in ed[ed.verdict == unc.LOWER].drop_duplicates("group").itertuples()]
-    gd = gender_differences(now, year) if gender is None else gender[gender.indicator == indicator]
-    sure = gd[gd.verdict != unc.UNSURE_DIFFERENCE]
+               "remittenter" for r in employer[employer.verdict == unc.LOWER].drop_duplicates("group").itertuples()]
+    sure = gender[gender.verdict != unc.UNSURE_DIFFERENCE]
     if len(sure):
         top = sure.loc[sure.gap.abs().idxmax()]
         follow.append(f"skillnaden mellan kvinnors och mäns svar på {_measure(top.survey, top.question)}")
     if levels is not None and indicator in levels.low:
         follow.append("vad som skulle få fler att svara klart positivt")
-    second = [standing_sentence(standing), employer_sentence(ed), gender_sentence(gd), follow_up_sentence(follow)]
+    second = [standing_sentence(standing), employer_sentence(employer), gender_sentence(gender),
+              follow_up_sentence(follow)]
     return [p for p in (" ".join(s for s in part if s) for part in (first, second)) if p]
 
 
