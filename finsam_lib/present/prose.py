@@ -575,8 +575,7 @@ def indicator_comments(dist: pd.DataFrame, year: int, previous: int | None, tren
     riket = None if riket is None else _by_indicator(rows(riket, RIKET_ROW))
     if previous is not None:
         changes = unc.changes(dist, year, previous) if changes is None else changes
-        changes = {g: _by_indicator(rows(com.changes(dist, None, year, previous, group=g, computed=changes),
-                                         CHANGE_ROW)) for g in ("samtliga", *ins.GENDER_GROUPS)}
+        changes = _change_rows(changes)
         trend = _by_indicator(rows(trend, TREND_ROW, missing=1))
     out = {}
     for indicator, shown in _by_indicator(now_rows(now)).items():
@@ -589,6 +588,16 @@ def indicator_comments(dist: pd.DataFrame, year: int, previous: int | None, tren
         if comment:
             out[indicator] = comment
     return out
+
+
+def _change_rows(changes: pd.DataFrame) -> dict[str, dict[int, list]]:
+    """uncertainty.changes as commentary.changes names them (:data:`CHANGE_ROW` rows), per group
+    (samtliga, kvinnor, män) and indicator, renamed and split once."""
+    named = changes.rename(columns=com.CHANGE_NAMES).astype({"now": float, "before": float})
+    found: dict[str, list] = {}
+    for r, group in zip(rows(named, CHANGE_ROW), named.group.tolist()):
+        found.setdefault(group, []).append(r)
+    return {g: _by_indicator(found.get(g, [])) for g in ("samtliga", *ins.GENDER_GROUPS)}
 
 
 def _indicator_comment(now: list, indicator: int, year: int, previous: int | None, *,
