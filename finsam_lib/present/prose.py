@@ -64,11 +64,11 @@ def _same_level(differences) -> bool:
 # tuples of Python scalars (``rows``), picked with comprehensions, not from pandas frames filtered
 # again for every sentence (issue 15). The public sentence functions take either.
 
-NOW_ROW = ("survey", "question", "indicator", "group", "key", "n", "nyckeltal_pct", "key_count")
+NOW_ROW = ("series", "survey", "question", "indicator", "group", "key", "n", "nyckeltal_pct", "key_count")
 CHANGE_ROW = ("survey", "question", "indicator", "key", "now", "before", "verdict")
 RIKET_ROW = ("survey", "question", "indicator", "forbund", "riket", "verdict")
-GENDER_ROW = ("survey", "question", "indicator", "key", "kvinnor", "män", "gap", "verdict")
-EMPLOYER_ROW = ("survey", "question", "indicator", "key", "group", "value", "samtliga", "verdict")
+GENDER_ROW = ("series", "survey", "question", "indicator", "key", "kvinnor", "män", "gap", "verdict")
+EMPLOYER_ROW = ("series", "survey", "question", "indicator", "key", "group", "value", "samtliga", "verdict")
 TREND_ROW = ("indicator", "group", "classification", "beyond_chance_up", "beyond_chance_down")
 
 
@@ -168,23 +168,20 @@ def gender_differences(dist: pd.DataFrame, year: int, indicator: int | None = No
     """Kvinnor against män per measure shown for both in ``year``: GENDER_COLUMNS, ``gap`` = män −
     kvinnor (pp, as shown) and ``verdict`` for män against kvinnor (högre: men answer more
     positively, beyond chance; ingen säker skillnad otherwise). Women and men are independent samples."""
-    d = _shown(dist, year, indicator, group=None)
-    d = d[d.group.isin(list(ins.GENDER_GROUPS))]
-    d = d.assign(_count=unc.key_count(d))
-    women = d[d.group == "kvinnor"].set_index("series")
-    men = d[d.group == "män"].set_index("series")[["nyckeltal_pct", "n", "_count"]]
-    both = women.merge(men, left_index=True, right_index=True, suffixes=("", "_m"))
-    if both.empty:
-        return pd.DataFrame(columns=GENDER_COLUMNS)
-    verdicts = _difference(both["_count_m"].to_numpy(), both["n_m"].to_numpy(), both["_count"].to_numpy(),
-                           both["n"].to_numpy())
-    out = pd.DataFrame({"series": both.index, "survey": both.survey.to_numpy(),
-                        "question": both.question.astype(int).to_numpy(),
-                        "indicator": both.indicator.astype(int).to_numpy(), "key": both.key.to_numpy(),
-                        "kvinnor": both.nyckeltal_pct.to_numpy(), "män": both.nyckeltal_pct_m.to_numpy(),
-                        "verdict": verdicts})
-    out["gap"] = out["män"] - out["kvinnor"]
-    return out[GENDER_COLUMNS].reset_index(drop=True)
+    return pd.DataFrame(_gender_rows(now_rows(_shown(dist, year, indicator, group=None))), columns=GENDER_COLUMNS)
+
+
+def _gender_rows(now: list) -> list:
+    """:func:`gender_differences` as :data:`GENDER_ROW` rows, from one year's shown :func:`now_rows`."""
+    men = {r.series: r for r in now if r.group == "män"}
+    both = [(w, men[w.series]) for w in now if w.group == "kvinnor" and w.series in men]
+    if not both:
+        return []
+    verdicts = _difference([m.key_count for _, m in both], [m.n for _, m in both], [w.key_count for w, _ in both],
+                           [w.n for w, _ in both])
+    make = _row_type(GENDER_ROW)
+    return [make(w.series, w.survey, int(w.question), int(w.indicator), w.key, w.nyckeltal_pct, m.nyckeltal_pct,
+                 m.nyckeltal_pct - w.nyckeltal_pct, v) for (w, m), v in zip(both, verdicts.tolist())]
 
 
 EMPLOYER_COLUMNS = ["series", "survey", "question", "indicator", "key", "group", "value", "samtliga", "verdict"]
@@ -195,19 +192,21 @@ def employer_differences(dist: pd.DataFrame, year: int, indicator: int | None = 
     question (samtliga minus the group, so two independent samples): EMPLOYER_COLUMNS, ``value``
     the group's nyckeltal, ``samtliga`` all remittenter's, ``verdict`` högre / lägre / ingen säker
     skillnad."""
-    d = _shown(dist, year, indicator, group=None)
-    d = d.assign(_count=unc.key_count(d))
-    groups = d[d.group.isin(list(ins.EMPLOYER_GROUPS))]
-    total = d[d.group == "samtliga"].set_index("series")[["nyckeltal_pct", "n", "_count"]]
-    m = groups.merge(total, left_on="series", right_index=True, suffixes=("", "_all"))
-    if m.empty:
-        return pd.DataFrame(columns=EMPLOYER_COLUMNS)
-    verdicts = _difference(m["_count"].to_numpy(), m["n"].to_numpy(), (m["_count_all"] - m["_count"]).to_numpy(),
-                           (m["n_all"] - m["n"]).to_numpy())
-    return pd.DataFrame({"series": m.series.to_numpy(), "survey": m.survey.to_numpy(),
-                         "question": m.question.astype(int).to_numpy(), "indicator": m.indicator.astype(int).to_numpy(),
-                         "key": m.key.to_numpy(), "group": m.group.to_numpy(), "value": m.nyckeltal_pct.to_numpy(),
-                         "samtliga": m.nyckeltal_pct_all.to_numpy(), "verdict": verdicts})
+    return pd.DataFrame(_employer_rows(now_rows(_shown(dist, year, indicator, group=None))),
+                        columns=EMPLOYER_COLUMNS)
+
+
+def _employer_rows(now: list) -> list:
+    """:func:`employer_differences` as :data:`EMPLOYER_ROW` rows, from one year's shown :func:`now_rows`."""
+    total = {r.series: r for r in now if r.group == "samtliga"}
+    both = [(g, total[g.series]) for g in now if g.group in ins.EMPLOYER_GROUPS and g.series in total]
+    if not both:
+        return []
+    verdicts = _difference([g.key_count for g, _ in both], [g.n for g, _ in both],
+                           [t.key_count - g.key_count for g, t in both], [t.n - g.n for g, t in both])
+    make = _row_type(EMPLOYER_ROW)
+    return [make(g.series, g.survey, int(g.question), int(g.indicator), g.key, g.group, g.nyckeltal_pct,
+                 t.nyckeltal_pct, v) for (g, t), v in zip(both, verdicts.tolist())]
 
 
 @dataclass
@@ -569,16 +568,16 @@ def indicator_comments(dist: pd.DataFrame, year: int, previous: int | None, tren
     paragraphs; the arguments as there): the year's rows, the changes (samtliga, kvinnor, män),
     the gender and employer differences, ``riket`` and ``trend`` are computed or picked once for
     all indicators and split by indicator once, as :func:`rows`."""
-    now = _shown(dist, year, group=None)
-    gender = _by_indicator(rows(gender_differences(now, year) if gender is None else gender, GENDER_ROW))
-    employer = _by_indicator(rows(employer_differences(now, year) if employer is None else employer, EMPLOYER_ROW))
+    now = now_rows(_shown(dist, year, group=None))
+    gender = _by_indicator(_gender_rows(now) if gender is None else rows(gender, GENDER_ROW))
+    employer = _by_indicator(_employer_rows(now) if employer is None else rows(employer, EMPLOYER_ROW))
     riket = None if riket is None else _by_indicator(rows(riket, RIKET_ROW))
     if previous is not None:
         changes = unc.changes(dist, year, previous) if changes is None else changes
         changes = _change_rows(changes)
         trend = _by_indicator(rows(trend, TREND_ROW, missing=1))
     out = {}
-    for indicator, shown in _by_indicator(now_rows(now)).items():
+    for indicator, shown in _by_indicator(now).items():
         comment = _indicator_comment(
             shown, indicator, year, previous, levels=levels, previous_name=previous_name,
             trend=None if previous is None else trend.get(indicator, []),
