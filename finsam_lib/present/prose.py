@@ -61,7 +61,7 @@ def _same_level(differences) -> bool:
 
 # --- Rows: a few figures as plain tuples --------------------------------------------------------------
 # The comment of one indicator rests on a handful of rows; sentences are drafted from them as named
-# tuples of Python scalars (``rows``), picked with comprehensions, not from pandas frames filtered
+# tuples of Python scalars (:func:`as_rows`), picked with comprehensions, not from pandas frames filtered
 # again for every sentence (issue 15). The public sentence functions take either.
 
 NOW_ROW = ("series", "survey", "question", "indicator", "group", "key", "n", "nyckeltal_pct", "key_count")
@@ -77,7 +77,7 @@ def _row_type(columns: tuple[str, ...]):
     return namedtuple("Row", columns)
 
 
-def rows(frame, columns: tuple[str, ...], missing=None) -> list:
+def as_rows(frame, columns: tuple[str, ...], missing=None) -> list:
     """``frame``'s ``columns`` as a list of named tuples of Python scalars, in the frame's order; a
     column the frame lacks is ``missing`` in every row. A list (rows already) is returned as it is."""
     if not isinstance(frame, pd.DataFrame):
@@ -92,7 +92,7 @@ def now_rows(now) -> list:
     (uncertainty.key_count); rows already are returned as they are."""
     if not isinstance(now, pd.DataFrame):
         return now
-    return rows(now.assign(key_count=unc.key_count(now)), NOW_ROW)
+    return as_rows(now.assign(key_count=unc.key_count(now)), NOW_ROW)
 
 
 def _by_indicator(found: list) -> dict[int, list]:
@@ -161,7 +161,7 @@ def _by_verdict(found: list, how: str, item) -> list[str]:
 
 # --- Differences beyond chance ---------------------------------------------------------------------
 
-GENDER_COLUMNS = ["series", "survey", "question", "indicator", "key", "kvinnor", "män", "gap", "verdict"]
+GENDER_COLUMNS = list(GENDER_ROW)
 
 
 def gender_differences(dist: pd.DataFrame, year: int, indicator: int | None = None) -> pd.DataFrame:
@@ -184,7 +184,7 @@ def _gender_rows(now: list) -> list:
                  m.nyckeltal_pct - w.nyckeltal_pct, v) for (w, m), v in zip(both, verdicts.tolist())]
 
 
-EMPLOYER_COLUMNS = ["series", "survey", "question", "indicator", "key", "group", "value", "samtliga", "verdict"]
+EMPLOYER_COLUMNS = list(EMPLOYER_ROW)
 
 
 def employer_differences(dist: pd.DataFrame, year: int, indicator: int | None = None) -> pd.DataFrame:
@@ -376,7 +376,7 @@ def change_sentences(ch, previous: int, by_gender: dict | None = None, when: str
     (``by_gender``: group → the same); changes not beyond chance are never an increase or a
     decrease (and "på ungefär samma nivå" only when small). ``when``: how the comparison is named
     (default ``jämfört med 2021``)."""
-    ch = rows(ch, CHANGE_ROW)
+    ch = as_rows(ch, CHANGE_ROW)
     if not ch:
         return []
     when = when or f"jämfört med {previous}"
@@ -404,7 +404,7 @@ def change_sentences(ch, previous: int, by_gender: dict | None = None, when: str
     parts = []
     for group, g in (by_gender or {}).items():
         for verdict, verb in ((unc.INCREASE, "ökat"), (unc.DECREASE, "minskat")):
-            picked = [r for r in rows(g, CHANGE_ROW) if r.verdict == verdict]
+            picked = [r for r in as_rows(g, CHANGE_ROW) if r.verdict == verdict]
             if picked:
                 parts.append(f"för {GENDER_WHO[group]} {verb} på {_change_items(picked)}")
     if parts:
@@ -417,7 +417,7 @@ def combined_sentence(trend, indicator: int) -> str:
     method chapter); says so when no single measure changed beyond chance behind it. ``trend``:
     uncertainty.development rows, a frame or its :data:`TREND_ROW` rows (without the
     beyond-chance counts, every classification counts as backed)."""
-    t = [r for r in rows(trend, TREND_ROW, missing=1) if r.indicator == indicator and r.group == "totalt"]
+    t = [r for r in as_rows(trend, TREND_ROW, missing=1) if r.indicator == indicator and r.group == "totalt"]
     if not t:
         return ""
     r = t[0]
@@ -461,7 +461,7 @@ def gender_sentence(gd) -> str:
     """The largest gender gap beyond chance, and in how many questions there is one; or that women
     and men answer at about the same level. ``gd``: :func:`gender_differences`, a frame or its
     :data:`GENDER_ROW` rows."""
-    gd = rows(gd, GENDER_ROW)
+    gd = as_rows(gd, GENDER_ROW)
     if not gd:
         return ""
     sure = [r for r in gd if r.verdict != unc.UNSURE_DIFFERENCE]
@@ -492,7 +492,7 @@ def employer_sentence(ed) -> str:
     """Each employer group of the remittenter that answers beyond chance above or below the other
     remittenter (on the question where the gap is largest), or that the employers' differences may
     be chance. ``ed``: :func:`employer_differences`, a frame or its :data:`EMPLOYER_ROW` rows."""
-    ed = rows(ed, EMPLOYER_ROW)
+    ed = as_rows(ed, EMPLOYER_ROW)
     if not ed:
         return ""
     sure = [r for r in ed if r.verdict != unc.UNSURE_DIFFERENCE]
@@ -509,7 +509,7 @@ def riket_sentence(cmp, year: int) -> str:
     """A förbund against riket (forbund_report.compare_with_riket rows of one indicator, a frame or
     its :data:`RIKET_ROW` rows): the questions where the förbund is beyond chance higher or lower;
     else that the difference may be chance."""
-    cmp = rows(cmp, RIKET_ROW)
+    cmp = as_rows(cmp, RIKET_ROW)
     if not cmp:
         return ""
     parts = _by_verdict(cmp, "än rikets på",
@@ -567,15 +567,15 @@ def indicator_comments(dist: pd.DataFrame, year: int, previous: int | None, tren
     """:func:`indicator_comment` of every indicator with answers shown in ``year`` (indicator →
     paragraphs; the arguments as there): the year's rows, the changes (samtliga, kvinnor, män),
     the gender and employer differences, ``riket`` and ``trend`` are computed or picked once for
-    all indicators and split by indicator once, as :func:`rows`."""
+    all indicators and split by indicator once, as :func:`as_rows`."""
     now = now_rows(_shown(dist, year, group=None))
-    gender = _by_indicator(_gender_rows(now) if gender is None else rows(gender, GENDER_ROW))
-    employer = _by_indicator(_employer_rows(now) if employer is None else rows(employer, EMPLOYER_ROW))
-    riket = None if riket is None else _by_indicator(rows(riket, RIKET_ROW))
+    gender = _by_indicator(_gender_rows(now) if gender is None else as_rows(gender, GENDER_ROW))
+    employer = _by_indicator(_employer_rows(now) if employer is None else as_rows(employer, EMPLOYER_ROW))
+    riket = None if riket is None else _by_indicator(as_rows(riket, RIKET_ROW))
     if previous is not None:
         changes = unc.changes(dist, year, previous) if changes is None else changes
         changes = _change_rows(changes)
-        trend = _by_indicator(rows(trend, TREND_ROW, missing=1))
+        trend = _by_indicator(as_rows(trend, TREND_ROW, missing=1))
     out = {}
     for indicator, shown in _by_indicator(now).items():
         comment = _indicator_comment(
@@ -594,7 +594,7 @@ def _change_rows(changes: pd.DataFrame) -> dict[str, dict[int, list]]:
     (samtliga, kvinnor, män) and indicator, renamed and split once."""
     named = changes.rename(columns=com.CHANGE_NAMES).astype({"now": float, "before": float})
     found: dict[str, list] = {}
-    for r, group in zip(rows(named, CHANGE_ROW), named.group.tolist()):
+    for r, group in zip(as_rows(named, CHANGE_ROW), named.group.tolist()):
         found.setdefault(group, []).append(r)
     return {g: _by_indicator(found.get(g, [])) for g in ("samtliga", *ins.GENDER_GROUPS)}
 
@@ -603,7 +603,7 @@ def _indicator_comment(now: list, indicator: int, year: int, previous: int | Non
                        levels: Levels | None, previous_name: str | None, trend: list | None,
                        changes: dict[str, list] | None, riket: list | None,
                        gender: list, employer: list) -> list[str]:
-    """:func:`indicator_comment` from one indicator's rows (:func:`rows`), already picked: ``now``
+    """:func:`indicator_comment` from one indicator's rows (:func:`as_rows`), already picked: ``now``
     its shown rows of ``year`` (every group), ``changes`` group → commentary.changes rows (None
     without ``previous``), ``trend``, ``riket``, ``gender`` and ``employer`` its rows of those."""
     if not any(r.group == "samtliga" for r in now):
@@ -670,8 +670,8 @@ def deltagare_sentence(pairs: pd.DataFrame) -> str:
                 f"skillnaden mellan pågående- och avslutsenkäten är {SAME_LEVEL}")
         return (f"Svaren i pågående- och avslutsenkäten ligger på ungefär samma nivå: {text}."
                 if _same_level(pairs.avslut - pairs.pagaende) else f"{sv.capitalize(text)}.")
-    parts = _by_verdict(list(sure.itertuples()), "för", lambda r: f"fråga {int(r.question)} ({_topic(r.indicator)}, "
-                                              f"{_versus(r.avslut, r.pagaende)})")
+    parts = _by_verdict(list(sure.itertuples()), "för",
+                        lambda r: f"fråga {int(r.question)} ({_topic(r.indicator)}, {_versus(r.avslut, r.pagaende)})")
     which = "frågan" if n == 1 else sv.of_phrase(len(sure), n, sv.FRAGA)
     return (f"På {which} som ställs i både pågående- och avslutsenkäten skiljer sig svaren {CHANCE}: vid avslut "
             f"är nyckeltalet {sv.format_list(parts)}.")
