@@ -70,3 +70,16 @@ def test_bars_and_trend_lines_from_the_split_frame_are_the_same(reports):
             mine = points[points.line == f"{s}, förbundet"].set_index("year").value
             rows = r.samtliga[r.samtliga.series == s].set_index("year").nyckeltal_pct.reindex(r.years)
             pd.testing.assert_series_equal(mine, rows.astype(float), check_names=False)
+
+
+def test_comments_drafted_at_once_are_each_indicators_own(reports):
+    """prose.indicator_comments (the report-wide frames split once, the changes picked) gives every
+    indicator the comment it gets on its own, from its own rows and its own changes."""
+    from finsam_lib.present import prose
+
+    for r in reports:
+        together = prose.indicator_comments(r.dist, YEAR, r.previous, r.trend, changes=r.all_changes, riket=r.riket)
+        for i in ins.measured_indicators():
+            alone = prose.indicator_comment(r.dist, i, YEAR, r.previous, r.trend, riket=r.riket)
+            assert together.get(i, []) == alone, i
+        assert len(together) > 3 and any("ämfört med 2021" in " ".join(c) for c in together.values())

@@ -71,9 +71,12 @@ def insats_figures(tidy: pd.DataFrame, min_n: int = fig.MIN_N) -> pd.DataFrame:
     """
     if tidy.empty:
         return pd.DataFrame(columns=COLUMNS)
-    # Every insats's figures in one pass: each (förbund, insats) counted as a förbund of its own.
+    # Every insats's figures and the förbund's own in one pass: each (förbund, insats) counted as a
+    # förbund of its own beside the förbund.
     named = tidy[tidy.insats.notna()]
-    per = _samtliga(named.assign(forbund=named.forbund + _JOIN + named.insats))
+    both = _samtliga(pd.concat([tidy, named.assign(forbund=named.forbund + _JOIN + named.insats)], ignore_index=True))
+    split = both.forbund.str.contains(_JOIN, regex=False).to_numpy()
+    per, whole = both[split], both[~split]
     per = per[per.n > 0]
     per = per.assign(forbund=[f.split(_JOIN, 1)[0] for f in per.forbund],
                      insats=[f.split(_JOIN, 1)[1] for f in per.forbund])
@@ -83,7 +86,7 @@ def insats_figures(tidy: pd.DataFrame, min_n: int = fig.MIN_N) -> pd.DataFrame:
         counts_of.setdefault(tuple(key), {})[insats] = n
         keyed_of.setdefault(tuple(key), {})[insats] = key_count
     rows = []
-    for t in _samtliga(tidy).itertuples(index=False):
+    for t in whole.itertuples(index=False):
         if t.n <= 0:
             continue
         base = {"year": t.year, "forbund": t.forbund, "survey": t.survey, "series": t.series,

@@ -169,7 +169,8 @@ def changes_table(dist: pd.DataFrame, year: int, previous: int | None) -> pd.Dat
     return changes(dist, year, previous)[CHANGE_COLUMNS]
 
 
-def development(dist: pd.DataFrame, year: int, previous: int | None, forbund: bool = False) -> pd.DataFrame:
+def development(dist: pd.DataFrame, year: int, previous: int | None, forbund: bool = False,
+                computed: pd.DataFrame | None = None) -> pd.DataFrame:
     """Tabell 20 (:func:`figures.development`) with, per indicator and group, how many of its
     measures changed beyond chance upwards and downwards (``beyond_chance_up``/``_down``).
 
@@ -177,12 +178,13 @@ def development(dist: pd.DataFrame, year: int, previous: int | None, forbund: bo
     "Combined development"). For one förbund (rule 2 of issue 13) an indicator is an
     Ökning/Minskning only when the rule's sum passes its threshold **and** at least one of
     its measures changed beyond chance in that direction; every other indicator is
-    :data:`NO_SURE_CHANGE` (the sum and threshold stay in the row).
+    :data:`NO_SURE_CHANGE` (the sum and threshold stay in the row). ``computed``: :func:`changes`
+    of the same ``dist``, ``year`` and ``previous`` when already computed (used as it is).
     """
     t = fig.development(dist, year, previous)
     if previous is None:
         return t.assign(**{c: pd.Series(dtype="int64") for c in CHANCE_COLUMNS})
-    ch = changes(dist, year, previous)
+    ch = changes(dist, year, previous) if computed is None else computed
     ch = ch.assign(group=ch.group.replace({"samtliga": "totalt"}))
     counts = (ch.assign(beyond_chance_up=ch.verdict == INCREASE, beyond_chance_down=ch.verdict == DECREASE)
               .groupby(["indicator", "group"])[CHANCE_COLUMNS].sum())

@@ -157,7 +157,8 @@ class YearFigures:
     def trend(self) -> pd.DataFrame:
         """Tabell 20's development per indicator since ``previous`` (method.md §7; the förbund rule
         for a förbund) with the beyond-chance counts (uncertainty.development)."""
-        return unc.development(self.dist, self.year, self.previous, forbund=self.forbund is not None)
+        return unc.development(self.dist, self.year, self.previous, forbund=self.forbund is not None,
+                               computed=self.all_changes)
 
     @cached_property
     def all_changes(self) -> pd.DataFrame | None:

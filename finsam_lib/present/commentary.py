@@ -154,6 +154,11 @@ def answer_phrase(key: str) -> str:
     return {"klart": "svarar klart positivt", "positiv": "svarar positivt", "ja": "svarar ja"}[key]
 
 
+# uncertainty.changes' columns as :func:`changes` names them.
+CHANGE_NAMES = {"nyckeltal_pct": "now", "nyckeltal_before_pct": "before", "change_pp": "change",
+                "change_ci_low_pp": "low", "change_ci_high_pp": "high"}
+
+
 def changes(dist: pd.DataFrame, indicator: int | None, year: int, previous: int,
             group: str = "samtliga", computed: pd.DataFrame | None = None) -> pd.DataFrame:
     """Nyckeltal this year and the previous one per measure (both shown): survey, question,
@@ -166,8 +171,7 @@ def changes(dist: pd.DataFrame, indicator: int | None, year: int, previous: int,
     else:
         d = dist if indicator is None else dist[dist.indicator == indicator]
         ch = unc.changes(d[d.group == group], year, previous)
-    out = ch.rename(columns={"nyckeltal_pct": "now", "nyckeltal_before_pct": "before", "change_pp": "change",
-                             "change_ci_low_pp": "low", "change_ci_high_pp": "high"})
+    out = ch.rename(columns=CHANGE_NAMES)
     return out[["series", "survey", "question", "indicator", "key", "now", "before", "change", "low", "high",
                 "verdict"]].astype({"now": float, "before": float, "change": float})
 

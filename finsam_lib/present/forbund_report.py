@@ -23,7 +23,7 @@ förbund's figure helpers in :mod:`forbund_tables`, sentences in :mod:`prose_for
 from __future__ import annotations
 
 import datetime as dt
-from functools import cached_property
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -99,6 +99,19 @@ def report_title(forbund: str, year: int) -> str:
 def stylesheet() -> str:
     """The förbund report's additions to the shared report stylesheet."""
     return resources.files("finsam_lib").joinpath("templates/forbund.css").read_text(encoding="utf-8")
+
+
+@cache
+def question_changed(series: str, survey: str) -> bool:
+    """Whether a measure's question changed (rather than was added) when its series started: some
+    question of the survey's same indicator in an older version has no series asked from then on
+    (the instrument's facts, found once per process)."""
+    start = series_start(series)
+    q = ins.questions()
+    this = q[q.series == series].iloc[0]
+    old = q[(q.version < start) & (q.survey == survey) & (q.indicator == this.indicator)]
+    later = set(q.loc[q.version >= start, "series"])
+    return bool((~old.series.isin(later)).any())
 
 
 # --- The report -------------------------------------------------------------------------------------
@@ -369,10 +382,14 @@ class ForbundReport(Report):
         return keyfigure_lookups(self.samtliga, self.national, self.year_changes, self.riket_differences)
 
     @cached_property
-    def _now_by_indicator(self) -> dict[int, pd.DataFrame]:
-        """This year's samtliga rows split by indicator once."""
-        now = self.now[self.now.group == "samtliga"]
-        return dict(tuple(now.groupby("indicator", sort=False)))
+    def _shown_now(self) -> dict[int, bool]:
+        """Per indicator with samtliga rows this year: whether any of their nyckeltal is shown."""
+        now = self.now
+        out: dict[int, bool] = {}
+        for indicator, group, value in zip(now.indicator.tolist(), now.group.tolist(), now.nyckeltal_pct.tolist()):
+            if group == "samtliga":
+                out[int(indicator)] = out.get(int(indicator), False) or not pd.isna(value)
+        return out
 
     def question_figure(self, m) -> Chart | None:
         """The stacked bars of one question, or the reason there are none; None when the förbund never
@@ -426,18 +443,27 @@ class ForbundReport(Report):
         return [y for y in self.years if y in have] or [self.year]
 
     def indicator_facts(self, indicator: int, measures: pd.DataFrame) -> list[str]:
-        now = self._now_by_indicator.get(indicator, self.now.iloc[:0])
-        if now.empty:
+        shown = self._shown_now.get(indicator)
+        if shown is None:
             return [f"Förbundet har inga svar på indikatorns frågor {self.year}."]
-        if now.nyckeltal_pct.isna().all():
+        if not shown:
             return [f"{fc.FEW_ANSWERS} {self.year}: indikatorns frågor har färre än {self.min_n} svar."]
-        out = prose.indicator_comment(self.dist, indicator, self.year, self.previous, self.trend,
-                                      changes=self.all_changes, riket=self.riket,
-                                      previous_name=f"jämfört med mätningen {self.previous}")
-        if self.previous is not None and self.all_changes is not None and not (
-                (self.all_changes.indicator == indicator) & (self.all_changes.group == "samtliga")).any():
+        out = list(self._comments.get(indicator, []))
+        if self.previous is not None and indicator not in self._compared_indicators:
             out.append(f"Indikatorns frågor har inga jämförbara redovisade svar från mätningen {self.previous}.")
         return out
+
+    @cached_property
+    def _comments(self) -> dict[int, list[str]]:
+        """prose.indicator_comments of every indicator, drafted once."""
+        return prose.indicator_comments(self.dist, self.year, self.previous, self.trend, changes=self.all_changes,
+                                        riket=self.riket, previous_name=f"jämfört med mätningen {self.previous}")
+
+    @cached_property
+    def _compared_indicators(self) -> set[int]:
+        """The indicators with a samtliga change since the previous measurement (none without one)."""
+        c = self.all_changes
+        return set() if c is None else {int(i) for i in c.indicator[c.group == "samtliga"]}
 
     @section
     def indicator(self, indicator: int) -> Block | None:
@@ -490,7 +516,12 @@ class ForbundReport(Report):
     def answered(self, indicator: int) -> bool:
         """Whether the förbund has answers (shown or too few to show) to any of the indicator's
         questions in the shown years."""
-        return any(not self.bar_rows(m.series).empty for m in self.measures(indicator).itertuples())
+        return indicator in self._answered
+
+    @cached_property
+    def _answered(self) -> set[int]:
+        """The measured indicators with bars (:meth:`bar_rows`) for some question, found once."""
+        return {i for i in ins.measured_indicators() if any(s in self._bars for s in self.measures(i).series)}
 
     @section
     def unanswered_indicators(self) -> Block:

@@ -19,7 +19,9 @@ would each need them, and the rule could drift between them.
 """
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -53,8 +55,56 @@ FEW_ANSWERS = "med få svar kan även en stor skillnad i procent bero på slumpe
 def _same_level(differences) -> bool:
     """Whether differences that are not beyond chance are also small enough to call the level the
     same (all under SMALL_PP); larger ones are only "may be chance", as with few answers."""
-    values = pd.Series(differences, dtype="float64").abs()
-    return bool(len(values)) and bool((values < SMALL_PP).all())
+    values = [abs(float(v)) for v in differences]
+    return bool(values) and all(v < SMALL_PP for v in values)
+
+
+# --- Rows: a few figures as plain tuples --------------------------------------------------------------
+# The comment of one indicator rests on a handful of rows; sentences are drafted from them as named
+# tuples of Python scalars (:func:`as_rows`), picked with comprehensions, not from pandas frames filtered
+# again for every sentence (issue 15). The public sentence functions take either.
+
+NOW_ROW = ("series", "survey", "question", "indicator", "group", "key", "n", "nyckeltal_pct", "key_count")
+CHANGE_ROW = ("survey", "question", "indicator", "key", "now", "before", "verdict")
+RIKET_ROW = ("survey", "question", "indicator", "forbund", "riket", "verdict")
+GENDER_ROW = ("series", "survey", "question", "indicator", "key", "kvinnor", "män", "gap", "verdict")
+EMPLOYER_ROW = ("series", "survey", "question", "indicator", "key", "group", "value", "samtliga", "verdict")
+TREND_ROW = ("indicator", "group", "classification", "beyond_chance_up", "beyond_chance_down")
+
+
+@cache
+def _row_type(columns: tuple[str, ...]):
+    return namedtuple("Row", columns)
+
+
+def as_rows(frame, columns: tuple[str, ...], missing=None) -> list:
+    """``frame``'s ``columns`` as a list of named tuples of Python scalars, in the frame's order; a
+    column the frame lacks is ``missing`` in every row. A list (rows already) is returned as it is."""
+    if not isinstance(frame, pd.DataFrame):
+        return frame
+    make = _row_type(columns)
+    values = [frame[c].tolist() if c in frame.columns else [missing] * len(frame) for c in columns]
+    return [make(*v) for v in zip(*values)]
+
+
+def now_rows(now) -> list:
+    """:data:`NOW_ROW` rows of distribution rows, ``key_count`` the answers behind each nyckeltal
+    (uncertainty.key_count); rows already are returned as they are."""
+    if not isinstance(now, pd.DataFrame):
+        return now
+    return as_rows(now.assign(key_count=unc.key_count(now)), NOW_ROW)
+
+
+def _by_indicator(found: list) -> dict[int, list]:
+    """Rows per indicator (int), in order."""
+    out: dict[int, list] = {}
+    for r in found:
+        out.setdefault(int(r.indicator), []).append(r)
+    return out
+
+
+def _shown_value(value) -> bool:
+    return not fmt.missing(value)
 
 
 def respondent_group(survey: str) -> str:
@@ -98,46 +148,43 @@ def _versus(a, b) -> str:
     return f"{fmt.percent(a)} mot {fmt.percent(b)}"
 
 
-def _by_verdict(rows: pd.DataFrame, how: str, item) -> list[str]:
-    """``högre {how} a och b``, ``lägre {how} c``: the rows whose ``verdict`` is högre or lägre,
-    each direction named once with its rows as ``item(row)`` listed."""
+def _by_verdict(found: list, how: str, item) -> list[str]:
+    """``högre {how} a och b``, ``lägre {how} c``: the rows (named tuples) whose ``verdict`` is
+    högre or lägre, each direction named once with its rows as ``item(row)`` listed."""
     out = []
     for verdict in (unc.HIGHER, unc.LOWER):
-        picked = rows[rows.verdict == verdict]
-        if len(picked):
-            out.append(f"{verdict} {how} {sv.format_list(item(r) for r in picked.itertuples())}")
+        picked = [r for r in found if r.verdict == verdict]
+        if picked:
+            out.append(f"{verdict} {how} {sv.format_list(item(r) for r in picked)}")
     return out
 
 
 # --- Differences beyond chance ---------------------------------------------------------------------
 
-GENDER_COLUMNS = ["series", "survey", "question", "indicator", "key", "kvinnor", "män", "gap", "verdict"]
+GENDER_COLUMNS = list(GENDER_ROW)
 
 
 def gender_differences(dist: pd.DataFrame, year: int, indicator: int | None = None) -> pd.DataFrame:
     """Kvinnor against män per measure shown for both in ``year``: GENDER_COLUMNS, ``gap`` = män −
     kvinnor (pp, as shown) and ``verdict`` for män against kvinnor (högre: men answer more
     positively, beyond chance; ingen säker skillnad otherwise). Women and men are independent samples."""
-    d = _shown(dist, year, indicator, group=None)
-    d = d[d.group.isin(list(ins.GENDER_GROUPS))]
-    d = d.assign(_count=unc.key_count(d))
-    women = d[d.group == "kvinnor"].set_index("series")
-    men = d[d.group == "män"].set_index("series")[["nyckeltal_pct", "n", "_count"]]
-    both = women.merge(men, left_index=True, right_index=True, suffixes=("", "_m"))
-    if both.empty:
-        return pd.DataFrame(columns=GENDER_COLUMNS)
-    verdicts = _difference(both["_count_m"].to_numpy(), both["n_m"].to_numpy(), both["_count"].to_numpy(),
-                           both["n"].to_numpy())
-    out = pd.DataFrame({"series": both.index, "survey": both.survey.to_numpy(),
-                        "question": both.question.astype(int).to_numpy(),
-                        "indicator": both.indicator.astype(int).to_numpy(), "key": both.key.to_numpy(),
-                        "kvinnor": both.nyckeltal_pct.to_numpy(), "män": both.nyckeltal_pct_m.to_numpy(),
-                        "verdict": verdicts})
-    out["gap"] = out["män"] - out["kvinnor"]
-    return out[GENDER_COLUMNS].reset_index(drop=True)
+    return pd.DataFrame(_gender_rows(now_rows(_shown(dist, year, indicator, group=None))), columns=GENDER_COLUMNS)
 
 
-EMPLOYER_COLUMNS = ["series", "survey", "question", "indicator", "key", "group", "value", "samtliga", "verdict"]
+def _gender_rows(now: list) -> list:
+    """:func:`gender_differences` as :data:`GENDER_ROW` rows, from one year's shown :func:`now_rows`."""
+    men = {r.series: r for r in now if r.group == "män"}
+    both = [(w, men[w.series]) for w in now if w.group == "kvinnor" and w.series in men]
+    if not both:
+        return []
+    verdicts = _difference([m.key_count for _, m in both], [m.n for _, m in both], [w.key_count for w, _ in both],
+                           [w.n for w, _ in both])
+    make = _row_type(GENDER_ROW)
+    return [make(w.series, w.survey, int(w.question), int(w.indicator), w.key, w.nyckeltal_pct, m.nyckeltal_pct,
+                 m.nyckeltal_pct - w.nyckeltal_pct, v) for (w, m), v in zip(both, verdicts.tolist())]
+
+
+EMPLOYER_COLUMNS = list(EMPLOYER_ROW)
 
 
 def employer_differences(dist: pd.DataFrame, year: int, indicator: int | None = None) -> pd.DataFrame:
@@ -145,19 +192,21 @@ def employer_differences(dist: pd.DataFrame, year: int, indicator: int | None = 
     question (samtliga minus the group, so two independent samples): EMPLOYER_COLUMNS, ``value``
     the group's nyckeltal, ``samtliga`` all remittenter's, ``verdict`` högre / lägre / ingen säker
     skillnad."""
-    d = _shown(dist, year, indicator, group=None)
-    d = d.assign(_count=unc.key_count(d))
-    groups = d[d.group.isin(list(ins.EMPLOYER_GROUPS))]
-    total = d[d.group == "samtliga"].set_index("series")[["nyckeltal_pct", "n", "_count"]]
-    m = groups.merge(total, left_on="series", right_index=True, suffixes=("", "_all"))
-    if m.empty:
-        return pd.DataFrame(columns=EMPLOYER_COLUMNS)
-    verdicts = _difference(m["_count"].to_numpy(), m["n"].to_numpy(), (m["_count_all"] - m["_count"]).to_numpy(),
-                           (m["n_all"] - m["n"]).to_numpy())
-    return pd.DataFrame({"series": m.series.to_numpy(), "survey": m.survey.to_numpy(),
-                         "question": m.question.astype(int).to_numpy(), "indicator": m.indicator.astype(int).to_numpy(),
-                         "key": m.key.to_numpy(), "group": m.group.to_numpy(), "value": m.nyckeltal_pct.to_numpy(),
-                         "samtliga": m.nyckeltal_pct_all.to_numpy(), "verdict": verdicts})
+    return pd.DataFrame(_employer_rows(now_rows(_shown(dist, year, indicator, group=None))),
+                        columns=EMPLOYER_COLUMNS)
+
+
+def _employer_rows(now: list) -> list:
+    """:func:`employer_differences` as :data:`EMPLOYER_ROW` rows, from one year's shown :func:`now_rows`."""
+    total = {r.series: r for r in now if r.group == "samtliga"}
+    both = [(g, total[g.series]) for g in now if g.group in ins.EMPLOYER_GROUPS and g.series in total]
+    if not both:
+        return []
+    verdicts = _difference([g.key_count for g, _ in both], [g.n for g, _ in both],
+                           [t.key_count - g.key_count for g, t in both], [t.n - g.n for g, t in both])
+    make = _row_type(EMPLOYER_ROW)
+    return [make(g.series, g.survey, int(g.question), int(g.indicator), g.key, g.group, g.nyckeltal_pct,
+                 t.nyckeltal_pct, v) for (g, t), v in zip(both, verdicts.tolist())]
 
 
 @dataclass
@@ -171,20 +220,23 @@ class Standing:
     any_difference: bool = False  # some pair of measures of two groups differs beyond chance
 
 
-def standing_apart(now: pd.DataFrame, indicator: int) -> Standing:
+def standing_apart(now, indicator: int) -> Standing:
     """The respondent groups (:func:`respondent_group`) of one indicator that stand apart:
     a group is higher (lower) when each of its measures is higher (lower) beyond chance than each
-    measure of every other group. ``now``: one year's distribution rows (samtliga are used)."""
-    d = now[(now.indicator == indicator) & (now.group == "samtliga") & now.nyckeltal_pct.notna() & (now.key != "ja")]
-    d = d.assign(_who=d.survey.map(respondent_group), _count=unc.key_count(d))
-    groups = list(dict.fromkeys(d._who))
-    out = Standing(groups=groups, answer=_answer(d.key))
+    measure of every other group. ``now``: one year's distribution rows (samtliga are used), a
+    frame or its :func:`now_rows`."""
+    d = [r for r in now_rows(now) if r.indicator == indicator and r.group == "samtliga"
+         and _shown_value(r.nyckeltal_pct) and r.key != "ja"]
+    who_of = [respondent_group(r.survey) for r in d]
+    groups = list(dict.fromkeys(who_of))
+    out = Standing(groups=groups, answer=_answer([r.key for r in d]))
     if len(groups) < 2:
         return out
     for who in groups:
-        mine, other = d[d._who == who], d[d._who != who]
-        v = _difference(np.repeat(mine._count.to_numpy(), len(other)), np.repeat(mine.n.to_numpy(), len(other)),
-                        np.tile(other._count.to_numpy(), len(mine)), np.tile(other.n.to_numpy(), len(mine)))
+        mine = [r for r, w in zip(d, who_of) if w == who]
+        other = [r for r, w in zip(d, who_of) if w != who]
+        v = _difference(np.repeat([r.key_count for r in mine], len(other)), np.repeat([r.n for r in mine], len(other)),
+                        np.tile([r.key_count for r in other], len(mine)), np.tile([r.n for r in other], len(mine)))
         out.any_difference |= bool((v != unc.UNSURE_DIFFERENCE).any())
         if (v == unc.HIGHER).all():
             out.higher.append(who)
@@ -275,21 +327,22 @@ def level_lists(levels: Levels) -> list[LevelList]:
 
 # --- Kommentar till resultatet ------------------------------------------------------------------------
 
-def level_sentence(now: pd.DataFrame, indicator: int, levels: Levels | None = None) -> list[str]:
+def level_sentence(now, indicator: int, levels: Levels | None = None) -> list[str]:
     """Where the indicator's nyckeltal lie (samtliga), and, with ``levels``, whether it is among
-    the report's highest or lowest."""
-    d = now[(now.indicator == indicator) & (now.group == "samtliga") & now.nyckeltal_pct.notna()]
-    out = []
-    yes = d[d.key == "ja"]
-    for r in yes.itertuples():
-        out.append(f"Andelen ja-svar på {_measure(r.survey, r.question)} är {fmt.percent(r.nyckeltal_pct)}.")
-    d = d[d.key != "ja"].sort_values("nyckeltal_pct", kind="stable")
-    share = _share(d.key)
+    the report's highest or lowest. ``now``: one year's distribution rows, a frame or its
+    :func:`now_rows`."""
+    d = [r for r in now_rows(now) if r.indicator == indicator and r.group == "samtliga"
+         and _shown_value(r.nyckeltal_pct)]
+    out = [f"Andelen ja-svar på {_measure(r.survey, r.question)} är {fmt.percent(r.nyckeltal_pct)}."
+           for r in d if r.key == "ja"]
+    d = sorted((r for r in d if r.key != "ja"), key=lambda r: r.nyckeltal_pct)
+    keys = [r.key for r in d]
+    share = _share(keys)
     if len(d) == 1:
-        r = d.iloc[0]
+        r = d[0]
         out.append(f"{sv.capitalize(share)} på {_measure(r.survey, r.question)} är {fmt.percent(r.nyckeltal_pct)}.")
     elif len(d) > 1:
-        lo, hi = d.iloc[0], d.iloc[-1]
+        lo, hi = d[0], d[-1]
         if lo.nyckeltal_pct == hi.nyckeltal_pct:
             out.append(f"{sv.capitalize(share)} är {fmt.percent(hi.nyckeltal_pct)} på "
                        f"{sv.of_phrase(len(d), len(d), sv.FRAGA)}.")
@@ -300,7 +353,7 @@ def level_sentence(now: pd.DataFrame, indicator: int, levels: Levels | None = No
     if levels is not None:
         if indicator in levels.high:
             out.append(f"Indikatorn hör till dem med högst nyckeltal: minst {fmt.percent(HIGH_PCT)} av deltagarna "
-                       f"svarar {_answer(d.key)} på var och en av dess deltagarfrågor.")
+                       f"svarar {_answer(keys)} på var och en av dess deltagarfrågor.")
         elif indicator in levels.low:
             out.append("Färre än hälften svarar klart positivt i samtliga respondentgrupper; indikatorn hör till "
                        "dem med lägst nyckeltal.")
@@ -312,60 +365,64 @@ def level_sentence(now: pd.DataFrame, indicator: int, levels: Levels | None = No
     return out
 
 
-def _change_items(rows: pd.DataFrame) -> str:
+def _change_items(found: list) -> str:
     return sv.format_list(f"{_measure(r.survey, r.question)} (från {fmt.percent(r.before)} till {fmt.percent(r.now)})"
-                          for r in rows.itertuples())
+                          for r in found)
 
 
-def change_sentences(ch: pd.DataFrame, previous: int, by_gender: dict[str, pd.DataFrame] | None = None,
-                     when: str | None = None) -> list[str]:
+def change_sentences(ch, previous: int, by_gender: dict | None = None, when: str | None = None) -> list[str]:
     """What changed since ``previous`` beyond chance (``ch``: commentary.changes rows of samtliga,
-    with ``verdict``), and for kvinnor and män (``by_gender``: group → the same frame); changes not
-    beyond chance are never an increase or a decrease (and "på ungefär samma nivå" only when
-    small). ``when``: how the comparison is named (default ``jämfört med 2021``)."""
-    if ch.empty:
+    with ``verdict``, a frame or its :data:`CHANGE_ROW` rows), and for kvinnor and män
+    (``by_gender``: group → the same); changes not beyond chance are never an increase or a
+    decrease (and "på ungefär samma nivå" only when small). ``when``: how the comparison is named
+    (default ``jämfört med 2021``)."""
+    ch = as_rows(ch, CHANGE_ROW)
+    if not ch:
         return []
     when = when or f"jämfört med {previous}"
-    up, down = ch[ch.verdict == unc.INCREASE], ch[ch.verdict == unc.DECREASE]
+    up = [r for r in ch if r.verdict == unc.INCREASE]
+    down = [r for r in ch if r.verdict == unc.DECREASE]
     rest = len(ch) - len(up) - len(down)
     out = []
     if len(up) or len(down):
         parts = ([f"ökat på {_change_items(up)}"] if len(up) else []) + (
             [f"minskat på {_change_items(down)}"] if len(down) else [])
-        text = f"{sv.capitalize(when)} har {_share(ch.key)} {sv.format_list(parts)}"
+        text = f"{sv.capitalize(when)} har {_share(r.key for r in ch)} {sv.format_list(parts)}"
         if rest:
             other = "den andra frågan" if rest == 1 and len(ch) == 2 else "övriga frågor"
             text += f"; för {other} är förändringen {SAME_LEVEL}"
         out.append(text + ".")
     else:
-        change = (ch.now - ch.before).abs()
+        change = [abs(r.now - r.before) for r in ch]
         text = (f"{sv.capitalize(when)} är förändringen {SAME_LEVEL}" if len(ch) == 1 else
                 f"{sv.capitalize(when)} är ingen förändring större än att den kan bero på slumpen")
         if _same_level(change):
             text += "; nivån är ungefär densamma" if len(ch) == 1 else "; nyckeltalen ligger på ungefär samma nivå"
-        elif change.max() >= 2 * SMALL_PP:
+        elif max(change) >= 2 * SMALL_PP:
             text += f" – {FEW_ANSWERS}"
         out.append(text + ".")
     parts = []
     for group, g in (by_gender or {}).items():
         for verdict, verb in ((unc.INCREASE, "ökat"), (unc.DECREASE, "minskat")):
-            rows = g[g.verdict == verdict]
-            if len(rows):
-                parts.append(f"för {GENDER_WHO[group]} {verb} på {_change_items(rows)}")
+            picked = [r for r in as_rows(g, CHANGE_ROW) if r.verdict == verdict]
+            if picked:
+                parts.append(f"för {GENDER_WHO[group]} {verb} på {_change_items(picked)}")
     if parts:
         out.append(f"Nyckeltalet har {sv.format_list(parts)}.")
     return out
 
 
-def combined_sentence(trend: pd.DataFrame, indicator: int) -> str:
+def combined_sentence(trend, indicator: int) -> str:
     """The combined development (Tabell 20) in words, without its arithmetic (the rule is in the
-    method chapter); says so when no single measure changed beyond chance behind it."""
-    t = trend[(trend.indicator == indicator) & (trend.group == "totalt")]
-    if t.empty:
+    method chapter); says so when no single measure changed beyond chance behind it. ``trend``:
+    uncertainty.development rows, a frame or its :data:`TREND_ROW` rows (without the
+    beyond-chance counts, every classification counts as backed)."""
+    t = [r for r in as_rows(trend, TREND_ROW, missing=1) if r.indicator == indicator and r.group == "totalt"]
+    if not t:
         return ""
-    r = t.iloc[0]
+    r = t[0]
     c = r.classification
-    sure = {ins.INCREASE: r.get("beyond_chance_up", 1), ins.DECREASE: r.get("beyond_chance_down", 1)}
+    sure = {ins.INCREASE: r.beyond_chance_up, ins.DECREASE: r.beyond_chance_down}
     if c in sure and not sure[c]:
         return (f"Sammanvägt bedöms indikatorns utveckling som ”{c.lower()}”, men ingen enskild fråga har ändrats "
                 f"{CHANCE}.")
@@ -395,52 +452,69 @@ def standing_sentence(s: Standing) -> str:
     return sv.capitalize(", medan ".join(parts)) + "."
 
 
-def gender_sentence(gd: pd.DataFrame) -> str:
+def _largest_gap(found: list):
+    """The row with the largest gap (män − kvinnor) either way; the first of equals."""
+    return max(found, key=lambda r: abs(r.gap))
+
+
+def gender_sentence(gd) -> str:
     """The largest gender gap beyond chance, and in how many questions there is one; or that women
-    and men answer at about the same level."""
-    if gd.empty:
+    and men answer at about the same level. ``gd``: :func:`gender_differences`, a frame or its
+    :data:`GENDER_ROW` rows."""
+    gd = as_rows(gd, GENDER_ROW)
+    if not gd:
         return ""
-    sure = gd[gd.verdict != unc.UNSURE_DIFFERENCE]
-    if sure.empty:
+    sure = [r for r in gd if r.verdict != unc.UNSURE_DIFFERENCE]
+    if not sure:
         text = (f"skillnaden mellan könen är {SAME_LEVEL}" if len(gd) == 1 else
                 "ingen skillnad mellan könen är större än att den kan bero på slumpen")
-        return (f"Kvinnor och män svarar på ungefär samma nivå: {text}." if _same_level(gd.gap) else
+        return (f"Kvinnor och män svarar på ungefär samma nivå: {text}." if _same_level(r.gap for r in gd) else
                 f"{sv.capitalize(text)}.")
-    top = sure.loc[sure.gap.abs().idxmax()]
+    top = _largest_gap(sure)
     first, second = ("män", "kvinnor") if top.gap > 0 else ("kvinnor", "män")
     text = (f"{sv.capitalize(first)} svarar {ANSWER[top.key]} i högre utsträckning än {second} på "
-            f"{_measure(top.survey, top.question)} ({_versus(top[first], top[second])})")
+            f"{_measure(top.survey, top.question)} ({_versus(getattr(top, first), getattr(top, second))})")
     if len(gd) > 1:
         text += (f"; skillnaden mellan könen är större än slumpen kan förklara på "
                  f"{sv.of_phrase(len(sure), len(gd), sv.FRAGA)}")
     return text + "."
 
 
-def employer_sentence(ed: pd.DataFrame) -> str:
+def _first_per_group(found: list) -> list:
+    """The first row of each ``group``, in order."""
+    first: dict = {}
+    for r in found:
+        first.setdefault(r.group, r)
+    return list(first.values())
+
+
+def employer_sentence(ed) -> str:
     """Each employer group of the remittenter that answers beyond chance above or below the other
     remittenter (on the question where the gap is largest), or that the employers' differences may
-    be chance."""
-    if ed.empty:
+    be chance. ``ed``: :func:`employer_differences`, a frame or its :data:`EMPLOYER_ROW` rows."""
+    ed = as_rows(ed, EMPLOYER_ROW)
+    if not ed:
         return ""
-    sure = ed[ed.verdict != unc.UNSURE_DIFFERENCE]
-    if sure.empty:
+    sure = [r for r in ed if r.verdict != unc.UNSURE_DIFFERENCE]
+    if not sure:
         return EMPLOYERS_SAME
-    sure = sure.assign(_gap=(sure.value - sure.samtliga).abs()).sort_values("_gap", ascending=False, kind="stable")
+    sure = sorted(sure, key=lambda r: abs(r.value - r.samtliga), reverse=True)
     return " ".join(
         f"Remittenterna från {EMPLOYER.get(r.group, r.group)} svarar {ANSWER[r.key]} i {r.verdict} utsträckning än "
         f"övriga remittenter på fråga {int(r.question)} ({fmt.percent(r.value)} mot {fmt.percent(r.samtliga)} för "
-        "samtliga remittenter)." for r in sure.drop_duplicates("group").itertuples())
+        "samtliga remittenter)." for r in _first_per_group(sure))
 
 
-def riket_sentence(cmp: pd.DataFrame, year: int) -> str:
-    """A förbund against riket (forbund_report.compare_with_riket rows of one indicator): the
-    questions where the förbund is beyond chance higher or lower; else that the difference may be
-    chance."""
-    if cmp.empty:
+def riket_sentence(cmp, year: int) -> str:
+    """A förbund against riket (forbund_report.compare_with_riket rows of one indicator, a frame or
+    its :data:`RIKET_ROW` rows): the questions where the förbund is beyond chance higher or lower;
+    else that the difference may be chance."""
+    cmp = as_rows(cmp, RIKET_ROW)
+    if not cmp:
         return ""
     parts = _by_verdict(cmp, "än rikets på",
                         lambda r: f"{_measure(r.survey, r.question)} ({_versus(r.forbund, r.riket)})")
-    rest = int((cmp.verdict == unc.UNSURE_DIFFERENCE).sum())
+    rest = sum(r.verdict == unc.UNSURE_DIFFERENCE for r in cmp)
     if not parts:
         what = "skillnaden mot riket" if len(cmp) == 1 else "ingen av skillnaderna mot riket"
         return (f"{sv.capitalize(what)} {year} är "
@@ -452,9 +526,9 @@ def riket_sentence(cmp: pd.DataFrame, year: int) -> str:
     return text + "."
 
 
-def _on(what: str, rows: pd.DataFrame) -> str:
+def _on(what: str, found: list) -> str:
     """``minskningen på personalens fråga 3 och styrelsens fråga 1``; no rows give ''."""
-    return f"{what} på {sv.format_list(_measure(r.survey, r.question) for r in rows.itertuples())}" if len(rows) else ""
+    return f"{what} på {sv.format_list(_measure(r.survey, r.question) for r in found)}" if found else ""
 
 
 def follow_up_sentence(items: list[str]) -> str:
@@ -476,38 +550,88 @@ def indicator_comment(dist: pd.DataFrame, indicator: int, year: int, previous: i
     ``changes``: uncertainty.changes of the whole ``dist`` already computed (picked from);
     ``previous_name``: how the comparison is named (``jämfört med mätningen 2020``); ``gender``,
     ``employer``: :func:`gender_differences` and :func:`employer_differences` of every indicator
-    (a report's, once; picked from). No answers shown this year give []."""
-    now = _shown(dist, year, indicator, group=None)
-    if now[now.group == "samtliga"].empty:
+    (a report's, once; picked from). No answers shown this year give []. A report that comments
+    on every indicator asks :func:`indicator_comments` once instead."""
+    def mine(frame):
+        return None if frame is None else frame[frame.indicator.to_numpy() == indicator]
+    return indicator_comments(mine(dist), year, previous, trend, levels=levels, changes=mine(changes),
+                              riket=mine(riket), previous_name=previous_name, gender=mine(gender),
+                              employer=mine(employer)).get(indicator, [])
+
+
+def indicator_comments(dist: pd.DataFrame, year: int, previous: int | None, trend: pd.DataFrame, *,
+                       levels: Levels | None = None, changes: pd.DataFrame | None = None,
+                       riket: pd.DataFrame | None = None, previous_name: str | None = None,
+                       gender: pd.DataFrame | None = None,
+                       employer: pd.DataFrame | None = None) -> dict[int, list[str]]:
+    """:func:`indicator_comment` of every indicator with answers shown in ``year`` (indicator →
+    paragraphs; the arguments as there): the year's rows, the changes (samtliga, kvinnor, män),
+    the gender and employer differences, ``riket`` and ``trend`` are computed or picked once for
+    all indicators and split by indicator once, as :func:`as_rows`."""
+    now = now_rows(_shown(dist, year, group=None))
+    gender = _by_indicator(_gender_rows(now) if gender is None else as_rows(gender, GENDER_ROW))
+    employer = _by_indicator(_employer_rows(now) if employer is None else as_rows(employer, EMPLOYER_ROW))
+    riket = None if riket is None else _by_indicator(as_rows(riket, RIKET_ROW))
+    if previous is not None:
+        changes = unc.changes(dist, year, previous) if changes is None else changes
+        changes = _change_rows(changes)
+        trend = _by_indicator(as_rows(trend, TREND_ROW, missing=1))
+    out = {}
+    for indicator, shown in _by_indicator(now).items():
+        comment = _indicator_comment(
+            shown, indicator, year, previous, levels=levels, previous_name=previous_name,
+            trend=None if previous is None else trend.get(indicator, []),
+            changes=None if previous is None else {g: c.get(indicator, []) for g, c in changes.items()},
+            riket=None if riket is None else riket.get(indicator, []), gender=gender.get(indicator, []),
+            employer=employer.get(indicator, []))
+        if comment:
+            out[indicator] = comment
+    return out
+
+
+def _change_rows(changes: pd.DataFrame) -> dict[str, dict[int, list]]:
+    """uncertainty.changes as commentary.changes names them (:data:`CHANGE_ROW` rows), per group
+    (samtliga, kvinnor, män) and indicator, renamed and split once."""
+    named = changes.rename(columns=com.CHANGE_NAMES).astype({"now": float, "before": float})
+    found: dict[str, list] = {}
+    for r, group in zip(as_rows(named, CHANGE_ROW), named.group.tolist()):
+        found.setdefault(group, []).append(r)
+    return {g: _by_indicator(found.get(g, [])) for g in ("samtliga", *ins.GENDER_GROUPS)}
+
+
+def _indicator_comment(now: list, indicator: int, year: int, previous: int | None, *,
+                       levels: Levels | None, previous_name: str | None, trend: list | None,
+                       changes: dict[str, list] | None, riket: list | None,
+                       gender: list, employer: list) -> list[str]:
+    """:func:`indicator_comment` from one indicator's rows (:func:`as_rows`), already picked: ``now``
+    its shown rows of ``year`` (every group), ``changes`` group → commentary.changes rows (None
+    without ``previous``), ``trend``, ``riket``, ``gender`` and ``employer`` its rows of those."""
+    if not any(r.group == "samtliga" for r in now):
         return []
     first = level_sentence(now, indicator, levels)
     follow = []
     if previous is not None:
-        changes = None if changes is None else changes[changes.indicator.to_numpy() == indicator]
-        ch = com.changes(dist, indicator, year, previous, computed=changes)
-        genders = {g: com.changes(dist, indicator, year, previous, group=g, computed=changes)
-                   for g in ins.GENDER_GROUPS}
-        first += change_sentences(ch, previous, {g: c for g, c in genders.items() if len(c)}, previous_name)
+        ch = changes["samtliga"]
+        genders = {g: c for g, c in changes.items() if g != "samtliga" and c}
+        first += change_sentences(ch, previous, genders, previous_name)
         first.append(combined_sentence(trend, indicator))
-        follow.append(_on("minskningen", ch[ch.verdict == unc.DECREASE]))
+        follow.append(_on("minskningen", [r for r in ch if r.verdict == unc.DECREASE]))
     if riket is not None:
-        cmp = riket[riket.indicator == indicator]
-        first.append(riket_sentence(cmp, year))
-        follow.append(_on("varför förbundet ligger lägre än riket", cmp[cmp.verdict == unc.LOWER]))
+        first.append(riket_sentence(riket, year))
+        follow.append(_on("varför förbundet ligger lägre än riket", [r for r in riket if r.verdict == unc.LOWER]))
     standing = standing_apart(now, indicator)
     follow += [f"varför {WHO.get(w, w.lower())} svarar mindre positivt än övriga respondentgrupper"
                for w in standing.lower if len(standing.groups) > 2]
-    ed = employer_differences(now, year) if employer is None else employer[employer.indicator == indicator]
     follow += [f"varför remittenterna från {EMPLOYER.get(r.group, r.group)} svarar mindre positivt än övriga "
-               "remittenter" for r in ed[ed.verdict == unc.LOWER].drop_duplicates("group").itertuples()]
-    gd = gender_differences(now, year) if gender is None else gender[gender.indicator == indicator]
-    sure = gd[gd.verdict != unc.UNSURE_DIFFERENCE]
-    if len(sure):
-        top = sure.loc[sure.gap.abs().idxmax()]
+               "remittenter" for r in _first_per_group([r for r in employer if r.verdict == unc.LOWER])]
+    sure = [r for r in gender if r.verdict != unc.UNSURE_DIFFERENCE]
+    if sure:
+        top = _largest_gap(sure)
         follow.append(f"skillnaden mellan kvinnors och mäns svar på {_measure(top.survey, top.question)}")
     if levels is not None and indicator in levels.low:
         follow.append("vad som skulle få fler att svara klart positivt")
-    second = [standing_sentence(standing), employer_sentence(ed), gender_sentence(gd), follow_up_sentence(follow)]
+    second = [standing_sentence(standing), employer_sentence(employer), gender_sentence(gender),
+              follow_up_sentence(follow)]
     return [p for p in (" ".join(s for s in part if s) for part in (first, second)) if p]
 
 
@@ -546,8 +670,8 @@ def deltagare_sentence(pairs: pd.DataFrame) -> str:
                 f"skillnaden mellan pågående- och avslutsenkäten är {SAME_LEVEL}")
         return (f"Svaren i pågående- och avslutsenkäten ligger på ungefär samma nivå: {text}."
                 if _same_level(pairs.avslut - pairs.pagaende) else f"{sv.capitalize(text)}.")
-    parts = _by_verdict(sure, "för", lambda r: f"fråga {int(r.question)} ({_topic(r.indicator)}, "
-                                              f"{_versus(r.avslut, r.pagaende)})")
+    parts = _by_verdict(list(sure.itertuples()), "för",
+                        lambda r: f"fråga {int(r.question)} ({_topic(r.indicator)}, {_versus(r.avslut, r.pagaende)})")
     which = "frågan" if n == 1 else sv.of_phrase(len(sure), n, sv.FRAGA)
     return (f"På {which} som ställs i både pågående- och avslutsenkäten skiljer sig svaren {CHANCE}: vid avslut "
             f"är nyckeltalet {sv.format_list(parts)}.")
@@ -575,8 +699,9 @@ def groups_overview(now: pd.DataFrame) -> list[str]:
     """Per respondent group, the indicators in which it answers beyond chance above or below the
     others (:func:`standing_apart`)."""
     found: dict[tuple[str, str], list[int]] = {}
+    shown = now_rows(now)
     for indicator in sorted(int(i) for i in now.indicator.unique()):
-        s = standing_apart(now, indicator)
+        s = standing_apart(shown, indicator)
         if len(s.groups) < 3:
             continue
         for who in s.higher:

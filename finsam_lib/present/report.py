@@ -324,10 +324,7 @@ class NationalReport(Report):
             return head + Block(lead, self.measures(indicator),
                                 paragraphs(f"Indikatorns frågor har inga svar {self.year}."))
         tables = [Table(t) for t in self.indicator_tables(indicator)]
-        facts = prose.indicator_comment(self.f.dist, indicator, self.year, self.previous, self.f.trend,
-                                        levels=self.levels, changes=self.f.all_changes, gender=self.gender,
-                                        employer=self.employer)
-        comment = comment_block(anchor, facts, self.commentary.html(indicator))
+        comment = comment_block(anchor, self._comments.get(indicator, []), self.commentary.html(indicator))
         # The 2022 report's order: tables, the comment, then the chart.
         return head + Block(lead, self.measures(indicator), *tables, comment,
                             *(self.indicator_charts(indicator) or [self.no_chart_text(indicator)]))
@@ -353,6 +350,12 @@ class NationalReport(Report):
     def levels(self) -> prose.Levels:
         """The indicators at or above 74 % and under 50 % ("Resultat utifrån indikatorerna")."""
         return prose.indicator_levels(self.f.now)
+
+    @cached_property
+    def _comments(self) -> dict[int, list[str]]:
+        """prose.indicator_comments of every indicator, drafted once."""
+        return prose.indicator_comments(self.f.dist, self.year, self.previous, self.f.trend, levels=self.levels,
+                                        changes=self.f.all_changes, gender=self.gender, employer=self.employer)
 
     @cached_property
     def gender(self) -> pd.DataFrame:
