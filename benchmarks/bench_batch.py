@@ -125,11 +125,14 @@ def spread(values: list[float]) -> str:
 
 
 def in_process_steps(data: Path, forbund: list[str]) -> dict[str, list[float]]:
-    """read, national figures, one förbund report's sections, its Excel file: one after another."""
+    """read, national figures, then each report's sections and its Excel file (the national
+    report's under "national sections" and "national excel"): one after another."""
     from finsam_lib.figures import year as yf
     from finsam_lib.present import forbund_report as fr
+    from finsam_lib.present.report import NationalReport
 
-    steps: dict[str, list[float]] = {"read": [], "figures": [], "sections": [], "excel": []}
+    steps: dict[str, list[float]] = {"read": [], "figures": [], "sections": [], "excel": [],
+                                     "national sections": [], "national excel": []}
     t = time.perf_counter()
     dataset = yf.valid_dataset([str(data)])
     steps["read"].append(time.perf_counter() - t)
@@ -137,32 +140,34 @@ def in_process_steps(data: Path, forbund: list[str]) -> dict[str, list[float]]:
     yf.year_figures(dataset, YEAR).samtliga
     steps["figures"].append(time.perf_counter() - t)
     with tempfile.TemporaryDirectory() as tmp:
-        for name in forbund:
+        reports = [("national ", lambda: NationalReport(dataset, YEAR))]
+        reports += [("", lambda name=name: fr.ForbundReport(dataset, name, YEAR)) for name in forbund]
+        for kind, make in reports:
             t = time.perf_counter()
-            report = fr.ForbundReport(dataset, name, YEAR)
+            report = make()
             report.html()  # the model built and rendered through its templates
-            steps["sections"].append(time.perf_counter() - t)
+            steps[f"{kind}sections"].append(time.perf_counter() - t)
             t = time.perf_counter()
             excel.write_report(report, Path(tmp) / "r.xlsx")
-            steps["excel"].append(time.perf_counter() - t)
+            steps[f"{kind}excel"].append(time.perf_counter() - t)
     return steps
 
 
 def floor_pdf(out: Path, stems: list[str]) -> list[float]:
-    """A warm Chromium printing each already rendered report once (A4, footer, tagged, outline)."""
+    """A warm Chromium printing each already rendered report once (A4, footer, tagged, outline), in
+    one tab kept open: the page load and one print, nothing else."""
     from finsam_lib.publish.pdf import PdfPrinter, pdf_options
 
     times = []
     with PdfPrinter() as printer, tempfile.TemporaryDirectory() as tmp:
+        page = printer._tab()
         for stem in stems:
             html = out / f"{stem}.html"
             if not html.is_file():
                 continue
             t = time.perf_counter()
-            page = printer._browser.new_page()
             page.goto(html.resolve().as_uri(), wait_until="load")
             page.pdf(path=str(Path(tmp) / "floor.pdf"), **pdf_options(stem))
-            page.close()
             times.append(time.perf_counter() - t)
     return times
 
@@ -269,9 +274,9 @@ def main() -> int:
         row("figures (national, once per worker)", steps["figures"])
         for kind in ("forbund", "national"):
             row(f"{kind}: execute (notebook, Excel included)", timing(kind, "execute"))
-            if kind == "forbund":
-                row("  of which: sections (in this process)", steps["sections"])
-                row("  of which: Excel (in this process)", steps["excel"])
+            prefix = "" if kind == "forbund" else "national "
+            row("  of which: sections (in this process)", steps[f"{prefix}sections"])
+            row("  of which: Excel (in this process)", steps[f"{prefix}excel"])
             row(f"{kind}: HTML", timing(kind, "html"))
             row(f"{kind}: execute + HTML", timing(kind, "execute", "html"))
             row(f"{kind}: PDF", timing(kind, "pdf"))
@@ -280,7 +285,8 @@ def main() -> int:
         if cold is not None:
             row("cold `finsam report forbund` (new process)", [cold])
         floors = (sum(steps["read"]) + sum(steps["figures"])) + (
-            sum(steps["sections"]) + sum(steps["excel"]) + sum(floor["forbund"]) + sum(floor["national"])) / workers
+            sum(steps["sections"]) + sum(steps["excel"]) + sum(steps["national sections"])
+            + sum(steps["national excel"]) + sum(floor["forbund"]) + sum(floor["national"])) / workers
         print(f"\n(a) finsam batch: {a:6.1f} s  ({count(a_out, '.html')} HTML, {count(a_out, '.pdf')} PDF, "
               f"{count(a_out, '.xlsx')} Excel); sum of the floors {floors:.1f} s, (a) is {a / floors:.1f}× that")
         wrong = check_batch(a_out, stems, formats)
