@@ -7,6 +7,8 @@ import pytest
 from finsam_lib.present import tables as tb
 from finsam_lib.publish import excel, pdf, publish
 
+YEAR = 2022
+
 
 def test_notebook_html_shows_outputs_and_narrative_only():
     nb = nbformat.v4.new_notebook()
@@ -114,6 +116,25 @@ def test_write_xlsx_rules_totals_and_indents_sub_rows_that_hold_numbers(tmp_path
     assert not any(c.font.b or c.border.bottom.style for c in cells["Jobbspåret"])
     assert cells["därav kvinnor"][0].alignment.indent == 2 and cells["Jobbspåret"][0].alignment.indent == 0
     assert cells["Samtliga"][2].value == 0.63 and cells["Samtliga"][1].value == 41
+
+
+def test_the_warm_up_imports_the_notebooks_modules_and_fills_the_figures_cache(fixture_2022):
+    """What a kernel started early runs (publish.warm_up_code) imports what the notebook's reading
+    cell imports and reads the files into the figures' cache, so that the notebook's own reading
+    finds the year's national figures there instead of reading again."""
+    from finsam_lib.figures import year as yf
+
+    code = publish.warm_up_code(publish.notebook_path("forbund_report.ipynb"), str(fixture_2022), YEAR, 5)
+    assert "from finsam_lib.present.forbund_report import ForbundReport" in code
+    assert code.endswith(f"prepare({str(fixture_2022)!r}, {YEAR}, 5, False)")
+    yf._CACHE.clear()
+    reads = yf.cache_info()["reads"]
+    exec(code, {})
+    before = yf.cache_info()
+    yf.year_figures(str(fixture_2022), YEAR, None, 5).samtliga
+    after = yf.cache_info()
+    assert before["reads"] == reads + 1  # the warm-up read the files
+    assert after["reads"] == before["reads"] and after["misses"] == before["misses"]  # all found in the cache
 
 
 def test_publish_refuses_unknown_formats(tmp_path):
