@@ -53,15 +53,21 @@ def notebook_path(name: str) -> Path:
 
 # --- Running notebooks ----------------------------------------------------------------------------
 
+# A report's kernel keeps no input history: IPython writes every cell to its SQLite history,
+# about 60 ms of a förbund report's 0.46 s of kernel CPU (0.46 -> 0.40 s, measured side by side).
+KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]
+
+
 def start_kernel(kernel_name: str = "python3"):
-    """A kernel (manager) started with this interpreter and its chatter silenced; reuse it
-    for several notebooks and shut it down with ``km.shutdown_kernel()``."""
+    """A kernel (manager) started with this interpreter, its chatter silenced and without input
+    history (KERNEL_ARGUMENTS); reuse it for several notebooks and shut it down with
+    ``km.shutdown_kernel()``."""
     import subprocess
 
     from jupyter_client.manager import KernelManager
 
     km = KernelManager(kernel_name=kernel_name, client_factory=_ready_client())
-    km.start_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    km.start_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, extra_arguments=KERNEL_ARGUMENTS)
     return km
 
 
