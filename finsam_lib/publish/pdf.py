@@ -104,6 +104,7 @@ class PdfPrinter:
         if self._page is None or self._page.is_closed():
             self._page = self._browser.new_page(
                 viewport={"width": round(PAGE_AREA_MM[0] * MM), "height": round(PAGE_AREA_MM[1] * MM)})
+            self._page.emulate_media(media="print")  # pages load as printed: the estimate's layout
         return self._page
 
     def print(self, html_path: str | Path, pdf_path: str | Path, footer: str = "",
@@ -154,12 +155,8 @@ class PdfPrinter:
         which Chromium breaks by the same rules as pages (a heading with what follows, figures
         whole). Like Chromium's print, a layout with something wider than the page is laid out
         wider (up to MAXIMUM_SHRINK) and the pages taller by as much. An estimate: the print checks it."""
-        page.emulate_media(media="print")
-        try:
-            return page.evaluate(_ESTIMATE_PAGES_JS, {"width": PAGE_AREA_MM[0] * MM, "height": PAGE_AREA_MM[1] * MM,
-                                                      "shrink": MAXIMUM_SHRINK})
-        finally:
-            page.emulate_media(media=None)
+        return page.evaluate(_ESTIMATE_PAGES_JS, {"width": PAGE_AREA_MM[0] * MM, "height": PAGE_AREA_MM[1] * MM,
+                                                  "shrink": MAXIMUM_SHRINK})
 
 
 class BackgroundPrinter:
