@@ -23,7 +23,7 @@ förbund's figure helpers in :mod:`forbund_tables`, sentences in :mod:`prose_for
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache, cached_property
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -99,19 +99,6 @@ def report_title(forbund: str, year: int) -> str:
 def stylesheet() -> str:
     """The förbund report's additions to the shared report stylesheet."""
     return resources.files("finsam_lib").joinpath("templates/forbund.css").read_text(encoding="utf-8")
-
-
-@cache
-def question_changed(series: str, survey: str) -> bool:
-    """Whether a measure's question changed (rather than was added) when its series started: some
-    question of the survey's same indicator in an older version has no series asked from then on
-    (the instrument's facts, found once per process)."""
-    start = series_start(series)
-    q = ins.questions()
-    this = q[q.series == series].iloc[0]
-    old = q[(q.version < start) & (q.survey == survey) & (q.indicator == this.indicator)]
-    later = set(q.loc[q.version >= start, "series"])
-    return bool((~old.series.isin(later)).any())
 
 
 # --- The report -------------------------------------------------------------------------------------
