@@ -259,48 +259,57 @@ def cmd_status(args) -> int:
     return 0
 
 
-def cmd_report_national(args) -> int:
-    """Execute the national report notebook and export HTML, PDF and the Excel resultatfil."""
+def run_report(args, notebook_name: str, plan) -> int:
+    """What `finsam report national` and `finsam report forbund` share: the formats and commentary
+    checked, the kernel and browser started (:func:`started_for`) while ``plan()`` reads and
+    checks the files, then the notebook run and exported. ``plan()`` returns (data, the notebook's
+    own parameters beside year, data, min_n, commentary and published, file stem, title, what
+    the progress line names), or None after printing why not (exit code 1)."""
     start = time.perf_counter()
     formats = report_formats(args.formats)
     commentary = commentary_file(args.commentary)
-    notebook = report_notebook(args, "national_report.ipynb")
+    notebook = report_notebook(args, notebook_name)
     with started_for(args, notebook, formats) as started:
-        data, _ = load_year(args.data, args.year)
-        parameters = {"year": args.year, "data": str(Path(args.data).resolve()), "min_n": args.min_n,
+        planned = plan()
+        if planned is None:
+            return 1
+        data, own, stem, title, what = planned
+        parameters = {"year": args.year, "data": str(Path(args.data).resolve()), "min_n": args.min_n, **own,
                       "commentary": commentary, "published": published_parameter(args)}
-        print(f"Skapar nationell indikatorrapport {args.year} ({', '.join(formats)}) …", file=sys.stderr)
-        code = publish_one(notebook, args, parameters, f"nationell-indikatorrapport-{args.year}",
-                           f"Nationell indikatorrapport {args.year}", formats, start,
+        print(f"Skapar {what} ({', '.join(formats)}) …", file=sys.stderr)
+        code = publish_one(notebook, args, parameters, stem, title, formats, start,
                            stamp_of(args, data, parameters), started)
     note_missing_pdf(args, formats)
     return code
 
 
+def cmd_report_national(args) -> int:
+    """Execute the national report notebook and export HTML, PDF and the Excel resultatfil."""
+    def plan():
+        data, _ = load_year(args.data, args.year)
+        return (data, {}, f"nationell-indikatorrapport-{args.year}", f"Nationell indikatorrapport {args.year}",
+                f"nationell indikatorrapport {args.year}")
+
+    return run_report(args, "national_report.ipynb", plan)
+
+
 def cmd_report_forbund(args) -> int:
     """`finsam report forbund NAME`: one förbund's report (HTML, PDF, Excel)."""
     from finsam_lib.present.forbund_report import report_stem, report_title
-    start = time.perf_counter()
-    formats = report_formats(args.formats)
-    commentary = commentary_file(args.commentary)
-    notebook = report_notebook(args, "forbund_report.ipynb")
-    with started_for(args, notebook, formats) as started:
+
+    def plan():
         data = load_valid([args.data])
         if data is None:
-            return 1
+            return None
         name = resolve_forbund(data, args.name)
         have = sorted(set(data.respondents.loc[data.respondents.forbund == name, "year"]))
         if args.year not in have:
             raise UserError(f"{name} har inga svar mätår {args.year} (har svar: "
                             f"{', '.join(map(str, have)) or 'inga'}).")
-        parameters = {"forbund": name, "year": args.year, "data": str(Path(args.data).resolve()),
-                      "min_n": args.min_n, "years_shown": args.years, "commentary": commentary,
-                      "published": published_parameter(args)}
-        print(f"Skapar indikatorrapport {args.year} för {name} ({', '.join(formats)}) …", file=sys.stderr)
-        code = publish_one(notebook, args, parameters, report_stem(name, args.year), report_title(name, args.year),
-                           formats, start, stamp_of(args, data, parameters), started)
-    note_missing_pdf(args, formats)
-    return code
+        return (data, {"forbund": name, "years_shown": args.years}, report_stem(name, args.year),
+                report_title(name, args.year), f"indikatorrapport {args.year} för {name}")
+
+    return run_report(args, "forbund_report.ipynb", plan)
 
 
 def cmd_batch(args) -> int:
