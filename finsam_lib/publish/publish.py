@@ -136,22 +136,21 @@ def ready_kernel(attempts: int = 4, warm_up: str | None = None):
     import random
 
     for attempt in range(1, attempts + 1):
-        km = None
+        km = client = None
         try:
             km = start_kernel()
             client = km.client()
             client.start_channels()
-            try:
-                client.wait_for_ready(timeout=60)
-                if warm_up:
-                    client.execute(warm_up, silent=True, store_history=False, stop_on_error=False)
-                    return km, client
-            except BaseException:
+            client.wait_for_ready(timeout=60)
+            if not warm_up:
                 client.stop_channels()
-                raise
-            client.stop_channels()
-            return km, None
+                return km, None
+            client.execute(warm_up, silent=True, store_history=False, stop_on_error=False)
+            return km, client
         except Exception:
+            if client is not None:
+                with contextlib.suppress(Exception):
+                    client.stop_channels()
             if km is not None:
                 with contextlib.suppress(Exception):
                     km.shutdown_kernel(now=True)
