@@ -162,24 +162,16 @@ def stamp_of(args, data, parameters: dict | None = None) -> dict:
                                  parameters)
 
 
-def report_notebook(args, name: str) -> Path:
-    """The notebook a report command runs: ``--notebook`` or the one shipped with finsam."""
-    from finsam_lib.publish.publish import notebook_path
-    return Path(args.notebook) if args.notebook else notebook_path(name)
-
-
-def started_for(args, notebook: Path, formats, exclude_invalid: bool = False):
+def started_for(args, notebook: Path, formats):
     """publish.Started for one report command: its kernel reads the files and computes the year's
     national figures, and its browser starts, while the command line reads and checks the files."""
     from finsam_lib.publish.publish import Started, warm_up_code
-    return Started(formats, warm_up_code(notebook, str(Path(args.data).resolve()), args.year, args.min_n,
-                                         exclude_invalid))
+    return Started(formats, warm_up_code(notebook, str(Path(args.data).resolve()), args.year, args.min_n))
 
 
 def publish_one(notebook: Path, args, parameters: dict, stem: str, title: str, formats, start: float,
                 stamp: dict | None = None, started=None) -> int:
-    """Run one report notebook and export it (``started``: its kernel and browser, see
-    :func:`started_for`); prints what was written."""
+    """Run one report notebook and export it (``started``: :func:`started_for`); prints what was written."""
     from finsam_lib.publish.publish import publish_report
     timings: dict = {}
     paths = publish_report(notebook, parameters, args.out, stem, title, formats, timings=timings,
@@ -260,18 +252,17 @@ def cmd_status(args) -> int:
 
 
 def run_report(args, notebook_name: str, plan) -> int:
-    """What `finsam report national` and `finsam report forbund` share: the formats and commentary
-    checked, the kernel and browser started (:func:`started_for`) while ``plan()`` reads and
-    checks the files, then the notebook run and exported. ``plan()`` returns (data, the notebook's
-    own parameters beside year, data, min_n, commentary and published, file stem, title, what
-    the progress line names), or None after printing why not (exit code 1)."""
+    """`finsam report national|forbund`: the notebook (``--notebook`` or finsam's) run and exported, its
+    kernel and browser started (:func:`started_for`) while ``plan()`` reads and checks the files.
+    ``plan()`` gives (data, the notebook's own parameters, file stem, title, what the progress line
+    names), or None after printing why not (exit code 1)."""
+    from finsam_lib.publish.publish import notebook_path
     start = time.perf_counter()
     formats = report_formats(args.formats)
     commentary = commentary_file(args.commentary)
-    notebook = report_notebook(args, notebook_name)
+    notebook = Path(args.notebook) if args.notebook else notebook_path(notebook_name)
     with started_for(args, notebook, formats) as started:
-        planned = plan()
-        if planned is None:
+        if (planned := plan()) is None:
             return 1
         data, own, stem, title, what = planned
         parameters = {"year": args.year, "data": str(Path(args.data).resolve()), "min_n": args.min_n, **own,
