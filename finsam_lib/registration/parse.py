@@ -96,27 +96,29 @@ def _read_uppgifter(wb: Workbook, rows: list[list], sheet: str) -> None:
     faulty = {label for label, (r, value) in found.items()
               if label in ("samordningsforbund", "matar", "enkatversion")
               and _fault(wb, value, _text(rows[r][0]), sheet, cell_name(r, 1))}
-    name = found.get("samordningsforbund")
-    if "samordningsforbund" in faulty:
-        pass
-    elif name is None:
-        wb.problem(ERROR, "Etiketten 'Samordningsförbund' saknas i kolumn A; förbundets namn ska stå "
-                   "bredvid, i kolumn B.", sheet)
-    elif not _text(name[1]):
-        wb.problem(ERROR, "Samordningsförbundets namn saknas: skriv det i kolumn B bredvid etiketten "
-                   "'Samordningsförbund'.", sheet, cell_name(name[0], 1))
-    else:
+    def required(label: str, no_label: str, no_value: str):
+        """(row, value) of a label that must be there with a value beside it; else None, the
+        problem recorded (nothing more when the cell itself is faulty: _fault said so)."""
+        got = found.get(label)
+        if label in faulty:
+            return None
+        if got is None:
+            wb.problem(ERROR, no_label, sheet)
+        elif not _text(got[1]):
+            wb.problem(ERROR, no_value, sheet, cell_name(got[0], 1))
+        else:
+            return got
+        return None
+
+    name = required("samordningsforbund", "Etiketten 'Samordningsförbund' saknas i kolumn A; förbundets namn "
+                    "ska stå bredvid, i kolumn B.", "Samordningsförbundets namn saknas: skriv det i kolumn B "
+                    "bredvid etiketten 'Samordningsförbund'.")
+    if name:
         wb.forbund = _text(name[1])
-    year = found.get("matar")
-    if "matar" in faulty:
-        pass
-    elif year is None:
-        wb.problem(ERROR, "Etiketten 'Mätår' saknas i kolumn A; mätåret ska stå bredvid, i kolumn B "
-                   "(t.ex. 2022 för mätperioden november 2021 – oktober 2022).", sheet)
-    elif not _text(year[1]):
-        wb.problem(ERROR, "Mätår saknas: skriv året i kolumn B bredvid etiketten 'Mätår', t.ex. 2022.",
-                   sheet, cell_name(year[0], 1))
-    else:
+    year = required("matar", "Etiketten 'Mätår' saknas i kolumn A; mätåret ska stå bredvid, i kolumn B "
+                    "(t.ex. 2022 för mätperioden november 2021 – oktober 2022).",
+                    "Mätår saknas: skriv året i kolumn B bredvid etiketten 'Mätår', t.ex. 2022.")
+    if year:
         try:
             value = whole_number(year[1])
         except CellError:
