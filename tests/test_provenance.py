@@ -58,6 +58,24 @@ def test_a_stamp_reads_back_from_html_xlsx_pdf_and_json(small, tmp_path):
     assert "Gotlands registreringsfiler" in colophon.get_text()
 
 
+def test_the_resultatfil_takes_the_stamp_or_its_json_file_and_refuses_another_file(small, tmp_path):
+    """finsam hands a notebook the stamp as the path of its JSON file (issue 15: a literal costs
+    the kernel 0.1 s); the Excel file's Om rapporten holds the same stamp either way."""
+    from finsam_lib.base.errors import InputError
+    from finsam_lib.present.forbund_report import ForbundReport
+    from finsam_lib.publish.excel import write_report
+
+    data = read_paths([small])
+    stamp = pv.for_output(pv.data_stamp(data, small), "finsam batch", {"forbund": "Gotland", "year": YEAR})
+    report = ForbundReport(data, "Gotland", YEAR)
+    as_file = write_report(report, tmp_path / "a.xlsx", pv.write_json(tmp_path, stamp, "s.provenance.json"))
+    as_dict = write_report(report, tmp_path / "b.xlsx", stamp)
+    assert pv.read_stamp(as_file) == pv.read_stamp(as_dict) == stamp
+    (tmp_path / "other.json").write_text('{"year": 2022}', encoding="utf-8")
+    with pytest.raises(InputError, match="other.json är ingen provenansstämpel"):
+        write_report(report, tmp_path / "c.xlsx", tmp_path / "other.json")
+
+
 def test_verify_names_the_changed_added_and_missing_files(small, tmp_path, capsys):
     data_dir = small_copy(small, tmp_path / "data")
     out = tmp_path / "out"

@@ -9,16 +9,26 @@ import re
 from pathlib import Path
 
 
-def write_report(report, path: str | Path, provenance: dict | None = None) -> Path:
+def write_report(report, path: str | Path, provenance: dict | str | Path | None = None) -> Path:
     """A report's resultatfil at ``path``: the tables of its model (present.model.ReportModel, in
     the report's order, numbered as the report shows them), then ``excel_about()`` and
     ``data_sheets()`` (present.report.Report and its subclasses); ``provenance``: the stamp for
-    *Om rapporten*."""
+    *Om rapporten*, or the path of its JSON file (provenance.write_json: what finsam passes a
+    notebook, see publish.publish_report)."""
+    if provenance is not None and not isinstance(provenance, dict):
+        from finsam_lib.publish.provenance import read_stamp
+
+        stamp = read_stamp(provenance)
+        if stamp is None:
+            from finsam_lib.base.errors import InputError
+
+            raise InputError(f"{provenance} är ingen provenansstämpel från finsam (en .provenance.json-fil).")
+        provenance = stamp
     return write_xlsx(report.model.tables, path, about=report.excel_about(), data=report.data_sheets(),
                       provenance=provenance)
 
 
-def save_report(report, path: str | Path | None, provenance: dict | None = None) -> Path | None:
+def save_report(report, path: str | Path | None, provenance: dict | str | Path | None = None) -> Path | None:
     """:func:`write_report` when a path is given (the notebooks' parameter ``xlsx_path``), else nothing."""
     return write_report(report, path, provenance) if path else None
 

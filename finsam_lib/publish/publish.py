@@ -375,7 +375,8 @@ def publish_report(notebook: str | Path, parameters: dict, out_dir: str | Path, 
     ``printer``: an open PdfPrinter to reuse (batches); ``km``: a kernel manager to reuse;
     ``stamp``: a provenance stamp (provenance.for_output) put into every output: the HTML's
     colophon (and so the PDF's last page), the PDF's metadata, the Excel file (notebook
-    parameter ``provenance``).
+    parameter ``provenance``: the path of the stamp's JSON file, removed after the run; the stamp
+    itself with ``keep_notebook``).
     """
     import tempfile
 
@@ -390,13 +391,18 @@ def publish_report(notebook: str | Path, parameters: dict, out_dir: str | Path, 
     out.mkdir(parents=True, exist_ok=True)
     paths: dict[str, Path] = {}
     params = dict(parameters, output_dir=str(out.resolve()))
-    if "xlsx" in formats:
-        paths["xlsx"] = out / f"{stem}.xlsx"
-        params["xlsx_path"] = str(paths["xlsx"].resolve())
-        if stamp:
-            params["provenance"] = stamp
     executed = out / f"{stem}.ipynb" if keep_notebook else None
-    with timed("execute", timings):
+    with timed("execute", timings), tempfile.TemporaryDirectory(prefix="finsam-") as tmp:
+        if "xlsx" in formats:
+            paths["xlsx"] = out / f"{stem}.xlsx"
+            params["xlsx_path"] = str(paths["xlsx"].resolve())
+            if stamp and keep_notebook:  # the kept notebook runs again as it is
+                params["provenance"] = stamp
+            elif stamp:  # as a file: the stamp as a literal in the parameters cell (some 200 files'
+                # hashes) costs the kernel about 0.1 s to tokenize, hash and compile (issue 15)
+                from finsam_lib.publish.provenance import write_json
+
+                params["provenance"] = str(write_json(tmp, stamp, f"{stem}.provenance.json"))
         nb = execute_notebook(notebook, executed, params, cwd=Path(notebook).resolve().parent, km=km)
     if executed:
         paths["ipynb"] = executed
