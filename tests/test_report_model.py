@@ -119,3 +119,38 @@ def test_the_report_renders_itself_in_one_piece(demo_data, forbund):
     assert page == "".join(b.html for b in report.sections())
     assert [text for _, _, text in report.model.headings] == report.headings()
     assert page.count('<nav class="toc" id="innehall">') == 1
+
+
+
+@pytest.mark.parametrize("kind", ["forbund", "national"])
+def test_the_indicators_cell_shows_every_indicator_section_in_order_once(demo_data, forbund, kind):
+    """The notebooks show all indicators in one cell (report.indicators(), issue 15): the
+    sixteen indicator sections of the model, in order, and nothing else."""
+    report = ForbundReport(demo_data, forbund, YEAR) if kind == "forbund" else NationalReport(demo_data, YEAR)
+    sections = [b for key, b in report.model.sections.items() if key[0] == "indicator" and b is not None]
+    assert len(sections) >= 10
+    assert report.indicators().html == "".join(b.html for b in sections)
+    headings = [text for _, _, text in report.indicators().headings]
+    assert len(headings) == len(set(headings)) and "Indikatorer utan svar" not in headings
+
+
+@pytest.mark.parametrize("name, kind", [("forbund_report.ipynb", ForbundReport),
+                                        ("national_report.ipynb", NationalReport)])
+def test_the_notebook_shows_every_section_once_in_the_models_order(name, kind):
+    """The notebook's cells call the report's sections in the order of cells() (the model's),
+    each once: indicators() stands for all indicator sections."""
+    import json
+
+    from finsam_lib.instrument import definition as ins
+    from finsam_lib.publish.publish import notebook_path
+
+    nb = json.loads(notebook_path(name).read_text(encoding="utf-8"))
+    calls = [m for c in nb["cells"] if c["cell_type"] == "code"
+             for m in re.findall(r"^report\.(\w+)\((\d*)\)", "".join(c["source"]), flags=re.M)]
+    shown = []
+    for method, argument in calls:
+        if method == "indicators":
+            shown += [("indicator", i) for i in ins.indicators()]
+        else:
+            shown.append((method, int(argument)) if argument else (method,))
+    assert shown == kind.cells(None)

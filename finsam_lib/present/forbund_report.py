@@ -490,16 +490,6 @@ class ForbundReport(Report):
         comment = comment_block(anchor, facts, self.commentary.html(indicator))
         return head + Block(lead, *figures, missing, table, self.trend_chart(indicator, answered), comment)
 
-    def indicators(self) -> Block:
-        """Every indicator's section in order, then one short list of the indicators the förbund
-        has no answers to (instead of a near-empty section each)."""
-        out = Block()
-        for i in ins.indicators():
-            section = self.indicator(i)
-            if section is not None:
-                out += section
-        return out + self.unanswered_indicators()
-
     def answered(self, indicator: int) -> bool:
         """Whether the förbund has answers (shown or too few to show) to any of the indicator's
         questions in the shown years."""
