@@ -75,6 +75,15 @@ class ReportTable:
     def sheet_name(self) -> str:
         return (self.sheet or (f"Tabell {self.number}" if self.number else self.title))[:31]
 
+    def records(self) -> list[dict]:
+        """``rows.to_dict("records")``, made once per rows frame (the HTML and the Excel sheet both
+        read every row; a frame's records cost a column look-up per column). Read-only; a frame
+        changed in place after the first call is not seen (replace ``rows`` instead)."""
+        made = self.__dict__.get("_records")
+        if made is None or made[0] is not self.rows:
+            made = self.__dict__["_records"] = (self.rows, self.rows.to_dict("records"))
+        return made[1]
+
     def to_html(self) -> str:
         return table_html(self)
 
@@ -205,7 +214,7 @@ def row_label(t: ReportTable, row) -> str:
 def body_view(t: ReportTable) -> list[dict]:
     """The body rows: kind, label, and the cells (:class:`Cell`) or a message."""
     out = []
-    for pos, row in enumerate(t.rows.to_dict("records")):
+    for pos, row in enumerate(t.records()):
         kind = row["kind"]
         if kind == SECTION:
             out.append({"kind": kind, "label": str(row["label"])})
