@@ -44,9 +44,11 @@ def with_instrument(tidy: pd.DataFrame) -> pd.DataFrame:
     return tidy.merge(q, on=["version", "survey", "question"], how="left")
 
 
-def _group_rows(tidy: pd.DataFrame) -> pd.DataFrame:
-    """Each answer once for samtliga and once more for its kön/employer group."""
+def _group_rows(tidy: pd.DataFrame, split: bool = True) -> pd.DataFrame:
+    """Each answer once for samtliga and (``split``) once more for its kön/employer group."""
     parts = [tidy.assign(group="samtliga")]
+    if not split:
+        return parts[0]
     for survey in tidy.survey.unique():
         codes = ins.group_codes(survey)
         if not codes:
@@ -65,10 +67,13 @@ def _year_question(year: int, series: str, question: int) -> int:
 _SERIES_NUMBER = {(v, s): q for v, s, q in ins.questions()[["version", "series", "question"]].itertuples(index=False)}
 
 
-def distribution(tidy: pd.DataFrame, level: str = "national", min_n: int = MIN_N) -> pd.DataFrame:
+def distribution(tidy: pd.DataFrame, level: str = "national", min_n: int = MIN_N,
+                 split: bool = True) -> pd.DataFrame:
     """Figures per year, (förbund,) survey, question and group.
 
     ``level`` is ``"national"`` (forbund = "") or ``"forbund"`` (one set per förbund).
+    ``split=False``: the samtliga rows only (the same rows and figures as with the groups, without
+    the kön/employer rows; what the figures per insats need).
     Returns FIGURE_COLUMNS plus series, key, scale and version; percentages are
     floats holding whole numbers (NaN where not applicable or suppressed).
     """
@@ -76,7 +81,7 @@ def distribution(tidy: pd.DataFrame, level: str = "national", min_n: int = MIN_N
     if level == "national":
         t = t.assign(forbund="")
     keys = ["year", "forbund", "survey", "series"]
-    g = _group_rows(t)
+    g = _group_rows(t, split)
     counts = (g.groupby(keys + ["group", "code"]).size().unstack("code", fill_value=0)
               .reindex(columns=CODES, fill_value=0))
     # Every question of every survey that had responses, in every group (n may be 0).
@@ -86,7 +91,7 @@ def distribution(tidy: pd.DataFrame, level: str = "national", min_n: int = MIN_N
     present = present[keys + ["version", "question", "indicator", "scale", "key"]]
     rows = []
     for r in present.itertuples(index=False):
-        for group in ins.groups_of(r.survey):
+        for group in ins.groups_of(r.survey) if split else ("samtliga",):
             rows.append((*r, group))
     frame = pd.DataFrame(rows, columns=list(present.columns) + ["group"])
     frame = frame.join(counts, on=keys + ["group"]).fillna({c: 0 for c in CODES})
