@@ -291,9 +291,11 @@ def trend(keyfigures: pd.DataFrame, year: int, previous: int | None = None) -> p
     change = (now - before).dropna().reset_index()
     change["group"] = change["group"].replace({"samtliga": "totalt"})
     change = change[change.group.isin(["totalt", "kvinnor", "män"])]
+    by = change.groupby(["indicator", "group"]).nyckeltal  # one grouping, its sums and sizes at once
+    sums, sizes = by.sum(), by.size()
     rows = []
-    for (indicator, group), c in change.groupby(["indicator", "group"]):
-        total, measures = int(c.nyckeltal.sum()), len(c)
+    for (indicator, group), total, measures in zip(sums.index, sums.tolist(), sizes.tolist()):
+        total, measures = int(total), int(measures)
         rows.append((year, previous, int(indicator), group, measures, total, 2 * measures,
                      classify(total, measures)))
     out = pd.DataFrame(rows, columns=TREND_COLUMNS)
