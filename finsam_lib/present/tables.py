@@ -77,11 +77,11 @@ class ReportTable:
 
     def records(self) -> list[dict]:
         """``rows.to_dict("records")``, made once per rows frame (the HTML and the Excel sheet both
-        read every row; a frame's records cost a column look-up per column). Read-only; a frame
-        changed in place after the first call is not seen (replace ``rows`` instead)."""
+        read every row). Read-only; a frame changed in place after the first call is not seen
+        (replace ``rows`` instead)."""
         made = self.__dict__.get("_records")
         if made is None or made[0] is not self.rows:
-            made = self.__dict__["_records"] = (self.rows, self.rows.to_dict("records"))
+            made = self.__dict__["_records"] = (self.rows, _records(self.rows))
         return made[1]
 
     def to_html(self) -> str:
@@ -244,6 +244,21 @@ def table_html(t: ReportTable) -> Markup:
                + (["narrow-label"] if t.narrow_label else []))
     return Markup(render("report/table.html.j2", t=t, classes=" ".join(classes), header=header_view(t),
                   rows=body_view(t), ncols=len(t.columns)))
+
+
+_PLAIN = {str, int, float, bool, type(None)}
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """``frame.to_dict("records")``: for a frame of Python objects (what :func:`_frame` makes) its
+    values as they are, which is what to_dict gives them (it boxes numpy scalars only), without
+    its look-up of every column per row; any other frame through to_dict."""
+    if all(dtype == object for dtype in frame.dtypes):
+        values = frame.to_numpy(dtype=object).tolist()
+        if all(type(v) in _PLAIN for row in values for v in row):
+            columns = frame.columns.tolist()
+            return [dict(zip(columns, row)) for row in values]
+    return frame.to_dict("records")
 
 
 def _frame(rows: list[dict]) -> pd.DataFrame:
