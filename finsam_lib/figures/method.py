@@ -184,15 +184,16 @@ def population_units(respondents: pd.DataFrame, population: pd.DataFrame) -> pd.
 
 
 def _rates(units: pd.DataFrame) -> dict:
-    """Tabell 2's rates over a set of population units."""
-    has_t = units.tillfragade.notna()
-    has_m = units.malpopulation.notna() & has_t
-    mal = units.loc[has_m, "malpopulation"].sum()
+    """Tabell 2's rates over a set of population units (the sums in numpy: whole numbers, exact)."""
+    t, m, a = (units[c].to_numpy(dtype="float64", na_value=np.nan)
+               for c in ("tillfragade", "malpopulation", "antal_svar"))
+    has_t = ~np.isnan(t)
+    has_m = ~np.isnan(m) & has_t
+    mal = m[has_m].sum()
     return {
-        "tillfragade_av_mal_pct": percent(units.loc[has_m, "tillfragade"].sum(), mal) if has_m.any() else np.nan,
-        "svar_av_tillfragade_pct": percent(units.loc[has_t, "antal_svar"].sum(),
-                                           units.loc[has_t, "tillfragade"].sum()) if has_t.any() else np.nan,
-        "svar_av_mal_pct": percent(units.loc[has_m, "antal_svar"].sum(), mal) if has_m.any() else np.nan,
+        "tillfragade_av_mal_pct": percent(t[has_m].sum(), mal) if has_m.any() else np.nan,
+        "svar_av_tillfragade_pct": percent(a[has_t].sum(), t[has_t].sum()) if has_t.any() else np.nan,
+        "svar_av_mal_pct": percent(a[has_m].sum(), mal) if has_m.any() else np.nan,
     }
 
 
@@ -215,17 +216,21 @@ def response_table(respondents: pd.DataFrame, population: pd.DataFrame, sheets: 
         resp, pop, sh = resp[resp.forbund == forbund], pop[pop.forbund == forbund], sh[sh.forbund == forbund]
     units = population_units(resp, pop)
     used = set(resp.survey) | set(pop.survey)
+    # Each survey's rows split off once (the rows a filter per survey gives, in their order).
+    resp_of = dict(tuple(resp.groupby("survey", sort=False)))
+    units_of = dict(tuple(units.groupby("survey", sort=False)))
+    empty_of = sh.groupby("survey", sort=False).empty_rows.sum().to_dict()
     rows = []
     for survey in ins.in_report_order(used):
-        r = resp[resp.survey == survey]
-        u = units[units.survey == survey]
+        r = resp_of.get(survey, resp.iloc[:0])
+        u = units_of.get(survey, units.iloc[:0])
         row = {"survey": survey, "forbund_count": r.forbund.nunique(),
                "malpopulation": _sum_or_na(u.malpopulation), "tillfragade": _sum_or_na(u.tillfragade),
                "antal_svar": len(r), **_rates(u)}
         if ins.BACKGROUND.get(survey) == "Kön":
             row.update(kvinnor=int((r.background == 1).sum()), man=int((r.background == 2).sum()),
                        ej_uppgett_kon=int((~r.background.isin([1, 2])).sum()))
-        row["empty_rows"] = int(sh.loc[sh.survey == survey, "empty_rows"].sum())
+        row["empty_rows"] = int(empty_of.get(survey, 0))
         rows.append(row)
     table = pd.DataFrame(rows, columns=[c for c in RESPONSE_COLUMNS if c not in ("year", "forbund")])
     if rows:
