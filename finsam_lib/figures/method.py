@@ -127,11 +127,18 @@ def suppress(frame: pd.DataFrame, min_n: int = MIN_N) -> pd.DataFrame:
     frame = frame.copy()
     small = frame["n"] < min_n
     split = frame["group"] != "samtliga"
-    keys = ["year", "forbund", "survey", "series"]
-    split_small = (small & split).groupby([frame[k] for k in keys]).transform("any")
-    frame["suppressed"] = small | (split & split_small)
-    frame.loc[frame["suppressed"], CODE_COLUMNS] = pd.NA
-    frame.loc[frame["suppressed"], PCT_COLUMNS] = np.nan
+    if split.any():  # else no split to hide (the samtliga rows alone: figures per insats)
+        keys = ["year", "forbund", "survey", "series"]
+        split_small = (small & split).groupby([frame[k] for k in keys]).transform("any")
+        frame["suppressed"] = small | (split & split_small)
+    else:
+        frame["suppressed"] = small
+    blank = frame["suppressed"].to_numpy(dtype=bool)
+    for col in [*CODE_COLUMNS, *PCT_COLUMNS]:
+        if frame[col].dtype in (np.int64, np.float64):  # as .loc[blank, col] = NA/NaN makes them: float
+            frame[col] = np.where(blank, np.nan, frame[col].to_numpy(dtype="float64"))
+        else:
+            frame.loc[blank, col] = pd.NA if col in CODE_COLUMNS else np.nan
     return frame
 
 
