@@ -379,9 +379,10 @@ def year_figures(source, year: int, forbund: str | None = None, min_n: int = fig
             return YearFigures(year, None, min_n, data)
         national = compute(None, ()) if not cache else _get(key + (year, None, min_n, ()), stamp,
                                                               lambda: compute(None, ()))
-        # for_forbund maps every förbund's names; without predecessors the view is the data as read
-        view = hist.for_forbund(data, list(changes), name, year) if hist.predecessors(list(changes), name, year) \
-            else data
+        # Without predecessors the förbund's view is the data as read (for_forbund would map every
+        # förbund's names to find that out).
+        own = list(changes)
+        view = hist.for_forbund(data, own, name, year) if hist.predecessors(own, name, year) else data
         figures = YearFigures(year, name, min_n, view, changes, national)
         if year not in figures.tidy_years:
             found = ", ".join(map(str, figures.tidy_years)) or "inga"

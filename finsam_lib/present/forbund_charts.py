@@ -54,7 +54,7 @@ def bar_rows(dist: pd.DataFrame, series: str, years: list[int]) -> pd.DataFrame:
 def bar_rows_by_series(dist: pd.DataFrame, years: list[int]) -> dict[str, pd.DataFrame]:
     """:func:`bar_rows` of every measure in ``dist`` at once (a report draws 45 of them): series ->
     the same frame ``bar_rows(dist, series, years)`` gives; a measure without rows is left out."""
-    d = dist[(dist.group == "samtliga") & dist.year.isin(years) & (dist.n > 0)].sort_values(["series", "year"])
+    d = _answered(dist, years)
     rows = _bars(d)
     return {s: part.reset_index(drop=True) for s, part in rows.groupby(d.series.to_numpy(), sort=False)}
 
@@ -63,7 +63,7 @@ def bar_columns_by_series(dist: pd.DataFrame, years: list[int]) -> dict[str, dic
     """:func:`bar_rows_by_series` as plain lists, what :func:`stacked_bars_svg` reads: series ->
     {column: values, oldest year first}; each column of every measure is read from the frame once
     (a report draws some 45 charts of 15 columns)."""
-    d = dist[(dist.group == "samtliga") & dist.year.isin(years) & (dist.n > 0)].sort_values(["series", "year"])
+    d = _answered(dist, years)
     columns = {c: values.tolist() for c, values in _bars(d).items()}
     series = d.series.tolist()
     out: dict[str, dict[str, list]] = {}
@@ -73,6 +73,11 @@ def bar_columns_by_series(dist: pd.DataFrame, years: list[int]) -> dict[str, dic
             out[series[start]] = {c: values[start:end] for c, values in columns.items()}
             start = end
     return out
+
+
+def _answered(dist: pd.DataFrame, years: list[int]) -> pd.DataFrame:
+    """The samtliga rows with answers in ``years``, by series and year."""
+    return dist[(dist.group == "samtliga") & dist.year.isin(years) & (dist.n > 0)].sort_values(["series", "year"])
 
 
 def _bars(d: pd.DataFrame) -> pd.DataFrame:

@@ -92,6 +92,7 @@ class Measure(NamedTuple):
     text: str
     scale: str
 
+
 def display_name(forbund: str) -> str:
     """'Västmanland' -> 'Samordningsförbundet Västmanland' (names that already say so stay)."""
     return forbund if forbund.casefold().startswith("samordningsförbund") else f"Samordningsförbundet {forbund}"

@@ -253,7 +253,7 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     """``frame.to_dict("records")``: for a frame of Python objects (what :func:`_frame` makes) its
     values as they are, which is what to_dict gives them (it boxes numpy scalars only), without
     its look-up of every column per row; any other frame through to_dict."""
-    if all(dtype == object for dtype in frame.dtypes):
+    if all(pd.api.types.is_object_dtype(dtype) for dtype in frame.dtypes):
         values = frame.to_numpy(dtype=object).tolist()
         if all(type(v) in _PLAIN for row in values for v in row):
             columns = frame.columns.tolist()
