@@ -157,3 +157,15 @@ def test_resultatfil_has_the_insats_tables(report, tmp_path):
         shown = f[(f.survey == survey) & (f.kind == isx.TOTAL) & ~f.suppressed.astype(bool)]
         fractions = {round(v, 2) for v in values if isinstance(v, float)}
         assert {round(v / 100, 2) for v in shown.nyckeltal_pct} <= fractions
+
+
+def test_distribution_without_split_is_the_samtliga_rows(demo_data):
+    """figures.distribution(split=False), what the figures per insats count from, gives the
+    samtliga rows the full distribution gives (same rows, order and figures), nothing else."""
+    tidy = demo_data.tidy[demo_data.tidy.year == demo_data.tidy.year.max()]
+    for level, min_n in (("forbund", 0), ("forbund", privacy.MIN_N), ("national", privacy.MIN_N)):
+        full = fig.distribution(tidy, level=level, min_n=min_n)
+        alone = fig.distribution(tidy, level=level, min_n=min_n, split=False)
+        assert (alone.group == "samtliga").all() and len(alone) >= 45
+        pd.testing.assert_frame_equal(alone.reset_index(drop=True),
+                                      full[full.group == "samtliga"].reset_index(drop=True))

@@ -24,6 +24,7 @@ from finsam_lib.present import slides
 from finsam_lib.present.forbund_report import ForbundReport
 from finsam_lib.present.report import NationalReport
 from finsam_lib.registration import history as hist
+from finsam_lib.registration.reader import find_files
 
 YEAR = 2022
 GENDER = ["kvinnor", "män"]
@@ -174,3 +175,22 @@ def test_the_history_is_applied_once(areas, demo_dir, demo_data):
     assert not d.duplicated(["year", "survey", "series", "group"]).any()
     pd.testing.assert_series_equal(shown(d, YEAR), shown(f.dist, YEAR))
     assert set(years_old) <= set(d.year) and set(years_old) <= set(report.all_years)
+
+
+def test_the_fingerprint_names_each_file_by_its_real_path(demo_dir, tmp_path):
+    """figures.year.fingerprint (what every report compares with the cache) gives each file's
+    resolved path, modification time and size, for data given through a linked folder and with a
+    linked file in it."""
+    folder = tmp_path / "data"
+    shutil.copytree(demo_dir / str(YEAR), folder / str(YEAR))
+    shutil.copy(demo_dir / hist.FILE_NAME, folder / hist.FILE_NAME)
+    one = sorted((demo_dir / str(YEAR - 1)).glob("*.xlsx"))[0]
+    (folder / "en.xlsx").symlink_to(one)
+    (tmp_path / "länk").symlink_to(folder, target_is_directory=True)
+    files, _ = find_files([tmp_path / "länk"])
+    files.append(tmp_path / "länk" / hist.FILE_NAME)
+    expected = tuple((str(f.resolve()), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+    assert yf.fingerprint(tmp_path / "länk") == expected
+    paths = [p for p, _, _ in expected]
+    assert str(one.resolve()) in paths and len(paths) > 10
+    assert all(p.startswith(str(folder.resolve())) for p in paths if p != str(one.resolve()))

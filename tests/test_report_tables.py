@@ -8,6 +8,7 @@ from finsam_lib.base import format as fmt
 from finsam_lib.figures import method as fig
 from finsam_lib.present import charts
 from finsam_lib.present import national_tables as nt
+from finsam_lib.present import tables as tb
 
 
 def dist_rows(year, survey, question, series, indicator, groups, scale="I", key="klart", min_n=5):
@@ -114,3 +115,22 @@ def test_line_chart_draws_no_line_across_a_gap_and_titles_itself():
     styles = charts.line_style(pd.DataFrame({"line": ["a", "b", "c"], "survey": ["Deltagare avslut"] * 2 + ["Personal"],
                                              "group": ["kvinnor", "män", "samtliga"]}))
     assert list(styles.linestyle[:2]) == ["-", "--"] and styles.marker.nunique() == 3
+
+
+def test_records_are_the_rows_as_to_dict_gives_them():
+    """ReportTable.records (read by the HTML and the Excel sheet) equals rows.to_dict("records"),
+    types included: Python values as they are, numpy scalars and typed columns through to_dict."""
+    plain = tb._frame([{"label": "A", "kind": tb.ROW, "x": 1, "y": 2.5}, {"label": "B", "kind": tb.SUB, "y": None},
+                       {"label": "C", "kind": tb.ROW, "x": "för få svar", "z": True}])
+    numpy_scalar = plain.copy()
+    numpy_scalar.loc[0, "y"] = np.float64(2.5)
+    typed = pd.DataFrame({"label": ["A", "B"], "kind": [tb.ROW, tb.ROW], "x": [1, 2], "y": [0.5, np.nan]})
+    for rows in (plain, numpy_scalar, typed):
+        t = tb.ReportTable("t", "1", "T", rows, [tb.Column("x", "X")])
+        expected = rows.to_dict("records")
+        got = t.records()
+        assert [str(r) for r in got] == [str(r) for r in expected]  # str: NaN equals NaN
+        assert [[type(v) for v in r.values()] for r in got] == [[type(v) for v in r.values()] for r in expected]
+        assert t.records() is got  # made once
+        t.rows = rows.iloc[:1]
+        assert t.records() == rows.iloc[:1].to_dict("records")  # a new frame, new records

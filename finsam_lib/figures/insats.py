@@ -46,8 +46,7 @@ def pool(counts: dict, min_n: int = fig.MIN_N) -> tuple[list, list]:
 
 
 def _samtliga(tidy: pd.DataFrame) -> pd.DataFrame:
-    d = fig.distribution(tidy, level="forbund", min_n=0)
-    d = d[d.group == "samtliga"].copy()
+    d = fig.distribution(tidy, level="forbund", min_n=0, split=False)
     d["key_count"] = unc.key_count(d)
     return d
 

@@ -44,9 +44,11 @@ def with_instrument(tidy: pd.DataFrame) -> pd.DataFrame:
     return tidy.merge(q, on=["version", "survey", "question"], how="left")
 
 
-def _group_rows(tidy: pd.DataFrame) -> pd.DataFrame:
-    """Each answer once for samtliga and once more for its kön/employer group."""
+def _group_rows(tidy: pd.DataFrame, split: bool = True) -> pd.DataFrame:
+    """Each answer once for samtliga and (``split``) once more for its kön/employer group."""
     parts = [tidy.assign(group="samtliga")]
+    if not split:
+        return parts[0]
     for survey in tidy.survey.unique():
         codes = ins.group_codes(survey)
         if not codes:
@@ -65,10 +67,13 @@ def _year_question(year: int, series: str, question: int) -> int:
 _SERIES_NUMBER = {(v, s): q for v, s, q in ins.questions()[["version", "series", "question"]].itertuples(index=False)}
 
 
-def distribution(tidy: pd.DataFrame, level: str = "national", min_n: int = MIN_N) -> pd.DataFrame:
+def distribution(tidy: pd.DataFrame, level: str = "national", min_n: int = MIN_N,
+                 split: bool = True) -> pd.DataFrame:
     """Figures per year, (förbund,) survey, question and group.
 
     ``level`` is ``"national"`` (forbund = "") or ``"forbund"`` (one set per förbund).
+    ``split=False``: the samtliga rows only (the same rows and figures as with the groups, without
+    the kön/employer rows; what the figures per insats need).
     Returns FIGURE_COLUMNS plus series, key, scale and version; percentages are
     floats holding whole numbers (NaN where not applicable or suppressed).
     """
@@ -76,7 +81,7 @@ def distribution(tidy: pd.DataFrame, level: str = "national", min_n: int = MIN_N
     if level == "national":
         t = t.assign(forbund="")
     keys = ["year", "forbund", "survey", "series"]
-    g = _group_rows(t)
+    g = _group_rows(t, split)
     counts = (g.groupby(keys + ["group", "code"]).size().unstack("code", fill_value=0)
               .reindex(columns=CODES, fill_value=0))
     # Every question of every survey that had responses, in every group (n may be 0).
@@ -86,7 +91,7 @@ def distribution(tidy: pd.DataFrame, level: str = "national", min_n: int = MIN_N
     present = present[keys + ["version", "question", "indicator", "scale", "key"]]
     rows = []
     for r in present.itertuples(index=False):
-        for group in ins.groups_of(r.survey):
+        for group in ins.groups_of(r.survey) if split else ("samtliga",):
             rows.append((*r, group))
     frame = pd.DataFrame(rows, columns=list(present.columns) + ["group"])
     frame = frame.join(counts, on=keys + ["group"]).fillna({c: 0 for c in CODES})
@@ -122,11 +127,18 @@ def suppress(frame: pd.DataFrame, min_n: int = MIN_N) -> pd.DataFrame:
     frame = frame.copy()
     small = frame["n"] < min_n
     split = frame["group"] != "samtliga"
-    keys = ["year", "forbund", "survey", "series"]
-    split_small = (small & split).groupby([frame[k] for k in keys]).transform("any")
-    frame["suppressed"] = small | (split & split_small)
-    frame.loc[frame["suppressed"], CODE_COLUMNS] = pd.NA
-    frame.loc[frame["suppressed"], PCT_COLUMNS] = np.nan
+    if split.any():  # else no split to hide (the samtliga rows alone: figures per insats)
+        keys = ["year", "forbund", "survey", "series"]
+        split_small = (small & split).groupby([frame[k] for k in keys]).transform("any")
+        frame["suppressed"] = small | (split & split_small)
+    else:
+        frame["suppressed"] = small
+    blank = frame["suppressed"].to_numpy(dtype=bool)
+    for col in [*CODE_COLUMNS, *PCT_COLUMNS]:
+        if frame[col].dtype in (np.int64, np.float64):  # as .loc[blank, col] = NA/NaN makes them: float
+            frame[col] = np.where(blank, np.nan, frame[col].to_numpy(dtype="float64"))
+        else:
+            frame.loc[blank, col] = pd.NA if col in CODE_COLUMNS else np.nan
     return frame
 
 
@@ -179,15 +191,16 @@ def population_units(respondents: pd.DataFrame, population: pd.DataFrame) -> pd.
 
 
 def _rates(units: pd.DataFrame) -> dict:
-    """Tabell 2's rates over a set of population units."""
-    has_t = units.tillfragade.notna()
-    has_m = units.malpopulation.notna() & has_t
-    mal = units.loc[has_m, "malpopulation"].sum()
+    """Tabell 2's rates over a set of population units (the sums in numpy: whole numbers, exact)."""
+    t, m, a = (units[c].to_numpy(dtype="float64", na_value=np.nan)
+               for c in ("tillfragade", "malpopulation", "antal_svar"))
+    has_t = ~np.isnan(t)
+    has_m = ~np.isnan(m) & has_t
+    mal = m[has_m].sum()
     return {
-        "tillfragade_av_mal_pct": percent(units.loc[has_m, "tillfragade"].sum(), mal) if has_m.any() else np.nan,
-        "svar_av_tillfragade_pct": percent(units.loc[has_t, "antal_svar"].sum(),
-                                           units.loc[has_t, "tillfragade"].sum()) if has_t.any() else np.nan,
-        "svar_av_mal_pct": percent(units.loc[has_m, "antal_svar"].sum(), mal) if has_m.any() else np.nan,
+        "tillfragade_av_mal_pct": percent(t[has_m].sum(), mal) if has_m.any() else np.nan,
+        "svar_av_tillfragade_pct": percent(a[has_t].sum(), t[has_t].sum()) if has_t.any() else np.nan,
+        "svar_av_mal_pct": percent(a[has_m].sum(), mal) if has_m.any() else np.nan,
     }
 
 
@@ -210,17 +223,21 @@ def response_table(respondents: pd.DataFrame, population: pd.DataFrame, sheets: 
         resp, pop, sh = resp[resp.forbund == forbund], pop[pop.forbund == forbund], sh[sh.forbund == forbund]
     units = population_units(resp, pop)
     used = set(resp.survey) | set(pop.survey)
+    # Each survey's rows split off once (the rows a filter per survey gives, in their order).
+    resp_of = dict(tuple(resp.groupby("survey", sort=False)))
+    units_of = dict(tuple(units.groupby("survey", sort=False)))
+    empty_of = sh.groupby("survey", sort=False).empty_rows.sum().to_dict()
     rows = []
     for survey in ins.in_report_order(used):
-        r = resp[resp.survey == survey]
-        u = units[units.survey == survey]
+        r = resp_of.get(survey, resp.iloc[:0])
+        u = units_of.get(survey, units.iloc[:0])
         row = {"survey": survey, "forbund_count": r.forbund.nunique(),
                "malpopulation": _sum_or_na(u.malpopulation), "tillfragade": _sum_or_na(u.tillfragade),
                "antal_svar": len(r), **_rates(u)}
         if ins.BACKGROUND.get(survey) == "Kön":
             row.update(kvinnor=int((r.background == 1).sum()), man=int((r.background == 2).sum()),
                        ej_uppgett_kon=int((~r.background.isin([1, 2])).sum()))
-        row["empty_rows"] = int(sh.loc[sh.survey == survey, "empty_rows"].sum())
+        row["empty_rows"] = int(empty_of.get(survey, 0))
         rows.append(row)
     table = pd.DataFrame(rows, columns=[c for c in RESPONSE_COLUMNS if c not in ("year", "forbund")])
     if rows:
@@ -286,9 +303,11 @@ def trend(keyfigures: pd.DataFrame, year: int, previous: int | None = None) -> p
     change = (now - before).dropna().reset_index()
     change["group"] = change["group"].replace({"samtliga": "totalt"})
     change = change[change.group.isin(["totalt", "kvinnor", "män"])]
+    by = change.groupby(["indicator", "group"]).nyckeltal  # one grouping, its sums and sizes at once
+    sums, sizes = by.sum(), by.size()
     rows = []
-    for (indicator, group), c in change.groupby(["indicator", "group"]):
-        total, measures = int(c.nyckeltal.sum()), len(c)
+    for (indicator, group), total, measures in zip(sums.index, sums.tolist(), sizes.tolist()):
+        total, measures = int(total), int(measures)
         rows.append((year, previous, int(indicator), group, measures, total, 2 * measures,
                      classify(total, measures)))
     out = pd.DataFrame(rows, columns=TREND_COLUMNS)

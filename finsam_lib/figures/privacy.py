@@ -54,16 +54,30 @@ def disclose(frame: pd.DataFrame, min_n: int = MIN_N, level: str = "forbund") ->
     split = out["group"] != "samtliga"
     if not split.any():
         return out
-    keys = [out[k] for k in KEYS]
-    total = out["n"].where(~split).groupby(keys).transform("max")
-    parts = out["n"].where(split, 0).groupby(keys).transform("sum")
-    residual = (total - parts).fillna(0)
-    bad = split & (residual > 0) & (residual < min_n)
-    bad = bad.groupby(keys).transform("any") & split
+    bad = _small_residual(out, split.to_numpy(), min_n)
+    if not bad.any():
+        return out
     out.loc[bad, "suppressed"] = True
     out.loc[out["suppressed"], fig.CODE_COLUMNS] = pd.NA
     out.loc[out["suppressed"], fig.PCT_COLUMNS] = np.nan
     return out
+
+
+def _small_residual(frame: pd.DataFrame, split: np.ndarray, min_n: int) -> np.ndarray:
+    """Rule 2 per row: a split row (``split``) whose split has a residual samtliga − its groups
+    of 1 … min_n − 1 answers. The rows of one split share the KEYS; rows with a missing key belong
+    to none. One grouping, the sums and maxima in numpy (this runs for every förbund report)."""
+    gid = frame.groupby(KEYS, sort=False).ngroup().to_numpy()
+    none = int(gid.max()) + 1 if len(gid) else 0  # the bucket of rows with a missing key
+    gid = np.where(gid < 0, none, gid)
+    n = frame["n"].to_numpy(dtype="float64")
+    total = np.full(none + 1, -np.inf)  # samtliga's n per split (-inf: no samtliga row)
+    np.maximum.at(total, gid[~split], n[~split])
+    parts = np.bincount(gid[split], weights=n[split], minlength=none + 1)
+    residual = np.where(np.isfinite(total), total - parts, 0)
+    residual[none] = 0
+    small = (residual > 0) & (residual < min_n)
+    return small[gid] & split
 
 
 def shown_n(frame: pd.DataFrame) -> pd.Series:

@@ -19,6 +19,8 @@ is computed lazily and once (``functools.cached_property``); treat its frames as
 """
 from __future__ import annotations
 
+import os
+import stat
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -240,12 +242,25 @@ def _paths(source) -> list:
 
 def fingerprint(source) -> tuple:
     """(resolved path, mtime in ns, size) of every registration file under ``source`` and of its
-    history file: what the cache compares to know the files are unchanged."""
+    history file: what the cache compares to know the files are unchanged (every report asks)."""
     paths = _paths(source)
     files, _ = find_files(paths)
     extra = hist.history_file(paths)
-    return tuple((str(f.resolve()), f.stat().st_mtime_ns, f.stat().st_size)
-                 for f in [*files, *([extra] if extra else [])])
+    folders: dict = {}
+    return tuple(_file_stamp(f, folders) for f in [*files, *([extra] if extra else [])])
+
+
+def _file_stamp(f: Path, folders: dict) -> tuple[str, int, int]:
+    """(str(f.resolve()), mtime in ns, size) with one lstat: a file that is no symbolic link resolves
+    to its folder's real path (resolved once per folder in ``folders``) and its name."""
+    st = os.lstat(f)
+    if stat.S_ISLNK(st.st_mode):
+        st = f.stat()
+        return str(f.resolve()), st.st_mtime_ns, st.st_size
+    folder = folders.get(f.parent)
+    if folder is None:
+        folder = folders[f.parent] = str(f.parent.resolve())
+    return os.path.join(folder, f.name), st.st_mtime_ns, st.st_size
 
 
 def _source(source, exclude_invalid: bool) -> tuple[tuple, object]:
@@ -364,8 +379,11 @@ def year_figures(source, year: int, forbund: str | None = None, min_n: int = fig
             return YearFigures(year, None, min_n, data)
         national = compute(None, ()) if not cache else _get(key + (year, None, min_n, ()), stamp,
                                                               lambda: compute(None, ()))
-        figures = YearFigures(year, name, min_n, hist.for_forbund(data, list(changes), name, year), changes,
-                              national)
+        # Without predecessors the förbund's view is the data as read (for_forbund would map every
+        # förbund's names to find that out).
+        own = list(changes)
+        view = hist.for_forbund(data, own, name, year) if hist.predecessors(own, name, year) else data
+        figures = YearFigures(year, name, min_n, view, changes, national)
         if year not in figures.tidy_years:
             found = ", ".join(map(str, figures.tidy_years)) or "inga"
             raise DataError(f"{name} har inga svar mätår {year} (har svar: {found}).")

@@ -26,6 +26,7 @@ import datetime as dt
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -81,6 +82,16 @@ from finsam_lib.registration.history import note
 from finsam_lib.registration.names import safe_filename
 
 YEARS_SHOWN = 5
+
+
+class Measure(NamedTuple):
+    """A measure (one row of :meth:`ForbundReport.measures`) as question_figure reads it."""
+    series: str
+    survey: str
+    question: int
+    text: str
+    scale: str
+
 
 def display_name(forbund: str) -> str:
     """'Västmanland' -> 'Samordningsförbundet Västmanland' (names that already say so stay)."""
@@ -327,7 +338,16 @@ class ForbundReport(Report):
     # Indicators
 
     def measures(self, indicator: int) -> pd.DataFrame:
-        return measures_of(self.version, indicator)
+        """forbund_tables.measures_of the report's questionnaire version (made once per indicator;
+        read-only)."""
+        found = self._measures.get(indicator)
+        if found is None:
+            found = self._measures[indicator] = measures_of(self.version, indicator)
+        return found
+
+    @cached_property
+    def _measures(self) -> dict[int, pd.DataFrame]:
+        return {}
 
     def break_note(self, series: str, survey: str) -> str:
         """"Jämförelse saknas eftersom frågan ändrades 2021" when the förbund answered the survey in a
@@ -358,6 +378,11 @@ class ForbundReport(Report):
         return fc.bar_rows_by_series(self.samtliga, self.years)
 
     @cached_property
+    def _bar_columns(self) -> dict[str, dict[str, list]]:
+        """What the charts draw: forbund_charts.bar_columns_by_series (bar_rows as lists), made once."""
+        return fc.bar_columns_by_series(self.samtliga, self.years)
+
+    @cached_property
     def _no_bars(self) -> pd.DataFrame:
         """bar_rows of a measure the förbund did not answer (no rows; made once)."""
         return fc.bar_rows(self.samtliga.iloc[:0], "", self.years)
@@ -381,14 +406,14 @@ class ForbundReport(Report):
     def question_figure(self, m) -> Chart | None:
         """The stacked bars of one question, or the reason there are none; None when the förbund never
         answered it in the shown years."""
-        rows = self.bar_rows(m.series)
-        if rows.empty:
+        rows = self._bar_columns.get(m.series)
+        if rows is None:
             return None
         who = f"({m.survey}, fråga {m.question})"
         caption = (m.text, who)
         note = self.break_note(m.series, m.survey)
         anchor = f"fraga-{safe_filename(m.survey).lower()}-{m.question}"
-        if rows.suppressed.all():
+        if all(rows["suppressed"]):
             return Chart("bars", anchor, "chart bars too-few", caption=caption, note=note,
                          message=f"{fc.FEW_ANSWERS}.")
         svg = fc.stacked_bars_svg(rows, m.scale, label=f"{m.text} {who}")
@@ -468,16 +493,16 @@ class ForbundReport(Report):
         if not self.answered(indicator):
             return None
         measures = self.measures(indicator)
-        figures, unanswered = [], []
-        for m in measures.itertuples():
+        figures, unanswered, drawn = [], [], []
+        for m in self._measure_rows(indicator):
             f = self.question_figure(m)
+            drawn.append(bool(f))
             if f:
                 figures.append(f)
             else:
                 unanswered.append(question_label(m.text, m.survey, m.question))
         span = fmt.year_span(self.years[0], self.years[-1])
-        answered = measures[~measures.apply(lambda m: question_label(m.text, m.survey, m.question) in unanswered,
-                                            axis=1)]
+        answered = measures if all(drawn) else measures[drawn]
         table = Table(keyfigure_table(self.samtliga, self.national, answered,
                                                self.table_years(answered), self.year, self._next_number(),
                                                indicator, self.min_n, self.previous, changes=self.year_changes,
@@ -490,6 +515,11 @@ class ForbundReport(Report):
         comment = comment_block(anchor, facts, self.commentary.html(indicator))
         return head + Block(lead, *figures, missing, table, self.trend_chart(indicator, answered), comment)
 
+    def _measure_rows(self, indicator: int) -> list[Measure]:
+        """The indicator's measures (:meth:`measures`) as records, for question_figure."""
+        m = self.measures(indicator)
+        return [Measure(*values) for values in zip(*(m[c].tolist() for c in Measure._fields))]
+
     def answered(self, indicator: int) -> bool:
         """Whether the förbund has answers (shown or too few to show) to any of the indicator's
         questions in the shown years."""
@@ -498,7 +528,8 @@ class ForbundReport(Report):
     @cached_property
     def _answered(self) -> set[int]:
         """The measured indicators with bars (:meth:`bar_rows`) for some question, found once."""
-        return {i for i in ins.measured_indicators() if any(s in self._bars for s in self.measures(i).series)}
+        bars = self._bar_columns
+        return {i for i in ins.measured_indicators() if any(s in bars for s in self.measures(i).series)}
 
     @section
     def unanswered_indicators(self) -> Block:

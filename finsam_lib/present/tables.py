@@ -75,6 +75,15 @@ class ReportTable:
     def sheet_name(self) -> str:
         return (self.sheet or (f"Tabell {self.number}" if self.number else self.title))[:31]
 
+    def records(self) -> list[dict]:
+        """``rows.to_dict("records")``, made once per rows frame (the HTML and the Excel sheet both
+        read every row). Read-only; a frame changed in place after the first call is not seen
+        (replace ``rows`` instead)."""
+        made = self.__dict__.get("_records")
+        if made is None or made[0] is not self.rows:
+            made = self.__dict__["_records"] = (self.rows, _records(self.rows))
+        return made[1]
+
     def to_html(self) -> str:
         return table_html(self)
 
@@ -205,7 +214,7 @@ def row_label(t: ReportTable, row) -> str:
 def body_view(t: ReportTable) -> list[dict]:
     """The body rows: kind, label, and the cells (:class:`Cell`) or a message."""
     out = []
-    for pos, row in enumerate(t.rows.to_dict("records")):
+    for pos, row in enumerate(t.records()):
         kind = row["kind"]
         if kind == SECTION:
             out.append({"kind": kind, "label": str(row["label"])})
@@ -235,6 +244,21 @@ def table_html(t: ReportTable) -> Markup:
                + (["narrow-label"] if t.narrow_label else []))
     return Markup(render("report/table.html.j2", t=t, classes=" ".join(classes), header=header_view(t),
                   rows=body_view(t), ncols=len(t.columns)))
+
+
+_PLAIN = {str, int, float, bool, type(None)}
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """``frame.to_dict("records")``: for a frame of Python objects (what :func:`_frame` makes) its
+    values as they are, which is what to_dict gives them (it boxes numpy scalars only), without
+    its look-up of every column per row; any other frame through to_dict."""
+    if all(pd.api.types.is_object_dtype(dtype) for dtype in frame.dtypes):
+        values = frame.to_numpy(dtype=object).tolist()
+        if all(type(v) in _PLAIN for row in values for v in row):
+            columns = frame.columns.tolist()
+            return [dict(zip(columns, row)) for row in values]
+    return frame.to_dict("records")
 
 
 def _frame(rows: list[dict]) -> pd.DataFrame:

@@ -281,7 +281,7 @@ def _write_table(ws, t, style) -> None:
                 put(ws, i + 1, j, sheet_value(v), head_style[min(j, 1)])
     r = len(head)
     band = style(**BAND_FILL)
-    for pos, row in enumerate(t.rows.to_dict("records")):
+    for pos, row in enumerate(t.records()):
         r += 1
         kind = row["kind"]
         label = sheet_value(str(row["label"]))
