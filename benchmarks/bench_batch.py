@@ -22,7 +22,7 @@ It prints one table, per step the median and the slowest report:
     report; inside execute, measured in this process one report after another on warm data:
     the report's sections (figures, tables, charts) and its Excel file;
   - warm worker alone: one batch worker (its kernel and browser) warmed by the national report
-    and three förbund reports, then twelve förbund reports one after another with no second
+    and three förbund reports, then thirteen förbund reports one after another with no second
     worker sharing the cores: execute + HTML and PDF (the issue's "one förbund report, warm
     worker"; the batch's own per-report timings are for two workers sharing two cores);
   - the floor: a warm Chromium printing an already rendered report once (no contents pass);
@@ -65,7 +65,7 @@ from finsam_lib.registration.reader import read_paths  # noqa: E402
 
 YEAR = 2022
 AIM = 6.0  # issue 15: (a) at least 6× faster than (b) in the same run
-WARM_REPORTS = 16  # förbund reports on the warm worker alone (the first 3 of them warm it)
+WARM_REPORTS = 16  # förbund reports on the warm worker alone (the first 3 warm it, 13 are measured)
 TARGETS = {"execute + HTML, a förbund report (median)": 0.5, "PDF, a förbund report (median)": 1.5,
            "the batch": 45.0, "cold `finsam report forbund`": 8.0}
 

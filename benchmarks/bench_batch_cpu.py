@@ -64,9 +64,8 @@ def cpu_by_kind(command: list[str], interval: float = 0.3) -> tuple[float, dict[
             break
         for p in family:
             try:
-                t = p.cpu_times()
-                kind = seen[p.pid][0] if p.pid in seen else kind_of(p)
-                seen[p.pid] = (kind, t.user + t.system)
+                t = p.cpu_times()  # the kind asked again each time: a kernel just forked by a
+                seen[p.pid] = (kind_of(p), t.user + t.system)  # worker still has the worker's command line
             except (psutil.NoSuchProcess, psutil.AccessDenied):
                 continue
         time.sleep(interval)
