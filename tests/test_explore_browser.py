@@ -79,13 +79,19 @@ def server(small_demo, tmp_path_factory, repo_root):
             pytest.fail("finsam explore did not start in 45 s:\n" + "".join(seen))
         yield address, out
     finally:
+        stopped = True
         if process.poll() is None:
             process.send_signal(signal.SIGINT)  # as Ctrl+C: it stops Voilà and says so
             try:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
+                stopped = False
                 os.killpg(process.pid, signal.SIGKILL)  # our own process group only
-        assert process.returncode == 0
+                process.wait()
+        while not lines.empty():  # what it said after starting, for the messages below
+            seen.append(lines.get())
+        assert stopped, "finsam explore did not stop within 15 s of Ctrl+C:\n" + "".join(seen)
+        assert process.returncode == 0, "".join(seen)
 
 
 @pytest.fixture(scope="module")
