@@ -60,7 +60,9 @@ def server(small_demo, tmp_path_factory, repo_root):
         [sys.executable, "-m", "finsam_lib.apps.cli", "explore", "--data", str(small_demo), "--port", str(port),
          "--out", str(out)],
         cwd=tmp_path_factory.mktemp("explore_cwd"), env=env, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True, encoding="utf-8", start_new_session=True)
+        stderr=subprocess.STDOUT, text=True, encoding="utf-8", start_new_session=True,
+        # Ctrl+C as in a terminal, also when the tests run as a background job (which ignores SIGINT)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
     address, seen, end = f"http://127.0.0.1:{port}/", [], time.monotonic() + 45
