@@ -123,7 +123,7 @@ def batch_way(data: Path, out: Path, forbund: list[str] | None, jobs: int | None
 
 
 def stamped(dataset, data: Path, jobs: list) -> list:
-    """The jobs with the provenance stamps `finsam batch` gives them (commands.batch)."""
+    """The jobs with the provenance stamps `finsam batch` gives them (commands.cmd_batch)."""
     from finsam_lib.publish import provenance
 
     data_part = provenance.data_stamp(dataset, data)
