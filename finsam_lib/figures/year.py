@@ -379,11 +379,8 @@ def year_figures(source, year: int, forbund: str | None = None, min_n: int = fig
             return YearFigures(year, None, min_n, data)
         national = compute(None, ()) if not cache else _get(key + (year, None, min_n, ()), stamp,
                                                               lambda: compute(None, ()))
-        # Without predecessors the förbund's view is the data as read (for_forbund would map every
-        # förbund's names to find that out).
-        own = list(changes)
-        view = hist.for_forbund(data, own, name, year) if hist.predecessors(own, name, year) else data
-        figures = YearFigures(year, name, min_n, view, changes, national)
+        figures = YearFigures(year, name, min_n, hist.for_forbund(data, list(changes), name, year), changes,
+                              national)
         if year not in figures.tidy_years:
             found = ", ".join(map(str, figures.tidy_years)) or "inga"
             raise DataError(f"{name} har inga svar mätår {year} (har svar: {found}).")

@@ -209,9 +209,9 @@ def for_forbund(data, history: list[Change], forbund: str, report_year: int):
     Distributions and response rates of every year stay as without the view; only the number of
     förbund in years before a merger counts the merged ones as one.
 
-    ``data``: a reader.Dataset; returns the same object when the history does not concern
-    ``forbund`` (so per-dataset caches stay warm), else a new Dataset (its ``tidy`` follows)."""
-    if not history:
+    ``data``: a reader.Dataset; returns the same object when ``forbund`` has no predecessors
+    (so per-dataset caches stay warm; nothing is mapped), else a new Dataset (its ``tidy`` follows)."""
+    if not predecessors(history, forbund, report_year):
         return data
     mapping = _names_map([data.respondents, data.population], history, report_year,
                          lambda name, succ: forbund if forbund in succ else None)
