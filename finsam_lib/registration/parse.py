@@ -104,11 +104,11 @@ def _read_uppgifter(wb: Workbook, rows: list[list], sheet: str) -> None:
             return None
         if got is None:
             wb.problem(ERROR, no_label, sheet)
-        elif not _text(got[1]):
+            return None
+        if not _text(got[1]):
             wb.problem(ERROR, no_value, sheet, cell_name(got[0], 1))
-        else:
-            return got
-        return None
+            return None
+        return got
 
     name = required("samordningsforbund", "Etiketten 'Samordningsförbund' saknas i kolumn A; förbundets namn "
                     "ska stå bredvid, i kolumn B.", "Samordningsförbundets namn saknas: skriv det i kolumn B "
