@@ -405,3 +405,8 @@ def test_bar_rows_of_every_measure_at_once_are_each_measures_own(data):
             assert series not in every
         else:
             pd.testing.assert_frame_equal(every[series], alone)
+    # What the charts read: the same rows as lists, column by column.
+    lists = fc.bar_columns_by_series(report.dist, report.years)
+    assert lists.keys() == every.keys()
+    for series, frame in every.items():
+        assert str(lists[series]) == str({c: frame[c].tolist() for c in frame.columns})  # str: NaN equals NaN

@@ -54,30 +54,25 @@ def bar_rows(dist: pd.DataFrame, series: str, years: list[int]) -> pd.DataFrame:
 def bar_rows_by_series(dist: pd.DataFrame, years: list[int]) -> dict[str, pd.DataFrame]:
     """:func:`bar_rows` of every measure in ``dist`` at once (a report draws 45 of them): series ->
     the same frame ``bar_rows(dist, series, years)`` gives; a measure without rows is left out."""
-    d = _answered(dist, years)
-    rows = _bars(d)
-    return {s: part.reset_index(drop=True) for s, part in rows.groupby(d.series.to_numpy(), sort=False)}
+    rows, where = _bars_by_series(dist, years)
+    return {s: rows.iloc[at].reset_index(drop=True) for s, at in where.items()}
 
 
 def bar_columns_by_series(dist: pd.DataFrame, years: list[int]) -> dict[str, dict[str, list]]:
     """:func:`bar_rows_by_series` as plain lists, what :func:`stacked_bars_svg` reads: series ->
-    {column: values, oldest year first}; each column of every measure is read from the frame once
-    (a report draws some 45 charts of 15 columns)."""
-    d = _answered(dist, years)
-    columns = {c: values.tolist() for c, values in _bars(d).items()}
-    series = d.series.tolist()
-    out: dict[str, dict[str, list]] = {}
-    start = 0
-    for end in range(1, len(series) + 1):  # sorted by series: each measure's rows are one run
-        if end == len(series) or series[end] != series[start]:
-            out[series[start]] = {c: values[start:end] for c, values in columns.items()}
-            start = end
-    return out
+    {column: values, oldest year first}; each column is read from the frame once (a report draws
+    some 45 charts of 15 columns)."""
+    rows, where = _bars_by_series(dist, years)
+    columns = {c: values.tolist() for c, values in rows.items()}
+    return {s: {c: values[at] for c, values in columns.items()} for s, at in where.items()}
 
 
-def _answered(dist: pd.DataFrame, years: list[int]) -> pd.DataFrame:
-    """The samtliga rows with answers in ``years``, by series and year."""
-    return dist[(dist.group == "samtliga") & dist.year.isin(years) & (dist.n > 0)].sort_values(["series", "year"])
+def _bars_by_series(dist: pd.DataFrame, years: list[int]) -> tuple[pd.DataFrame, dict[str, slice]]:
+    """:func:`_bars` of the samtliga rows with answers in ``years``, by series and year, and each
+    series' rows (one run, the rows being sorted) as a slice of them."""
+    d = dist[(dist.group == "samtliga") & dist.year.isin(years) & (dist.n > 0)].sort_values(["series", "year"])
+    where = {s: slice(at[0], at[-1] + 1) for s, at in d.groupby("series", sort=False).indices.items()}
+    return _bars(d), where
 
 
 def _bars(d: pd.DataFrame) -> pd.DataFrame:
@@ -163,18 +158,13 @@ def _legend(items, layout: BarLayout, top: float) -> tuple[list[dict], float]:
     return parts, len(rows) * line
 
 
-def stacked_bars_svg(rows: pd.DataFrame | dict, scale: str, label: str = "",
-                     layout: BarLayout | None = None) -> str:
+def stacked_bars_svg(col: dict[str, list], scale: str, label: str = "", layout: BarLayout | None = None) -> str:
     """100 % stacked horizontal bars, one per row of :func:`bar_rows` (top = first year), the
     share of each answer category written in its segment, ``n`` in the bar's label, and the
     scale's labels as a legend. A suppressed year reads "För få svar" (privacy.TOO_FEW).
-    ``rows``: the :func:`bar_rows` frame, or its columns as lists (:func:`bar_columns_by_series`)."""
+    ``col``: a :func:`bar_rows` frame's columns as lists (one measure of :func:`bar_columns_by_series`)."""
     layout = layout or BarLayout()
     cats = categories(scale)
-    # The few numbers as plain lists, read once (itertuples would take each column again per chart).
-    col = rows if isinstance(rows, dict) else {
-        c: rows[c].tolist() for c in ("year", "suppressed", "n",
-                                      *(f"{k}_{code}" for code, _, _ in cats for k in ("share", "pct")))}
     top = 4
     axis_y = top + len(col["year"]) * (layout.bar + layout.gap) - layout.gap + 6
     # Grid behind the bars (one path), its labels below.

@@ -338,16 +338,13 @@ class ForbundReport(Report):
     # Indicators
 
     def measures(self, indicator: int) -> pd.DataFrame:
-        """forbund_tables.measures_of the report's questionnaire version (made once per indicator;
-        read-only)."""
-        found = self._measures.get(indicator)
-        if found is None:
-            found = self._measures[indicator] = measures_of(self.version, indicator)
-        return found
+        """forbund_tables.measures_of the report's questionnaire version (read-only: made once per
+        report for every indicator)."""
+        return self._measures[indicator]
 
     @cached_property
     def _measures(self) -> dict[int, pd.DataFrame]:
-        return {}
+        return {i: measures_of(self.version, i) for i in ins.indicators()}
 
     def break_note(self, series: str, survey: str) -> str:
         """"Jämförelse saknas eftersom frågan ändrades 2021" when the förbund answered the survey in a
@@ -368,24 +365,10 @@ class ForbundReport(Report):
             self._versions_of = (made_of, {s: set(v) for s, v in r.groupby("survey", sort=False)["version"]})
         return self._versions_of[1]
 
-    def bar_rows(self, series: str) -> pd.DataFrame:
-        """forbund_charts.bar_rows of one measure in the shown years (every measure's made at once)."""
-        found = self._bars.get(series)
-        return found if found is not None else self._no_bars.copy()
-
-    @cached_property
-    def _bars(self) -> dict[str, pd.DataFrame]:
-        return fc.bar_rows_by_series(self.samtliga, self.years)
-
     @cached_property
     def _bar_columns(self) -> dict[str, dict[str, list]]:
-        """What the charts draw: forbund_charts.bar_columns_by_series (bar_rows as lists), made once."""
+        """What the charts draw, every measure's at once: forbund_charts.bar_columns_by_series."""
         return fc.bar_columns_by_series(self.samtliga, self.years)
-
-    @cached_property
-    def _no_bars(self) -> pd.DataFrame:
-        """bar_rows of a measure the förbund did not answer (no rows; made once)."""
-        return fc.bar_rows(self.samtliga.iloc[:0], "", self.years)
 
     @cached_property
     def _keyfigure_lookups(self) -> tuple:
@@ -527,7 +510,7 @@ class ForbundReport(Report):
 
     @cached_property
     def _answered(self) -> set[int]:
-        """The measured indicators with bars (:meth:`bar_rows`) for some question, found once."""
+        """The measured indicators with bars (:attr:`_bar_columns`) for some question, found once."""
         bars = self._bar_columns
         return {i for i in ins.measured_indicators() if any(s in bars for s in self.measures(i).series)}
 
