@@ -9,7 +9,8 @@ median of each:
   - PdfPrinter.print: as the batch does it (estimate, one print, check)
   - the earlier way: a measuring print (nothing painted but the headings; its outline gives
     the pages), then the print (what PdfPrinter did before)
-  - the estimate alone: the column layout (PdfPrinter._estimated_pages)
+  - the estimate alone (PdfPrinter._estimated_pages: one call into the page: the headings,
+    the column layout, the numbers filled in)
   - one print: page.pdf once with the same options (A4, footer, tagged, outline)
   - one print, untagged: the same without tagged=True (then Chromium writes no outline)
   - page load only: goto (what every way pays before printing)
@@ -75,7 +76,6 @@ def main() -> int:
 
             def estimate():
                 load()
-                page.evaluate(_SET_TOC_PAGES_JS, {"numbers": {}, "placeholder": "00", "final": False})
                 start = time.perf_counter()
                 printer._estimated_pages(page)
                 return time.perf_counter() - start
@@ -91,7 +91,7 @@ def main() -> int:
             print(f"{html.name}, median of {args.repeat}:")
             print(f"  PdfPrinter.print (estimate, print, check): {ours:5.2f} s  ({prints:.0f} print(s) a report)")
             print(f"  the earlier way (measuring print, print):  {earlier:5.2f} s")
-            print(f"  the estimate alone (column layout):        {alone:5.2f} s")
+            print(f"  the estimate alone (one call):             {alone:5.2f} s")
             print(f"  one print:                                 {one:5.2f} s  ({len(pdf_outline(data))} bookmarks)")
             print(f"  one print, untagged:                       {untagged:5.2f} s  "
                   f"({len(pdf_outline(data_untagged))} bookmarks)")

@@ -226,8 +226,14 @@ def test_a_wrong_estimate_of_the_pages_is_caught_by_the_print_and_printed_again(
     html.write_text(_report_page(chapters=6, sections=9), encoding="utf-8")
     printed = tmp_path / "rapport.pdf"
     real = pdf.PdfPrinter._estimated_pages
-    monkeypatch.setattr(pdf.PdfPrinter, "_estimated_pages", staticmethod(
-        lambda page: {k: v + 1 if i % 2 else 100 for i, (k, v) in enumerate(real(page).items())}))
+
+    def wrong_estimate(page):  # the numbers in the page too: 100 is wider than the boxes
+        ids, numbers, digits = real(page)
+        wrong = {k: v + 1 if i % 2 else 100 for i, (k, v) in enumerate(numbers.items())}
+        page.evaluate(pdf._SET_TOC_PAGES_JS, {"numbers": wrong, "placeholder": "0" * digits, "final": True})
+        return ids, wrong, digits
+
+    monkeypatch.setattr(pdf.PdfPrinter, "_estimated_pages", staticmethod(wrong_estimate))
     with pdf.PdfPrinter() as printer:
         printer.print(html, printed, footer="Testrapport")
     assert printer.prints >= 2

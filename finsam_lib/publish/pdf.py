@@ -122,22 +122,19 @@ class PdfPrinter:
         page = self._tab()
         try:
             page.goto(html_path.as_uri(), wait_until="load")
-            if not (page_numbers_in_toc and page.locator("nav.toc").count()):
+            contents = self._estimated_pages(page) if page_numbers_in_toc else None
+            if contents is None:  # no contents on the page, or no page numbers asked for
                 data = self._print(page, footer)
             else:
-                ids = page.evaluate(_HEADING_IDS_JS)
-                digits = 2
-                page.evaluate(_SET_TOC_PAGES_JS, {"numbers": {}, "placeholder": "0" * digits, "final": False})
-                numbers = self._estimated_pages(page)
-                digits = max(digits, _widest(numbers))
+                ids, numbers, digits = contents
                 for _ in range(PRINTS_AT_MOST):
-                    page.evaluate(_SET_TOC_PAGES_JS, {"numbers": numbers, "placeholder": "0" * digits, "final": True})
                     data = self._print(page, footer)
                     printed = heading_pages_from_pdf(data, ids)
                     if printed == numbers:
                         break
                     # Wider numbers than their boxes move the layout: print again and check again.
                     numbers, digits = printed, max(digits, _widest(printed))
+                    page.evaluate(_SET_TOC_PAGES_JS, {"numbers": numbers, "placeholder": "0" * digits, "final": True})
             pdf_path.write_bytes(data)
         except Exception:
             page.close()  # a fresh tab for the next report
@@ -149,14 +146,20 @@ class PdfPrinter:
         return page.pdf(**pdf_options(footer))
 
     @staticmethod
-    def _estimated_pages(page) -> dict[str, int]:
-        """Page number per heading id without printing: the report laid out as for print (print
-        media, the printable area's width) and cut into columns of the printable area's height,
-        which Chromium breaks by the same rules as pages (a heading with what follows, figures
-        whole). Like Chromium's print, a layout with something wider than the page is laid out
-        wider (up to MAXIMUM_SHRINK) and the pages taller by as much. An estimate: the print checks it."""
-        return page.evaluate(_ESTIMATE_PAGES_JS, {"width": PAGE_AREA_MM[0] * MM, "height": PAGE_AREA_MM[1] * MM,
-                                                  "shrink": MAXIMUM_SHRINK})
+    def _estimated_pages(page) -> tuple[list[list[str]], dict[str, int], int] | None:
+        """The contents filled in with estimated page numbers, in one call into the page (each call
+        waits for the page's next frame): ``(ids, numbers, digits)`` — the headings' [id, text] in
+        order (for heading_pages_from_pdf), the estimated page per heading id, and the digits of the
+        contents' page boxes — or None when the page has no contents (nav.toc).
+
+        The estimate: the report laid out as for print (print media, the printable area's width)
+        and cut into columns of the printable area's height, which Chromium breaks by the same
+        rules as pages (a heading with what follows, figures whole). Like Chromium's print, a
+        layout with something wider than the page is laid out wider (up to MAXIMUM_SHRINK) and the
+        pages taller by as much. The boxes hold two-digit placeholders while it is laid out. An
+        estimate: the print checks it."""
+        return page.evaluate(_CONTENTS_JS, {"width": PAGE_AREA_MM[0] * MM, "height": PAGE_AREA_MM[1] * MM,
+                                            "shrink": MAXIMUM_SHRINK})
 
 
 class BackgroundPrinter:
@@ -247,6 +250,19 @@ _ESTIMATE_PAGES_JS = """({width, height, shrink}) => {
   style.remove();
   return pages;
 }"""
+
+
+# PdfPrinter._estimated_pages: the three above in one call (null without contents).
+_CONTENTS_JS = f"""(args) => {{
+  if (!document.querySelector('nav.toc')) return null;
+  const ids = ({_HEADING_IDS_JS})();
+  const setPages = {_SET_TOC_PAGES_JS};
+  setPages({{numbers: {{}}, placeholder: '00', final: false}});
+  const numbers = ({_ESTIMATE_PAGES_JS})(args);
+  const digits = Math.max(2, ...Object.values(numbers).map(n => String(n).length));
+  setPages({{numbers, placeholder: '0'.repeat(digits), final: true}});
+  return [ids, numbers, digits];
+}}"""
 
 
 def heading_pages_from_pdf(data: bytes, ids: list[list[str]]) -> dict[str, int]:
