@@ -53,6 +53,30 @@ def test_heading_pages_match_chromium_outline_titles(monkeypatch):
     assert pdf.heading_pages_from_pdf(b"", ids) == {"sammanfattning": 3, "indikator-4": 15, "bilaga-1": 47}
 
 
+def test_the_outline_of_a_pdf_with_broken_cross_references_is_still_read():
+    """The outline is read strictly first (no repair pass: Chromium's PDFs are well-formed); a PDF
+    whose cross-reference offsets are off, which the strict reader refuses, is read leniently."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.errors import PdfReadError
+
+    writer = PdfWriter()
+    for _ in range(3):
+        writer.add_blank_page(200, 200)
+    writer.add_outline_item(title="Första", page_number=0)
+    writer.add_outline_item(title="Tredje", page_number=2)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    good = buffer.getvalue()
+    after_header = good.index(b"\n", 10) + 1
+    padding = b"% every object now lies later than its cross-reference entry says\n"
+    shifted = good[:after_header] + padding + good[after_header:]
+    with pytest.raises(PdfReadError):
+        PdfReader(io.BytesIO(shifted), strict=True)
+    assert pdf.pdf_outline(good) == pdf.pdf_outline(shifted) == [("Första", 1), ("Tredje", 3)]
+
+
 def test_find_browser_honours_an_explicit_path(tmp_path, monkeypatch):
     fake = tmp_path / "chrome"
     fake.write_text("")

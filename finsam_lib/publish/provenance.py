@@ -266,15 +266,12 @@ def stamp_pdf(path: str | Path, stamp: dict, title: str = "") -> Path:
     section pointing to it and a trailer with /Prev), which costs milliseconds where
     rewriting a 40-page report with pypdf costs ~0.5 s; a PDF whose last cross-reference
     section is a stream (not what Chromium writes) is updated with pypdf's incremental writer."""
-    import io
-
-    from pypdf import PdfReader
+    from finsam_lib.publish.pdf import read_pdf
 
     path = Path(path)
     data = path.read_bytes()
-    reader = PdfReader(io.BytesIO(data))
+    reader, info = read_pdf(data, lambda r: (r, {str(k): str(v) for k, v in (r.metadata or {}).items()}))
     n = len(stamp.get("files", []))
-    info = {str(k): str(v) for k, v in (reader.metadata or {}).items()}
     info.update({
         "/Title": title or path.stem,
         "/Subject": f"Gjord med finsam {stamp['finsam']} {stamp['created']} av {n} registreringsfiler",
