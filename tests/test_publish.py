@@ -263,3 +263,46 @@ def test_a_wrong_estimate_of_the_pages_is_caught_by_the_print_and_printed_again(
     assert printer.prints >= 2
     contents, landed, _ = _contents_and_landing_pages(printed)
     assert len(contents) == 6 * 10 and contents == landed
+
+
+def _heading_at_the_foot_of_page_two(wide: bool) -> str:
+    """A report page whose section heading ends half a pixel above the foot of page 2 as Chromium
+    lays the page area out: 980 px (A4 from the page's @page, less PDF_MARGIN as Chromium gets it,
+    rounded up), or 1192 px when an 800 px wide figure makes the print shrink 800/658. Fixed heights
+    (no fonts in the sums): contents 200 px, chapter heading 40, filler, section heading 20."""
+    foot = 1192 if wide else 980
+    figure = '<figure style="width: 800px; height: 50px; margin: 0"></figure>' if wide else ""
+    return ('<!DOCTYPE html><html lang="sv"><head><meta charset="utf-8"><title>Test</title><style>'
+            "@page { size: A4; } html, body, main, h1, h2, p, nav { margin: 0; padding: 0; }"
+            ".title-page { break-after: page; } nav.toc { height: 200px; overflow: hidden; }"
+            "h1, h2 { font-size: 16px; line-height: 20px; }</style></head><body><main>"
+            '<div class="title-page"><h1 class="title">Testrapport</h1></div>'
+            '<nav class="toc"><a href="#kapitel">Kapitel</a> <a href="#avsnitt">Avsnitt</a> '
+            '<a href="#bilaga">Bilaga</a></nav>'
+            '<h1 id="kapitel" style="height: 40px">Kapitel</h1>'
+            f'<div style="height: {foot - 0.5 - 200 - 40 - 20}px"></div>'
+            '<h2 id="avsnitt" style="height: 20px">Avsnitt</h2>'
+            f'<p>Text efter avsnittets rubrik.</p>{figure}<h1 id="bilaga">Bilaga</h1>'
+            "</main></body></html>")
+
+
+@pytest.mark.parametrize("wide", [False, True], ids=["page-wide", "shrunk-to-fit"])
+def test_a_heading_at_the_foot_of_a_page_is_estimated_on_it_and_the_report_printed_once(tmp_path, monkeypatch,
+                                                                                      wide):
+    """The estimate lays out on the page area Chromium prints on, to the pixel: a heading that ends
+    at a page's foot is estimated on that page and the report printed once, also when something
+    wider than the page makes the print shrink. A page area a pixel shorter (A4 less PDF_MARGIN, as
+    the estimate had it) puts the heading a page late and costs a second print."""
+    if pdf.find_browser() is None:
+        pytest.skip("no Chromium-family browser")
+    html = tmp_path / "rapport.html"
+    html.write_text(_heading_at_the_foot_of_page_two(wide), encoding="utf-8")
+    with pdf.PdfPrinter() as printer:
+        printed = printer.print(html, tmp_path / "rapport.pdf", footer="Testrapport")
+        assert printer.prints == 1
+        ids = [["kapitel", "Kapitel"], ["avsnitt", "Avsnitt"], ["bilaga", "Bilaga"]]
+        assert pdf.heading_pages_from_pdf(printed.read_bytes(), ids) == {"kapitel": 2, "avsnitt": 2, "bilaga": 3}
+        monkeypatch.setattr(pdf, "MARGINS_PX", tuple(float(pdf.PDF_MARGIN[side][:-2]) * pdf.MM
+                                                  for side in ("top", "right", "bottom", "left")))
+        printer.print(html, tmp_path / "igen.pdf", footer="Testrapport")
+        assert printer.prints == 3

@@ -1,13 +1,14 @@
 """PDF through a Chromium-family browser: finding one, printing an exported report to tagged A4
 with an outline, a page footer and the contents' page numbers — in one print per report (issue
-15): the pages are first estimated without printing (the same layout cut into columns of a page's
-size, :data:`_ESTIMATE_PAGES_JS`), the contents' page boxes filled in, the report printed, and the
-print's own outline checked against the estimate; only where they differ is it printed again with
-the pages the print gave (3 of the demo set's 37 reports).
+15): the pages are first estimated without printing (the same layout cut into columns of the
+page area Chromium prints on, :data:`_ESTIMATE_PAGES_JS`), the contents' page boxes filled in, the
+report printed, and the print's own outline checked against the estimate; only where they differ
+is it printed again with the pages the print gave (none of the demo sets' reports, seeds 0 and 7).
 """
 from __future__ import annotations
 
 import html
+import math
 import os
 import shutil
 import sys
@@ -26,9 +27,26 @@ class PublishError(FinsamError, RuntimeError):
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 PDF_MARGIN = {"top": "18mm", "bottom": "20mm", "left": "18mm", "right": "18mm"}
-# A4's printable area inside PDF_MARGIN, in CSS pixels (96 per inch): the page the estimate lays out.
-PAGE_AREA_MM = (210 - 18 - 18, 297 - 18 - 20)
-MM = 96 / 25.4
+MM = 96 / 25.4  # CSS pixels (96 per inch) per mm
+# The page Chromium lays a report out on is the report's @page size, A4 (210 × 297 mm, report.css;
+# playwright's format="A4" paper, 8.27 × 11.7 in, only holds it), inside PDF_MARGIN.
+PAGE_MM = (210, 297)
+
+
+def _chromium_margin_px(margin: str) -> float:
+    """A PDF_MARGIN value ("18mm") in CSS px as Chromium's print uses it: playwright turns it into
+    inches at 3.78 CSS px per mm (crPdf.ts) and Chromium floors that to whole points, 72 per inch
+    (print_to_pdf's GetPrintPagesParams): 18 mm → 51 pt = 68 px, 20 mm → 56 pt ≈ 74.67 px."""
+    return int(float(margin.removesuffix("mm")) * 3.78 / 96 * 72) * 96 / 72
+
+
+# PDF_MARGIN as Chromium's print gets it, in CSS px: top, right, bottom, left.
+MARGINS_PX = tuple(_chromium_margin_px(PDF_MARGIN[side]) for side in ("top", "right", "bottom", "left"))
+# The page area Chromium lays a page out on (page less margins, about 657.70 × 979.85 px), rounded
+# UP to whole pixels as Blink does (PageBorderBoxLayoutAlgorithm): 658 × 980. Its width is the
+# tab's viewport, the width of the print's first layout.
+PAGE_AREA_PX = (math.ceil(PAGE_MM[0] * MM - MARGINS_PX[1] - MARGINS_PX[3]),
+                math.ceil(PAGE_MM[1] * MM - MARGINS_PX[0] - MARGINS_PX[2]))
 # Chromium's maximum shrink when something is wider than the page (kPrintingMaximumShrinkFactor).
 MAXIMUM_SHRINK = 1.5
 PRINTS_AT_MOST = 4  # a safety net: the second print always agrees with itself (see PdfPrinter.print)
@@ -106,7 +124,7 @@ class PdfPrinter:
         wider than a page shows as overflow to the estimate."""
         if self._page is None or self._page.is_closed():
             self._page = self._browser.new_page(
-                viewport={"width": round(PAGE_AREA_MM[0] * MM), "height": round(PAGE_AREA_MM[1] * MM)})
+                viewport={"width": PAGE_AREA_PX[0], "height": PAGE_AREA_PX[1]})
             self._page.emulate_media(media="print")  # pages load as printed: the estimate's layout
         return self._page
 
@@ -155,13 +173,17 @@ class PdfPrinter:
         order (for heading_pages_from_pdf), the estimated page per heading id, and the digits of the
         contents' page boxes — or None when the page has no contents (nav.toc).
 
-        The estimate: the report laid out as for print (print media, the printable area's width)
-        and cut into columns of the printable area's height, which Chromium breaks by the same
-        rules as pages (a heading with what follows, figures whole). Like Chromium's print, a
-        layout with something wider than the page is laid out wider (up to MAXIMUM_SHRINK) and the
-        pages taller by as much. The boxes hold two-digit placeholders while it is laid out. An
-        estimate: the print checks it."""
-        return page.evaluate(_CONTENTS_JS, {"width": PAGE_AREA_MM[0] * MM, "height": PAGE_AREA_MM[1] * MM,
+        The estimate: the report laid out as for print (print media, the page area's width: the
+        tab's viewport) and cut into columns of exactly the page area Chromium prints on, which it
+        breaks by the same rules as pages (a heading with what follows, figures whole). Like
+        Chromium's print, a layout with something wider than the page is laid out again wider by
+        the shrink (the widest right edge over the page area's width, at most MAXIMUM_SHRINK), on
+        the page and margins scaled by as much (Blink's LocalFrameView::ForceLayoutForPagination,
+        CalculateOverflowShrinkForPrinting, PageContainerLayoutAlgorithm,
+        PageBorderBoxLayoutAlgorithm), in Blink's arithmetic. The boxes hold two-digit
+        placeholders while it is laid out. Agrees with the print for every report of the demo
+        sets (seeds 0 and 7); the print still checks it."""
+        return page.evaluate(_CONTENTS_JS, {"page": [PAGE_MM[0] * MM, PAGE_MM[1] * MM], "margins": MARGINS_PX,
                                             "shrink": MAXIMUM_SHRINK})
 
 
@@ -229,26 +251,34 @@ _SET_TOC_PAGES_JS = """({numbers, placeholder, final}) => {
 _HEADING_IDS_JS = ("() => Array.from(document.querySelectorAll('main h1[id], main h2[id]'))"
                    ".filter(h => !h.closest('nav')).map(h => [h.id, h.textContent.trim()])")
 
-# Headings' pages estimated from a column layout of the printed pages' size (see
+# Headings' pages estimated from a column layout of the printed page area (see
 # PdfPrinter._estimated_pages); the title page's forced page break becomes a column break.
-_ESTIMATE_PAGES_JS = """({width, height, shrink}) => {
+# Blink's arithmetic: the page size rounded to its layout unit (1/64 px), the scale and the scaled
+# sizes in single precision (Math.fround), each truncated to a layout unit, the page area rounded
+# up to whole pixels (without it 8 of 600 widths tried got a page area 1 px off). What is wider than
+# the page is a table or a figure (Chromium measures every page's overflow).
+_ESTIMATE_PAGES_JS = """({page, margins, shrink}) => {
+  const f = Math.fround, unit = x => Math.floor(x * 64) / 64;
+  const [pageWidth, pageHeight] = page.map(x => Math.round(x * 64) / 64);
+  const [top, right, bottom, left] = margins.map(f);
+  const area = (size, start, end, scale) =>
+    Math.ceil(unit(f(size * scale)) - unit(f(start * scale)) - unit(f(end * scale)));
+  const layout = area(pageWidth, left, right, 1);
+  let edge = layout;
+  for (const e of document.querySelectorAll('table, figure, svg, img, pre'))
+    edge = Math.max(edge, e.getBoundingClientRect().right);
+  const scale = Math.min(f(edge / layout), shrink);
+  const w = area(pageWidth, left, right, scale), h = area(pageHeight, top, bottom, scale);
   const style = document.createElement('style');
   document.head.appendChild(style);
-  let w = width;
-  if (document.documentElement.scrollWidth > width) {
-    for (const e of document.querySelectorAll('table, figure, svg, img, pre'))
-      w = Math.max(w, e.getBoundingClientRect().right);
-    w = Math.min(w, width * shrink);
-  }
-  const h = height * w / width;
   style.textContent = `html { width: ${w}px; }
     body { margin: 0; width: ${w}px; height: ${h}px; columns: ${w}px 1; column-gap: 0; column-fill: auto; }
     .title-page { break-after: column !important; }`;
-  const left = document.body.getBoundingClientRect().left;
+  const origin = document.body.getBoundingClientRect().left;
   const pages = {};
   for (const heading of document.querySelectorAll('main h1[id], main h2[id]')) {
     const box = heading.closest('nav') ? null : heading.getClientRects()[0];
-    if (box) pages[heading.id] = Math.floor((box.left - left + 1) / w) + 1;
+    if (box) pages[heading.id] = Math.floor((box.left - origin + 1) / w) + 1;
   }
   style.remove();
   return pages;
