@@ -58,6 +58,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from finsam_lib.figures import year as yf  # noqa: E402
 from finsam_lib.present.forbund_report import report_stem  # noqa: E402
 from finsam_lib.publish import excel  # noqa: E402
 from finsam_lib.publish.batch import forbund_of_year  # noqa: E402
@@ -116,8 +117,9 @@ def batch_way(data: Path, out: Path, forbund: list[str] | None, jobs: int | None
     each report's step timings come back; returns the wall time and the outcomes."""
     from finsam_lib.publish import batch
 
+    yf._CACHE.clear()
     start = time.perf_counter()
-    dataset = read_paths([data])
+    dataset = yf.dataset([data])
     jobs_ = stamped(dataset, data, batch.plan(dataset, data, YEAR, only=forbund))
     outcomes = batch.run(jobs_, out, formats, workers=jobs)
     batch.write_index(out, dataset, YEAR, outcomes)
@@ -141,14 +143,15 @@ def warm_worker(data: Path, forbund: list[str], formats, warm: int = 3) -> list[
     (what "one förbund report, warm worker" means, without a second worker sharing the cores)."""
     from finsam_lib.publish import batch
 
-    dataset = read_paths([data])
-    jobs = stamped(dataset, data, batch.plan(dataset, data, YEAR, only=forbund))
     timings = []
-    with tempfile.TemporaryDirectory() as tmp, batch.Worker(tmp, formats, warm_up=batch.warm_up(jobs)) as worker:
-        for i, job in enumerate(jobs):
-            outcome = worker.run(job)
-            if i > warm and outcome.ok:
-                timings.append(outcome.timings)
+    with tempfile.TemporaryDirectory() as tmp:
+        dataset = yf.dataset([data])
+        jobs = stamped(dataset, data, batch.plan(dataset, data, YEAR, only=forbund))
+        with batch.Worker(tmp, formats, warm_up=batch.warm_up(jobs, tmp)) as worker:
+            for i, job in enumerate(jobs):
+                outcome = worker.run(job)
+                if i > warm and outcome.ok:
+                    timings.append(outcome.timings)
     return timings
 
 
@@ -162,12 +165,12 @@ def spread(values: list[float]) -> str:
 def in_process_steps(data: Path, forbund: list[str]) -> dict[str, list[float]]:
     """read, national figures, then each report's sections and its Excel file (the national
     report's under "national sections" and "national excel"): one after another."""
-    from finsam_lib.figures import year as yf
     from finsam_lib.present import forbund_report as fr
     from finsam_lib.present.report import NationalReport
 
     steps: dict[str, list[float]] = {"read": [], "figures": [], "sections": [], "excel": [],
                                      "national sections": [], "national excel": []}
+    yf._CACHE.clear()  # the files read, not found in this process's cache (batch_way read them)
     t = time.perf_counter()
     dataset = yf.valid_dataset([str(data)])
     steps["read"].append(time.perf_counter() - t)
@@ -211,7 +214,6 @@ def floor_worker(data: str, out: str, tasks, results, ready, go) -> None:
     """One of the floors' workers (floors_together): the files read, the national figures computed
     and a Chromium started (not timed), then report after report from ``tasks`` its sections,
     Excel file and one print of its rendered HTML, until None."""
-    from finsam_lib.figures import year as yf
     from finsam_lib.present import forbund_report as fr
     from finsam_lib.present.report import NationalReport
     from finsam_lib.publish.pdf import PdfPrinter, pdf_options

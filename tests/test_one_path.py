@@ -150,6 +150,41 @@ def test_the_cache_reads_and_computes_once_until_a_file_changes(demo_dir, tmp_pa
     assert year_figures(folder, YEAR, names[0]) is after  # and hit again
 
 
+def test_a_batch_kernel_takes_the_files_the_command_line_read_until_one_changes(demo_dir, tmp_path):
+    """figures.year.hand_over: what `finsam batch` read is taken by its kernels
+    (prepare(..., handoff=...), publish.batch.warm_up) without reading the files again, also for a
+    report without the förbund whose files have errors; a file changed since, or a broken handoff
+    file, and the files are read. Files this process has not read are not handed over."""
+    folder = tmp_path / "data"
+    shutil.copytree(demo_dir / str(YEAR), folder / str(YEAR))
+    shutil.copy(demo_dir / hist.FILE_NAME, folder / hist.FILE_NAME)
+    yf._CACHE.clear()
+    assert yf.hand_over(folder, tmp_path / "h.pickle") is None and not (tmp_path / "h.pickle").exists()
+    read = yf.dataset([folder])
+    handoff = yf.hand_over(str(folder.resolve()), tmp_path / "h.pickle")  # as batch.warm_up names it
+    expected = year_figures(read, YEAR).samtliga
+    for exclude_invalid in (False, True):
+        yf._CACHE.clear()  # as in a new kernel
+        reads = yf.cache_info()["reads"]
+        yf.prepare(str(folder), YEAR, exclude_invalid=exclude_invalid, handoff=handoff)
+        assert yf.cache_info()["reads"] == reads
+        taken = yf.dataset(folder)
+        assert taken is not read and len(taken.respondents) == len(read.respondents) > 0
+        pd.testing.assert_frame_equal(year_figures(folder, YEAR).samtliga, expected)
+    yf._CACHE.clear()
+    victim = sorted((folder / str(YEAR)).glob("*.xlsx"))[0]
+    stat = os.stat(victim)
+    os.utime(victim, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    reads = yf.cache_info()["reads"]
+    yf.prepare(str(folder), YEAR, handoff=handoff)
+    assert yf.cache_info()["reads"] == reads + 1
+    yf._CACHE.clear()
+    handoff.write_bytes(b"not a pickle")
+    yf.prepare(str(folder), YEAR, handoff=handoff)
+    assert yf.cache_info()["reads"] == reads + 2
+    pd.testing.assert_frame_equal(year_figures(folder, YEAR).samtliga, expected)
+
+
 def test_the_history_is_applied_once(areas, demo_dir, demo_data):
     """A renamed förbund's years under its old name appear once, in every face: as many responses
     as the old name has, one row per measure, group and year."""

@@ -22,11 +22,6 @@ def _progress(label: str):
     return wrap
 
 
-def _read(paths):
-    from finsam_lib.registration.reader import read_paths
-    return read_paths(paths, progress=_progress("Läser"))
-
-
 def print_problems(data, out=None, limit: int | None = None) -> None:
     out = out or sys.stdout
     problems = sorted(data.problems, key=lambda p: (not p.is_error, p.file))
@@ -62,7 +57,8 @@ def summary_line(data) -> str:
 
 def cmd_validate(args) -> int:
     from finsam_lib.registration.history import check
-    data = _read(args.paths)
+    from finsam_lib.registration.reader import read_paths
+    data = read_paths(args.paths, progress=_progress("Läser"))
     data.problems.extend(check(data, args.paths))
     print_problems(data)
     print_totals(data)
@@ -309,6 +305,7 @@ def cmd_batch(args) -> int:
 
     from tqdm import tqdm
 
+    from finsam_lib.figures.year import dataset
     from finsam_lib.publish.batch import forbund_of_year, plan, run, write_index
     from finsam_lib.registration.partial import errors_by_forbund, national_report_plan, problems_text
     start = time.perf_counter()
@@ -317,7 +314,7 @@ def cmd_batch(args) -> int:
         raise UserError(f"Mappen med kommentarsfiler {args.commentary_dir} finns inte.")
     if args.jobs is not None and args.jobs < 1:
         raise UserError("--jobs ska vara minst 1.", 2)
-    data = _read([args.data])
+    data = dataset([args.data], progress=_progress("Läser"))  # in the cache: batch.run hands it to the workers
     if args.year not in data.years():
         print_problems(data, out=sys.stderr, limit=50)
         raise year_missing(data, args.year)

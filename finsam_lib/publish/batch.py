@@ -18,6 +18,7 @@ import datetime as dt
 import os
 import queue
 import signal
+import tempfile
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -225,20 +226,28 @@ def worker_main(wid: int, tasks, results, out: str, formats, browser: str | None
             raise
 
 
-def warm_up(jobs: list[Job]) -> str | None:
+def warm_up(jobs: list[Job], handoffs: str | Path | None = None) -> str | None:
     """What each worker's kernel runs as it starts (publish.warm_up_code of every notebook the jobs
-    use: their imports, the files read and the year's national figures computed)."""
+    use: their imports, the files read and the year's national figures computed). ``handoffs``: a
+    folder where the files this process has read are handed over (figures.year.hand_over), for
+    the kernels to take instead of reading them again; it must outlive the workers' start."""
+    from finsam_lib.figures.year import hand_over
     from finsam_lib.publish.publish import warm_up_code
 
+    sources = dict.fromkeys(j.parameters["data"] for j in jobs)
+    taken = {s: hand_over(s, Path(handoffs) / f"dataset-{i}.pickle") if handoffs else None
+             for i, s in enumerate(sources)}
     return "\n".join(dict.fromkeys(
         warm_up_code(j.notebook, j.parameters["data"], j.parameters["year"], j.parameters["min_n"],
-                     j.parameters.get("exclude_invalid", False)) for j in jobs)) or None
+                     j.parameters.get("exclude_invalid", False), taken[j.parameters["data"]])
+        for j in jobs)) or None
 
 
 def run(jobs: list[Job], out: str | Path, formats, workers: int | None = None, browser: str | None = None,
         progress=None) -> list[Outcome]:
     """Run the jobs on ``workers`` processes (default: the number of cores); ``progress(outcome)``
-    is called as each report is done. Returns the outcomes in the jobs' order."""
+    is called as each report is done. Files this process has read (figures.year.dataset) are handed
+    to the workers' kernels, which then do not read them again. Returns the outcomes in the jobs' order."""
     import multiprocessing as mp
 
     out = Path(out)
@@ -250,8 +259,10 @@ def run(jobs: list[Job], out: str | Path, formats, workers: int | None = None, b
         tasks.put((i, job))
     for _ in range(workers):
         tasks.put(None)
+    handoffs = tempfile.TemporaryDirectory(prefix="finsam-batch-")
+    warm = warm_up(jobs, handoffs.name)
     procs = {wid: ctx.Process(target=worker_main,
-                              args=(wid, tasks, results, str(out), tuple(formats), browser, warm_up(jobs)),
+                              args=(wid, tasks, results, str(out), tuple(formats), browser, warm),
                               name=f"finsam-batch-{wid}", daemon=False)
              for wid in range(workers)}
     for p in procs.values():
@@ -300,6 +311,7 @@ def run(jobs: list[Job], out: str | Path, formats, workers: int | None = None, b
             if p.is_alive():
                 p.terminate()
                 p.join(timeout=10)
+        handoffs.cleanup()
     return [outcomes[i] for i in range(len(jobs))]
 
 

@@ -115,18 +115,21 @@ def _ready_client():
     return type("ReadyKernelClient", (BlockingKernelClient,), {"wait_for_ready": run_sync(wait_for_ready)})
 
 
-def warm_up_code(notebook: str | Path, source: str, year: int, min_n: int, exclude_invalid: bool = False) -> str:
+def warm_up_code(notebook: str | Path, source: str, year: int, min_n: int, exclude_invalid: bool = False,
+                 handoff: str | Path | None = None) -> str:
     """What a kernel started early runs while the command line reads and checks the files itself:
     the imports of the notebook's reading cell (the code cell after its parameters) and
-    figures.year.prepare of the year, so that the notebook finds modules and figures in place."""
+    figures.year.prepare of the year, so that the notebook finds modules and figures in place;
+    ``handoff``: the files as the command line read them (figures.year.read_and_hand_over)."""
     import json
 
     cells = [c for c in json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
     at = next((i for i, c in enumerate(cells) if "parameters" in c.get("metadata", {}).get("tags", [])), -1)
     reading = "".join(cells[at + 1]["source"]).splitlines() if at + 1 < len(cells) else []
     imports = [line for line in reading if line.startswith(("import ", "from "))]
+    handing = "" if handoff is None else f", handoff={str(handoff)!r}"
     return "\n".join([*imports, "from finsam_lib.figures.year import prepare",
-                       f"prepare({source!r}, {int(year)}, {int(min_n)}, {bool(exclude_invalid)})"])
+                       f"prepare({source!r}, {int(year)}, {int(min_n)}, {bool(exclude_invalid)}{handing})"])
 
 
 def ready_kernel(attempts: int = 4, warm_up: str | None = None):
