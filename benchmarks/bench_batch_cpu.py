@@ -10,7 +10,7 @@ layout, the contents' estimate and the print; browser, GPU and utility: the PDF'
 transfer) with playwright's driver. Compare the kernels' share with the sections' and Excel's
 in-process times of bench_batch.py to see what running them as notebooks costs.
 
-psutil comes with ipykernel (no dependency of its own).
+psutil is in the test extra (pyproject.toml), which `make` installs.
 
 Run:  .venv/bin/python benchmarks/bench_batch_cpu.py [--data DIR] [--jobs N]
       (default: the demo set, written to a temporary folder first, not timed)
