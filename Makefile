@@ -50,8 +50,11 @@ demo: $(STAMP)
 # PDFs need a Chromium-family browser. When finsam finds none and this is root with apt-get (a bare
 # Debian machine), install Debian's chromium and the fonts the reports use, as .ci/run does. Otherwise
 # `finsam batch` writes the HTML and Excel reports and says in one line how to get the PDFs.
+# --no-upgrade: what is installed already is left as it is. `make report` must never upgrade a system
+# package: a chromium that finsam could not see (hidden, or somewhere it does not look) was upgraded
+# here half-way (chromium 150 with chromium-common 156), and crashed at every start after that.
 BROWSER_PACKAGES := chromium fonts-dejavu-core fonts-liberation
-APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(BROWSER_PACKAGES) </dev/null
+APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends --no-upgrade $(BROWSER_PACKAGES) </dev/null
 
 browser: $(STAMP)
 	@if ! $(BIN)/python -c "import sys; from finsam_lib.publish.pdf import find_browser; sys.exit(not find_browser())" \

@@ -226,6 +226,30 @@ def test_make_report_installs_the_browser_packages_that_ci_installs(repo_root):
     assert set(packages) <= set(installed)
 
 
+def test_make_browser_installs_what_is_missing_and_upgrades_nothing(repo_root, tmp_path):
+    """`make browser` with no browser found, as root with apt-get: it asks apt-get to install the
+    browser packages without upgrading any that is installed already (--no-upgrade). Without it, a
+    chromium that finsam could not see was upgraded half-way and crashed at every start after."""
+    if shutil.which("make") is None:
+        pytest.skip("make saknas")
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    calls = tmp_path / "apt-get.calls"
+    (fake / "apt-get").write_text(f'#!/bin/sh\necho "$*" >> {calls}\n', encoding="utf-8")
+    (fake / "id").write_text("#!/bin/sh\necho 0\n", encoding="utf-8")  # root, for the Makefile's test
+    for tool in ("apt-get", "id"):
+        (fake / tool).chmod(0o755)
+    stamp = tmp_path / "installed"
+    stamp.touch()
+    done = subprocess.run(["make", "-s", "-C", str(repo_root), "browser", f"BIN={Path(sys.executable).parent}",
+                           f"STAMP={stamp}"], capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ, PATH=f"{fake}{os.pathsep}{os.environ['PATH']}",
+                                   FINSAM_BROWSER=str(tmp_path / "ingen-webbläsare")))
+    assert done.returncode == 0, done.stderr
+    installs = [line.split() for line in calls.read_text(encoding="utf-8").splitlines() if "install" in line]
+    assert installs and all("--no-upgrade" in args and "chromium" in args for args in installs)
+
+
 def _imported_top_names(source: str) -> set[str]:
     """Top-level names of the absolute imports in Python source ('from pptx.util import Pt' -> 'pptx'),
     lazy imports inside functions included."""
