@@ -120,7 +120,8 @@ def warm_up_code(notebook: str | Path, source: str, year: int, min_n: int, exclu
     """What a kernel started early runs while the command line reads and checks the files itself:
     the imports of the notebook's reading cell (the code cell after its parameters) and
     figures.year.prepare of the year, so that the notebook finds modules and figures in place;
-    ``handoff``: the files as the command line read them (figures.year.read_and_hand_over)."""
+    ``handoff``: the files as the batch's main process read them, to take instead of reading
+    them again (figures.year.hand_over)."""
     import json
 
     cells = [c for c in json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
