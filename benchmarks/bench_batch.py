@@ -167,9 +167,6 @@ def spread(values: list[float]) -> str:
 def in_process_steps(data: Path, forbund: list[str]) -> dict[str, list[float]]:
     """read, national figures, then each report's sections and its Excel file (the national
     report's under "national sections" and "national excel"): one after another."""
-    from finsam_lib.present import forbund_report as fr
-    from finsam_lib.present.report import NationalReport
-
     steps: dict[str, list[float]] = {"read": [], "figures": [], "sections": [], "excel": [],
                                      "national sections": [], "national excel": []}
     yf._CACHE.clear()  # the files read, not found in this process's cache (batch_way read them)
@@ -180,12 +177,10 @@ def in_process_steps(data: Path, forbund: list[str]) -> dict[str, list[float]]:
     yf.year_figures(dataset, YEAR).samtliga
     steps["figures"].append(time.perf_counter() - t)
     with tempfile.TemporaryDirectory() as tmp:
-        reports = [("national ", lambda: NationalReport(dataset, YEAR))]
-        reports += [("", lambda name=name: fr.ForbundReport(dataset, name, YEAR)) for name in forbund]
-        for kind, make in reports:
+        for name in [None, *forbund]:
+            kind = "national " if name is None else ""
             t = time.perf_counter()
-            report = make()
-            report.html()  # the model built and rendered through its templates
+            report = rendered_report(dataset, name)
             steps[f"{kind}sections"].append(time.perf_counter() - t)
             t = time.perf_counter()
             excel.write_report(report, Path(tmp) / "r.xlsx")
@@ -193,10 +188,30 @@ def in_process_steps(data: Path, forbund: list[str]) -> dict[str, list[float]]:
     return steps
 
 
+def rendered_report(dataset, name: str | None):
+    """A report's sections, the floor's first part: the national report (``name`` None) or a
+    förbund's, its model built and rendered through its templates."""
+    from finsam_lib.present.forbund_report import ForbundReport
+    from finsam_lib.present.report import NationalReport
+
+    report = NationalReport(dataset, YEAR) if name is None else ForbundReport(dataset, name, YEAR)
+    report.html()
+    return report
+
+
+def print_once(page, html: Path, pdf: Path) -> None:
+    """The floor's print: an already rendered report loaded into a warm tab and printed once (A4,
+    footer, tagged, outline), nothing else."""
+    from finsam_lib.publish.pdf import pdf_options
+
+    page.goto(html.resolve().as_uri(), wait_until="load")
+    page.pdf(path=str(pdf), **pdf_options(html.stem))
+
+
 def floor_pdf(out: Path, stems: list[str]) -> list[float]:
-    """A warm Chromium printing each already rendered report once (A4, footer, tagged, outline), in
-    one tab kept open: the page load and one print, nothing else."""
-    from finsam_lib.publish.pdf import PdfPrinter, pdf_options
+    """A warm Chromium printing each already rendered report once (print_once), in one tab kept
+    open: the page load and one print, nothing else."""
+    from finsam_lib.publish.pdf import PdfPrinter
 
     times = []
     with PdfPrinter() as printer, tempfile.TemporaryDirectory() as tmp:
@@ -206,8 +221,7 @@ def floor_pdf(out: Path, stems: list[str]) -> list[float]:
             if not html.is_file():
                 continue
             t = time.perf_counter()
-            page.goto(html.resolve().as_uri(), wait_until="load")
-            page.pdf(path=str(Path(tmp) / "floor.pdf"), **pdf_options(stem))
+            print_once(page, html, Path(tmp) / "floor.pdf")
             times.append(time.perf_counter() - t)
     return times
 
@@ -216,9 +230,7 @@ def floor_worker(data: str, out: str, tasks, results, ready, go) -> None:
     """One of the floors' workers (floors_together): the files read, the national figures computed
     and a Chromium started (not timed), then report after report from ``tasks`` its sections,
     Excel file and one print of its rendered HTML, until None."""
-    from finsam_lib.present import forbund_report as fr
-    from finsam_lib.present.report import NationalReport
-    from finsam_lib.publish.pdf import PdfPrinter, pdf_options
+    from finsam_lib.publish.pdf import PdfPrinter
 
     dataset = yf.valid_dataset([data])
     yf.year_figures(dataset, YEAR).samtliga
@@ -228,11 +240,8 @@ def floor_worker(data: str, out: str, tasks, results, ready, go) -> None:
         go.wait()
         while (task := tasks.get()) is not None:
             name, stem = task
-            report = NationalReport(dataset, YEAR) if name is None else fr.ForbundReport(dataset, name, YEAR)
-            report.html()
-            excel.write_report(report, Path(tmp) / "r.xlsx")
-            page.goto((Path(out) / f"{stem}.html").resolve().as_uri(), wait_until="load")
-            page.pdf(path=str(Path(tmp) / "floor.pdf"), **pdf_options(stem))
+            excel.write_report(rendered_report(dataset, name), Path(tmp) / "r.xlsx")
+            print_once(page, Path(out) / f"{stem}.html", Path(tmp) / "floor.pdf")
         results.put(True)
 
 
