@@ -4,13 +4,14 @@ the model build, ``report.html()`` and the Excel resultatfil with its provenance
 every förbund of the year. ``--against COMMIT`` runs the same in the same sitting with that
 commit's ``finsam_lib`` (extracted with ``git archive`` into a temporary folder), side by side.
 
-    PYTHONPATH=. .venv/bin/python benchmarks/bench_forbund_work.py [--data DIR] [--against ebf3a2b]
+    PYTHONPATH=. .venv/bin/python benchmarks/bench_forbund_work.py [--data DIR] [--against ebf3a2b] [--rounds 3]
 
 Without ``--data`` it writes the demo set (2018–2022) into a temporary folder first (not timed).
 """
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import os
 import statistics
@@ -34,7 +35,12 @@ def measure(data: str, year: int) -> dict[str, float]:
     from finsam_lib.publish.batch import forbund_of_year
 
     names = forbund_of_year(dataset(data), year)
-    prepare(data, year)  # the country's figures, as a warm batch worker has them
+    # The country's figures, and every förbund's at once, as a warm batch worker has them (a tree
+    # from before EveryForbund prepares the country's only).
+    if "every_forbund" in inspect.signature(prepare).parameters:
+        prepare(data, year, every_forbund=True)
+    else:
+        prepare(data, year)
     part = provenance.data_stamp(dataset(data), data)
     day = dt.date(2026, 11, 30)
     times: dict[str, list[float]] = {k: [] for k in PARTS}
@@ -72,6 +78,9 @@ def main() -> None:
     p.add_argument("--data", help="registration files (default: the demo set, written to a temporary folder)")
     p.add_argument("--year", type=int, default=2022)
     p.add_argument("--against", help="a commit to measure side by side (e.g. the base of a change)")
+    p.add_argument("--rounds", type=int, default=1,
+                   help="measure each tree this many times, alternating (these machines are noisy; "
+                        "the table gives the median of the rounds)")
     p.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # one tree's figures, for --against
     args = p.parse_args()
     if args.json:
@@ -87,13 +96,16 @@ def main() -> None:
         trees = {"this tree": str(Path(__file__).resolve().parents[1])}
         if args.against:
             trees[args.against] = str(other_tree(args.against, Path(tmp) / "other"))
-        results = {}
-        for label, root in trees.items():  # each in a process of its own, one after the other
-            env = dict(os.environ, PYTHONPATH=root)
-            run = subprocess.run([sys.executable, __file__, "--json", "--data", data, "--year", str(args.year)],
-                                 env=env, check=True, capture_output=True, text=True)
-            results[label] = json.loads(run.stdout.strip().splitlines()[-1])
-    print(f"per förbund report, median of {next(iter(results.values()))['reports']} (ms):")
+        rounds: dict[str, list[dict]] = {label: [] for label in trees}
+        for _ in range(max(1, args.rounds)):
+            for label, root in trees.items():  # each in a process of its own, one after the other
+                env = dict(os.environ, PYTHONPATH=root)
+                run = subprocess.run([sys.executable, __file__, "--json", "--data", data, "--year", str(args.year)],
+                                     env=env, check=True, capture_output=True, text=True)
+                rounds[label].append(json.loads(run.stdout.strip().splitlines()[-1]))
+        results = {label: {k: statistics.median(r[k] for r in rs) for k in rs[0]} for label, rs in rounds.items()}
+    print(f"per förbund report, median of {int(next(iter(results.values()))['reports'])} (ms), "
+          f"median of {max(1, args.rounds)} round(s):")
     print(f"{'':>12}" + "".join(f"{k:>12}" for k in PARTS))
     for label, r in results.items():
         print(f"{label[:12]:>12}" + "".join(f"{1000 * r[k]:12.1f}" for k in PARTS))

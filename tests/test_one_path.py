@@ -185,6 +185,37 @@ def test_a_batch_kernel_takes_the_files_the_command_line_read_until_one_changes(
     pd.testing.assert_frame_equal(year_figures(folder, YEAR).samtliga, expected)
 
 
+def test_every_forbunds_figures_made_at_once_are_each_forbunds_own(areas, demo_dir):
+    """figures.year.EveryForbund (prepare(..., every_forbund=True), what a batch's kernels make):
+    a förbund's distribution and figures per insats, looked up there, are the frames it gets
+    computed alone, row for row; so are the changes and Tabell 20 made from them. A förbund with
+    predecessors (the renamed one) is computed alone, from its own view. A batch of several
+    förbund reports asks its kernels for it; a single report does not."""
+    yf._CACHE.clear()
+    from finsam_lib.publish import batch
+
+    yf.prepare([demo_dir], YEAR, every_forbund=True)
+    names = batch.forbund_of_year(yf.dataset([demo_dir]), YEAR)
+    own_view, looked_up = set(), 0
+    for name in names:
+        f = year_figures([demo_dir], YEAR, name)
+        alone = year_figures([demo_dir], YEAR, name, cache=False)
+        assert alone._every is None
+        if f.data is not yf.dataset([demo_dir]):  # predecessors' rows under its name
+            assert f._every is None
+            own_view.add(name)
+            continue
+        assert f._every is not None
+        looked_up += 1
+        for part in ("dist", "insats", "changes", "trend"):
+            pd.testing.assert_frame_equal(getattr(f, part), getattr(alone, part), obj=f"{name}: {part}")
+    assert areas["renamed"] in own_view and looked_up == len(names) - len(own_view) > 30
+    jobs = batch.plan(yf.dataset([demo_dir]), str(demo_dir), YEAR)
+    assert "every_forbund=True" in batch.warm_up(jobs)
+    one = [j for j in jobs if j.kind == batch.FORBUND][:1]
+    assert "every_forbund" not in batch.warm_up(one)
+
+
 def test_the_history_is_applied_once(areas, demo_dir, demo_data):
     """A renamed förbund's years under its old name appear once, in every face: as many responses
     as the old name has, one row per measure, group and year."""

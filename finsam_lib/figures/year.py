@@ -30,9 +30,10 @@ from pathlib import Path
 import pandas as pd
 
 from finsam_lib.base.errors import FinsamError
+from finsam_lib.figures import insats as isx
 from finsam_lib.figures import method as fig
-from finsam_lib.figures import privacy
 from finsam_lib.figures import uncertainty as unc
+from finsam_lib.figures.every_forbund import EveryForbund, shown_distribution
 from finsam_lib.figures.results import FIGURES_CSV_COLUMNS, figures_csv, write_results
 from finsam_lib.instrument import definition as ins
 from finsam_lib.registration import history as hist
@@ -68,7 +69,12 @@ class YearFigures:
     - ``trend``: :func:`uncertainty.development` (Tabell 20, method.md "Combined development";
       the förbund rule for a förbund) against ``previous``, the latest earlier year with answers.
     - ``changes``: :func:`uncertainty.changes_table` (changes.csv).
+    - ``insats``: :func:`insats.insats_figures` of a förbund's answers of ``year``.
     - ``national``: the country's YearFigures of the same year and min_n (itself nationally).
+
+    ``_every``: every förbund's figures of the year made at once (:class:`EveryForbund`, when a
+    process prepared them: :func:`prepare`); a förbund's ``dist`` and ``insats`` are then looked
+    up there instead of computed.
     """
 
     year: int
@@ -77,6 +83,7 @@ class YearFigures:
     data: Dataset
     history: tuple = ()  # the history.Change rows applied to ``data`` (a förbund's view)
     _national: YearFigures | None = field(default=None, repr=False)
+    _every: EveryForbund | None = field(default=None, repr=False)
 
     @property
     def level(self) -> str:
@@ -107,14 +114,13 @@ class YearFigures:
         year, survey, question and group (figures.FIGURE_COLUMNS, shares in whole percent), the
         disclosure rules applied once (privacy.disclose) and the nyckeltal's 95 % Wilson interval
         (uncertainty.with_intervals). An empty frame with those columns when there are no answers."""
+        if self._every is not None and self.forbund in self._every.dist:
+            return self._every.dist[self.forbund]
         tidy = self.data.tidy
         tidy = tidy[tidy.year <= self.year]
         if self.forbund is not None:
             tidy = tidy[tidy.forbund == self.forbund]
-        if not len(tidy):
-            return pd.DataFrame(columns=[*FIGURES_CSV_COLUMNS, "series", "key", "scale", "version"])
-        found = fig.distribution(tidy, level=self.level, min_n=self.min_n)
-        return unc.with_intervals(privacy.disclose(found, self.min_n, self.level))
+        return shown_distribution(tidy, self.level, self.min_n)
 
     @cached_property
     def now(self) -> pd.DataFrame:
@@ -150,6 +156,15 @@ class YearFigures:
         """figures.csv: :func:`figures.figures_table` of ``now`` plus the nyckeltal's 95 % interval
         (whole percent, blank where suppressed)."""
         return figures_csv(self.now)
+
+    @cached_property
+    def insats(self) -> pd.DataFrame:
+        """A förbund's nyckeltal per insats of ``year`` with "Övriga insatser" and samtliga
+        (:func:`insats.insats_figures`, insats.COLUMNS; empty nationally)."""
+        if self._every is not None and self.forbund in self._every.insats:
+            return self._every.insats[self.forbund]
+        t = self.data.tidy
+        return isx.insats_figures(t[(t.forbund == self.forbund) & (t.year == self.year)], self.min_n)
 
     def response(self, year: int | None = None) -> pd.DataFrame:
         """Response and bortfall per survey of ``year`` (default: this year) in this view."""
@@ -273,17 +288,26 @@ def _source(source, exclude_invalid: bool) -> tuple[tuple, object]:
 
 
 def _get(key: tuple, stamp, make):
-    hit = _CACHE.get(key)
-    if hit is not None and (hit[0] is stamp or (isinstance(stamp, tuple) and hit[0] == stamp)):
-        _CACHE.move_to_end(key)
-        _STATS["hits"] += 1
-        return hit[1]
+    value = _prepared(key, stamp)
+    if value is not None:
+        return value
     _STATS["misses"] += 1
     value = make()
     _CACHE[key] = (stamp, value)
     while len(_CACHE) > MAX_ENTRIES:
         _CACHE.popitem(last=False)
     return value
+
+
+def _prepared(key: tuple, stamp):
+    """What the cache holds under ``key`` for files with ``stamp`` (None: nothing, or made from
+    files since changed), without making it."""
+    hit = _CACHE.get(key)
+    if hit is not None and (hit[0] is stamp or (isinstance(stamp, tuple) and hit[0] == stamp)):
+        _CACHE.move_to_end(key)
+        _STATS["hits"] += 1
+        return hit[1]
+    return None
 
 
 def dataset(source, exclude_invalid: bool = False, progress=None) -> Dataset:
@@ -372,19 +396,29 @@ def _history(source, history) -> tuple:
     return () if isinstance(source, Dataset) else tuple(hist.load(_paths(source)))
 
 
+EVERY = "every förbund"  # the cache key's place of a förbund name for EveryForbund
+
+
 def prepare(source, year: int, min_n: int = fig.MIN_N, exclude_invalid: bool = False,
-            handoff: str | Path | None = None) -> None:
+            handoff: str | Path | None = None, every_forbund: bool = False) -> None:
     """Read the files and compute the country's figures of ``year`` into the cache: what every
     report of the year asks for first. A kernel started early runs this while the command line
     reads and checks the files itself (publish.warm_up_code); a batch's kernels take the files
     the command line read from ``handoff`` (:func:`hand_over`) instead of reading them again.
-    Errors are left to the report, which raises them in Swedish."""
+    ``every_forbund``: also every förbund's own figures at once (:class:`EveryForbund`), for a
+    process that makes many förbund reports of the year. Errors are left to the report, which
+    raises them in Swedish."""
     if handoff:
         _take_over(source, handoff)
     try:
-        year_figures(source, year, None, min_n, exclude_invalid=exclude_invalid).samtliga
+        national = year_figures(source, year, None, min_n, exclude_invalid=exclude_invalid)
+        national.samtliga
     except FinsamError:
-        pass
+        return
+    if every_forbund:
+        key, stamp = _source(source, exclude_invalid)
+        every = _get(key + (year, EVERY, min_n), stamp, lambda: EveryForbund(year, min_n, national.data))
+        every.dist, every.insats
 
 
 def year_figures(source, year: int, forbund: str | None = None, min_n: int = fig.MIN_N, *,
@@ -416,8 +450,9 @@ def year_figures(source, year: int, forbund: str | None = None, min_n: int = fig
             return YearFigures(year, None, min_n, data)
         national = compute(None, ()) if not cache else _get(key + (year, None, min_n, ()), stamp,
                                                               lambda: compute(None, ()))
-        figures = YearFigures(year, name, min_n, hist.for_forbund(data, list(changes), name, year), changes,
-                              national)
+        view = hist.for_forbund(data, list(changes), name, year)
+        every = _prepared(key + (year, EVERY, min_n), stamp) if cache and view is data else None
+        figures = YearFigures(year, name, min_n, view, changes, national, every)
         if year not in figures.tidy_years:
             found = ", ".join(map(str, figures.tidy_years)) or "inga"
             raise DataError(f"{name} har inga svar mätår {year} (har svar: {found}).")

@@ -307,11 +307,10 @@ class ForbundReport(Report):
 
     # Resultat per insats
 
-    @cached_property
+    @property
     def insats_figures(self) -> pd.DataFrame:
-        """insats.insats_figures of this year's answers."""
-        t = self.data.tidy
-        return isx.insats_figures(t[(t.forbund == self.forbund) & (t.year == self.year)], self.min_n)
+        """insats.insats_figures of this year's answers (figures.year.YearFigures.insats)."""
+        return self.f.insats
 
     @section
     def insats_results(self) -> Block:

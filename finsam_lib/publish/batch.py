@@ -228,7 +228,8 @@ def worker_main(wid: int, tasks, results, out: str, formats, browser: str | None
 
 def warm_up(jobs: list[Job], handoffs: str | Path | None = None) -> str | None:
     """What each worker's kernel runs as it starts (publish.warm_up_code of every notebook the jobs
-    use: their imports, the files read and the year's national figures computed). ``handoffs``: a
+    use: their imports, the files read and the year's national figures computed, and every
+    förbund's own figures at once when the jobs hold more than one förbund report). ``handoffs``: a
     folder where the files this process has read are handed over (figures.year.hand_over), for
     the kernels to take instead of reading them again; it must outlive the workers' start."""
     from finsam_lib.figures.year import hand_over
@@ -237,9 +238,11 @@ def warm_up(jobs: list[Job], handoffs: str | Path | None = None) -> str | None:
     sources = dict.fromkeys(j.parameters["data"] for j in jobs)
     taken = {s: hand_over(s, Path(handoffs) / f"dataset-{i}.pickle") if handoffs else None
              for i, s in enumerate(sources)}
+    many = sum(j.kind == FORBUND for j in jobs) > 1
     return "\n".join(dict.fromkeys(
         warm_up_code(j.notebook, j.parameters["data"], j.parameters["year"], j.parameters["min_n"],
-                     j.parameters.get("exclude_invalid", False), taken[j.parameters["data"]])
+                     j.parameters.get("exclude_invalid", False), taken[j.parameters["data"]],
+                     every_forbund=many and j.kind == FORBUND)
         for j in jobs)) or None
 
 

@@ -116,21 +116,22 @@ def _ready_client():
 
 
 def warm_up_code(notebook: str | Path, source: str, year: int, min_n: int, exclude_invalid: bool = False,
-                 handoff: str | Path | None = None) -> str:
+                 handoff: str | Path | None = None, every_forbund: bool = False) -> str:
     """What a kernel started early runs while the command line reads and checks the files itself:
     the imports of the notebook's reading cell (the code cell after its parameters) and
     figures.year.prepare of the year, so that the notebook finds modules and figures in place;
     ``handoff``: the files as the batch's main process read them, to take instead of reading
-    them again (figures.year.hand_over)."""
+    them again (figures.year.hand_over); ``every_forbund``: every förbund's figures made at once,
+    for a kernel that makes many förbund reports (figures.year.EveryForbund)."""
     import json
 
     cells = [c for c in json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
     at = next((i for i, c in enumerate(cells) if "parameters" in c.get("metadata", {}).get("tags", [])), -1)
     reading = "".join(cells[at + 1]["source"]).splitlines() if at + 1 < len(cells) else []
     imports = [line for line in reading if line.startswith(("import ", "from "))]
-    handing = "" if handoff is None else f", handoff={str(handoff)!r}"
+    options = ("" if handoff is None else f", handoff={str(handoff)!r}") + (", every_forbund=True" if every_forbund else "")
     return "\n".join([*imports, "from finsam_lib.figures.year import prepare",
-                       f"prepare({source!r}, {int(year)}, {int(min_n)}, {bool(exclude_invalid)}{handing})"])
+                       f"prepare({source!r}, {int(year)}, {int(min_n)}, {bool(exclude_invalid)}{options})"])
 
 
 def ready_kernel(attempts: int = 4, warm_up: str | None = None):

@@ -1,0 +1,64 @@
+"""Every förbund's own figures of a year made at once, for a process that makes report after
+report (figures.year.prepare with ``every_forbund``), and the one recipe of a distribution as
+shown (:func:`shown_distribution`) that a förbund's figures follow alone or all together.
+
+Pure functions over tidy frames; nothing here knows how the figures are shown.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import pandas as pd
+
+from finsam_lib.figures import insats as isx
+from finsam_lib.figures import method as fig
+from finsam_lib.figures import privacy
+from finsam_lib.figures import uncertainty as unc
+from finsam_lib.figures.results import FIGURES_CSV_COLUMNS
+from finsam_lib.registration.reader import Dataset
+
+
+def shown_distribution(tidy: pd.DataFrame, level: str, min_n: int) -> pd.DataFrame:
+    """What a YearFigures.dist holds for these answers (one förbund's, every förbund's or the
+    country's): figures.distribution at ``level``, privacy.disclose, uncertainty.with_intervals;
+    an empty frame with results.FIGURES_CSV_COLUMNS (and series, key, scale, version) without answers."""
+    if not len(tidy):
+        return pd.DataFrame(columns=[*FIGURES_CSV_COLUMNS, "series", "key", "scale", "version"])
+    found = fig.distribution(tidy, level=level, min_n=min_n)
+    return unc.with_intervals(privacy.disclose(found, min_n, level))
+
+
+def _by_forbund(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """A frame's rows per förbund, in their order and numbered from 0 (as a förbund's own)."""
+    return {name: rows.reset_index(drop=True) for name, rows in frame.groupby("forbund", sort=False)}
+
+
+@dataclass(eq=False)
+class EveryForbund:
+    """Every förbund's own figures of ``year``, made in one pass over the dataset as read: what a
+    process making report after report prepares once (figures.year.prepare with ``every_forbund``,
+    a batch's kernels), for each förbund's YearFigures to look its rows up. The functions group by
+    förbund (figures.distribution, privacy.disclose, insats.insats_figures), so a förbund's rows
+    are the ones it gets alone, in the same order (tests/test_one_path.py). On the demo set
+    (36 förbund, 2018–2022): 0.3 s for every ``dist`` against 50 ms for each förbund alone, 0.16 s
+    for every ``insats`` against 30 ms. Only for a förbund whose view is the dataset as read (no
+    predecessors: history.for_forbund); figures.year.year_figures sees to that."""
+
+    year: int
+    min_n: int
+    data: Dataset
+
+    @cached_property
+    def dist(self) -> dict[str, pd.DataFrame]:
+        """Förbund name -> its YearFigures.dist (:func:`shown_distribution` of its answers up to
+        ``year``; read-only)."""
+        tidy = self.data.tidy
+        return _by_forbund(shown_distribution(tidy[tidy.year <= self.year], "forbund", self.min_n))
+
+    @cached_property
+    def insats(self) -> dict[str, pd.DataFrame]:
+        """Förbund name -> its YearFigures.insats (insats.insats_figures of its answers of ``year``;
+        read-only)."""
+        tidy = self.data.tidy
+        return _by_forbund(isx.insats_figures(tidy[tidy.year == self.year], self.min_n))
