@@ -202,3 +202,33 @@ def test_index_protects_small_counts(demo_small, data):
             assert r["counts"][s] == n
             small += n is not None and n < 5
     assert small  # the demo has small counts, and they are printed
+
+
+def kernel_says(km, code: str) -> str:
+    """What ``code`` prints in the kernel of ``km``."""
+    client = km.client()
+    client.start_channels()
+    out: list[str] = []
+    try:
+        client.wait_for_ready(timeout=60)
+        client.execute_interactive(code, timeout=60, output_hook=lambda m: out.append(m["content"].get("text", "")))
+    finally:
+        client.stop_channels()
+    return "".join(out).strip()
+
+
+def test_a_workers_kernel_keeps_no_reports_and_freezes_what_its_first_report_loaded(demo_small, data, tmp_path):
+    """A batch worker's kernel (batch.Worker) makes report after report: it keeps no cell results
+    (Out, publish.KERNEL_ARGUMENTS), and after its first report what it holds is left out of the
+    collector's full passes (publish.freeze_kernel), once."""
+    jobs = [j for j in batch.plan(data, demo_small, YEAR) if j.kind == batch.FORBUND][:3]
+    with batch.Worker(tmp_path, ("html",), warm_up=batch.warm_up(jobs)) as worker:
+        assert kernel_says(worker.km, "import gc; print(gc.get_freeze_count())") == "0"
+        outcome = worker.run(jobs[0])
+        assert outcome.ok and kernel_says(worker.km, "print(gc.get_freeze_count())") == "0"
+        assert worker.run(jobs[1]).ok
+        frozen = kernel_says(worker.km, "print(gc.get_freeze_count())")
+        assert worker.run(jobs[2]).ok
+        again, results = kernel_says(worker.km, "print(gc.get_freeze_count(), len(Out))").split()
+    assert int(frozen) > 50_000 and again == frozen and results == "0"
+    assert all((tmp_path / f"{job.stem}.html").is_file() for job in jobs)
