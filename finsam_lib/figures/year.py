@@ -73,8 +73,8 @@ class YearFigures:
     - ``national``: the country's YearFigures of the same year and min_n (itself nationally).
 
     ``_every``: every förbund's figures of the year made at once (:class:`EveryForbund`, when a
-    process prepared them: :func:`prepare`); a förbund's ``dist`` and ``insats`` are then looked
-    up there instead of computed.
+    process prepared them: :func:`prepare`); a förbund's ``dist``, ``insats`` and changes are
+    then looked up there instead of computed.
     """
 
     year: int
@@ -183,7 +183,11 @@ class YearFigures:
         """uncertainty.changes of every shown measure and group (samtliga, kvinnor, män, employers)
         since ``previous``, with ``series`` and ``key`` (what the drafted prose picks from); None
         without a previous year."""
-        return None if self.previous is None else unc.changes(self.dist, self.year, self.previous)
+        if self.previous is None:
+            return None
+        if self._every is not None and (self.forbund, self.previous) in self._every.changes:
+            return self._every.changes[self.forbund, self.previous]
+        return unc.changes(self.dist, self.year, self.previous)
 
     @cached_property
     def changes(self) -> pd.DataFrame:
@@ -418,7 +422,7 @@ def prepare(source, year: int, min_n: int = fig.MIN_N, exclude_invalid: bool = F
     if every_forbund:
         key, stamp = _source(source, exclude_invalid)
         every = _get(key + (year, EVERY, min_n), stamp, lambda: EveryForbund(year, min_n, national.data))
-        every.dist, every.insats
+        every.dist, every.insats, every.changes
 
 
 def year_figures(source, year: int, forbund: str | None = None, min_n: int = fig.MIN_N, *,
