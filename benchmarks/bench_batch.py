@@ -16,8 +16,9 @@ förbund's — as HTML, PDF and Excel (``--formats``) from the same notebooks:
                      (nbconvert's own webpdf cannot use the system browser)
 
 It prints one table, per step the median and the slowest report:
-  - read (the registration files) and figures (the national comparison figures): once per
-    worker, measured in this process;
+  - read (the registration files) and figures (the national comparison figures and every
+    förbund's own, figures.year.prepare as a batch kernel's warm-up): once per worker, measured
+    in this process;
   - execute (the notebook, its Excel file included), HTML and PDF: the batch's own timings per
     report; inside execute, measured in this process one report after another on warm data:
     the report's sections (figures, tables, charts) and its Excel file;
@@ -165,8 +166,8 @@ def spread(values: list[float]) -> str:
 
 
 def in_process_steps(data: Path, forbund: list[str]) -> dict[str, list[float]]:
-    """read, national figures, then each report's sections and its Excel file (the national
-    report's under "national sections" and "national excel"): one after another."""
+    """read, the figures (national and every förbund's), then each report's sections and its Excel
+    file (the national report's under "national sections" and "national excel"): one after another."""
     steps: dict[str, list[float]] = {"read": [], "figures": [], "sections": [], "excel": [],
                                      "national sections": [], "national excel": []}
     yf._CACHE.clear()  # the files read, not found in this process's cache (batch_way read them)
@@ -174,7 +175,7 @@ def in_process_steps(data: Path, forbund: list[str]) -> dict[str, list[float]]:
     dataset = yf.valid_dataset([str(data)])
     steps["read"].append(time.perf_counter() - t)
     t = time.perf_counter()
-    yf.year_figures(dataset, YEAR).samtliga
+    yf.prepare(dataset, YEAR, every_forbund=True)  # as the batch's kernels: national and every förbund's
     steps["figures"].append(time.perf_counter() - t)
     with tempfile.TemporaryDirectory() as tmp:
         for name in [None, *forbund]:
@@ -227,13 +228,13 @@ def floor_pdf(out: Path, stems: list[str]) -> list[float]:
 
 
 def floor_worker(data: str, out: str, tasks, results, ready, go) -> None:
-    """One of the floors' workers (floors_together): the files read, the national figures computed
-    and a Chromium started (not timed), then report after report from ``tasks`` its sections,
+    """One of the floors' workers (floors_together): the files read, the national figures and every
+    förbund's computed (as a batch kernel's warm-up) and a Chromium started (not timed), then report after report from ``tasks`` its sections,
     Excel file and one print of its rendered HTML, until None."""
     from finsam_lib.publish.pdf import PdfPrinter
 
     dataset = yf.valid_dataset([data])
-    yf.year_figures(dataset, YEAR).samtliga
+    yf.prepare(dataset, YEAR, every_forbund=True)
     with PdfPrinter() as printer, tempfile.TemporaryDirectory() as tmp:
         page = printer._tab()
         ready.release()
@@ -375,7 +376,7 @@ def main() -> int:
 
         print("\nstep (per report unless said)                 ")
         row("read (once per worker, in this process)", steps["read"])
-        row("figures (national, once per worker)", steps["figures"])
+        row("figures (national, every förbund's; per worker)", steps["figures"])
         for kind in ("forbund", "national"):
             row(f"{kind}: execute (notebook, Excel included)", timing(kind, "execute"))
             prefix = "" if kind == "forbund" else "national "
