@@ -229,8 +229,9 @@ def floor_pdf(out: Path, stems: list[str]) -> list[float]:
 
 def floor_worker(data: str, out: str, tasks, results, ready, go) -> None:
     """One of the floors' workers (floors_together): the files read, the national figures and every
-    förbund's computed (as a batch kernel's warm-up) and a Chromium started (not timed), then report after report from ``tasks`` its sections,
-    Excel file and one print of its rendered HTML, until None."""
+    förbund's computed (as a batch kernel's warm-up) and a Chromium started (not timed), then
+    report after report from ``tasks`` its sections, Excel file and one print of its rendered
+    HTML, until None."""
     from finsam_lib.publish.pdf import PdfPrinter
 
     dataset = yf.valid_dataset([data])

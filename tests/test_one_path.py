@@ -189,8 +189,8 @@ def test_every_forbunds_figures_made_at_once_are_each_forbunds_own(areas, demo_d
     """figures.year.EveryForbund (prepare(..., every_forbund=True), what a batch's kernels make):
     a förbund's distribution and figures per insats, looked up there, are the frames it gets
     computed alone, row for row; so are the changes and Tabell 20 made from them. A förbund with
-    predecessors (the renamed one) is computed alone, from its own view. A batch of several
-    förbund reports asks its kernels for it; a single report does not."""
+    predecessors (the renamed one) is computed alone, from its own view. A batch of
+    batch.EVERY_FORBUND_FROM förbund reports or more asks its kernels for it; fewer do not."""
     yf._CACHE.clear()
     from finsam_lib.publish import batch
 
@@ -212,8 +212,9 @@ def test_every_forbunds_figures_made_at_once_are_each_forbunds_own(areas, demo_d
     assert areas["renamed"] in own_view and looked_up == len(names) - len(own_view) > 30
     jobs = batch.plan(yf.dataset([demo_dir]), str(demo_dir), YEAR)
     assert "every_forbund=True" in batch.warm_up(jobs)
-    one = [j for j in jobs if j.kind == batch.FORBUND][:1]
-    assert "every_forbund" not in batch.warm_up(one)
+    forbund_jobs = [j for j in jobs if j.kind == batch.FORBUND]
+    assert "every_forbund=True" in batch.warm_up(forbund_jobs[:batch.EVERY_FORBUND_FROM])
+    assert "every_forbund" not in batch.warm_up(forbund_jobs[:batch.EVERY_FORBUND_FROM - 1])
 
 
 def test_the_history_is_applied_once(areas, demo_dir, demo_data):

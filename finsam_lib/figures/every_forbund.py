@@ -36,15 +36,16 @@ def _by_forbund(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 @dataclass(eq=False)
 class EveryForbund:
-    """Every förbund's own figures of ``year`` (distribution, figures per insats, changes since its
-    previous measurement), made in one pass over the dataset as read: what a
-    process making report after report prepares once (figures.year.prepare with ``every_forbund``,
-    a batch's kernels), for each förbund's YearFigures to look its rows up. The functions group by
-    förbund (figures.distribution, privacy.disclose, insats.insats_figures, uncertainty.changes), so a förbund's rows
-    are the ones it gets alone, in the same order (tests/test_one_path.py). On the demo set
-    (36 förbund, 2018–2022): 0.3 s for every ``dist`` against 50 ms for each förbund alone, 0.16 s
-    for every ``insats`` against 30 ms, 37 ms for every förbund's changes against 17 ms. Only for a förbund whose view is the dataset as read (no
-    predecessors: history.for_forbund); figures.year.year_figures sees to that."""
+    """Every förbund's own figures of ``year`` (distribution, figures per insats, changes since
+    its previous measurement), made in one pass over the dataset as read: what a process making
+    report after report prepares once (figures.year.prepare with ``every_forbund``, a batch's
+    kernels), for each förbund's YearFigures to look its rows up. The functions group by förbund
+    (figures.distribution, privacy.disclose, insats.insats_figures, uncertainty.changes), so a
+    förbund's rows are the ones it gets alone, in the same order (tests/test_one_path.py). On the
+    demo set (36 förbund, 2018–2022): every ``dist`` in 0.3 s against 50 ms for each förbund alone,
+    every ``insats`` in 0.16 s against 30 ms, every förbund's changes in 37 ms against 17 ms. Only
+    for a förbund whose view is the dataset as read (no predecessors: history.for_forbund);
+    figures.year.year_figures sees to that."""
 
     year: int
     min_n: int

@@ -232,19 +232,26 @@ def worker_main(wid: int, tasks, results, out: str, formats, browser: str | None
             raise
 
 
+# From how many förbund reports a batch's kernels make every förbund's figures at once
+# (figures.year.EveryForbund): that costs each kernel about 0.5 s at its start, while the browser
+# launches, and saves each förbund report about 0.1 s (the demo set).
+EVERY_FORBUND_FROM = 10
+
+
 def warm_up(jobs: list[Job], handoffs: str | Path | None = None) -> str | None:
     """What each worker's kernel runs as it starts (publish.warm_up_code of every notebook the jobs
     use: their imports, the files read and the year's national figures computed, and every
-    förbund's own figures at once when the jobs hold more than one förbund report). ``handoffs``: a
-    folder where the files this process has read are handed over (figures.year.hand_over), for
-    the kernels to take instead of reading them again; it must outlive the workers' start."""
+    förbund's own figures at once when the jobs hold EVERY_FORBUND_FROM förbund reports or more).
+    ``handoffs``: a folder where the files this process has read are handed over
+    (figures.year.hand_over), for the kernels to take instead of reading them again; it must
+    outlive the workers' start."""
     from finsam_lib.figures.year import hand_over
     from finsam_lib.publish.publish import warm_up_code
 
     sources = dict.fromkeys(j.parameters["data"] for j in jobs)
     taken = {s: hand_over(s, Path(handoffs) / f"dataset-{i}.pickle") if handoffs else None
              for i, s in enumerate(sources)}
-    many = sum(j.kind == FORBUND for j in jobs) > 1
+    many = sum(j.kind == FORBUND for j in jobs) >= EVERY_FORBUND_FROM
     return "\n".join(dict.fromkeys(
         warm_up_code(j.notebook, j.parameters["data"], j.parameters["year"], j.parameters["min_n"],
                      j.parameters.get("exclude_invalid", False), taken[j.parameters["data"]],
