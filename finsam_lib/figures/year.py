@@ -185,8 +185,8 @@ class YearFigures:
         without a previous year."""
         if self.previous is None:
             return None
-        if self._every is not None and (self.forbund, self.previous) in self._every.changes:
-            return self._every.changes[self.forbund, self.previous]
+        if self._every is not None and self.forbund in self._every.changes_since(self.previous):
+            return self._every.changes_since(self.previous)[self.forbund]
         return unc.changes(self.dist, self.year, self.previous)
 
     @cached_property
@@ -422,7 +422,9 @@ def prepare(source, year: int, min_n: int = fig.MIN_N, exclude_invalid: bool = F
     if every_forbund:
         key, stamp = _source(source, exclude_invalid)
         every = _get(key + (year, EVERY, min_n), stamp, lambda: EveryForbund(year, min_n, national.data))
-        every.dist, every.insats, every.changes
+        every.dist, every.insats
+        if national.previous is not None:  # most förbund's previous measurement is the country's
+            every.changes_since(national.previous)
 
 
 def year_figures(source, year: int, forbund: str | None = None, min_n: int = fig.MIN_N, *,
