@@ -144,7 +144,7 @@ class Worker:
     def __init__(self, out: str | Path, formats, browser: str | None = None, warm_up: str | None = None):
         self.out, self.formats, self.browser, self.warm_up = Path(out), tuple(formats), browser, warm_up
         self._started = self.km = self.printer = None
-        self._made, self._frozen = 0, False  # reports made on this kernel; publish.freeze_kernel run
+        self._reports = 0  # reports begun on this kernel (publish.freeze_kernel before the second)
 
     def __enter__(self) -> "Worker":
         self._start(self.warm_up)
@@ -154,7 +154,7 @@ class Worker:
         from finsam_lib.publish.publish import Started
 
         self._started = Started(self.formats, warm_up, self.browser)
-        self._made, self._frozen = 0, False
+        self._reports = 0
         try:
             self.km, self.printer = self._started.kernel(), self._started.printer
             if self.printer is not None:
@@ -185,13 +185,12 @@ class Worker:
             try:
                 if not self.km.is_alive():
                     self._restart()
-                if self._made and not self._frozen:  # what the first report loaded, out of full collections
+                if self._reports == 1:  # what the first report loaded, out of full collections
                     freeze_kernel(self.km)
-                    self._frozen = True
+                self._reports += 1
                 paths = publish_report(job.notebook, job.parameters, self.out, job.stem, job.title,
                                        formats=self.formats, printer=self.printer, km=self.km, timings=timings,
                                        stamp=job.stamp)
-                self._made += 1
                 return Outcome(job, True, {k: p.name for k, p in paths.items()}, seconds=time.perf_counter() - start,
                                attempts=attempt, timings=timings)
             except PublishError as e:  # the notebook stopped on an error: running it again won't help

@@ -150,10 +150,10 @@ def warm_up_code(notebook: str | Path, source: str, year: int, min_n: int, exclu
     at = next((i for i, c in enumerate(cells) if "parameters" in c.get("metadata", {}).get("tags", [])), -1)
     reading = "".join(cells[at + 1]["source"]).splitlines() if at + 1 < len(cells) else []
     imports = [line for line in reading if line.startswith(("import ", "from "))]
-    options = ("" if handoff is None else f", handoff={str(handoff)!r}") + (
-        ", every_forbund=True" if every_forbund else "")
-    return "\n".join([*imports, "from finsam_lib.figures.year import prepare",
-                       f"prepare({source!r}, {int(year)}, {int(min_n)}, {bool(exclude_invalid)}{options})"])
+    arguments = [repr(source), str(int(year)), str(int(min_n)), str(bool(exclude_invalid)),
+                 *([f"handoff={str(handoff)!r}"] if handoff is not None else []),
+                 *(["every_forbund=True"] if every_forbund else [])]
+    return "\n".join([*imports, "from finsam_lib.figures.year import prepare", f"prepare({', '.join(arguments)})"])
 
 
 def ready_kernel(attempts: int = 4, warm_up: str | None = None):
