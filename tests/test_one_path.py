@@ -23,6 +23,7 @@ from finsam_lib.figures.year import year_figures
 from finsam_lib.present import slides
 from finsam_lib.present.forbund_report import ForbundReport
 from finsam_lib.present.report import NationalReport
+from finsam_lib.publish import batch
 from finsam_lib.registration import history as hist
 from finsam_lib.registration.reader import find_files
 
@@ -192,8 +193,6 @@ def test_every_forbunds_figures_made_at_once_are_each_forbunds_own(areas, demo_d
     predecessors (the renamed one) is computed alone, from its own view. A batch of
     batch.EVERY_FORBUND_FROM förbund reports or more asks its kernels for it; fewer do not."""
     yf._CACHE.clear()
-    from finsam_lib.publish import batch
-
     yf.prepare([demo_dir], YEAR, every_forbund=True)
     names = batch.forbund_of_year(yf.dataset([demo_dir]), YEAR)
     own_view, looked_up = set(), 0
