@@ -101,6 +101,7 @@ class PdfPrinter:
                                "Installera en, eller ange sökvägen med FINSAM_BROWSER.")
         self._pw = self._browser = self._page = None
         self.prints = 0  # full prints made (a report whose estimate was right takes one)
+        self.warmed = False  # warm_up done (or tried)
 
     def __enter__(self) -> "PdfPrinter":
         from playwright.sync_api import sync_playwright
@@ -162,6 +163,27 @@ class PdfPrinter:
             raise
         return pdf_path
 
+    def warm_up(self, page_html: str) -> None:
+        """Print a small page once, the way a report is printed, and throw the PDF away: a new
+        browser's first print pays for loading fonts and code paths, some 0.2–0.4 s of a cold
+        `finsam report`, which this moves to where the caller has time to spare (publish_report:
+        while the kernel runs the notebook). Once per printer; it is not counted in ``prints``,
+        and a failure is left for the report's own print to meet."""
+        import tempfile
+
+        if self.warmed:
+            return
+        self.warmed = True
+        before = self.prints
+        with tempfile.TemporaryDirectory(prefix="finsam-warm-") as tmp:
+            page = Path(tmp) / "warm-up.html"
+            page.write_text(page_html, encoding="utf-8")
+            try:
+                self.print(page, Path(tmp) / "warm-up.pdf")
+            except Exception:
+                pass
+        self.prints = before
+
     def _print(self, page, footer: str) -> bytes:
         self.prints += 1
         return page.pdf(**pdf_options(footer))
@@ -208,6 +230,16 @@ class BackgroundPrinter:
     def print(self, html_path: str | Path, pdf_path: str | Path, footer: str = "", **kw) -> Path:
         self.ready()
         return self._thread.submit(self._printer.print, html_path, pdf_path, footer, **kw).result()
+
+    @property
+    def warmed(self) -> bool:
+        return self._printer.warmed
+
+    def warm_up(self, page_html: str) -> None:
+        """PdfPrinter.warm_up in the printer's thread, once the browser has started; returns at once
+        (the next print waits for it)."""
+        if not self._printer.warmed:
+            self._thread.submit(lambda: self._started.exception() is None and self._printer.warm_up(page_html))
 
     def close(self) -> None:
         try:
