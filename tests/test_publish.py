@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from finsam_lib.present import tables as tb
-from finsam_lib.publish import excel, pdf, publish
+from finsam_lib.publish import excel, pdf, publish, warming
 
 YEAR = 2022
 
@@ -185,16 +185,16 @@ def test_the_exporter_is_built_once_per_process():
     assert publish.report_exporter() is publish.report_exporter()
 
 
-def test_the_exporter_warms_while_the_kernel_runs_once_per_process(monkeypatch):
+def test_the_exporter_warms_while_the_kernel_runs_once_per_process():
     """publish_report's warming: a thread builds the exporter and loads its templates when HTML or
     PDF is asked for and nothing was exported yet; none for Excel alone or once it is built."""
     publish.report_exporter.cache_clear()
-    assert publish.exporter_warming(["xlsx"]) is None
-    warming = publish.exporter_warming(["pdf"])
-    assert warming is not None
-    warming.join()
+    assert warming.exporter_warming(["xlsx"]) is None
+    thread = warming.exporter_warming(["pdf"])
+    assert thread is not None
+    thread.join()
     assert publish.report_exporter.cache_info().currsize == 1
-    assert publish.exporter_warming(["html", "pdf"]) is None
+    assert warming.exporter_warming(["html", "pdf"]) is None
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Rubrik")])
     assert "Rubrik" in publish.notebook_html(nb, "Test")
 
@@ -206,7 +206,7 @@ def test_a_new_browsers_warm_up_print_is_a_report_page_and_not_counted(tmp_path)
     if pdf.find_browser() is None:
         pytest.skip("no Chromium-family browser")
     page = tmp_path / "warm.html"
-    page.write_text(publish.warm_up_page(), encoding="utf-8")
+    page.write_text(warming.warm_up_page(), encoding="utf-8")
     with pdf.PdfPrinter() as printer:
         printer.print(page, tmp_path / "warm.pdf")
         title, landed = pdf.pdf_outline((tmp_path / "warm.pdf").read_bytes())[-1]
@@ -216,8 +216,8 @@ def test_a_new_browsers_warm_up_print_is_a_report_page_and_not_counted(tmp_path)
     report.write_text(_report_page(chapters=2, sections=2), encoding="utf-8")
     with pdf.BackgroundPrinter() as printer:
         assert not printer.warmed
-        printer.warm_up(publish.warm_up_page())
-        printer.warm_up(publish.warm_up_page())  # once is enough: nothing more is queued
+        printer.warm_up(warming.warm_up_page())
+        printer.warm_up(warming.warm_up_page())  # once is enough: nothing more is queued
         printer.print(report, tmp_path / "rapport.pdf", footer="Testrapport")
         assert printer.warmed and printer._printer.prints == 1
     contents, landed, _ = _contents_and_landing_pages(tmp_path / "rapport.pdf")

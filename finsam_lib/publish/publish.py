@@ -314,38 +314,6 @@ def report_exporter():
                           template_name=TEMPLATE_NAME)
 
 
-def warm_up_page() -> str:
-    """A report's page in little (templates/printer_warm_up.html.j2, the report's stylesheet), for
-    a new browser's warm-up print (pdf.PdfPrinter.warm_up)."""
-    from finsam_lib.present.templating import render
-
-    return render("printer_warm_up.html.j2", css=stylesheet())
-
-
-def warm_exporter() -> None:
-    """The HTML exporter built and its templates loaded (an empty notebook exported), so that
-    the first report's export finds them ready: about 0.3 s of a cold `finsam report` (importing
-    nbconvert, compiling the template), done by :func:`exporter_warming` while the kernel runs
-    the notebook and this process only waits."""
-    import nbformat
-
-    with contextlib.suppress(Exception):  # a broken exporter is the export's to report, by name
-        report_exporter().from_notebook_node(nbformat.v4.new_notebook(), resources={"finsam": {
-            "title": "", "css": "", "lang": "sv"}})
-
-
-def exporter_warming(formats):
-    """A thread warming the HTML exporter (:func:`warm_exporter`) when ``formats`` need HTML and
-    this process has not exported yet, else None; join it before exporting."""
-    import threading
-
-    if not {"html", "pdf"} & set(formats) or report_exporter.cache_info().currsize:
-        return None
-    thread = threading.Thread(target=warm_exporter, name="finsam-exporter", daemon=True)
-    thread.start()
-    return thread
-
-
 class _Headings(HTMLParser):
     """h1/h2 elements: (level, id, text, start offset)."""
 
@@ -450,6 +418,8 @@ def publish_report(notebook: str | Path, parameters: dict, out_dir: str | Path, 
 
     import nbformat
 
+    from finsam_lib.publish.warming import warm_up_exports
+
     formats = tuple(formats)
     unknown = set(formats) - set(FORMATS)
     if unknown:
@@ -471,10 +441,7 @@ def publish_report(notebook: str | Path, parameters: dict, out_dir: str | Path, 
                 from finsam_lib.publish.provenance import write_json
 
                 params["provenance"] = str(write_json(tmp, stamp, f"{stem}.provenance.json"))
-        # Meanwhile this process only waits for the kernel: the exporter and a new browser warm up.
-        warming = exporter_warming(formats)
-        if "pdf" in formats and isinstance(printer, BackgroundPrinter) and not printer.warmed:
-            printer.warm_up(warm_up_page())
+        warming = warm_up_exports(formats, printer)  # while this process only waits for the kernel
         nb = execute_notebook(notebook, executed, params, cwd=Path(notebook).resolve().parent, km=km)
     if warming is not None:
         warming.join()
