@@ -216,6 +216,26 @@ def test_every_forbunds_figures_made_at_once_are_each_forbunds_own(areas, demo_d
     assert "every_forbund" not in batch.warm_up(forbund_jobs[:batch.EVERY_FORBUND_FROM - 1])
 
 
+def test_the_response_from_a_views_units_is_the_one_made_from_its_rows(areas, demo_dir):
+    """YearFigures.response of its own year takes the view's population units, made once
+    (YearFigures.units, which Tabell 3 takes too); for the country, every förbund (the renamed
+    one's view included) and an earlier year it is the response_table made from the rows alone."""
+    yf._CACHE.clear()
+    data = yf.dataset([demo_dir])
+    for name in [None, *batch.forbund_of_year(data, YEAR)]:
+        f = year_figures([demo_dir], YEAR, name)
+        d = f.data
+        for year in (YEAR, YEAR - 1):
+            made = method.response_table(d.respondents, d.population, d.sheets, year, name)
+            pd.testing.assert_frame_equal(f.response(year), made, obj=f"{name}, {year}")
+        r, pop = d.respondents, d.population
+        if name is not None:
+            r, pop = r[r.forbund == name], pop[pop.forbund == name]
+        pd.testing.assert_frame_equal(f.units, method.population_units(r[r.year == YEAR], pop[pop.year == YEAR]))
+    report = ForbundReport.from_paths(demo_dir, areas["renamed"], YEAR)
+    assert report.units.antal_svar.sum() == report.response.set_index("survey").antal_svar["Totalt"]
+
+
 def test_the_history_is_applied_once(areas, demo_dir, demo_data):
     """A renamed förbund's years under its old name appear once, in every face: as many responses
     as the old name has, one row per measure, group and year."""

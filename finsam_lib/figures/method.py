@@ -209,19 +209,21 @@ def _sum_or_na(series: pd.Series):
 
 
 def response_table(respondents: pd.DataFrame, population: pd.DataFrame, sheets: pd.DataFrame,
-                   year: int, forbund: str | None = None) -> pd.DataFrame:
+                   year: int, forbund: str | None = None, units: pd.DataFrame | None = None) -> pd.DataFrame:
     """Tabell 2-4 for one year: one row per survey used (report order), plus a Totalt row.
 
     Returns RESPONSE_COLUMNS: counts (målpopulation, tillfrågade, antal svar, bortfall =
     tillfrågade − antal svar, kvinnor/män) and rates in whole percent, all Int64 (NA where
     unknown, e.g. Remittenter's målpopulation); ``forbund`` None for the whole country
-    (method.md, "Responses and n")."""
+    (method.md, "Responses and n"). ``units``: :func:`population_units` of the year's (and
+    förbund's) respondents and population when already made (figures.year.YearFigures.units)."""
     resp = respondents[respondents.year == year]
     pop = population[population.year == year]
     sh = sheets[sheets.year == year]
     if forbund is not None:
         resp, pop, sh = resp[resp.forbund == forbund], pop[pop.forbund == forbund], sh[sh.forbund == forbund]
-    units = population_units(resp, pop)
+    if units is None:
+        units = population_units(resp, pop)
     used = set(resp.survey) | set(pop.survey)
     # Each survey's rows split off once (the rows a filter per survey gives, in their order).
     resp_of = dict(tuple(resp.groupby("survey", sort=False)))

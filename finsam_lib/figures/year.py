@@ -65,7 +65,7 @@ class YearFigures:
     - ``now``: ``dist`` of ``year``; ``samtliga``: ``dist`` of group samtliga;
       ``figures``: figures.csv (``now`` in :data:`FIGURES_CSV_COLUMNS`).
     - ``response(year)``: :func:`figures.response_table` (antal svar, bortfall, rates in percent;
-      method.md "Responses and n").
+      method.md "Responses and n"); ``units``: its population units of ``year``.
     - ``trend``: :func:`uncertainty.development` (Tabell 20, method.md "Combined development";
       the förbund rule for a förbund) against ``previous``, the latest earlier year with answers.
     - ``changes``: :func:`uncertainty.changes_table` (changes.csv).
@@ -169,7 +169,18 @@ class YearFigures:
     def response(self, year: int | None = None) -> pd.DataFrame:
         """Response and bortfall per survey of ``year`` (default: this year) in this view."""
         d = self.data
-        return fig.response_table(d.respondents, d.population, d.sheets, year or self.year, self.forbund)
+        units = self.units if year in (None, self.year) else None
+        return fig.response_table(d.respondents, d.population, d.sheets, year or self.year, self.forbund, units)
+
+    @cached_property
+    def units(self) -> pd.DataFrame:
+        """:func:`figures.population_units` of ``year`` in this view: population rows with the
+        responses each covers, and the responses no row covers (Tabell 2's and Tabell 3's units)."""
+        r, p = self.data.respondents, self.data.population
+        r, p = r[r.year == self.year], p[p.year == self.year]
+        if self.forbund is not None:
+            r, p = r[r.forbund == self.forbund], p[p.forbund == self.forbund]
+        return fig.population_units(r, p)
 
     @cached_property
     def trend(self) -> pd.DataFrame:

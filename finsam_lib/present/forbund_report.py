@@ -158,7 +158,7 @@ class ForbundReport(Report):
 
     @cached_property
     def units(self) -> pd.DataFrame:
-        return insats_units(self.data.respondents, self.data.population, self.year, self.forbund)
+        return insats_units(self.f.units)
 
     @cached_property
     def survey_counts(self) -> pd.DataFrame:

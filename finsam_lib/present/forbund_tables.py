@@ -317,12 +317,11 @@ def keyfigure_table(local: pd.DataFrame, national: pd.DataFrame, measures: pd.Da
 
 # --- Figures of one förbund ----------------------------------------------------------------------
 
-def insats_units(respondents: pd.DataFrame, population: pd.DataFrame, year: int, forbund: str) -> pd.DataFrame:
-    """figures.population_units for the förbund's year (survey, insats, antal_svar, tillfragade,
-    malpopulation), plus svar_med_t: the responses of units with a Tillfrågade."""
-    resp = respondents[(respondents.year == year) & (respondents.forbund == forbund)]
-    pop = population[(population.year == year) & (population.forbund == forbund)]
-    out = fig.population_units(resp, pop)[["survey", "insats", "malpopulation", "tillfragade", "antal_svar"]]
+def insats_units(units: pd.DataFrame) -> pd.DataFrame:
+    """A förbund's population units of its year (figures.year.YearFigures.units, i.e.
+    figures.population_units) as Tabell 3 takes them: survey, insats, malpopulation, tillfragade,
+    antal_svar, plus svar_med_t: the responses of units with a Tillfrågade."""
+    out = units[["survey", "insats", "malpopulation", "tillfragade", "antal_svar"]].copy()
     out["svar_med_t"] = out["antal_svar"].astype("Int64").where(out.tillfragade.notna())
     return out
 
