@@ -443,13 +443,13 @@ def publish_report(notebook: str | Path, parameters: dict, out_dir: str | Path, 
                 params["provenance"] = str(write_json(tmp, stamp, f"{stem}.provenance.json"))
         warming = warm_up_exports(formats, printer)  # while this process only waits for the kernel
         nb = execute_notebook(notebook, executed, params, cwd=Path(notebook).resolve().parent, km=km)
-    if warming is not None:
-        warming.join()
     if executed:
         paths["ipynb"] = executed
     if not {"html", "pdf"} & set(formats):
         return paths
     with timed("html", timings):
+        if warming is not None:  # still warming: the wait is the HTML's
+            warming.join()
         page = notebook_html(nbformat.from_dict(nb) if isinstance(nb, dict) else nb, title)
         if stamp:
             from finsam_lib.publish.provenance import add_to_html
