@@ -134,3 +134,21 @@ def test_records_are_the_rows_as_to_dict_gives_them():
         assert t.records() is got  # made once
         t.rows = rows.iloc[:1]
         assert t.records() == rows.iloc[:1].to_dict("records")  # a new frame, new records
+
+
+@pytest.mark.parametrize("rows", [
+    [], [{}], [{"a": 1}, {"a": None}], [{"a": 1}, {"a": 2.5}], [{"a": 1.0}, {"a": float("nan")}],
+    [{"a": True}, {"a": None}], [{"a": True}, {"a": 1}], [{"a": False}, {"a": True}], [{"a": None}],
+    [{"a": "x"}, {"b": 1}], [{"a": float("nan")}, {"a": "s"}], [{"a": 2 ** 70}], [{"a": 3}, {"a": -4}],
+    [{"label": "x", "n": 1}, {"n": 2, "share": None}], [{"a": -0.0}, {"a": float("inf")}],
+    [{"label": fmt.DASH, "kind": "total"}, {"label": "Kvinnor", "kind": None, "n": 12, "pct": 40.5}],
+])
+def test_a_tables_rows_become_the_frame_pandas_infers_as_python_objects(rows):
+    """tables._frame converts plain values itself; the frame is the one pandas builds and _frame made
+    before (its route kept as _frame_by_pandas): the same columns in the same order, and every
+    value of the same type and value (whole numbers beside decimals or a gap as floats, gaps None)."""
+    made, by_pandas = tb._frame(rows), tb._frame_by_pandas(rows)
+    assert list(made.columns) == list(by_pandas.columns) and made.columns.dtype == by_pandas.columns.dtype
+    assert made.index.equals(by_pandas.index) and set(map(str, made.dtypes)) <= {"object"}
+    for mine, theirs in zip(made.to_numpy().tolist(), by_pandas.to_numpy().tolist()):
+        assert [(type(v), v) for v in mine] == [(type(v), v) for v in theirs]

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
+import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
@@ -263,10 +264,42 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 
 def _frame(rows: list[dict]) -> pd.DataFrame:
     """The rows (dicts; a key left out is a missing value) as a frame of Python objects, missing
-    values (None, NaN, NA) as None."""
+    values (None, NaN, NA) as None: what ``pd.DataFrame(rows)`` makes of them (columns in order
+    of first appearance, each column's type inferred), as Python objects.
+
+    Rows of plain values (str, int, float, bool, None: what the tables build) are converted here
+    by pandas's rules for such columns (:func:`_column`), without building the frame twice: 20
+    calls a förbund report, 19 ms of its 250 (issue 15); anything else goes through pandas."""
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    if columns and all(type(v) in _PLAIN for row in rows for v in row.values()):
+        made = [_column([row.get(c) for row in rows]) for c in columns]
+        if all(col is not None for col in made):
+            values = np.empty((len(rows), len(columns)), dtype=object)
+            for j, col in enumerate(made):
+                values[:, j] = col
+            return pd.DataFrame(values, columns=columns, dtype=object)
+    return _frame_by_pandas(rows)
+
+
+def _column(values: list) -> list | None:
+    """One column of plain values as ``pd.DataFrame`` infers and :func:`_frame` returns it: whole
+    numbers alone stay ints, whole numbers with decimals or a missing value become floats (the
+    column is float64), bools alone stay bools, any other mix keeps its values; NaN and None are
+    None. None where pandas might choose otherwise (a whole number beyond int64)."""
+    kinds = {type(v) for v in values} - {type(None)}
+    if int in kinds and any(type(v) is int and not -2 ** 63 <= v < 2 ** 63 for v in values):
+        return None
+    missing = [v is None or (type(v) is float and v != v) for v in values]
+    if kinds and kinds <= {int, float} and (float in kinds or any(missing)):
+        return [None if m else float(v) for v, m in zip(values, missing)]
+    return [None if m else v for v, m in zip(values, missing)]
+
+
+def _frame_by_pandas(rows: list[dict]) -> pd.DataFrame:
+    """:func:`_frame` through pandas: the frame built, its values as objects, missing ones None."""
     frame = pd.DataFrame(rows)
     if frame.empty:
         return pd.DataFrame(columns=["label", "kind"])
-    values = frame.to_numpy(dtype=object)  # as frame.astype(object), without a frame per step
+    values = frame.to_numpy(dtype=object, copy=True)  # as frame.astype(object), without a frame per step
     values[frame.isna().to_numpy()] = None
     return pd.DataFrame(values, index=frame.index, columns=frame.columns, dtype=object)
