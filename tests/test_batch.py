@@ -219,10 +219,13 @@ def kernel_says(km, code: str) -> str:
 
 def test_a_workers_kernel_keeps_no_reports_and_freezes_what_its_first_report_loaded(demo_small, data, tmp_path):
     """A batch worker's kernel (batch.Worker) makes report after report: it keeps no cell results
-    (Out, publish.KERNEL_ARGUMENTS), and after its first report what it holds is left out of the
-    collector's full passes (publish.freeze_kernel), once."""
+    (Out, publish.KERNEL_ARGUMENTS) nor input history and does not sleep after each cell, and
+    after its first report what it holds is left out of the collector's full passes
+    (publish.freeze_kernel), once."""
     jobs = [j for j in batch.plan(data, demo_small, YEAR) if j.kind == batch.FORBUND][:3]
     with batch.Worker(tmp_path, ("html",), warm_up=batch.warm_up(jobs)) as worker:
+        assert kernel_says(worker.km, "k = get_ipython(); print(k.kernel._execute_sleep, k.history_manager.enabled)") \
+            == "0.0 False"
         assert kernel_says(worker.km, "import gc; print(gc.get_freeze_count())") == "0"
         outcome = worker.run(jobs[0])
         assert outcome.ok and kernel_says(worker.km, "print(gc.get_freeze_count())") == "0"
