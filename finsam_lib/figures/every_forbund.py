@@ -36,21 +36,22 @@ def _by_forbund(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 @dataclass(eq=False)
 class EveryForbund:
-    """Every förbund's own figures of ``year`` (distribution, figures per insats, changes since
-    its previous measurement), made in one pass over the dataset as read: what a process making
-    report after report prepares once (figures.year.prepare with ``every_forbund``, a batch's
-    kernels), for each förbund's YearFigures to look its rows up. The functions group by förbund
-    (figures.distribution, privacy.disclose, insats.insats_figures, uncertainty.changes), so a
-    förbund's rows are the ones it gets alone, in the same order (tests/test_one_path.py). On the
-    demo set (36 förbund, 2018–2022): every ``dist`` in 0.35 s against 40 ms for each förbund
-    alone, every ``insats`` in 0.14 s against 28 ms, the changes since 2021 in 13 ms against
-    9 ms. Only for a förbund whose view is the dataset as read (no predecessors:
-    history.for_forbund); figures.year.year_figures sees to that."""
+    """Every förbund's own figures of ``year`` (distribution, figures per insats, changes and
+    Tabell 20 since its previous measurement), made in one pass over the dataset as read: what a
+    process making report after report prepares once (figures.year.prepare with
+    ``every_forbund``, a batch's kernels), for each förbund's YearFigures to look its rows up.
+    The functions group by förbund (figures.distribution, privacy.disclose,
+    insats.insats_figures, uncertainty.changes, figures.trend ``by`` förbund), so a förbund's
+    rows are the ones it gets alone, in the same order (tests/test_one_path.py). On the demo
+    set (36 förbund, 2018–2022): every ``dist`` in 0.35 s against 40 ms for each förbund alone,
+    every ``insats`` in 0.14 s against 28 ms, the changes since 2021 in 13 ms against 9 ms,
+    Tabell 20 in 56 ms against 25 ms. Only for a förbund whose view is the dataset as read (no
+    predecessors: history.for_forbund); figures.year.year_figures sees to that."""
 
     year: int
     min_n: int
     data: Dataset
-    _changes: dict = field(default_factory=dict, repr=False)  # previous year -> changes_since's
+    _made: dict = field(default_factory=dict, repr=False)  # (what, previous year) -> what was made
 
     @cached_property
     def _dist(self) -> pd.DataFrame:
@@ -63,15 +64,35 @@ class EveryForbund:
         ``year``; read-only)."""
         return _by_forbund(self._dist)
 
+    def _once(self, what: str, previous: int, make):
+        """What ``make()`` makes for a previous measurement, made once."""
+        key = (what, previous)
+        if key not in self._made:
+            self._made[key] = make()
+        return self._made[key]
+
+    def _all_changes(self, previous: int) -> pd.DataFrame:
+        """uncertainty.changes of every förbund's ``dist`` between ``previous`` and ``year``."""
+        return self._once("all changes", previous, lambda: unc.changes(self._dist, self.year, previous))
+
     def changes_since(self, previous: int) -> dict[str, pd.DataFrame]:
         """Förbund name -> its YearFigures.all_changes when ``previous`` is its previous
         measurement (uncertainty.changes of its ``dist`` between ``previous`` and ``year``;
         read-only), made once per ``previous`` for every förbund. A förbund without a change is
         not here (it computes its own, empty)."""
-        made = self._changes.get(previous)
-        if made is None:
-            made = self._changes[previous] = _by_forbund(unc.changes(self._dist, self.year, previous))
-        return made
+        return self._once("changes", previous, lambda: _by_forbund(self._all_changes(previous)))
+
+    def trend_since(self, previous: int) -> dict[str, pd.DataFrame]:
+        """Förbund name -> its YearFigures.trend (Tabell 20 by the förbund rule:
+        uncertainty.development of its ``dist`` and changes, ``by`` förbund) when ``previous`` is
+        its previous measurement, made once per ``previous`` for every förbund; read-only. A
+        förbund with no measure shown in both years is not here (it computes its own, empty)."""
+        def make():
+            every = unc.development(self._dist, self.year, previous, forbund=True,
+                                    computed=self._all_changes(previous), by=("forbund",))
+            return {name: rows.drop(columns="forbund") for name, rows in _by_forbund(every).items()}
+
+        return self._once("trend", previous, make)
 
     @cached_property
     def insats(self) -> dict[str, pd.DataFrame]:

@@ -292,29 +292,33 @@ def classify(total: float, measures: int) -> str:
     return ins.NEITHER
 
 
-def trend(keyfigures: pd.DataFrame, year: int, previous: int | None = None) -> pd.DataFrame:
+def trend(keyfigures: pd.DataFrame, year: int, previous: int | None = None, by: tuple[str, ...] = ()) -> pd.DataFrame:
     """Tabell 20: per indicator and group (totalt, kvinnor, män) the summed change
     in nyckeltal over the measures present in both years, with its verdict.
 
     ``keyfigures``: columns year, indicator, measure, group, nyckeltal (NaN = not shown).
+    ``by``: further key columns (e.g. ``("forbund",)``: every förbund's Tabell 20 at once, its
+    rows the ones it gets alone, each förbund's together), kept as the last columns.
     """
     previous = year - 1 if previous is None else previous
+    keys = [*by, "indicator", "measure", "group"]
     k = keyfigures.dropna(subset=["nyckeltal"])
-    now = k[k.year == year].set_index(["indicator", "measure", "group"])["nyckeltal"]
-    before = k[k.year == previous].set_index(["indicator", "measure", "group"])["nyckeltal"]
+    now = k[k.year == year].set_index(keys)["nyckeltal"]
+    before = k[k.year == previous].set_index(keys)["nyckeltal"]
     change = (now - before).dropna().reset_index()
     change["group"] = change["group"].replace({"samtliga": "totalt"})
     change = change[change.group.isin(["totalt", "kvinnor", "män"])]
-    by = change.groupby(["indicator", "group"]).nyckeltal  # one grouping, its sums and sizes at once
-    sums, sizes = by.sum(), by.size()
+    grouped = change.groupby([*by, "indicator", "group"]).nyckeltal  # its sums and sizes at once
+    sums, sizes = grouped.sum(), grouped.size()
     rows = []
-    for (indicator, group), total, measures in zip(sums.index, sums.tolist(), sizes.tolist()):
+    for key, total, measures in zip(sums.index, sums.tolist(), sizes.tolist()):
+        *those, indicator, group = key
         total, measures = int(total), int(measures)
         rows.append((year, previous, int(indicator), group, measures, total, 2 * measures,
-                     classify(total, measures)))
-    out = pd.DataFrame(rows, columns=TREND_COLUMNS)
+                     classify(total, measures), *those))
+    out = pd.DataFrame(rows, columns=[*TREND_COLUMNS, *by])
     order = {"totalt": 0, "kvinnor": 1, "män": 2}
-    return out.sort_values(["indicator", "group"], key=lambda s: s.map(order) if s.name == "group" else s,
+    return out.sort_values([*by, "indicator", "group"], key=lambda s: s.map(order) if s.name == "group" else s,
                            ignore_index=True)
 
 
@@ -325,12 +329,12 @@ def keyfigures(frame: pd.DataFrame) -> pd.DataFrame:
     return k.rename(columns={"series": "measure", "nyckeltal_pct": "nyckeltal"})
 
 
-def development(dist: pd.DataFrame, year: int, previous: int | None) -> pd.DataFrame:
-    """Tabell 20 straight from a :func:`distribution` frame (TREND_COLUMNS, see :func:`trend`);
-    empty without a previous year."""
+def development(dist: pd.DataFrame, year: int, previous: int | None, by: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Tabell 20 straight from a :func:`distribution` frame (TREND_COLUMNS, see :func:`trend`, with
+    its ``by``); empty without a previous year."""
     if previous is None:
-        return pd.DataFrame(columns=TREND_COLUMNS)
-    return trend(keyfigures(dist), year, previous)
+        return pd.DataFrame(columns=[*TREND_COLUMNS, *by])
+    return trend(keyfigures(dist), year, previous, by)
 
 
 # --- Which years of which measure form one comparable series -----------------------------------------

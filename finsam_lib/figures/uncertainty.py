@@ -170,7 +170,7 @@ def changes_table(dist: pd.DataFrame, year: int, previous: int | None) -> pd.Dat
 
 
 def development(dist: pd.DataFrame, year: int, previous: int | None, forbund: bool = False,
-                computed: pd.DataFrame | None = None) -> pd.DataFrame:
+                computed: pd.DataFrame | None = None, by: tuple[str, ...] = ()) -> pd.DataFrame:
     """Tabell 20 (:func:`figures.development`) with, per indicator and group, how many of its
     measures changed beyond chance upwards and downwards (``beyond_chance_up``/``_down``).
 
@@ -180,15 +180,17 @@ def development(dist: pd.DataFrame, year: int, previous: int | None, forbund: bo
     its measures changed beyond chance in that direction; every other indicator is
     :data:`NO_SURE_CHANGE` (the sum and threshold stay in the row). ``computed``: :func:`changes`
     of the same ``dist``, ``year`` and ``previous`` when already computed (used as it is).
+    ``by``: as figures.trend's (``("forbund",)``: every förbund's at once, from every förbund's
+    ``dist`` and changes; figures.every_forbund).
     """
-    t = fig.development(dist, year, previous)
+    t = fig.development(dist, year, previous, by)
     if previous is None:
         return t.assign(**{c: pd.Series(dtype="int64") for c in CHANCE_COLUMNS})
     ch = changes(dist, year, previous) if computed is None else computed
     ch = ch.assign(group=ch.group.replace({"samtliga": "totalt"}))
     counts = (ch.assign(beyond_chance_up=ch.verdict == INCREASE, beyond_chance_down=ch.verdict == DECREASE)
-              .groupby(["indicator", "group"])[CHANCE_COLUMNS].sum())
-    t = t.join(counts, on=["indicator", "group"])
+              .groupby([*by, "indicator", "group"])[CHANCE_COLUMNS].sum())
+    t = t.join(counts, on=[*by, "indicator", "group"])
     t[CHANCE_COLUMNS] = t[CHANCE_COLUMNS].fillna(0).astype("int64")
     if forbund:
         t["classification"] = chance_verdicts(t)

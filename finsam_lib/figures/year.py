@@ -73,7 +73,7 @@ class YearFigures:
     - ``national``: the country's YearFigures of the same year and min_n (itself nationally).
 
     ``_every``: every förbund's figures of the year made at once (:class:`EveryForbund`, when a
-    process prepared them: :func:`prepare`); a förbund's ``dist``, ``insats`` and changes are
+    process prepared them: :func:`prepare`); a förbund's ``dist``, ``insats``, changes and trend are
     then looked up there instead of computed.
     """
 
@@ -186,6 +186,9 @@ class YearFigures:
     def trend(self) -> pd.DataFrame:
         """Tabell 20's development per indicator since ``previous`` (method.md §7; the förbund rule
         for a förbund) with the beyond-chance counts (uncertainty.development)."""
+        if self.previous is not None and self._every is not None \
+                and self.forbund in self._every.trend_since(self.previous):
+            return self._every.trend_since(self.previous)[self.forbund]
         return unc.development(self.dist, self.year, self.previous, forbund=self.forbund is not None,
                                computed=self.all_changes)
 
