@@ -189,9 +189,10 @@ def test_a_batch_kernel_takes_the_files_the_command_line_read_until_one_changes(
 def test_every_forbunds_figures_made_at_once_are_each_forbunds_own(areas, demo_dir):
     """figures.year.EveryForbund (prepare(..., every_forbund=True), what a batch's kernels make):
     a förbund's distribution and figures per insats, looked up there, are the frames it gets
-    computed alone, row for row; so are the changes and Tabell 20 made from them. A förbund with
-    predecessors (the renamed one) is computed alone, from its own view. A batch of
-    batch.EVERY_FORBUND_FROM förbund reports or more asks its kernels for it; fewer do not."""
+    computed alone, row for row; so are the changes, Tabell 20 and the differences from riket made
+    from them. A förbund with predecessors (the renamed one) is computed alone, from its own view.
+    A batch of batch.EVERY_FORBUND_FROM förbund reports or more asks its kernels for it; fewer do
+    not."""
     yf._CACHE.clear()
     yf.prepare([demo_dir], YEAR, every_forbund=True)
     names = batch.forbund_of_year(yf.dataset([demo_dir]), YEAR)
@@ -206,7 +207,7 @@ def test_every_forbunds_figures_made_at_once_are_each_forbunds_own(areas, demo_d
             continue
         assert f._every is not None
         looked_up += 1
-        for part in ("dist", "insats", "changes", "trend"):
+        for part in ("dist", "insats", "changes", "trend", "riket_differences"):
             pd.testing.assert_frame_equal(getattr(f, part), getattr(alone, part), obj=f"{name}: {part}")
     assert areas["renamed"] in own_view and looked_up == len(names) - len(own_view) > 30
     jobs = batch.plan(yf.dataset([demo_dir]), str(demo_dir), YEAR)

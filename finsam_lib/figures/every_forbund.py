@@ -36,12 +36,13 @@ def _by_forbund(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 @dataclass(eq=False)
 class EveryForbund:
-    """Every förbund's own figures of ``year`` (distribution, figures per insats, changes and
-    Tabell 20 since its previous measurement), made in one pass over the dataset as read: what a
+    """Every förbund's own figures of ``year`` (distribution, figures per insats, differences from
+    riket, changes and Tabell 20 since its previous measurement), made in one pass over the dataset as read: what a
     process making report after report prepares once (figures.year.prepare with
     ``every_forbund``, a batch's kernels), for each förbund's YearFigures to look its rows up.
     The functions group by förbund (figures.distribution, privacy.disclose,
-    insats.insats_figures, uncertainty.changes, figures.trend ``by`` förbund), so a förbund's
+    insats.insats_figures, uncertainty.changes, figures.trend and uncertainty.riket_difference
+    ``by`` förbund), so a förbund's
     rows are the ones it gets alone, in the same order (tests/test_one_path.py). On the demo
     set (36 förbund, 2018–2022): every ``dist`` in 0.35 s against 40 ms for each förbund alone,
     every ``insats`` in 0.14 s against 28 ms, the changes since 2021 in 13 ms against 9 ms,
@@ -93,6 +94,18 @@ class EveryForbund:
             return {name: rows.drop(columns="forbund") for name, rows in _by_forbund(every).items()}
 
         return self._once("trend", previous, make)
+
+    def riket_differences(self, national: pd.DataFrame) -> dict[str, pd.DataFrame]:
+        """Förbund name -> its YearFigures.riket_differences (uncertainty.riket_difference of its
+        samtliga rows of ``year`` against the country's, ``by`` förbund); read-only. ``national``:
+        the country's samtliga rows of the same dataset, year and min_n (YearFigures.national),
+        the same on every call: the differences are made on the first. A förbund with no
+        nyckeltal shown beside the country's is not here (it computes its own, empty)."""
+        def make():
+            every = unc.riket_difference(self._dist, national, self.year, by=("forbund",))
+            return {name: rows.drop(columns="forbund") for name, rows in _by_forbund(every).items()}
+
+        return self._once("riket", self.year, make)
 
     @cached_property
     def insats(self) -> dict[str, pd.DataFrame]:

@@ -206,7 +206,7 @@ def chance_verdicts(trend: pd.DataFrame) -> pd.Series:
     return c.where(up | down, NO_SURE_CHANGE)
 
 
-def riket_difference(local: pd.DataFrame, national: pd.DataFrame, year: int) -> pd.DataFrame:
+def riket_difference(local: pd.DataFrame, national: pd.DataFrame, year: int, by: tuple[str, ...] = ()) -> pd.DataFrame:
     """A förbund's shown nyckeltal against the rest of the country, per measure (samtliga):
     series, diff_ci_low_pp, diff_ci_high_pp (whole pp) and verdict (högre / lägre / ingen
     säker skillnad).
@@ -216,18 +216,20 @@ def riket_difference(local: pd.DataFrame, national: pd.DataFrame, year: int) -> 
     counts minus the förbund's), two independent samples, by :func:`newcombe`. The figure the
     reports print as "Riket" still includes the förbund, as published; for a förbund with a
     small part of the country's answers the two differ by well under a percentage point.
-    ``local``/``national``: distribution rows of the förbund and of the country.
+    ``local``/``national``: distribution rows of the förbund and of the country. ``by``: key
+    columns of ``local`` kept as the first columns (``("forbund",)``: every förbund's rows at
+    once, each förbund's the ones it gets alone; figures.every_forbund).
     """
-    def pick(d):
+    def pick(d, keys):
         d = d[(d.year == year) & (d.group == "samtliga") & d.nyckeltal_pct.notna()]
-        return d.assign(_count=key_count(d)).set_index("series")[["n", "_count"]]
-    mine, everyone = pick(local), pick(national)
+        return d.assign(_count=key_count(d)).set_index([*keys, "series"])[["n", "_count"]]
+    mine, everyone = pick(local, by), pick(national, ())
     both = mine.join(everyone.add_suffix("_riket"), how="inner")
     rest_n = both["n_riket"] - both["n"]
     rest_count = both["_count_riket"] - both["_count"]
     _, low, high = newcombe(both["_count"].to_numpy(), both["n"].to_numpy(), rest_count.to_numpy(),
                             rest_n.to_numpy())
-    out = pd.DataFrame({"series": both.index, "diff_ci_low_pp": whole_percent(low),
-                        "diff_ci_high_pp": whole_percent(high),
+    keys = {key: both.index.get_level_values(key) for key in [*by, "series"]}
+    out = pd.DataFrame({**keys, "diff_ci_low_pp": whole_percent(low), "diff_ci_high_pp": whole_percent(high),
                         "verdict": verdict(low, high, (HIGHER, LOWER, UNSURE_DIFFERENCE)) if len(both) else []})
     return out.reset_index(drop=True)

@@ -73,8 +73,8 @@ class YearFigures:
     - ``national``: the country's YearFigures of the same year and min_n (itself nationally).
 
     ``_every``: every förbund's figures of the year made at once (:class:`EveryForbund`, when a
-    process prepared them: :func:`prepare`); a förbund's ``dist``, ``insats``, changes and trend are
-    then looked up there instead of computed.
+    process prepared them: :func:`prepare`); a förbund's ``dist``, ``insats``, changes, trend and
+    ``riket_differences`` are then looked up there instead of computed.
     """
 
     year: int
@@ -202,6 +202,16 @@ class YearFigures:
         if self._every is not None and self.forbund in self._every.changes_since(self.previous):
             return self._every.changes_since(self.previous)[self.forbund]
         return unc.changes(self.dist, self.year, self.previous)
+
+    @cached_property
+    def riket_differences(self) -> pd.DataFrame | None:
+        """A förbund's shown nyckeltal of ``year`` against the rest of the country, per measure
+        (uncertainty.riket_difference of ``samtliga`` and the country's); None nationally."""
+        if self.forbund is None:
+            return None
+        if self._every is not None and self.forbund in self._every.riket_differences(self.national.samtliga):
+            return self._every.riket_differences(self.national.samtliga)[self.forbund]
+        return unc.riket_difference(self.samtliga, self.national.samtliga, self.year)
 
     @cached_property
     def changes(self) -> pd.DataFrame:

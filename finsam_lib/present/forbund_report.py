@@ -207,7 +207,7 @@ class ForbundReport(Report):
 
     @cached_property
     def riket_differences(self) -> pd.DataFrame:
-        return unc.riket_difference(self.samtliga, self.national, self.year)
+        return self.f.riket_differences
 
     @cached_property
     def _answered_years(self) -> dict[str, set[int]]:
