@@ -36,23 +36,24 @@ def _by_forbund(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 @dataclass(eq=False)
 class EveryForbund:
-    """Every förbund's own figures of ``year`` (distribution, figures per insats, differences from
-    riket, changes and Tabell 20 since its previous measurement), made in one pass over the dataset as read: what a
-    process making report after report prepares once (figures.year.prepare with
-    ``every_forbund``, a batch's kernels), for each förbund's YearFigures to look its rows up.
-    The functions group by förbund (figures.distribution, privacy.disclose,
-    insats.insats_figures, uncertainty.changes, figures.trend and uncertainty.riket_difference
-    ``by`` förbund), so a förbund's
-    rows are the ones it gets alone, in the same order (tests/test_one_path.py). On the demo
-    set (36 förbund, 2018–2022): every ``dist`` in 0.35 s against 40 ms for each förbund alone,
-    every ``insats`` in 0.14 s against 28 ms, the changes since 2021 in 13 ms against 9 ms,
-    Tabell 20 in 56 ms against 25 ms. Only for a förbund whose view is the dataset as read (no
-    predecessors: history.for_forbund); figures.year.year_figures sees to that."""
+    """Every förbund's own figures of ``year`` (distribution, figures per insats, differences
+    from riket, changes and Tabell 20 since its previous measurement), made in one pass over the
+    dataset as read: what a process making report after report prepares once
+    (figures.year.prepare with ``every_forbund``, a batch's kernels), for each förbund's
+    YearFigures to look its rows up. The functions group by förbund (figures.distribution,
+    privacy.disclose, insats.insats_figures, uncertainty.changes; figures.trend and
+    uncertainty.riket_difference ``by`` förbund), so a förbund's rows are the ones it gets
+    alone, in the same order (tests/test_one_path.py). On the demo set (36 förbund, 2018–2022):
+    every ``dist`` in 0.35 s against 40 ms for each förbund alone, every ``insats`` in 0.14 s
+    against 28 ms, the changes since 2021 in 13 ms against 9 ms, Tabell 20 in 56 ms against
+    25 ms, the differences from riket in 28 ms against 9 ms. Only for a förbund whose view is
+    the dataset as read (no predecessors: history.for_forbund); figures.year.year_figures sees
+    to that."""
 
     year: int
     min_n: int
     data: Dataset
-    _made: dict = field(default_factory=dict, repr=False)  # (what, previous year) -> what was made
+    _made: dict = field(default_factory=dict, repr=False)  # (what, year) -> what was made (_once)
 
     @cached_property
     def _dist(self) -> pd.DataFrame:
@@ -65,9 +66,9 @@ class EveryForbund:
         ``year``; read-only)."""
         return _by_forbund(self._dist)
 
-    def _once(self, what: str, previous: int, make):
-        """What ``make()`` makes for a previous measurement, made once."""
-        key = (what, previous)
+    def _once(self, what: str, when: int, make):
+        """What ``make()`` makes of ``what`` for a year (a previous measurement, or ``year``), made once."""
+        key = (what, when)
         if key not in self._made:
             self._made[key] = make()
         return self._made[key]
