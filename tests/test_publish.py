@@ -201,8 +201,9 @@ def test_the_exporter_warms_while_the_kernel_runs_once_per_process():
 
 def test_a_new_browsers_warm_up_print_is_a_report_page_and_not_counted(tmp_path):
     """The warm-up page goes the report's way through the printer (contents estimated, printed,
-    checked against the outline: its heading lands on page 2, after the title page); warm_up prints it once per printer and counts no print, so that the report after
-    it is still printed once."""
+    checked against the outline: its heading lands on page 2, after the title page); warm_up
+    prints it once per printer and counts no print, so that the report after it is still
+    printed once."""
     if pdf.find_browser() is None:
         pytest.skip("no Chromium-family browser")
     page = tmp_path / "warm.html"
