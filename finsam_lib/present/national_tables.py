@@ -170,24 +170,31 @@ def keyfigure_table(dist: pd.DataFrame, indicator: int, year: int, number: str,
         cols += [Column(f"n_{y}", (str(y), "antal svar")), Column(f"k_{y}", (str(y), "nyckeltal"), "pct")]
     rows, notes = [], []
     hidden = False
+    # Each series' rows split off once, and its shown years' figures per group as records in the
+    # rows' order (what a filter per series, group and year gives, looked up instead).
+    first_of = {s: rows_s.iloc[0] for s, rows_s in now.groupby("series", sort=False)}
+    past_of = dict(tuple(d[d.year.isin(years)].groupby("series", sort=False)))
     for s in series:
-        this = now[now.series == s]
-        first = this.iloc[0]
+        first = first_of[s]
         rows.append({"label": question_title(first.survey, int(first.question)), "kind": SECTION})
-        past = d[(d.series == s) & d.year.isin(years)]
+        past = past_of.get(s, d.iloc[:0])
+        by_group: dict[str, list[tuple]] = {}
+        for g, y, n, suppressed, pct in zip(past.group.tolist(), past.year.tolist(), past.n.tolist(),
+                                            past.suppressed.tolist(), past.nyckeltal_pct.tolist()):
+            by_group.setdefault(g, []).append((y, n, suppressed, pct))
         for g in ins.groups_of(first.survey):
-            rows_g = past[past.group == g]
-            if g != "samtliga" and (rows_g.empty or rows_g.suppressed.all()):
-                hidden = hidden or not rows_g.empty
+            rows_g = by_group.get(g, [])
+            if g != "samtliga" and (not rows_g or all(suppressed for _, _, suppressed, _ in rows_g)):
+                hidden = hidden or bool(rows_g)
                 continue
             row = {"label": g, "kind": ROW if g == "samtliga" else SUB}
             for y in years:
-                r = rows_g[rows_g.year == y]
-                if r.empty or int(r.n.iloc[0]) == 0:
+                r = next((r for r in rows_g if r[0] == y), None)
+                if r is None or int(r[1]) == 0:
                     row[f"n_{y}"], row[f"k_{y}"] = np.nan, np.nan
                 else:
-                    row[f"n_{y}"] = int(r.n.iloc[0])
-                    row[f"k_{y}"] = np.nan if r.suppressed.iloc[0] else r.nyckeltal_pct.iloc[0]
+                    row[f"n_{y}"] = int(r[1])
+                    row[f"k_{y}"] = np.nan if r[2] else r[3]
             rows.append(row)
         renumbered = past[(past.question != first.question) & (past.group == "samtliga") & (past.n > 0)]
         for (q_old,), r in renumbered.groupby(["question"]):
