@@ -29,9 +29,11 @@ def shown_distribution(tidy: pd.DataFrame, level: str, min_n: int) -> pd.DataFra
     return unc.with_intervals(privacy.disclose(found, min_n, level))
 
 
-def _by_forbund(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """A frame's rows per förbund, in their order and numbered from 0 (as a förbund's own)."""
-    return {name: rows.reset_index(drop=True) for name, rows in frame.groupby("forbund", sort=False)}
+def _by_forbund(frame: pd.DataFrame, key: bool = True) -> dict[str, pd.DataFrame]:
+    """A frame's rows per förbund, in their order and numbered from 0 (as a förbund's own);
+    ``key`` False: without the ``forbund`` column (one a ``by`` added to a förbund's columns)."""
+    return {name: rows.reset_index(drop=True) if key else rows.drop(columns="forbund").reset_index(drop=True)
+            for name, rows in frame.groupby("forbund", sort=False)}
 
 
 @dataclass(eq=False)
@@ -53,7 +55,8 @@ class EveryForbund:
     year: int
     min_n: int
     data: Dataset
-    _made: dict = field(default_factory=dict, repr=False)  # (what, year) -> what was made (_once)
+    national: pd.DataFrame  # the country's samtliga rows (YearFigures.samtliga): riket
+    _made: dict = field(default_factory=dict, repr=False)  # (what, previous year) -> what was made
 
     @cached_property
     def _dist(self) -> pd.DataFrame:
@@ -66,9 +69,9 @@ class EveryForbund:
         ``year``; read-only)."""
         return _by_forbund(self._dist)
 
-    def _once(self, what: str, when: int, make):
-        """What ``make()`` makes of ``what`` for a year (a previous measurement, or ``year``), made once."""
-        key = (what, when)
+    def _once(self, what: str, previous: int, make):
+        """What ``make()`` makes of ``what`` since a previous measurement, made once."""
+        key = (what, previous)
         if key not in self._made:
             self._made[key] = make()
         return self._made[key]
@@ -89,24 +92,16 @@ class EveryForbund:
         uncertainty.development of its ``dist`` and changes, ``by`` förbund) when ``previous`` is
         its previous measurement, made once per ``previous`` for every förbund; read-only. A
         förbund with no measure shown in both years is not here (it computes its own, empty)."""
-        def make():
-            every = unc.development(self._dist, self.year, previous, forbund=True,
-                                    computed=self._all_changes(previous), by=("forbund",))
-            return {name: rows.drop(columns="forbund") for name, rows in _by_forbund(every).items()}
+        return self._once("trend", previous, lambda: _by_forbund(unc.development(
+            self._dist, self.year, previous, forbund=True, computed=self._all_changes(previous),
+            by=("forbund",)), key=False))
 
-        return self._once("trend", previous, make)
-
-    def riket_differences(self, national: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    @cached_property
+    def riket_differences(self) -> dict[str, pd.DataFrame]:
         """Förbund name -> its YearFigures.riket_differences (uncertainty.riket_difference of its
-        samtliga rows of ``year`` against the country's, ``by`` förbund); read-only. ``national``:
-        the country's samtliga rows of the same dataset, year and min_n (YearFigures.national),
-        the same on every call: the differences are made on the first. A förbund with no
-        nyckeltal shown beside the country's is not here (it computes its own, empty)."""
-        def make():
-            every = unc.riket_difference(self._dist, national, self.year, by=("forbund",))
-            return {name: rows.drop(columns="forbund") for name, rows in _by_forbund(every).items()}
-
-        return self._once("riket", self.year, make)
+        samtliga rows of ``year`` against ``national``, ``by`` förbund); read-only. A förbund with
+        no nyckeltal shown beside the country's is not here (it computes its own, empty)."""
+        return _by_forbund(unc.riket_difference(self._dist, self.national, self.year, by=("forbund",)), key=False)
 
     @cached_property
     def insats(self) -> dict[str, pd.DataFrame]:

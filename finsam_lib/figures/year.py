@@ -85,6 +85,14 @@ class YearFigures:
     _national: YearFigures | None = field(default=None, repr=False)
     _every: EveryForbund | None = field(default=None, repr=False)
 
+    def _looked_up(self, made) -> pd.DataFrame | None:
+        """This förbund's frame in ``made(_every)`` (förbund name -> frame: what every förbund's
+        figures made at once hold), or None when none were made or it is not there: then it
+        computes its own."""
+        if self._every is None or self.forbund is None:
+            return None
+        return made(self._every).get(self.forbund)
+
     @property
     def level(self) -> str:
         """``national`` or ``forbund``: which disclosure rules apply (privacy.disclose)."""
@@ -114,8 +122,8 @@ class YearFigures:
         year, survey, question and group (figures.FIGURE_COLUMNS, shares in whole percent), the
         disclosure rules applied once (privacy.disclose) and the nyckeltal's 95 % Wilson interval
         (uncertainty.with_intervals). An empty frame with those columns when there are no answers."""
-        if self._every is not None and self.forbund in self._every.dist:
-            return self._every.dist[self.forbund]
+        if (found := self._looked_up(lambda every: every.dist)) is not None:
+            return found
         tidy = self.data.tidy
         tidy = tidy[tidy.year <= self.year]
         if self.forbund is not None:
@@ -161,8 +169,8 @@ class YearFigures:
     def insats(self) -> pd.DataFrame:
         """A förbund's nyckeltal per insats of ``year`` with "Övriga insatser" and samtliga
         (:func:`insats.insats_figures`, insats.COLUMNS; empty nationally)."""
-        if self._every is not None and self.forbund in self._every.insats:
-            return self._every.insats[self.forbund]
+        if (found := self._looked_up(lambda every: every.insats)) is not None:
+            return found
         t = self.data.tidy
         return isx.insats_figures(t[(t.forbund == self.forbund) & (t.year == self.year)], self.min_n)
 
@@ -186,9 +194,9 @@ class YearFigures:
     def trend(self) -> pd.DataFrame:
         """Tabell 20's development per indicator since ``previous`` (method.md §7; the förbund rule
         for a förbund) with the beyond-chance counts (uncertainty.development)."""
-        if self.previous is not None and self._every is not None \
-                and self.forbund in self._every.trend_since(self.previous):
-            return self._every.trend_since(self.previous)[self.forbund]
+        if self.previous is not None and (found := self._looked_up(
+                lambda every: every.trend_since(self.previous))) is not None:
+            return found
         return unc.development(self.dist, self.year, self.previous, forbund=self.forbund is not None,
                                computed=self.all_changes)
 
@@ -199,8 +207,8 @@ class YearFigures:
         without a previous year."""
         if self.previous is None:
             return None
-        if self._every is not None and self.forbund in self._every.changes_since(self.previous):
-            return self._every.changes_since(self.previous)[self.forbund]
+        if (found := self._looked_up(lambda every: every.changes_since(self.previous))) is not None:
+            return found
         return unc.changes(self.dist, self.year, self.previous)
 
     @cached_property
@@ -209,8 +217,8 @@ class YearFigures:
         (uncertainty.riket_difference of ``samtliga`` and the country's); None nationally."""
         if self.forbund is None:
             return None
-        if self._every is not None and self.forbund in self._every.riket_differences(self.national.samtliga):
-            return self._every.riket_differences(self.national.samtliga)[self.forbund]
+        if (found := self._looked_up(lambda every: every.riket_differences)) is not None:
+            return found
         return unc.riket_difference(self.samtliga, self.national.samtliga, self.year)
 
     @cached_property
@@ -445,10 +453,11 @@ def prepare(source, year: int, min_n: int = fig.MIN_N, exclude_invalid: bool = F
         return
     if every_forbund:
         key, stamp = _source(source, exclude_invalid)
-        every = _get(key + (year, EVERY, min_n), stamp, lambda: EveryForbund(year, min_n, national.data))
-        every.dist, every.insats
+        every = _get(key + (year, EVERY, min_n), stamp,
+                     lambda: EveryForbund(year, min_n, national.data, national.samtliga))
+        every.dist, every.insats, every.riket_differences
         if national.previous is not None:  # most förbund's previous measurement is the country's
-            every.changes_since(national.previous)
+            every.trend_since(national.previous)  # and its changes
 
 
 def year_figures(source, year: int, forbund: str | None = None, min_n: int = fig.MIN_N, *,
