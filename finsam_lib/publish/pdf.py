@@ -236,10 +236,10 @@ class BackgroundPrinter:
         return self._printer.warmed
 
     def warm_up(self, page_html: str) -> None:
-        """PdfPrinter.warm_up in the printer's thread, once the browser has started; returns at once
-        (the next print waits for it)."""
+        """PdfPrinter.warm_up in the printer's thread, after the browser's start (a browser that did
+        not start fails it quietly); returns at once, the next print waits for it."""
         if not self._printer.warmed:
-            self._thread.submit(lambda: self._started.exception() is None and self._printer.warm_up(page_html))
+            self._thread.submit(self._printer.warm_up, page_html)
 
     def close(self) -> None:
         try:
