@@ -86,12 +86,9 @@ class YearFigures:
     _every: EveryForbund | None = field(default=None, repr=False)
 
     def _looked_up(self, made) -> pd.DataFrame | None:
-        """This förbund's frame in ``made(_every)`` (förbund name -> frame: what every förbund's
-        figures made at once hold), or None when none were made or it is not there: then it
-        computes its own."""
-        if self._every is None or self.forbund is None:
-            return None
-        return made(self._every).get(self.forbund)
+        """This förbund's frame in ``made(_every)`` (förbund name -> frame, made at once for every
+        förbund), or None when none were made or it is not there: then it computes its own."""
+        return None if self._every is None or self.forbund is None else made(self._every).get(self.forbund)
 
     @property
     def level(self) -> str:
