@@ -5,7 +5,7 @@ first, not timed) both make the same 37 reports — the national one and every
 förbund's — as HTML, PDF and Excel (``--formats``) from the same notebooks:
 
   (a) finsam batch:  what `finsam batch --data DEMO --year 2022 --formats html,pdf,xlsx` does on
-                     valid data (batch.plan, provenance stamps, batch.run, batch.write_index), called in this
+                     valid data (batch.Pool, batch.plan, provenance stamps, Pool.run, batch.write_index), called in this
                      process so that every report's step timings come back (worker processes
                      = cores, each with one long-lived kernel that reads the data once, and
                      one browser for every PDF)
@@ -122,10 +122,11 @@ def batch_way(data: Path, out: Path, forbund: list[str] | None, jobs: int | None
 
     yf._CACHE.clear()
     start = time.perf_counter()
-    dataset = yf.dataset([data])
-    jobs_ = stamped(dataset, data, batch.plan(dataset, data, YEAR, only=forbund))
-    outcomes = batch.run(jobs_, out, formats, workers=jobs)
-    batch.write_index(out, dataset, YEAR, outcomes)
+    with batch.Pool(out, formats, jobs) as pool:  # started before the files are read, as finsam batch does
+        dataset = yf.dataset([data])
+        jobs_ = stamped(dataset, data, batch.plan(dataset, data, YEAR, only=forbund))
+        outcomes = pool.run(jobs_)
+        batch.write_index(out, dataset, YEAR, outcomes)
     return time.perf_counter() - start, outcomes
 
 

@@ -235,3 +235,23 @@ def test_a_workers_kernel_keeps_no_reports_and_freezes_what_its_first_report_loa
         again, results = kernel_says(worker.km, "print(gc.get_freeze_count(), len(Out))").split()
     assert int(frozen) > 50_000 and again == frozen and results == "0"
     assert all((tmp_path / f"{job.stem}.html").is_file() for job in jobs)
+
+
+def test_a_pool_starts_before_its_jobs_and_leaves_nothing_running(demo_small, data, tmp_path):
+    """batch.Pool (finsam batch starts it before reading the files): left without jobs (the files had
+    errors) its workers stop cleanly, their kernels and browsers with them; given fewer jobs than
+    workers, the spare ones stop and the jobs are done once each."""
+    import multiprocessing
+
+    with batch.Pool(tmp_path / "none", ("html",), 2) as pool:
+        procs = list(pool._procs.values())
+    assert [p.exitcode for p in procs] == [0, 0] and not multiprocessing.active_children()
+    assert not (tmp_path / "none").exists()
+
+    job = next(j for j in batch.plan(data, demo_small, YEAR) if j.kind == batch.FORBUND)
+    with batch.Pool(tmp_path / "one", ("html",), 2) as pool:
+        outcomes = pool.run([job])
+        procs = list(pool._procs.values())
+    assert [o.ok for o in outcomes] == [True] and outcomes[0].attempts == 1
+    assert [p.exitcode for p in procs] == [0, 0] and not multiprocessing.active_children()
+    assert sorted(p.name for p in (tmp_path / "one").iterdir()) == [f"{job.stem}.html"]

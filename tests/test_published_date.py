@@ -62,7 +62,22 @@ def test_a_date_that_does_not_exist_is_refused_in_swedish(capsys, tmp_path):
 
 def test_batch_gives_every_report_the_date(fixture_2022, monkeypatch, tmp_path):
     jobs = []
-    monkeypatch.setattr(batch, "run", lambda planned, *a, **k: jobs.extend(planned) or [])
+
+    class Planned:  # batch.Pool that only keeps the jobs it is given
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            pass
+
+        def run(self, planned, progress=None):
+            jobs.extend(planned)
+            return []
+
+    monkeypatch.setattr(batch, "Pool", Planned)
     cli.main(["batch", "--data", str(fixture_2022), "--year", str(YEAR), "--out", str(tmp_path),
               "--published", "2026-11-30", "--quiet"])
     assert len(jobs) > 1

@@ -299,26 +299,14 @@ def cmd_report_forbund(args) -> int:
     return run_report(args, "forbund_report.ipynb", plan)
 
 
-def cmd_batch(args) -> int:
-    """`finsam batch`: the national report and every förbund's report of a year, in parallel."""
-    import os
+def batch_jobs(args, data) -> tuple[list, dict, str | None]:
+    """The reports `finsam batch` makes of ``data`` (batch.plan, each with its provenance stamp), the
+    förbund that get none because their files have errors (issue 11; name -> problems) and what is
+    said of the national report then (registration.partial.national_report_plan)."""
+    from finsam_lib.publish import provenance
+    from finsam_lib.publish.batch import forbund_of_year, plan
+    from finsam_lib.registration.partial import errors_by_forbund, national_report_plan
 
-    from tqdm import tqdm
-
-    from finsam_lib.figures.year import dataset
-    from finsam_lib.publish.batch import forbund_of_year, plan, run, write_index
-    from finsam_lib.registration.partial import errors_by_forbund, national_report_plan, problems_text
-    start = time.perf_counter()
-    formats = report_formats(args.formats)
-    if args.commentary_dir and not Path(args.commentary_dir).is_dir():
-        raise UserError(f"Mappen med kommentarsfiler {args.commentary_dir} finns inte.")
-    if args.jobs is not None and args.jobs < 1:
-        raise UserError("--jobs ska vara minst 1.", 2)
-    data = dataset([args.data], progress=_progress("Läser"))  # in the cache: batch.run hands it to the workers
-    if args.year not in data.years():
-        print_problems(data, out=sys.stderr, limit=50)
-        raise year_missing(data, args.year)
-    # A förbund whose files have errors gets no report; the others do (issue 11).
     invalid = errors_by_forbund(data)
     national, national_note = national_report_plan(invalid, not args.no_national, args.exclude_invalid)
     valid = [n for n in forbund_of_year(data, args.year) if n not in invalid]
@@ -331,27 +319,52 @@ def cmd_batch(args) -> int:
     jobs = plan(data, args.data, args.year, args.min_n, args.years, args.commentary_dir,
                 national=national, only=valid, exclude_invalid=bool(invalid),
                 published=published_parameter(args))
-    from finsam_lib.publish import provenance
     data_part, command = provenance.data_stamp(data, args.data), provenance.command_line(args.argv)
     for job in jobs:
         job.stamp = provenance.for_output(data_part, command, job.parameters)
-    workers = max(1, min(args.jobs or os.cpu_count() or 1, len(jobs) or 1))
-    print(f"Skapar {len(jobs)} rapporter för mätår {args.year} ({', '.join(formats)}) med {workers} "
-          f"parallella processer …", file=sys.stderr)
-    bar = tqdm(total=len(jobs), desc="Rapporter", unit="rapport", file=sys.stderr, disable=args.quiet or None)
+    return jobs, invalid, national_note
 
-    def progress(outcome):
-        bar.set_postfix_str((outcome.job.name or "nationell")[:30], refresh=False)
-        bar.update()
-        if not outcome.ok:
-            first = outcome.error.splitlines()[0] if outcome.error else ""
-            bar.write(f"Misslyckades: {outcome.job.name or outcome.job.title}: {first}", file=sys.stderr)
 
-    outcomes = run(jobs, args.out, formats, workers, progress=progress) if jobs else []
-    bar.close()
-    seconds = time.perf_counter() - start
-    index = write_index(args.out, data, args.year, outcomes, args.min_n, seconds, invalid=invalid,
-                        national_note=national_note)
+def cmd_batch(args) -> int:
+    """`finsam batch`: the national report and every förbund's report of a year, in parallel."""
+    import os
+
+    from tqdm import tqdm
+
+    from finsam_lib.figures.year import dataset
+    from finsam_lib.publish.batch import Pool, write_index
+    from finsam_lib.registration.partial import problems_text
+    start = time.perf_counter()
+    formats = report_formats(args.formats)
+    if args.commentary_dir and not Path(args.commentary_dir).is_dir():
+        raise UserError(f"Mappen med kommentarsfiler {args.commentary_dir} finns inte.")
+    if args.jobs is not None and args.jobs < 1:
+        raise UserError("--jobs ska vara minst 1.", 2)
+    # The workers start (their kernels import, their browsers launch) while the files are read here.
+    with Pool(args.out, formats, args.jobs) as pool:
+        data = dataset([args.data], progress=_progress("Läser"))  # in the cache: the pool hands it to the workers
+        if args.year not in data.years():
+            print_problems(data, out=sys.stderr, limit=50)
+            raise year_missing(data, args.year)
+        jobs, invalid, national_note = batch_jobs(args, data)
+        workers = max(1, min(args.jobs or os.cpu_count() or 1, len(jobs) or 1))
+        print(f"Skapar {len(jobs)} rapporter för mätår {args.year} ({', '.join(formats)}) med {workers} "
+              f"parallella processer …", file=sys.stderr)
+        bar = tqdm(total=len(jobs), desc="Rapporter", unit="rapport", file=sys.stderr, disable=args.quiet or None)
+
+        def progress(outcome):
+            bar.set_postfix_str((outcome.job.name or "nationell")[:30], refresh=False)
+            bar.update()
+            if not outcome.ok:
+                first = outcome.error.splitlines()[0] if outcome.error else ""
+                bar.write(f"Misslyckades: {outcome.job.name or outcome.job.title}: {first}", file=sys.stderr)
+
+        outcomes = pool.run(jobs, progress) if jobs else []
+        bar.close()
+        seconds = time.perf_counter() - start
+        # Written while the workers shut their kernels and browsers down.
+        index = write_index(args.out, data, args.year, outcomes, args.min_n, seconds, invalid=invalid,
+                            national_note=national_note)
     failed = [o for o in outcomes if not o.ok]
     print(f"{len(outcomes) - len(failed)} av {len(outcomes)} rapporter klara på {seconds:.1f} s. Översikt: {index}")
     note_missing_pdf(args, formats)

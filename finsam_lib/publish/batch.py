@@ -170,6 +170,10 @@ class Worker:
             except Exception:
                 pass
 
+    def send(self, code: str) -> None:
+        """Code for the kernel to run before the next report (publish.Started.send)."""
+        self._started.send(code)
+
     def _restart(self):
         """A fresh kernel (and browser) after a failure that was theirs."""
         self.__exit__()
@@ -213,11 +217,18 @@ def _terminate(*_):
     raise SystemExit(1)
 
 
-def worker_main(wid: int, tasks, results, out: str, formats, browser: str | None, warm_up: str | None = None) -> None:
-    """A worker process: take jobs until None, report ('start', wid, i), then ('done', wid, i, outcome)."""
+def worker_main(wid: int, tasks, results, warm_ups, out: str, formats, browser: str | None) -> None:
+    """A worker process (Pool): start a kernel (importing the report notebooks' modules) and a
+    browser; take the year's warm-up from ``warm_ups`` (None: stop) and send it to the kernel; then
+    take jobs until None, report ('start', wid, i), then ('done', wid, i, outcome)."""
     signal.signal(signal.SIGTERM, _terminate)  # so that the kernel and the browser are shut down
     try:
-        with Worker(out, formats, browser, warm_up) as worker:
+        with Worker(out, formats, browser, start_code()) as worker:
+            warm = warm_ups.get()
+            if warm is None:
+                return
+            if warm[0]:
+                worker.send(warm[0])
             while True:
                 item = tasks.get()
                 if item is None:
@@ -229,6 +240,15 @@ def worker_main(wid: int, tasks, results, out: str, formats, browser: str | None
         results.put(("dead", wid, None, f"{type(e).__name__}: {e}\n{traceback.format_exc(limit=3)}"))
         if not isinstance(e, Exception):
             raise
+
+
+def start_code() -> str:
+    """What a worker's kernel runs as it starts, before the files are read: the imports of every
+    report notebook (publish.notebook_imports)."""
+    from finsam_lib.publish.publish import notebook_imports, notebook_path
+
+    return "\n".join(dict.fromkeys(line for name in ("national_report.ipynb", "forbund_report.ipynb")
+                                   for line in notebook_imports(notebook_path(name))))
 
 
 # From how many förbund reports a batch's kernels make every förbund's figures at once
@@ -260,35 +280,76 @@ def warm_up(jobs: list[Job], handoffs: str | Path | None = None) -> str | None:
 
 def run(jobs: list[Job], out: str | Path, formats, workers: int | None = None, browser: str | None = None,
         progress=None) -> list[Outcome]:
-    """Run the jobs on ``workers`` processes (default: the number of cores); ``progress(outcome)``
-    is called as each report is done. Files this process has read (figures.year.dataset) are handed
-    to the workers' kernels, which then do not read them again. Returns the outcomes in the jobs' order."""
-    import multiprocessing as mp
-
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    """Run the jobs on ``workers`` processes (default: the number of cores, at most one a job):
+    :class:`Pool` started and :meth:`Pool.run`. Returns the outcomes in the jobs' order."""
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
-    ctx = mp.get_context("spawn")
-    tasks, results = ctx.Queue(), ctx.Queue()
-    for i, job in enumerate(jobs):
-        tasks.put((i, job))
-    for _ in range(workers):
-        tasks.put(None)
-    handoffs = tempfile.TemporaryDirectory(prefix="finsam-batch-")
-    warm = warm_up(jobs, handoffs.name)
-    procs = {wid: ctx.Process(target=worker_main,
-                              args=(wid, tasks, results, str(out), tuple(formats), browser, warm),
-                              name=f"finsam-batch-{wid}", daemon=False)
-             for wid in range(workers)}
-    for p in procs.values():
-        p.start()
-    outcomes: dict[int, Outcome] = {}
-    running: dict[int, int] = {}  # worker -> job index
-    dead_reason: dict[int, str] = {}
-    try:
+    with Pool(out, formats, workers, browser) as pool:
+        return pool.run(jobs, progress)
+
+
+class Pool:
+    """The batch's worker processes (``workers``, default one per core), started before the jobs
+    are known: each starts its kernel, importing the report notebooks' modules (:func:`start_code`), and
+    its browser, while this process reads and checks the files (``finsam batch``: some 1.5 s of
+    the demo set's start, issue 15). :meth:`run` then hands them the files as read here and the
+    jobs. Use as a context manager: leaving stops the workers (their kernels and browsers), also
+    when :meth:`run` was never called (the files had errors)."""
+
+    def __init__(self, out: str | Path, formats, workers: int | None = None, browser: str | None = None):
+        import multiprocessing as mp
+
+        self.out, self.formats = Path(out), tuple(formats)
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        ctx = mp.get_context("spawn")
+        self._tasks, self._results = ctx.Queue(), ctx.Queue()
+        self._warm_ups = {wid: ctx.Queue() for wid in range(self.workers)}
+        self._handoffs = tempfile.TemporaryDirectory(prefix="finsam-batch-")
+        self._procs = {wid: ctx.Process(target=worker_main, args=(wid, self._tasks, self._results, self._warm_ups[wid],
+                                                                   str(self.out), self.formats, browser),
+                                        name=f"finsam-batch-{wid}", daemon=False)
+                       for wid in range(self.workers)}
+        for p in self._procs.values():
+            p.start()
+        self._told: set[int] = set()  # workers sent their warm-up (or told to stop)
+
+    def __enter__(self) -> "Pool":
+        return self
+
+    def __exit__(self, *exc):
+        for wid in self._procs:
+            self._tell(wid, None)
+        for p in self._procs.values():
+            p.join(timeout=30)
+            if p.is_alive():
+                p.terminate()
+                p.join(timeout=10)
+        self._handoffs.cleanup()
+
+    def _tell(self, wid: int, warm) -> None:
+        if wid not in self._told:
+            self._told.add(wid)
+            self._warm_ups[wid].put(warm)
+
+    def run(self, jobs: list[Job], progress=None) -> list[Outcome]:
+        """Run the jobs (once per pool); ``progress(outcome)`` is called as each report is done. The
+        files this process has read (figures.year.dataset) are handed to the workers' kernels, which
+        then do not read them again. Workers beyond the number of jobs stop. Returns the outcomes in
+        the jobs' order."""
+        self.out.mkdir(parents=True, exist_ok=True)
+        code = warm_up(jobs, self._handoffs.name)
+        procs = {wid: p for wid, p in self._procs.items() if wid < len(jobs)}
+        for wid in self._procs:
+            self._tell(wid, (code,) if wid in procs else None)
+        for i, job in enumerate(jobs):
+            self._tasks.put((i, job))
+        for _ in procs:
+            self._tasks.put(None)
+        outcomes: dict[int, Outcome] = {}
+        running: dict[int, int] = {}  # worker -> job index
+        dead_reason: dict[int, str] = {}
         while len(outcomes) < len(jobs):
             try:
-                kind, wid, i, payload = results.get(timeout=1.0)
+                kind, wid, i, payload = self._results.get(timeout=1.0)
             except queue.Empty:
                 for wid, p in procs.items():
                     if not p.is_alive() and wid not in dead_reason:
@@ -320,14 +381,7 @@ def run(jobs: list[Job], out: str | Path, formats, workers: int | None = None, b
                 outcomes[i] = Outcome(job, False, error=reason)
                 if progress:
                     progress(outcomes[i])
-    finally:
-        for p in procs.values():
-            p.join(timeout=30)
-            if p.is_alive():
-                p.terminate()
-                p.join(timeout=10)
-        handoffs.cleanup()
-    return [outcomes[i] for i in range(len(jobs))]
+        return [outcomes[i] for i in range(len(jobs))]
 
 
 # --- The index page -------------------------------------------------------------------------------

@@ -149,16 +149,23 @@ def warm_up_code(notebook: str | Path, source: str, year: int, min_n: int, exclu
     ``handoff``: the files as the batch's main process read them, to take instead of reading
     them again (figures.year.hand_over); ``every_forbund``: every förbund's figures made at once,
     for a kernel that makes many förbund reports (figures.year.EveryForbund)."""
+    arguments = [repr(source), str(int(year)), str(int(min_n)), str(bool(exclude_invalid)),
+                 *([f"handoff={str(handoff)!r}"] if handoff is not None else []),
+                 *(["every_forbund=True"] if every_forbund else [])]
+    return "\n".join([*notebook_imports(notebook), f"prepare({', '.join(arguments)})"])
+
+
+def notebook_imports(notebook: str | Path) -> list[str]:
+    """The import lines of a report notebook's reading cell (the code cell after its parameters),
+    and figures.year.prepare's: what a kernel that will run it can import before it has anything
+    to read (warm_up_code; batch.Pool while the files are read)."""
     import json
 
     cells = [c for c in json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
     at = next((i for i, c in enumerate(cells) if "parameters" in c.get("metadata", {}).get("tags", [])), -1)
     reading = "".join(cells[at + 1]["source"]).splitlines() if at + 1 < len(cells) else []
-    imports = [line for line in reading if line.startswith(("import ", "from "))]
-    arguments = [repr(source), str(int(year)), str(int(min_n)), str(bool(exclude_invalid)),
-                 *([f"handoff={str(handoff)!r}"] if handoff is not None else []),
-                 *(["every_forbund=True"] if every_forbund else [])]
-    return "\n".join([*imports, "from finsam_lib.figures.year import prepare", f"prepare({', '.join(arguments)})"])
+    return [line for line in reading if line.startswith(("import ", "from "))] + [
+        "from finsam_lib.figures.year import prepare"]
 
 
 def ready_kernel(attempts: int = 4, warm_up: str | None = None):
@@ -208,6 +215,15 @@ class Started:
 
     def kernel(self):
         return self._kernel.result()[0]
+
+    def send(self, code: str) -> None:
+        """Send ``code`` for the kernel to run after its warm-up, without waiting for it (batch.Pool:
+        the year's figures, once the files are read): a notebook run next waits for it, as for the
+        warm-up. The kernel must have been started with a warm-up (the client that sent it sends this)."""
+        client = self._kernel.result()[1]
+        if client is None:
+            raise RuntimeError("Started.send needs a kernel started with a warm-up")
+        client.execute(code, silent=True, store_history=False, stop_on_error=False)
 
     def __enter__(self) -> "Started":
         return self
