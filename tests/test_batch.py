@@ -18,7 +18,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from finsam_lib.apps.cli import main
-from finsam_lib.apps.commands import NO_PDF_NOTE
+from finsam_lib.apps.report_commands import NO_PDF_NOTE
 from finsam_lib.instrument import definition as ins
 from finsam_lib.present.forbund_report import report_stem
 from finsam_lib.publish import batch

@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 from pptx import Presentation
 
-from finsam_lib.apps import cli, commands
+from finsam_lib.apps import cli, report_commands
 from finsam_lib.base import format as fmt
 from finsam_lib.present.forbund_report import ForbundReport
 from finsam_lib.present.report import NationalReport
@@ -37,8 +37,8 @@ def captured(monkeypatch):
         seen[notebook.name] = parameters
         return 0
 
-    monkeypatch.setattr(commands, "publish_one", publish_one)
-    monkeypatch.setattr(commands, "started_for", lambda *a, **k: contextlib.nullcontext(None))
+    monkeypatch.setattr(report_commands, "publish_one", publish_one)
+    monkeypatch.setattr(report_commands, "started_for", lambda *a, **k: contextlib.nullcontext(None))
     return seen
 
 

@@ -1,11 +1,11 @@
-"""The `finsam` command line: its options and the dispatch to :mod:`commands`. Messages to the
+"""The `finsam` command line: its options and the dispatch to :mod:`commands` and :mod:`report_commands`. Messages to the
 user are in Swedish; an error finsam raises on purpose (FinsamError) is printed, not traced."""
 from __future__ import annotations
 
 import argparse
 import sys
 
-from finsam_lib.apps import commands
+from finsam_lib.apps import commands, report_commands
 from finsam_lib.base.errors import FinsamError
 from finsam_lib.figures import method as fig
 
@@ -89,14 +89,14 @@ def build_parser() -> argparse.ArgumentParser:
     report_options = [*DATA_YEAR, OUT, FORMATS, MIN_N, PUBLISHED, REPORT]
     nat = rep_sub.add_parser("national", help="Den nationella indikatorrapporten för ett mätår.",
                              parents=report_options)
-    nat.set_defaults(func=commands.cmd_report_national)
+    nat.set_defaults(func=report_commands.cmd_report_national)
     frb = rep_sub.add_parser("forbund", help="Ett samordningsförbunds indikatorrapport för ett mätår.",
                              parents=report_options)
     frb.add_argument("name", metavar="NAMN", help="förbundets namn (stavningen behöver inte vara exakt)")
     frb.add_argument("--years", type=int, default=5, help="antal mätår som visas (standard 5)")
-    frb.set_defaults(func=commands.cmd_report_forbund)
+    frb.set_defaults(func=report_commands.cmd_report_forbund)
 
-    bat = command("batch", commands.cmd_batch, "Alla rapporter för ett mätår: den nationella och varje förbunds, "
+    bat = command("batch", report_commands.cmd_batch, "Alla rapporter för ett mätår: den nationella och varje förbunds, "
                   "parallellt, med en översiktssida (index.html).", [*DATA_YEAR, OUT, FORMATS, MIN_N, PUBLISHED])
     bat.add_argument("--jobs", type=int, help="antal parallella processer (standard: alla kärnor)")
     bat.add_argument("--years", type=int, default=5, help="antal mätår som visas i förbundens rapporter")
