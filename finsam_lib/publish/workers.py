@@ -171,8 +171,9 @@ EVERY_FORBUND_FROM = 10
 
 
 def warm_up(jobs: list[Job], handoffs: str | Path | None = None) -> str | None:
-    """What each worker's kernel runs as it starts (publish.warm_up_code of every notebook the jobs
-    use: their imports, the files read and the year's national figures computed, and every
+    """What each worker's kernel runs before its first report, once the files are read (Pool.run
+    sends it, after :func:`start_code`; publish.warm_up_code of every notebook the jobs use: their
+    imports, the files read and the year's national figures computed, and every
     förbund's own figures at once when the jobs hold EVERY_FORBUND_FROM förbund reports or more).
     ``handoffs``: a folder where the files this process has read are handed over
     (figures.year.hand_over), for the kernels to take instead of reading them again; it must
