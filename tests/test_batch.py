@@ -132,7 +132,9 @@ def test_without_a_browser_the_batch_writes_html_and_excel_and_says_how_to_get_p
 
 
 def test_forbund_must_be_known_and_have_answers_that_year(demo_small, data, tmp_path, capsys):
-    common = ["batch", "--data", str(demo_small), "--year", str(YEAR), "--out", str(tmp_path / "out"), "--quiet"]
+    # One worker: the pool starts before the files are read, and stops when they are refused.
+    common = ["batch", "--data", str(demo_small), "--year", str(YEAR), "--out", str(tmp_path / "out"), "--quiet",
+              "--jobs", "1"]
     assert main(common + ["--forbund", "Finns inte alls"]) == 2
     assert "finns inte i data" in capsys.readouterr().err
     gone = sorted(set(data.respondents.forbund) - set(batch.forbund_of_year(data, YEAR)))
