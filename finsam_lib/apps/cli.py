@@ -1,5 +1,6 @@
-"""The `finsam` command line: its options and the dispatch to :mod:`commands` and :mod:`report_commands`. Messages to the
-user are in Swedish; an error finsam raises on purpose (FinsamError) is printed, not traced."""
+"""The `finsam` command line: its options and the dispatch to :mod:`commands` and
+:mod:`report_commands`. Messages to the user are in Swedish; an error finsam raises on purpose
+(FinsamError) is printed, not traced."""
 from __future__ import annotations
 
 import argparse
@@ -96,8 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     frb.add_argument("--years", type=int, default=5, help="antal mätår som visas (standard 5)")
     frb.set_defaults(func=report_commands.cmd_report_forbund)
 
-    bat = command("batch", report_commands.cmd_batch, "Alla rapporter för ett mätår: den nationella och varje förbunds, "
-                  "parallellt, med en översiktssida (index.html).", [*DATA_YEAR, OUT, FORMATS, MIN_N, PUBLISHED])
+    bat = command("batch", report_commands.cmd_batch,
+                  "Alla rapporter för ett mätår: den nationella och varje förbunds, parallellt, med en "
+                  "översiktssida (index.html).", [*DATA_YEAR, OUT, FORMATS, MIN_N, PUBLISHED])
     bat.add_argument("--jobs", type=int, help="antal parallella processer (standard: alla kärnor)")
     bat.add_argument("--years", type=int, default=5, help="antal mätår som visas i förbundens rapporter")
     bat.add_argument("--commentary-dir", help="mapp med kommentarsfiler: <förbund>.md/.yaml, nationell.md")

@@ -176,7 +176,7 @@ def cmd_batch(args) -> int:
         raise UserError("--jobs ska vara minst 1.", 2)
     # The workers start (their kernels import, their browsers launch) while the files are read here.
     with Pool(args.out, formats, args.jobs) as pool:
-        data = dataset([args.data], progress=reading_progress("Läser"))  # in the cache: the pool hands it to the workers
+        data = dataset([args.data], progress=reading_progress("Läser"))  # cached: the pool hands it over
         if args.year not in data.years():
             print_problems(data, out=sys.stderr, limit=50)
             raise year_missing(data, args.year)
