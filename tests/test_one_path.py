@@ -152,23 +152,26 @@ def test_the_cache_reads_and_computes_once_until_a_file_changes(demo_dir, tmp_pa
 
 
 def test_a_batch_kernel_takes_the_files_the_command_line_read_until_one_changes(demo_dir, tmp_path):
-    """figures.year.hand_over: what `finsam batch` read is taken by its kernels
-    (prepare(..., handoff=...), publish.batch.warm_up) without reading the files again, also for a
-    report without the förbund whose files have errors; a file changed since, or a broken handoff
-    file, and the files are read. Files this process has not read are not handed over."""
+    """figures.year.hand_over: what `finsam batch` read, and the figures it made of it, are taken
+    by its kernels (prepare(..., handoff=...), publish.workers.warm_up) without reading the files or
+    computing those figures again, also for a report without the förbund whose files have errors
+    (whose figures the kernel makes); a file changed since, or a broken handoff file, and the
+    files are read. Files this process has not read are not handed over."""
     folder = tmp_path / "data"
     shutil.copytree(demo_dir / str(YEAR), folder / str(YEAR))
     shutil.copy(demo_dir / hist.FILE_NAME, folder / hist.FILE_NAME)
     yf._CACHE.clear()
     assert yf.hand_over(folder, tmp_path / "h.pickle") is None and not (tmp_path / "h.pickle").exists()
     read = yf.dataset([folder])
-    handoff = yf.hand_over(str(folder.resolve()), tmp_path / "h.pickle")  # as batch.warm_up names it
+    yf.prepare(str(folder.resolve()), YEAR, every_forbund=True)  # as workers.warm_up does
+    handoff = yf.hand_over(str(folder.resolve()), tmp_path / "h.pickle")  # as workers.warm_up names it
     expected = year_figures(read, YEAR).samtliga
     for exclude_invalid in (False, True):
         yf._CACHE.clear()  # as in a new kernel
-        reads = yf.cache_info()["reads"]
-        yf.prepare(str(folder), YEAR, exclude_invalid=exclude_invalid, handoff=handoff)
+        reads, misses = yf.cache_info()["reads"], yf.cache_info()["misses"]
+        yf.prepare(str(folder), YEAR, exclude_invalid=exclude_invalid, handoff=handoff, every_forbund=True)
         assert yf.cache_info()["reads"] == reads
+        assert (yf.cache_info()["misses"] == misses) == (not exclude_invalid)  # the figures taken, not made
         taken = yf.dataset(folder)
         assert taken is not read and len(taken.respondents) == len(read.respondents) > 0
         pd.testing.assert_frame_equal(year_figures(folder, YEAR).samtliga, expected)

@@ -175,16 +175,21 @@ def warm_up(jobs: list[Job], handoffs: str | Path | None = None) -> str | None:
     sends it, after :func:`start_code`; publish.warm_up_code of every notebook the jobs use: their
     imports, the files read and the year's national figures computed, and every
     förbund's own figures at once when the jobs hold EVERY_FORBUND_FROM förbund reports or more).
-    ``handoffs``: a folder where the files this process has read are handed over
-    (figures.year.hand_over), for the kernels to take instead of reading them again; it must
-    outlive the workers' start."""
-    from finsam_lib.figures.year import hand_over
+    ``handoffs``: a folder where the files this process has read, and those figures made here
+    once (figures.year.prepare; not for a year whose invalid files the reports leave out), are
+    handed over (figures.year.hand_over), for the kernels to take instead of reading and
+    computing them again; it must outlive the workers' start."""
+    from finsam_lib.figures.year import hand_over, prepare
     from finsam_lib.publish.publish import warm_up_code
 
+    many = sum(j.kind == FORBUND for j in jobs) >= EVERY_FORBUND_FROM
+    if handoffs:  # the figures made once here, for every kernel to take (else each makes them)
+        for p in dict.fromkeys((j.parameters["data"], j.parameters["year"], j.parameters["min_n"]) for j in jobs
+                               if not j.parameters.get("exclude_invalid", False)):
+            prepare(*p, every_forbund=many)
     sources = dict.fromkeys(j.parameters["data"] for j in jobs)
     taken = {s: hand_over(s, Path(handoffs) / f"dataset-{i}.pickle") if handoffs else None
              for i, s in enumerate(sources)}
-    many = sum(j.kind == FORBUND for j in jobs) >= EVERY_FORBUND_FROM
     return "\n".join(dict.fromkeys(
         warm_up_code(j.notebook, j.parameters["data"], j.parameters["year"], j.parameters["min_n"],
                      j.parameters.get("exclude_invalid", False), taken[j.parameters["data"]],
