@@ -1,8 +1,8 @@
 """The batch's worker processes: each keeps ONE kernel and ONE browser for report after report.
 
 A worker's kernel imports finsam as it starts, then takes the registration files as the batch's
-main process read them (figures.year.hand_over) and computes the year's figures once
-(:func:`figures.year.prepare`); its browser prints every PDF. A report that fails is retried once
+main process read them, and the year's figures it made of them once (:func:`warm_up`,
+figures.year.hand_over); its browser prints every PDF. A report that fails is retried once
 on a fresh kernel when the failure was the kernel's or the browser's (e.g. "Address already in
 use" when kernels start at the same moment), not when the notebook itself stopped on an error;
 it never stops the other reports.
@@ -51,8 +51,8 @@ class Outcome:
 
 class Worker:
     """One kernel and (for PDFs) one browser, used for report after report: started together
-    (publish.Started), the kernel reading the files and computing the year's national figures
-    (``warm_up``) while the browser launches."""
+    (publish.Started), the kernel running ``warm_up`` (code: imports, or the files read and the
+    year's figures made; more with :meth:`send`) while the browser launches."""
 
     def __init__(self, out: str | Path, formats, browser: str | None = None, warm_up: str | None = None):
         self.out, self.formats, self.browser, self.warm_up = Path(out), tuple(formats), browser, warm_up
