@@ -161,12 +161,11 @@ def batch_jobs(args, data) -> tuple[list, dict, str | None]:
 
 def cmd_batch(args) -> int:
     """`finsam batch`: the national report and every förbund's report of a year, in parallel."""
-    import os
-
     from tqdm import tqdm
 
     from finsam_lib.figures.year import dataset
     from finsam_lib.publish.batch import Pool, write_index
+    from finsam_lib.publish.workers import worker_count
     from finsam_lib.registration.partial import problems_text
     start = time.perf_counter()
     formats = report_formats(args.formats)
@@ -181,9 +180,8 @@ def cmd_batch(args) -> int:
             print_problems(data, out=sys.stderr, limit=50)
             raise year_missing(data, args.year)
         jobs, invalid, national_note = batch_jobs(args, data)
-        workers = max(1, min(args.jobs or os.cpu_count() or 1, len(jobs) or 1))
-        print(f"Skapar {len(jobs)} rapporter för mätår {args.year} ({', '.join(formats)}) med {workers} "
-              f"parallella processer …", file=sys.stderr)
+        print(f"Skapar {len(jobs)} rapporter för mätår {args.year} ({', '.join(formats)}) med "
+              f"{worker_count(args.jobs, len(jobs))} parallella processer …", file=sys.stderr)
         bar = tqdm(total=len(jobs), desc="Rapporter", unit="rapport", file=sys.stderr, disable=args.quiet or None)
 
         def progress(outcome):

@@ -201,9 +201,14 @@ def run(jobs: list[Job], out: str | Path, formats, workers: int | None = None, b
         progress=None) -> list[Outcome]:
     """Run the jobs on ``workers`` processes (default: the number of cores, at most one a job):
     :class:`Pool` started and :meth:`Pool.run`. Returns the outcomes in the jobs' order."""
-    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
-    with Pool(out, formats, workers, browser) as pool:
+    with Pool(out, formats, worker_count(workers, len(jobs)), browser) as pool:
         return pool.run(jobs, progress)
+
+
+def worker_count(asked: int | None = None, jobs: int | None = None) -> int:
+    """How many worker processes: ``asked`` (``--jobs``) or one per core, at most one a job."""
+    count = max(1, asked or os.cpu_count() or 1)
+    return count if jobs is None else max(1, min(count, jobs))
 
 
 class Pool:
@@ -218,7 +223,7 @@ class Pool:
         import multiprocessing as mp
 
         self.out, self.formats = Path(out), tuple(formats)
-        self.workers = max(1, workers or os.cpu_count() or 1)
+        self.workers = worker_count(workers)
         ctx = mp.get_context("spawn")
         self._tasks, self._results = ctx.Queue(), ctx.Queue()
         self._warm_ups = {wid: ctx.Queue() for wid in range(self.workers)}
@@ -256,7 +261,7 @@ class Pool:
         the jobs' order."""
         self.out.mkdir(parents=True, exist_ok=True)
         code = warm_up(jobs, self._handoffs.name)
-        procs = {wid: p for wid, p in self._procs.items() if wid < len(jobs)}
+        procs = {wid: p for wid, p in self._procs.items() if wid < worker_count(self.workers, len(jobs))}
         for wid in self._procs:
             self._tell(wid, (code,) if wid in procs else None)
         for i, job in enumerate(jobs):
@@ -266,18 +271,25 @@ class Pool:
         outcomes: dict[int, Outcome] = {}
         running: dict[int, int] = {}  # worker -> job index
         dead_reason: dict[int, str] = {}
+
+        def settle(i: int, outcome: Outcome) -> None:
+            outcomes[i] = outcome
+            if progress:
+                progress(outcome)
+
+        def gone(wid: int, reason: str) -> None:  # a worker that stopped: its job fails with the reason
+            dead_reason[wid] = reason
+            if wid in running:
+                j = running.pop(wid)
+                settle(j, Outcome(jobs[j], False, error=reason))
+
         while len(outcomes) < len(jobs):
             try:
                 kind, wid, i, payload = self._results.get(timeout=1.0)
             except queue.Empty:
                 for wid, p in procs.items():
                     if not p.is_alive() and wid not in dead_reason:
-                        dead_reason[wid] = f"arbetsprocessen avslutades oväntat (kod {p.exitcode})"
-                        if wid in running:
-                            j = running.pop(wid)
-                            outcomes[j] = Outcome(jobs[j], False, error=dead_reason[wid])
-                            if progress:
-                                progress(outcomes[j])
+                        gone(wid, f"arbetsprocessen avslutades oväntat (kod {p.exitcode})")
                 if all(not p.is_alive() for p in procs.values()):
                     break
                 continue
@@ -285,19 +297,12 @@ class Pool:
                 running[wid] = i
             elif kind == "done":
                 running.pop(wid, None)
-                outcomes[i] = payload
-                if progress:
-                    progress(payload)
+                settle(i, payload)
             elif kind == "dead":
-                dead_reason[wid] = payload.splitlines()[0]
-                if wid in running:
-                    j = running.pop(wid)
-                    outcomes[j] = Outcome(jobs[j], False, error=dead_reason[wid])
+                gone(wid, payload.splitlines()[0])
         # Jobs nobody could take (every worker dead).
         reason = "; ".join(sorted(set(dead_reason.values()))) or "ingen arbetsprocess kunde starta"
         for i, job in enumerate(jobs):
             if i not in outcomes:
-                outcomes[i] = Outcome(job, False, error=reason)
-                if progress:
-                    progress(outcomes[i])
+                settle(i, Outcome(job, False, error=reason))
         return [outcomes[i] for i in range(len(jobs))]
