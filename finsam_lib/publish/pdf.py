@@ -7,6 +7,7 @@ is it printed again with the pages the print gave (none of the demo sets' report
 """
 from __future__ import annotations
 
+import contextlib
 import html
 import math
 import os
@@ -140,28 +141,33 @@ class PdfPrinter:
         printed; the print's outline gives the pages the headings really fell on, and where any
         differs the report is printed again with those (the layout is the same, so that print
         agrees with itself)."""
-        html_path, pdf_path = Path(html_path).resolve(), Path(pdf_path)
+        data, made = self._printed(Path(html_path), footer, page_numbers_in_toc)
+        Path(pdf_path).write_bytes(data)
+        self.prints += made
+        return Path(pdf_path)
+
+    def _printed(self, html_path: Path, footer: str, page_numbers_in_toc: bool = True) -> tuple[bytes, int]:
+        """:meth:`print`'s PDF, and how many prints it took (1, or more where the estimate was off)."""
         page = self._tab()
+        made = 0
         try:
-            page.goto(html_path.as_uri(), wait_until="load")
+            page.goto(html_path.resolve().as_uri(), wait_until="load")
             contents = self._estimated_pages(page) if page_numbers_in_toc else None
             if contents is None:  # no contents on the page, or no page numbers asked for
-                data = self._print(page, footer)
-            else:
-                ids, numbers, digits = contents
-                for _ in range(PRINTS_AT_MOST):
-                    data = self._print(page, footer)
-                    printed = heading_pages_from_pdf(data, ids)
-                    if printed == numbers:
-                        break
-                    # Wider numbers than their boxes move the layout: print again and check again.
-                    numbers, digits = printed, max(digits, _widest(printed))
-                    page.evaluate(_SET_TOC_PAGES_JS, {"numbers": numbers, "placeholder": "0" * digits, "final": True})
-            pdf_path.write_bytes(data)
+                return page.pdf(**pdf_options(footer)), 1
+            ids, numbers, digits = contents
+            for _ in range(PRINTS_AT_MOST):
+                data, made = page.pdf(**pdf_options(footer)), made + 1
+                printed = heading_pages_from_pdf(data, ids)
+                if printed == numbers:
+                    break
+                # Wider numbers than their boxes move the layout: print again and check again.
+                numbers, digits = printed, max(digits, _widest(printed))
+                page.evaluate(_SET_TOC_PAGES_JS, {"numbers": numbers, "placeholder": "0" * digits, "final": True})
+            return data, made
         except Exception:
             page.close()  # a fresh tab for the next report
             raise
-        return pdf_path
 
     def warm_up(self, page_html: str) -> None:
         """Print a small page once, the way a report is printed, and throw the PDF away: a new
@@ -174,19 +180,11 @@ class PdfPrinter:
         if self.warmed:
             return
         self.warmed = True
-        before = self.prints
         with tempfile.TemporaryDirectory(prefix="finsam-warm-") as tmp:
             page = Path(tmp) / "warm-up.html"
             page.write_text(page_html, encoding="utf-8")
-            try:
-                self.print(page, Path(tmp) / "warm-up.pdf")
-            except Exception:
-                pass
-        self.prints = before
-
-    def _print(self, page, footer: str) -> bytes:
-        self.prints += 1
-        return page.pdf(**pdf_options(footer))
+            with contextlib.suppress(Exception):
+                self._printed(page, "")
 
     @staticmethod
     def _estimated_pages(page) -> tuple[list[list[str]], dict[str, int], int] | None:
