@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from finsam_lib.present import tables as tb
-from finsam_lib.publish import excel, pdf, publish, warming
+from finsam_lib.publish import excel, pdf, pdf_contents, publish, warming
 
 YEAR = 2022
 
@@ -44,13 +44,40 @@ def test_add_toc_numbers_pages_and_keeps_ids_unique():
     assert publish.add_toc(out).count("<ol>") == 1  # filling again replaces, never doubles
 
 
-def test_heading_pages_match_chromium_outline_titles(monkeypatch):
-    outline = [("INNEHÅLL", 2), ("SAMMANFATTNING", 3), ("Indikator 4: Sammanhållet stödIndikator 4: Sammanhållet stöd", 15),
-               ("BILAGA 1: FÖRTECKNING DELTAGANDESAMORDNINGSFÖRBUND", 47)]
-    monkeypatch.setattr(pdf, "pdf_outline", lambda data: outline)
-    ids = [["sammanfattning", "Sammanfattning"], ["indikator-4", "Indikator 4: Sammanhållet stöd"],
-           ["bilaga-1", "Bilaga 1: Förteckning deltagande samordningsförbund"]]
-    assert pdf.heading_pages_from_pdf(b"", ids) == {"sammanfattning": 3, "indikator-4": 15, "bilaga-1": 47}
+def test_a_fonts_to_unicode_map_gives_each_characters_glyph_code():
+    """Both forms of a ToUnicode CMap's entries: bfchar pairs and bfrange runs (consecutive or listed)."""
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+    cmap = DecodedStreamObject()
+    cmap.set_data(b"2 beginbfchar\n<0003> <0020>\n<002C> <0049>\nendbfchar\n"
+                  b"2 beginbfrange\n<0013> <0015> <0030>\n<0016> <0017> [<0033> <00E5>]\nendbfrange\n")
+    font = DictionaryObject({NameObject("/ToUnicode"): cmap})
+    assert pdf_contents._to_unicode(font) == {" ": "0003", "I": "002C", "0": "0013", "1": "0014", "2": "0015",
+                                              "3": "0016", "å": "0017"}
+    assert pdf_contents._to_unicode(DictionaryObject()) == {}
+
+
+def test_an_incremental_update_replaces_objects_and_keeps_the_rest():
+    """pdf_contents.appended: the new body of an object is what a reader gets, the trailer keeps
+    /Root and /Info and points back (/Prev); a PDF without a classic xref table is left to pypdf."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    writer.add_metadata({"/Title": "Före"})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    data = buffer.getvalue()
+    reader = PdfReader(io.BytesIO(data))
+    info = reader.trailer.raw_get("/Info")
+    updated = pdf_contents.appended(data, {(info.idnum, info.generation): b"<< /Title (Efter) >>"})
+    assert updated.startswith(data) and updated.count(b"%%EOF") == data.count(b"%%EOF") + 1
+    after = PdfReader(io.BytesIO(updated), strict=True)
+    assert after.metadata.title == "Efter" and len(after.pages) == 1
+    assert after.trailer["/Prev"] == int(data.rsplit(b"startxref", 1)[1].split()[0])
+    assert pdf_contents.appended(data.replace(b"startxref", b"startxrefX"), {}) is None
 
 
 def test_the_outline_of_a_pdf_with_broken_cross_references_is_still_read():
@@ -200,10 +227,10 @@ def test_the_exporter_warms_while_the_kernel_runs_once_per_process():
 
 
 def test_a_new_browsers_warm_up_print_is_a_report_page_and_not_counted(tmp_path):
-    """The warm-up page goes the report's way through the printer (contents estimated, printed,
-    checked against the outline: its heading lands on page 2, after the title page); warm_up
-    prints it once per printer and counts no print, so that the report after it is still
-    printed once."""
+    """The warm-up page goes the report's way through the printer (printed with the contents'
+    placeholders, the pages written into the PDF: its heading lands on page 2, after the title
+    page); warm_up prints it once per printer and counts no print, so that the report after it is
+    still printed once."""
     if pdf.find_browser() is None:
         pytest.skip("no Chromium-family browser")
     page = tmp_path / "warm.html"
@@ -264,8 +291,8 @@ def _contents_and_landing_pages(printed):
 
 def test_contents_page_numbers_are_the_pages_where_the_headings_land(tmp_path):
     """One print: the number beside each contents line is the page on which its heading is printed
-    (read from the PDF's outline), also when the contents take more than one page; the estimate
-    was right, so the report was printed once."""
+    (read from the PDF's outline), also when the contents take more than one page; the numbers
+    were written into the printed PDF, so the report was printed once."""
     if pdf.find_browser() is None:
         pytest.skip("no Chromium-family browser")
     html = tmp_path / "rapport.html"
@@ -281,28 +308,35 @@ def test_contents_page_numbers_are_the_pages_where_the_headings_land(tmp_path):
     assert len(reader.pages) > 20 and reader.trailer["/Root"].get("/Lang") == "sv"
 
 
-def test_a_wrong_estimate_of_the_pages_is_caught_by_the_print_and_printed_again(tmp_path, monkeypatch):
-    """The estimate is only an estimate: numbers off by one (and a page beyond 99, wider than the
-    boxes) are corrected from the print's outline, the contents still right after a second print."""
+def _without_seven(font):
+    codes = _to_unicode(font)
+    codes.pop("7", None)
+    return codes
+
+
+_to_unicode = pdf_contents._to_unicode
+
+
+@pytest.mark.parametrize("cannot", ["more-pages-than-the-boxes-hold", "a-digit-not-embedded"])
+def test_where_the_pdf_cannot_take_the_numbers_they_are_printed_in_the_page(tmp_path, monkeypatch, cannot):
+    """Where the printed PDF cannot be filled in — more pages than the placeholders have digits
+    for, or a page number's digit that no text in that font showed (so not embedded) — the pages
+    the print gave are put into the page and it is printed again: the contents still right."""
     if pdf.find_browser() is None:
         pytest.skip("no Chromium-family browser")
+    if cannot == "more-pages-than-the-boxes-hold":
+        monkeypatch.setattr(pdf, "PLACEHOLDER_DIGITS", 1)
+    else:
+        monkeypatch.setattr(pdf_contents, "_to_unicode", _without_seven)
     html = tmp_path / "rapport.html"
     html.write_text(_report_page(chapters=6, sections=9), encoding="utf-8")
     printed = tmp_path / "rapport.pdf"
-    real = pdf.PdfPrinter._estimated_pages
-
-    def wrong_estimate(page):  # the numbers in the page too: 100 is wider than the boxes
-        ids, numbers, digits = real(page)
-        wrong = {k: v + 1 if i % 2 else 100 for i, (k, v) in enumerate(numbers.items())}
-        page.evaluate(pdf._SET_TOC_PAGES_JS, {"numbers": wrong, "placeholder": "0" * digits, "final": True})
-        return ids, wrong, digits
-
-    monkeypatch.setattr(pdf.PdfPrinter, "_estimated_pages", staticmethod(wrong_estimate))
     with pdf.PdfPrinter() as printer:
         printer.print(html, printed, footer="Testrapport")
-    assert printer.prints >= 2
+    assert printer.prints == 2
     contents, landed, _ = _contents_and_landing_pages(printed)
     assert len(contents) == 6 * 10 and contents == landed
+    assert any(page % 10 == 7 for page in contents.values())  # the missing digit was needed
 
 
 def _heading_at_the_foot_of_page_two(wide: bool) -> str:
@@ -315,8 +349,9 @@ def _heading_at_the_foot_of_page_two(wide: bool) -> str:
     return ('<!DOCTYPE html><html lang="sv"><head><meta charset="utf-8"><title>Test</title><style>'
             "@page { size: A4; } html, body, main, h1, h2, p, nav { margin: 0; padding: 0; }"
             ".title-page { break-after: page; } nav.toc { height: 200px; overflow: hidden; }"
+            "nav.toc a { display: flex; }"
             "h1, h2 { font-size: 16px; line-height: 20px; }</style></head><body><main>"
-            '<div class="title-page"><h1 class="title">Testrapport</h1></div>'
+            '<div class="title-page"><h1 class="title">Testrapport 1 2 3</h1></div>'
             '<nav class="toc"><a href="#kapitel">Kapitel</a> <a href="#avsnitt">Avsnitt</a> '
             '<a href="#bilaga">Bilaga</a></nav>'
             '<h1 id="kapitel" style="height: 40px">Kapitel</h1>'
@@ -327,12 +362,10 @@ def _heading_at_the_foot_of_page_two(wide: bool) -> str:
 
 
 @pytest.mark.parametrize("wide", [False, True], ids=["page-wide", "shrunk-to-fit"])
-def test_a_heading_at_the_foot_of_a_page_is_estimated_on_it_and_the_report_printed_once(tmp_path, monkeypatch,
-                                                                                      wide):
-    """The estimate lays out on the page area Chromium prints on, to the pixel: a heading that ends
-    at a page's foot is estimated on that page and the report printed once, also when something
-    wider than the page makes the print shrink. A page area a pixel shorter (A4 less PDF_MARGIN, as
-    the estimate had it) puts the heading a page late and costs a second print."""
+def test_a_heading_at_the_foot_of_a_page_gets_that_page_in_one_print(tmp_path, wide):
+    """The contents' numbers are the pages the print put the headings on, to the pixel: a heading
+    that ends at a page's foot is listed on that page, also when something wider than the page
+    makes the print shrink, and the report is printed once."""
     if pdf.find_browser() is None:
         pytest.skip("no Chromium-family browser")
     html = tmp_path / "rapport.html"
@@ -340,9 +373,12 @@ def test_a_heading_at_the_foot_of_a_page_is_estimated_on_it_and_the_report_print
     with pdf.PdfPrinter() as printer:
         printed = printer.print(html, tmp_path / "rapport.pdf", footer="Testrapport")
         assert printer.prints == 1
-        ids = [["kapitel", "Kapitel"], ["avsnitt", "Avsnitt"], ["bilaga", "Bilaga"]]
-        assert pdf.heading_pages_from_pdf(printed.read_bytes(), ids) == {"kapitel": 2, "avsnitt": 2, "bilaga": 3}
-        monkeypatch.setattr(pdf, "MARGINS_PX", tuple(float(pdf.PDF_MARGIN[side][:-2]) * pdf.MM
-                                                  for side in ("top", "right", "bottom", "left")))
-        printer.print(html, tmp_path / "igen.pdf", footer="Testrapport")
-        assert printer.prints == 3
+    data = printed.read_bytes()
+    assert pdf_contents.destination_pages(data) == {"kapitel": 2, "avsnitt": 2, "bilaga": 3}
+    import re
+
+    from pypdf import PdfReader
+
+    contents = PdfReader(printed).pages[1].extract_text().splitlines()[:3]
+    assert [re.fullmatch(r"(\D+?)\s*(\d+)", line.strip()).groups() for line in contents] == [
+        ("Kapitel", "2"), ("Avsnitt", "2"), ("Bilaga", "3")]

@@ -1,9 +1,8 @@
 """PDF through a Chromium-family browser: finding one, printing an exported report to tagged A4
 with an outline, a page footer and the contents' page numbers — in one print per report (issue
-15): the pages are first estimated without printing (the same layout cut into columns of the
-page area Chromium prints on, :data:`_ESTIMATE_PAGES_JS`), the contents' page boxes filled in, the
-report printed, and the print's own outline checked against the estimate; only where they differ
-is it printed again with the pages the print gave (none of the demo sets' reports, seeds 0 and 7).
+15): the contents' page boxes hold placeholders while the report is printed, and the pages its
+headings landed on are then written into the PDF (:mod:`finsam_lib.publish.pdf_contents`); only
+where that cannot be done is it printed again with the numbers in the page.
 """
 from __future__ import annotations
 
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any, Callable, TypeVar
 
 from finsam_lib.base.errors import FinsamError
+from finsam_lib.publish.pdf_contents import PLACEHOLDER_DIGITS, destination_pages, with_contents_pages
 
 T = TypeVar("T")
 
@@ -48,8 +48,6 @@ MARGINS_PX = tuple(_chromium_margin_px(PDF_MARGIN[side]) for side in ("top", "ri
 # tab's viewport, the width of the print's first layout.
 PAGE_AREA_PX = (math.ceil(PAGE_MM[0] * MM - MARGINS_PX[1] - MARGINS_PX[3]),
                 math.ceil(PAGE_MM[1] * MM - MARGINS_PX[0] - MARGINS_PX[2]))
-# Chromium's maximum shrink when something is wider than the page (kPrintingMaximumShrinkFactor).
-MAXIMUM_SHRINK = 1.5
 PRINTS_AT_MOST = 4  # a safety net: the second print always agrees with itself (see PdfPrinter.print)
 
 
@@ -101,7 +99,7 @@ class PdfPrinter:
             raise PublishError("Ingen Chromium-baserad webbläsare hittades (Chromium, Chrome eller Edge). "
                                "Installera en, eller ange sökvägen med FINSAM_BROWSER.")
         self._pw = self._browser = self._page = None
-        self.prints = 0  # full prints made (a report whose estimate was right takes one)
+        self.prints = 0  # full prints made (a report whose contents were filled in takes one)
         self.warmed = False  # warm_up done (or tried)
 
     def __enter__(self) -> "PdfPrinter":
@@ -122,12 +120,12 @@ class PdfPrinter:
             self._pw.stop()
 
     def _tab(self):
-        """The printer's tab, opened once; its viewport is the page's printable area, so that what is
-        wider than a page shows as overflow to the estimate."""
+        """The printer's tab, opened once; a report loads into it laid out as for print: print media,
+        and a viewport of the page's printable area (the width of the print's first layout)."""
         if self._page is None or self._page.is_closed():
             self._page = self._browser.new_page(
                 viewport={"width": PAGE_AREA_PX[0], "height": PAGE_AREA_PX[1]})
-            self._page.emulate_media(media="print")  # pages load as printed: the estimate's layout
+            self._page.emulate_media(media="print")
         return self._page
 
     def print(self, html_path: str | Path, pdf_path: str | Path, footer: str = "",
@@ -135,35 +133,40 @@ class PdfPrinter:
         """Print an HTML file to an A4 PDF with "Sida X av Y" footers: tagged, with an outline.
 
         With ``page_numbers_in_toc`` the table of contents gets the page on which each heading
-        falls. Every contents line gets its page-number box first, holding digits as wide as the
-        numbers to come (tabular digits), so that filling in numbers cannot move a line or a page
-        break. The numbers are estimated (:meth:`_estimated_pages`), filled in and the report
-        printed; the print's outline gives the pages the headings really fell on, and where any
-        differs the report is printed again with those (the layout is the same, so that print
-        agrees with itself)."""
+        falls, in one print: every contents line gets a page box holding a placeholder as wide as
+        the numbers to come (tabular digits), so that they cannot move a line or a page break; the
+        report is printed and the pages its headings landed on are written into the PDF
+        (pdf_contents.with_contents_pages). Where that cannot be done, the numbers are put into the
+        page and it is printed again (the layout is the same, so that print agrees with itself)."""
         data, made = self._printed(Path(html_path), footer, page_numbers_in_toc)
         Path(pdf_path).write_bytes(data)
         self.prints += made
         return Path(pdf_path)
 
     def _printed(self, html_path: Path, footer: str, page_numbers_in_toc: bool = True) -> tuple[bytes, int]:
-        """:meth:`print`'s PDF, and how many prints it took (1, or more where the estimate was off)."""
+        """:meth:`print`'s PDF, and how many prints it took (1, or more where the PDF could not
+        be filled in)."""
         page = self._tab()
-        made = 0
         try:
             page.goto(html_path.resolve().as_uri(), wait_until="load")
-            contents = self._estimated_pages(page) if page_numbers_in_toc else None
-            if contents is None:  # no contents on the page, or no page numbers asked for
-                return page.pdf(**pdf_options(footer)), 1
-            ids, numbers, digits = contents
-            for _ in range(PRINTS_AT_MOST):
+            digits = PLACEHOLDER_DIGITS
+            lines = page.evaluate(_SET_TOC_PAGES_JS, {"numbers": {}, "digits": digits, "final": False}
+                                  ) if page_numbers_in_toc else []
+            data = page.pdf(**pdf_options(footer))
+            if not lines:  # no contents on the page, or no page numbers asked for
+                return data, 1
+            filled = with_contents_pages(data, lines, digits)
+            if filled is not None:
+                return filled, 1
+            made, numbers = 1, _pages_of(data, lines)
+            while made < PRINTS_AT_MOST:
+                digits = max(digits, _widest(numbers))
+                page.evaluate(_SET_TOC_PAGES_JS, {"numbers": numbers, "digits": digits, "final": True})
                 data, made = page.pdf(**pdf_options(footer)), made + 1
-                printed = heading_pages_from_pdf(data, ids)
+                printed = _pages_of(data, lines)
                 if printed == numbers:
                     break
-                # Wider numbers than their boxes move the layout: print again and check again.
-                numbers, digits = printed, max(digits, _widest(printed))
-                page.evaluate(_SET_TOC_PAGES_JS, {"numbers": numbers, "placeholder": "0" * digits, "final": True})
+                numbers = printed  # wider numbers than their boxes moved the layout: again
             return data, made
         except Exception:
             page.close()  # a fresh tab for the next report
@@ -185,26 +188,6 @@ class PdfPrinter:
             page.write_text(page_html, encoding="utf-8")
             with contextlib.suppress(Exception):
                 self._printed(page, "")
-
-    @staticmethod
-    def _estimated_pages(page) -> tuple[list[list[str]], dict[str, int], int] | None:
-        """The contents filled in with estimated page numbers, in one call into the page (each call
-        waits for the page's next frame): ``(ids, numbers, digits)`` — the headings' [id, text] in
-        order (for heading_pages_from_pdf), the estimated page per heading id, and the digits of the
-        contents' page boxes — or None when the page has no contents (nav.toc).
-
-        The estimate: the report laid out as for print (print media, the page area's width: the
-        tab's viewport) and cut into columns of exactly the page area Chromium prints on, which it
-        breaks by the same rules as pages (a heading with what follows, figures whole). Like
-        Chromium's print, a layout with something wider than the page is laid out again wider by
-        the shrink (the widest right edge over the page area's width, at most MAXIMUM_SHRINK), on
-        the page and margins scaled by as much (Blink's LocalFrameView::ForceLayoutForPagination,
-        CalculateOverflowShrinkForPrinting, PageContainerLayoutAlgorithm,
-        PageBorderBoxLayoutAlgorithm), in Blink's arithmetic. The boxes hold two-digit
-        placeholders while it is laid out. Agrees with the print for every report of the demo
-        sets (seeds 0 and 7); the print still checks it."""
-        return page.evaluate(_CONTENTS_JS, {"page": [PAGE_MM[0] * MM, PAGE_MM[1] * MM], "margins": MARGINS_PX,
-                                            "shrink": MAXIMUM_SHRINK})
 
 
 class BackgroundPrinter:
@@ -263,9 +246,14 @@ def pdf_options(footer: str) -> dict:
                 footer_template=footer_template(footer), margin=PDF_MARGIN, outline=True, tagged=True)
 
 
-# Every contents line gets its dotted leader and page box; a number not (yet) known shows the
-# placeholder, whose digits are as wide as any number of as many digits (hidden in the final print).
-_SET_TOC_PAGES_JS = """({numbers, placeholder, final}) => {
+# Every contents line gets its dotted leader and page box; a number not (yet) known shows a
+# placeholder of ``digits`` digits, as wide as any number of as many digits (hidden in the final
+# print). The placeholders run through the digits in each font the boxes are set in (two digits:
+# "01", "23", ... "89", "01"), so that the printed PDF embeds every digit's glyph in that font
+# once there are five lines of it (pdf_contents.with_contents_pages writes the pages in them).
+# Returns the lines as [heading id, what its box shows], in order.
+_SET_TOC_PAGES_JS = """({numbers, digits, final}) => {
+  const lines = [], runs = {};
   for (const a of document.querySelectorAll('nav.toc a')) {
     const id = a.getAttribute('href').slice(1);
     let page = a.querySelector('.toc-page');
@@ -273,76 +261,21 @@ _SET_TOC_PAGES_JS = """({numbers, placeholder, final}) => {
       const dots = document.createElement('span'); dots.className = 'toc-dots'; a.appendChild(dots);
       page = document.createElement('span'); page.className = 'toc-page'; a.appendChild(page);
     }
+    const style = getComputedStyle(page), font = style.fontWeight + ' ' + style.fontStyle + ' ' + style.fontFamily;
+    const k = runs[font] = (runs[font] ?? -1) + 1;
+    const placeholder = Array.from({length: digits}, (_, i) => String((k * digits + i) % 10)).join('');
     page.textContent = id in numbers ? String(numbers[id]) : placeholder;
     page.style.visibility = id in numbers || !final ? '' : 'hidden';
+    lines.push([id, page.textContent]);
   }
-}"""
-
-_HEADING_IDS_JS = ("() => Array.from(document.querySelectorAll('main h1[id], main h2[id]'))"
-                   ".filter(h => !h.closest('nav')).map(h => [h.id, h.textContent.trim()])")
-
-# Headings' pages estimated from a column layout of the printed page area (see
-# PdfPrinter._estimated_pages); the title page's forced page break becomes a column break.
-# Blink's arithmetic: the page size rounded to its layout unit (1/64 px), the scale and the scaled
-# sizes in single precision (Math.fround), each truncated to a layout unit, the page area rounded
-# up to whole pixels (without it 8 of 600 widths tried got a page area 1 px off). What is wider than
-# the page is a table or a figure (Chromium measures every page's overflow).
-_ESTIMATE_PAGES_JS = """({page, margins, shrink}) => {
-  const f = Math.fround, unit = x => Math.floor(x * 64) / 64;
-  const [pageWidth, pageHeight] = page.map(x => Math.round(x * 64) / 64);
-  const [top, right, bottom, left] = margins.map(f);
-  const area = (size, start, end, scale) =>
-    Math.ceil(unit(f(size * scale)) - unit(f(start * scale)) - unit(f(end * scale)));
-  const layout = area(pageWidth, left, right, 1);
-  let edge = layout;
-  for (const e of document.querySelectorAll('table, figure, svg, img, pre'))
-    edge = Math.max(edge, e.getBoundingClientRect().right);
-  const scale = Math.min(f(edge / layout), shrink);
-  const w = area(pageWidth, left, right, scale), h = area(pageHeight, top, bottom, scale);
-  const style = document.createElement('style');
-  document.head.appendChild(style);
-  style.textContent = `html { width: ${w}px; }
-    body { margin: 0; width: ${w}px; height: ${h}px; columns: ${w}px 1; column-gap: 0; column-fill: auto; }
-    .title-page { break-after: column !important; }`;
-  const origin = document.body.getBoundingClientRect().left;
-  const pages = {};
-  for (const heading of document.querySelectorAll('main h1[id], main h2[id]')) {
-    const box = heading.closest('nav') ? null : heading.getClientRects()[0];
-    if (box) pages[heading.id] = Math.floor((box.left - origin + 1) / w) + 1;
-  }
-  style.remove();
-  return pages;
+  return lines;
 }"""
 
 
-# PdfPrinter._estimated_pages: the three above in one call (null without contents).
-_CONTENTS_JS = f"""(args) => {{
-  if (!document.querySelector('nav.toc')) return null;
-  const ids = ({_HEADING_IDS_JS})();
-  const setPages = {_SET_TOC_PAGES_JS};
-  setPages({{numbers: {{}}, placeholder: '00', final: false}});
-  const numbers = ({_ESTIMATE_PAGES_JS})(args);
-  const digits = Math.max(2, ...Object.values(numbers).map(n => String(n).length));
-  setPages({{numbers, placeholder: '0'.repeat(digits), final: true}});
-  return [ids, numbers, digits];
-}}"""
-
-
-def heading_pages_from_pdf(data: bytes, ids: list[list[str]]) -> dict[str, int]:
-    """Match the PDF outline (bookmarks, in document order) to heading ids."""
-    def key(text):  # Chromium drops spaces at line breaks and may repeat a title
-        return "".join(text.split()).casefold()
-
-    outline = pdf_outline(data)
-    out, i = {}, 0
-    for anchor, text in ids:
-        norm = key(text)
-        for j in range(i, len(outline)):
-            if norm and key(outline[j][0]).startswith(norm):
-                out[anchor] = outline[j][1]
-                i = j + 1
-                break
-    return out
+def _pages_of(data: bytes, lines: list[list[str]]) -> dict[str, int]:
+    """The pages a print put the contents' headings on (by their ids), from its named destinations."""
+    pages = destination_pages(data)
+    return {i: pages[i] for i, _ in lines if i in pages}
 
 
 def pdf_outline(data: bytes) -> list[tuple[str, int]]:

@@ -262,15 +262,18 @@ def stamp_pdf(path: str | Path, stamp: dict, title: str = "") -> Path:
     """Write the stamp into a PDF's document information: /Title, /Subject, /Keywords and
     ``/FinsamProvenance`` (the JSON), keeping the other entries.
 
-    The PDF gets an incremental update appended (a new information dictionary, an xref
-    section pointing to it and a trailer with /Prev), which costs milliseconds where
-    rewriting a 40-page report with pypdf costs ~0.5 s; a PDF whose last cross-reference
-    section is a stream (not what Chromium writes) is updated with pypdf's incremental writer."""
+    The PDF gets an incremental update appended (pdf_contents.appended: a new information
+    dictionary, an xref section pointing to it and a trailer with /Prev), which costs
+    milliseconds where rewriting a 40-page report with pypdf costs ~0.5 s; a PDF whose last
+    cross-reference section is a stream (not what Chromium writes) is updated with pypdf's
+    incremental writer."""
     from finsam_lib.publish.pdf import read_pdf
+    from finsam_lib.publish.pdf_contents import appended
 
     path = Path(path)
     data = path.read_bytes()
-    reader, info = read_pdf(data, lambda r: (r, {str(k): str(v) for k, v in (r.metadata or {}).items()}))
+    info, number = read_pdf(data, lambda r: ({str(k): str(v) for k, v in (r.metadata or {}).items()},
+                                             int(r.trailer["/Size"])))
     n = len(stamp.get("files", []))
     info.update({
         "/Title": title or path.stem,
@@ -279,9 +282,9 @@ def stamp_pdf(path: str | Path, stamp: dict, title: str = "") -> Path:
         "/Creator": f"finsam {stamp['finsam']}",
         PDF_KEY: _json(stamp),
     })
-    m = re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", data[-1024:])
-    prev = int(m.group(1)) if m else -1
-    if prev < 0 or data[prev:prev + 4] != b"xref":
+    entries = "".join(f"{key} <FEFF{value.encode('utf-16-be').hex().upper()}>" for key, value in info.items())
+    updated = appended(data, {(number, 0): f"<<{entries}>>".encode("ascii")}, {"/Info": f"{number} 0 R"})
+    if updated is None:
         from pypdf import PdfWriter
 
         writer = PdfWriter(str(path), incremental=True)
@@ -289,17 +292,8 @@ def stamp_pdf(path: str | Path, stamp: dict, title: str = "") -> Path:
         with open(path, "wb") as f:
             writer.write(f)
         return path
-    root = reader.trailer.raw_get("/Root")
-    number = int(reader.trailer["/Size"])
-    tail = b"" if data.endswith(b"\n") else b"\n"
-    offset = len(data) + len(tail)
-    entries = "".join(f"{key} <FEFF{value.encode('utf-16-be').hex().upper()}>" for key, value in info.items())
-    body = f"{number} 0 obj\n<<{entries}>>\nendobj\n".encode("ascii")
-    xref = (f"xref\n0 1\n0000000000 65535 f \n{number} 1\n{offset:010d} 00000 n \n"
-            f"trailer\n<< /Size {number + 1} /Root {root.idnum} {root.generation} R /Info {number} 0 R /Prev {prev} >>\n"
-            f"startxref\n{offset + len(body)}\n%%EOF\n").encode("ascii")
     with open(path, "ab") as f:
-        f.write(tail + body + xref)
+        f.write(updated[len(data):])
     return path
 
 
