@@ -1,17 +1,15 @@
 """What a förbund report's PDF costs in a warm browser, print by print (issue 15, point 3).
 
-pdf.PdfPrinter estimates on which page each heading falls without printing (the report laid
-out in columns of a page's size), fills the contents' page numbers in, prints once and checks
-the print's outline (printing again only where the estimate was wrong). This prints one
-already rendered report (HTML) several ways in one warm Chromium, one tab, and gives the
-median of each:
+pdf.PdfPrinter prints a report once with placeholders in the contents' page boxes and writes the
+pages its headings landed on into the printed PDF (pdf_contents.with_contents_pages; printing
+again only where that cannot be done). This prints one already rendered report (HTML) several
+ways in one warm Chromium, one tab, and gives the median of each:
 
-  - PdfPrinter.print: as the batch does it (estimate, one print, check)
-  - the earlier way: a measuring print (nothing painted but the headings; its outline gives
-    the pages), then the print (what PdfPrinter did before)
-  - the estimate alone (PdfPrinter._estimated_pages: one call into the page: the headings,
-    the column layout, the numbers filled in)
-  - one print: page.pdf once with the same options (A4, footer, tagged, outline)
+  - PdfPrinter.print: as the batch does it (placeholders, one print, the pages written in)
+  - two prints, the plain way: a print with the placeholders, its named destinations read, the
+    numbers put into the page and printed again (what PdfPrinter falls back to)
+  - writing the pages into a printed PDF alone (with_contents_pages)
+  - one print: page.pdf once with the same options (A4, footer, tagged, outline): the floor
   - one print, untagged: the same without tagged=True (then Chromium writes no outline)
   - page load only: goto (what every way pays before printing)
 
@@ -30,12 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from finsam_lib.publish.pdf import (_HEADING_IDS_JS, _SET_TOC_PAGES_JS, PdfPrinter,  # noqa: E402
-                                    heading_pages_from_pdf, pdf_options, pdf_outline)
-
-# The earlier way's measuring print: nothing painted but the headings (the layout unchanged).
-MEASURING_CSS = ("body * { visibility: hidden !important; } "
-                 "main h1, main h1 *, main h2, main h2 * { visibility: visible !important; }")
+from finsam_lib.publish.pdf import _SET_TOC_PAGES_JS, PdfPrinter, pdf_options, pdf_outline  # noqa: E402
+from finsam_lib.publish.pdf_contents import destination_pages, with_contents_pages  # noqa: E402
 
 
 def median_seconds(fn, repeat: int):
@@ -64,40 +58,38 @@ def main() -> int:
                 load()
                 return page.pdf(**(pdf_options(footer) | changes))
 
-            def earlier_way():
+            def placeholders():
                 load()
-                ids = page.evaluate(_HEADING_IDS_JS)
-                page.evaluate(_SET_TOC_PAGES_JS, {"numbers": {}, "placeholder": "00", "final": False})
-                page.add_style_tag(content=MEASURING_CSS)
-                numbers = heading_pages_from_pdf(page.pdf(**pdf_options(footer)), ids)
-                load()
-                page.evaluate(_SET_TOC_PAGES_JS, {"numbers": numbers, "placeholder": "00", "final": True})
-                return page.pdf(**pdf_options(footer))
+                return page.evaluate(_SET_TOC_PAGES_JS, {"numbers": {}, "digits": 2, "final": False})
 
-            def estimate():
-                load()
-                start = time.perf_counter()
-                printer._estimated_pages(page)
-                return time.perf_counter() - start
+            def two_prints():
+                lines = placeholders()
+                pages = destination_pages(page.pdf(**pdf_options(footer)))
+                page.evaluate(_SET_TOC_PAGES_JS, {"numbers": {i: pages[i] for i, _ in lines if i in pages},
+                                                  "digits": 2, "final": True})
+                return page.pdf(**pdf_options(footer))
 
             before = printer.prints
             ours, _ = median_seconds(lambda: printer.print(html, Path(tmp) / "ours.pdf", footer=footer), args.repeat)
             prints = (printer.prints - before) / args.repeat
-            earlier, _ = median_seconds(earlier_way, args.repeat)
-            alone = statistics.median(estimate() for _ in range(args.repeat))
+            plain, _ = median_seconds(two_prints, args.repeat)
+            lines = placeholders()
+            printed = page.pdf(**pdf_options(footer))
+            writing, filled = median_seconds(lambda: with_contents_pages(printed, lines), args.repeat)
             one, data = median_seconds(one_print, args.repeat)
             untagged, data_untagged = median_seconds(lambda: one_print(tagged=False), args.repeat)
             loading, _ = median_seconds(load, args.repeat)
             print(f"{html.name}, median of {args.repeat}:")
-            print(f"  PdfPrinter.print (estimate, print, check): {ours:5.2f} s  ({prints:.0f} print(s) a report)")
-            print(f"  the earlier way (measuring print, print):  {earlier:5.2f} s")
-            print(f"  the estimate alone (one call):             {alone:5.2f} s")
-            print(f"  one print:                                 {one:5.2f} s  ({len(pdf_outline(data))} bookmarks)")
-            print(f"  one print, untagged:                       {untagged:5.2f} s  "
+            print(f"  PdfPrinter.print (one print, pages written in): {ours:5.2f} s  ({prints:.0f} print(s) a report)")
+            print(f"  two prints, the plain way:                      {plain:5.2f} s")
+            print(f"  writing the pages into the PDF alone:           {writing:5.3f} s  "
+                  f"({'filled in' if filled else 'could not: printed again'})")
+            print(f"  one print:                                      {one:5.2f} s  ({len(pdf_outline(data))} bookmarks)")
+            print(f"  one print, untagged:                            {untagged:5.2f} s  "
                   f"({len(pdf_outline(data_untagged))} bookmarks)")
-            print(f"  page load only:                            {loading:5.2f} s")
-            print(f"  ratio the earlier way / PdfPrinter.print:  {earlier / ours:4.1f}×; "
-                  f"PdfPrinter.print / one print: {ours / one:4.1f}×")
+            print(f"  page load only:                                 {loading:5.2f} s")
+            print(f"  ratio two prints / PdfPrinter.print: {plain / ours:4.1f}×; "
+                  f"PdfPrinter.print / one print: {ours / one:4.2f}×")
     return 0
 
 
