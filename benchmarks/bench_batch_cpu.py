@@ -5,9 +5,9 @@ time is the CPU work of every process it starts divided by the cores. This runs
 `finsam batch --data DATA --year 2022` (HTML, PDF, Excel) and samples, every 0.3 s, the CPU time
 (user + system) of the command and every process under it, then prints the seconds per kind:
 the kernels (the notebooks' own work and IPython's per cell), the batch workers (papermill's
-client, the HTML export, the PDF stamp), the main process, and Chromium's processes (renderer:
-layout, the contents' estimate and the print; browser, GPU and utility: the PDF's assembly and
-transfer) with playwright's driver. Compare the kernels' share with the sections' and Excel's
+client, the HTML export, the contents' pages written into the PDF, its stamp), the main
+process, and Chromium's processes (renderer: layout and the print; browser, GPU and utility:
+the PDF's assembly and transfer) with playwright's driver. Compare the kernels' share with the sections' and Excel's
 in-process times of bench_batch.py to see what running them as notebooks costs.
 
 psutil is in the test extra (pyproject.toml), which `make` installs.
