@@ -212,6 +212,27 @@ def test_the_exporter_is_built_once_per_process():
     assert publish.report_exporter() is publish.report_exporter()
 
 
+def test_the_notebook_client_is_imported_before_the_exporter_warms_in_a_thread(tmp_path):
+    """publish_report imports papermill (and with it nbclient and jupyter_client, which nbconvert
+    imports too) before the exporter's warming thread starts: two threads importing one package
+    at once can meet it partly initialised (an ImportError seen once in the test suite). A new
+    interpreter, so that nothing is imported yet."""
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from finsam_lib.publish import publish, warming\n"
+            "def seen(*args, **kwargs):\n"
+            "    print(sorted(m for m in ('papermill', 'nbclient', 'jupyter_client') if m in sys.modules))\n"
+            "    raise SystemExit(0)\n"
+            "warming.warm_up_exports = seen\n"
+            f"publish.publish_report(publish.notebook_path('forbund_report.ipynb'), {{}}, {str(tmp_path)!r}, 'r', 'R',\n"
+            "                       formats=('html',))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "['jupyter_client', 'nbclient', 'papermill']"
+
+
 def test_the_exporter_warms_while_the_kernel_runs_once_per_process():
     """publish_report's warming: a thread builds the exporter and loads its templates when HTML or
     PDF is asked for and nothing was exported yet; none for Excel alone or once it is built."""

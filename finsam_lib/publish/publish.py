@@ -462,6 +462,13 @@ def publish_report(notebook: str | Path, parameters: dict, out_dir: str | Path, 
                 from finsam_lib.publish.provenance import write_json
 
                 params["provenance"] = str(write_json(tmp, stamp, f"{stem}.provenance.json"))
+        # papermill (with nbclient and jupyter_client) imported before the exporter's warming thread
+        # starts importing nbconvert, which imports them too: two threads importing one package's
+        # circular imports at once can meet a partly initialised module ("cannot import name
+        # 'AsyncKernelManager' from partially initialized module 'jupyter_client.manager'", seen
+        # once in the test suite).
+        import papermill  # noqa: F401
+
         warming = warm_up_exports(formats, printer)  # while this process only waits for the kernel
         nb = execute_notebook(notebook, executed, params, cwd=Path(notebook).resolve().parent, km=km)
     if executed:
