@@ -209,6 +209,11 @@ class Started:
     def __init__(self, formats, warm_up: str | None = None, browser: str | None = None):
         from concurrent.futures import ThreadPoolExecutor
 
+        # jupyter_client imported here, not by the kernel's thread while this one goes on to import
+        # papermill, which imports it too (see publish_report: one package imported by two threads
+        # at once can be met partly initialised).
+        import jupyter_client.manager  # noqa: F401
+
         self.printer = BackgroundPrinter(browser) if "pdf" in formats else None
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="finsam-kernel")
         self._kernel = self._thread.submit(ready_kernel, warm_up=warm_up)
