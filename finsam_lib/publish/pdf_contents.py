@@ -84,9 +84,16 @@ def _page_refs(reader) -> list:
     return refs
 
 
+def _name(dest) -> str:
+    """A named destination as text: a name object without its "/" (what Chromium writes), a string as is."""
+    from pypdf.generic import NameObject
+
+    return str(dest)[1:] if isinstance(dest, NameObject) else str(dest)
+
+
 def _destination_pages(reader, refs: list) -> dict[str, int] | None:
-    """Named destination (as in a link's /Dest, "/id") -> its 1-based page, from the catalog's
-    /Dests dictionary (what Chromium writes); None without one."""
+    """Named destination (a heading's id, as the contents' links name it) -> its 1-based page,
+    from the catalog's /Dests dictionary (what Chromium writes); None without one."""
     dests = reader.trailer["/Root"].get("/Dests")
     if dests is None:
         return None
@@ -98,20 +105,20 @@ def _destination_pages(reader, refs: list) -> dict[str, int] | None:
             target = target.get("/D")
         ref = target[0] if target else None  # an array holds references unread
         if getattr(ref, "idnum", None) in numbers:
-            pages[str(name)] = numbers[ref.idnum]
+            pages[_name(name)] = numbers[ref.idnum]
     return pages
 
 
 def _links(page, pages: dict[str, int]) -> list[tuple[tuple[float, ...], str, int | None]]:
-    """A page's internal links: (rectangle x1 y1 x2 y2, the named destination without its "/", the
-    page it is on or None)."""
+    """A page's internal links: (rectangle x1 y1 x2 y2, the named destination, the page it is on or
+    None)."""
     out = []
     for annot in page.get("/Annots") or []:
         annot = annot.get_object()
         dest = annot.get("/Dest")
         if annot.get("/Subtype") == "/Link" and dest is not None and not isinstance(dest, list):
             x1, y1, x2, y2 = (float(v) for v in annot["/Rect"])
-            out.append(((min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)), str(dest)[1:], pages.get(str(dest))))
+            out.append(((min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)), _name(dest), pages.get(_name(dest))))
     return out
 
 
@@ -164,8 +171,7 @@ def destination_pages(data: bytes) -> dict[str, int]:
     1-based page each is on; {} without any."""
     from finsam_lib.publish.pdf import read_pdf
 
-    pages = read_pdf(data, lambda reader: _destination_pages(reader, _page_refs(reader)))
-    return {name[1:]: page for name, page in (pages or {}).items()}
+    return read_pdf(data, lambda reader: _destination_pages(reader, _page_refs(reader))) or {}
 
 
 def with_contents_pages(data: bytes, lines: list[list[str]], digits: int = PLACEHOLDER_DIGITS) -> bytes | None:
@@ -203,20 +209,23 @@ def with_contents_pages(data: bytes, lines: list[list[str]], digits: int = PLACE
             characters = {name: {code: c for c, code in codes.items()} for name, codes in glyphs.items()}
             widths: dict[str, dict[str, float]] = {}
             stream = page["/Contents"].get_object().get_data()
-            edits = []
+            runs: dict[str, list] = {}  # heading id -> the runs showing its placeholder inside its link
             for span, font, text, (x, y) in _digit_runs(stream, characters, digits):
-                inside = [(dest, number) for (x1, y1, x2, y2), dest, number in rects
-                          if x1 <= x <= x2 and y1 <= y <= y2 and shown.get(dest) == text and dest not in found]
-                if len(inside) != 1:
-                    continue
-                dest, number = inside[0]
+                for (x1, y1, x2, y2), dest, number in rects:
+                    if x1 <= x <= x2 and y1 <= y <= y2 and shown.get(dest) == text and dest not in found:
+                        runs.setdefault(dest, []).append((span, font, number))
+            edits = []
+            for dest, candidates in runs.items():
+                if len(candidates) != 1:
+                    return None  # the placeholder's digits shown twice in one line: which is the box?
+                span, font, number = candidates[0]
                 codes = [glyphs[font].get(d) for d in ("" if number is None else str(number))]
                 if None in codes:
                     return None  # a digit the font was not embedded with
-                # Right-aligned as the box sets it: moved right by the placeholder's digits left blank.
                 if font not in widths:
                     widths[font] = _widths(fonts[font])
-                blank = widths[font].get(glyphs[font][text[0]], widths[font][""]) * (digits - len(codes))
+                # Right-aligned as the box sets it: moved right by the placeholder's digits left blank.
+                blank = widths[font].get(glyphs[font][shown[dest][0]], widths[font][""]) * (digits - len(codes))
                 edits.append((span, f"[{-blank:g} <{''.join(codes)}>] TJ" if codes else ""))
                 found.add(dest)
             if edits:
