@@ -57,6 +57,23 @@ def test_a_fonts_to_unicode_map_gives_each_characters_glyph_code():
     assert pdf_contents._to_unicode(DictionaryObject()) == {}
 
 
+def test_digit_runs_are_found_in_both_forms_chromium_writes_and_placed_in_page_space():
+    """A run of one glyph per Tj (positioned by Td) and one of two glyphs in one string are both
+    found, with their span in the stream and their origin through q/cm/Q; runs with letters or of
+    another length are not."""
+    characters = {"F1": {"0013": "0", "0014": "1", "0015": "2", "0024": "A"}}
+    stream = (b"q\n2 0 0 2 10 20 cm\nBT\n/F1 10 Tf\n1 0 0 -1 5 7 Tm\n<0013> Tj\n6 0 Td <0014> Tj\nET\nQ\n"
+              b"BT\n/F1 10 Tf\n1 0 0 -1 100 200 Tm\n<00150013> Tj\nET\n"
+              b"BT\n/F1 10 Tf\n1 0 0 -1 0 0 Tm\n<00240013> Tj\nET\n"
+              b"BT\n/F1 10 Tf\n1 0 0 -1 0 0 Tm\n<0013> Tj\nET\n")
+    runs = list(pdf_contents._digit_runs(stream, characters, 2))
+    assert [(font, text, point) for _, font, text, point in runs] == [("F1", "01", (20.0, 34.0)),
+                                                                     ("F1", "20", (100.0, 200.0))]
+    (start, end), *_ = runs[0]
+    assert stream[start:end] == b"<0013> Tj\n6 0 Td <0014> Tj"
+    assert pdf_contents._spliced(stream, [((start, end), "[-600 <0015>] TJ")]).count(b"[-600 <0015>] TJ") == 1
+
+
 def test_an_incremental_update_replaces_objects_and_keeps_the_rest():
     """pdf_contents.appended: the new body of an object is what a reader gets, the trailer keeps
     /Root and /Info and points back (/Prev); a PDF without a classic xref table is left to pypdf."""
