@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import re
 import shutil
 import urllib.parse
@@ -21,7 +22,7 @@ from finsam_lib.apps.cli import main
 from finsam_lib.apps.report_commands import NO_PDF_NOTE
 from finsam_lib.instrument import definition as ins
 from finsam_lib.present.forbund_report import report_stem
-from finsam_lib.publish import batch
+from finsam_lib.publish import batch, workers
 from finsam_lib.publish.pdf import find_browser
 from finsam_lib.registration.names import safe_filename
 from finsam_lib.registration.reader import read_paths
@@ -251,9 +252,17 @@ def test_a_pool_starts_before_its_jobs_and_leaves_nothing_running(demo_small, da
     assert not (tmp_path / "none").exists()
 
     job = next(j for j in batch.plan(data, demo_small, YEAR) if j.kind == batch.FORBUND)
+    niceness = []  # the workers', read as the report is done (they yield to this process)
+
+    def seen(outcome):
+        for p in pool._procs.values():
+            with contextlib.suppress(ProcessLookupError):
+                niceness.append(os.getpriority(os.PRIO_PROCESS, p.pid) - os.getpriority(os.PRIO_PROCESS, 0))
+
     with batch.Pool(tmp_path / "one", ("html",), 2) as pool:
-        outcomes = pool.run([job])
+        outcomes = pool.run([job], seen if hasattr(os, "getpriority") else None)
         procs = list(pool._procs.values())
+    assert not hasattr(os, "getpriority") or niceness and set(niceness) == {workers.WORKER_NICENESS}
     assert [o.ok for o in outcomes] == [True] and outcomes[0].attempts == 1
     assert [p.exitcode for p in procs] == [0, 0] and not multiprocessing.active_children()
     assert sorted(p.name for p in (tmp_path / "one").iterdir()) == [f"{job.stem}.html"]

@@ -130,11 +130,19 @@ def _terminate(*_):
     raise SystemExit(1)
 
 
+# How much a worker (with its kernel and browser, which inherit it) yields to the batch's main
+# process: while the workers start, the main process reads the files and makes the year's figures,
+# which every worker waits for (issue 15).
+WORKER_NICENESS = 10
+
+
 def worker_main(wid: int, tasks, results, warm_ups, out: str, formats, browser: str | None) -> None:
     """A worker process (Pool): start a kernel (importing the report notebooks' modules) and a
     browser; take the year's warm-up from ``warm_ups`` (None: stop) and send it to the kernel; then
     take jobs until None, report ('start', wid, i), then ('done', wid, i, outcome)."""
     signal.signal(signal.SIGTERM, _terminate)  # so that the kernel and the browser are shut down
+    if hasattr(os, "nice"):
+        os.nice(WORKER_NICENESS)
     try:
         with Worker(out, formats, browser, start_code()) as worker:
             warm = warm_ups.get()
