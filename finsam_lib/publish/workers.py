@@ -224,8 +224,10 @@ class Pool:
     are known: each starts its kernel, importing the report notebooks' modules (:func:`start_code`), and
     its browser, while this process reads and checks the files (``finsam batch``: some 1.5 s of
     the demo set's start, issue 15). :meth:`run` then hands them the files as read here and the
-    jobs. Use as a context manager: leaving stops the workers (their kernels and browsers), also
-    when :meth:`run` was never called (the files had errors)."""
+    jobs. The workers, and the kernels and browsers they start, run at WORKER_NICENESS: they yield
+    to this process, whose files and figures they wait for. Use as a context manager: leaving
+    stops the workers (their kernels and browsers), also when :meth:`run` was never called (the
+    files had errors)."""
 
     def __init__(self, out: str | Path, formats, workers: int | None = None, browser: str | None = None):
         import multiprocessing as mp
