@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 
 from finsam_lib.publish.pdf import BackgroundPrinter, PdfPrinter, PublishError, html_to_pdf
-# The HTML page of a report (report_html), also reached as publish.add_toc, publish.stylesheet, ...
 from finsam_lib.publish.report_html import add_toc, notebook_html, report_exporter, stylesheet  # noqa: F401
 
 
