@@ -243,8 +243,8 @@ def test_the_notebook_client_is_imported_before_the_exporter_warms_in_a_thread(t
             "    print(sorted(m for m in ('papermill', 'nbclient', 'jupyter_client') if m in sys.modules))\n"
             "    raise SystemExit(0)\n"
             "warming.warm_up_exports = seen\n"
-            f"publish.publish_report(publish.notebook_path('forbund_report.ipynb'), {{}}, {str(tmp_path)!r}, 'r', 'R',\n"
-            "                       formats=('html',))\n")
+            "publish.publish_report(publish.notebook_path('forbund_report.ipynb'), {},\n"
+            f"                       {str(tmp_path)!r}, 'r', 'R', formats=('html',))\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "['jupyter_client', 'nbclient', 'papermill']"

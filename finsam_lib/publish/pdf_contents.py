@@ -262,7 +262,8 @@ def appended(data: bytes, objects: dict[tuple[int, int], bytes], trailer: dict[s
     keys = re.search(rb"trailer\s*<<(.*?)>>\s*startxref", data[prev:], re.S)
     if keys is None:
         return None
-    old = dict(re.findall(r"(/Size|/Root|/Info|/ID)\s*(\d+(?:\s+\d+\s+R)?|\[[^\]]*\])", keys.group(1).decode("latin-1")))
+    kept = r"(/Size|/Root|/Info|/ID)\s*(\d+(?:\s+\d+\s+R)?|\[[^\]]*\])"  # what the update's trailer keeps
+    old = dict(re.findall(kept, keys.group(1).decode("latin-1")))
     size = max([int(old["/Size"])] + [number + 1 for number, _ in objects])
     entries = dict(old, **(trailer or {}), **{"/Size": str(size), "/Prev": str(prev)})
     tail = b"" if data.endswith(b"\n") else b"\n"
