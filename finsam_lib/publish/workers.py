@@ -138,8 +138,9 @@ WORKER_NICENESS = 10
 
 def worker_main(wid: int, tasks, results, warm_ups, out: str, formats, browser: str | None) -> None:
     """A worker process (Pool): start a kernel (importing the report notebooks' modules) and a
-    browser; take the year's warm-up from ``warm_ups`` (None: stop) and send it to the kernel; then
-    take jobs until None, report ('start', wid, i), then ('done', wid, i, outcome)."""
+    browser; take the year's warm-up code from ``warm_ups`` (None: stop; "": nothing to run) and send
+    it to the kernel; then take jobs until None, report ('start', wid, i), then ('done', wid, i,
+    outcome)."""
     signal.signal(signal.SIGTERM, _terminate)  # so that the kernel and the browser are shut down
     if hasattr(os, "nice"):
         os.nice(WORKER_NICENESS)
@@ -148,8 +149,8 @@ def worker_main(wid: int, tasks, results, warm_ups, out: str, formats, browser: 
             warm = warm_ups.get()
             if warm is None:
                 return
-            if warm[0]:
-                worker.send(warm[0])
+            if warm:
+                worker.send(warm)
             while True:
                 item = tasks.get()
                 if item is None:
@@ -259,7 +260,7 @@ class Pool:
                 p.join(timeout=10)
         self._handoffs.cleanup()
 
-    def _tell(self, wid: int, warm) -> None:
+    def _tell(self, wid: int, warm: str | None) -> None:
         if wid not in self._told:
             self._told.add(wid)
             self._warm_ups[wid].put(warm)
@@ -273,7 +274,7 @@ class Pool:
         code = warm_up(jobs, self._handoffs.name)
         procs = {wid: p for wid, p in self._procs.items() if wid < worker_count(self.workers, len(jobs))}
         for wid in self._procs:
-            self._tell(wid, (code,) if wid in procs else None)
+            self._tell(wid, (code or "") if wid in procs else None)
         for i, job in enumerate(jobs):
             self._tasks.put((i, job))
         for _ in procs:
