@@ -174,6 +174,10 @@ def destination_pages(data: bytes) -> dict[str, int]:
     return read_pdf(data, lambda reader: _destination_pages(reader, _page_refs(reader))) or {}
 
 
+class _CannotFill(Exception):
+    """The printed PDF is not as :func:`with_contents_pages` needs it: the report is printed again."""
+
+
 def with_contents_pages(data: bytes, lines: list[list[str]], digits: int = PLACEHOLDER_DIGITS) -> bytes | None:
     """The printed PDF ``data`` with its contents' page numbers filled in; None where it cannot be
     done here (see the module).
@@ -188,55 +192,64 @@ def with_contents_pages(data: bytes, lines: list[list[str]], digits: int = PLACE
     if len(shown) != len(lines):
         return None  # two lines to one heading: told apart by the numbers put into the page
 
-    def fill(reader):
+    def fill(reader) -> dict[tuple[int, int], bytes]:
         refs = _page_refs(reader)
         pages = _destination_pages(reader, refs)
         if pages is None or len(refs) >= 10 ** digits:
-            return None
+            raise _CannotFill
         updates, found = {}, set()
-        for page in refs:
+        for ref in refs:
             if len(found) == len(shown):
                 break
-            page = page.get_object()
-            rects = _links(page, pages)
-            if not rects:
-                continue
-            ref = page.raw_get("/Contents")
-            if not hasattr(ref, "idnum"):
-                return None  # an array of content streams (not what Chromium writes)
-            fonts = {str(k)[1:]: v.get_object() for k, v in (page["/Resources"].get("/Font") or {}).items()}
-            glyphs = {name: _to_unicode(font) for name, font in fonts.items()}
-            characters = {name: {code: c for c, code in codes.items()} for name, codes in glyphs.items()}
-            widths: dict[str, dict[str, float]] = {}
-            stream = page["/Contents"].get_object().get_data()
-            runs: dict[str, list] = {}  # heading id -> the runs showing its placeholder inside its link
-            for span, font, text, (x, y) in _digit_runs(stream, characters, digits):
-                for (x1, y1, x2, y2), dest, number in rects:
-                    if x1 <= x <= x2 and y1 <= y <= y2 and shown.get(dest) == text and dest not in found:
-                        runs.setdefault(dest, []).append((span, font, number))
-            edits = []
-            for dest, candidates in runs.items():
-                if len(candidates) != 1:
-                    return None  # the placeholder's digits shown twice in one line: which is the box?
-                span, font, number = candidates[0]
-                codes = [glyphs[font].get(d) for d in ("" if number is None else str(number))]
-                if None in codes:
-                    return None  # a digit the font was not embedded with
-                if font not in widths:
-                    widths[font] = _widths(fonts[font])
-                # Right-aligned as the box sets it: moved right by the placeholder's digits left blank.
-                blank = widths[font].get(glyphs[font][shown[dest][0]], widths[font][""]) * (digits - len(codes))
-                edits.append((span, f"[{-blank:g} <{''.join(codes)}>] TJ" if codes else ""))
-                found.add(dest)
+            page = ref.get_object()
+            edits = _page_edits(page, _links(page, pages), {k: v for k, v in shown.items() if k not in found}, digits)
             if edits:
-                updates[(ref.idnum, ref.generation)] = _spliced(stream, edits)
-        return updates if len(found) == len(shown) else None
+                stream = page.raw_get("/Contents")
+                updates[(stream.idnum, stream.generation)] = _spliced(page["/Contents"].get_object().get_data(),
+                                                                      [(span, text) for _, span, text in edits])
+                found.update(dest for dest, _, _ in edits)
+        if len(found) != len(shown):
+            raise _CannotFill  # a line's placeholder not found in its link
+        return updates
 
-    updates = read_pdf(data, fill)
-    if updates is None:
+    try:
+        updates = read_pdf(data, fill)
+    except _CannotFill:
         return None
     return appended(data, {ref: b"<< /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream" % (len(z), z)
                            for ref, z in ((ref, zlib.compress(s, 6)) for ref, s in updates.items())})
+
+
+def _page_edits(page, links, shown: dict[str, str], digits: int) -> list[tuple[str, tuple[int, int], str]]:
+    """What to write over one page's contents placeholders: (heading id, the span of its run's show
+    operators in the page's content stream, what shows its page instead), for every line of
+    ``shown`` (heading id -> placeholder) whose link (``links``, :func:`_links`) is on the page.
+    Raises _CannotFill where the page is not as this module needs it."""
+    if not links:
+        return []
+    if not hasattr(page.raw_get("/Contents"), "idnum"):
+        raise _CannotFill  # an array of content streams (not what Chromium writes)
+    fonts = {str(k)[1:]: v.get_object() for k, v in (page["/Resources"].get("/Font") or {}).items()}
+    glyphs = {name: _to_unicode(font) for name, font in fonts.items()}
+    characters = {name: {code: c for c, code in codes.items()} for name, codes in glyphs.items()}
+    runs: dict[str, list] = {}  # heading id -> the runs showing its placeholder inside its link
+    for span, font, text, (x, y) in _digit_runs(page["/Contents"].get_object().get_data(), characters, digits):
+        for (x1, y1, x2, y2), dest, number in links:
+            if x1 <= x <= x2 and y1 <= y <= y2 and shown.get(dest) == text:
+                runs.setdefault(dest, []).append((span, font, number))
+    edits = []
+    for dest, candidates in runs.items():
+        if len(candidates) != 1:
+            raise _CannotFill  # the placeholder's digits shown twice in one line: which is the box?
+        span, font, number = candidates[0]
+        codes = [glyphs[font].get(d) for d in ("" if number is None else str(number))]
+        if None in codes:
+            raise _CannotFill  # a digit the font was not embedded with
+        # Right-aligned as the box sets it: moved right by the placeholder's digits left blank.
+        widths = _widths(fonts[font])
+        blank = widths.get(glyphs[font][shown[dest][0]], widths[""]) * (digits - len(codes))
+        edits.append((dest, span, f"[{-blank:g} <{''.join(codes)}>] TJ" if codes else ""))
+    return edits
 
 
 def _spliced(stream: bytes, edits: list[tuple[tuple[int, int], str]]) -> bytes:
