@@ -346,15 +346,6 @@ def test_contents_page_numbers_are_the_pages_where_the_headings_land(tmp_path):
     assert len(reader.pages) > 20 and reader.trailer["/Root"].get("/Lang") == "sv"
 
 
-def _without_seven(font):
-    codes = _to_unicode(font)
-    codes.pop("7", None)
-    return codes
-
-
-_to_unicode = pdf_contents._to_unicode
-
-
 @pytest.mark.parametrize("cannot", ["more-pages-than-the-boxes-hold", "a-digit-not-embedded"])
 def test_where_the_pdf_cannot_take_the_numbers_they_are_printed_in_the_page(tmp_path, monkeypatch, cannot):
     """Where the printed PDF cannot be filled in — more pages than the placeholders have digits
@@ -365,7 +356,8 @@ def test_where_the_pdf_cannot_take_the_numbers_they_are_printed_in_the_page(tmp_
     if cannot == "more-pages-than-the-boxes-hold":
         monkeypatch.setattr(pdf, "PLACEHOLDER_DIGITS", 1)
     else:
-        monkeypatch.setattr(pdf_contents, "_to_unicode", _without_seven)
+        read = pdf_contents._to_unicode
+        monkeypatch.setattr(pdf_contents, "_to_unicode", lambda font: {c: g for c, g in read(font).items() if c != "7"})
     html = tmp_path / "rapport.html"
     html.write_text(_report_page(chapters=6, sections=9), encoding="utf-8")
     printed = tmp_path / "rapport.pdf"
