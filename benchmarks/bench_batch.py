@@ -226,12 +226,11 @@ def print_once(page, html: Path, pdf: Path) -> None:
     page.pdf(path=str(pdf), **pdf_options(html.stem))
 
 
-def floor_pdf(out: Path, stems: list[str]) -> tuple[list[float], float | None]:
+def floor_pdf(out: Path, stems: list[str]) -> tuple[list[float], float]:
     """A warm Chromium printing each already rendered report once (print_once), in one tab kept
     open: the page load and one print, nothing else. Returns each print's wall time, and the CPU
     seconds all the prints took in all (this process, playwright's driver and every Chromium
-    process: tree_cpu; None where /proc cannot tell). A print alone uses more than one core
-    (Chromium's renderer, browser, GPU and print compositor processes work at once)."""
+    process: tree_cpu; measured 1.03-1.06 cores while printing)."""
     from finsam_lib.publish.pdf import PdfPrinter
 
     times = []
@@ -246,29 +245,22 @@ def floor_pdf(out: Path, stems: list[str]) -> tuple[list[float], float | None]:
             print_once(page, html, Path(tmp) / "floor.pdf")
             times.append(time.perf_counter() - t)
         after = tree_cpu()
-    return times, (after - before if before is not None and after is not None else None)
+    return times, after - before
 
 
-def tree_cpu() -> float | None:
-    """CPU seconds (user + system) used so far by this process and every process below it, read
-    from /proc (Linux); None elsewhere. A process that ended meanwhile is not counted, so a
-    difference of two readings can only be too small."""
-    try:
-        tick = os.sysconf("SC_CLK_TCK")
-        parent, used = {}, {}
-        for entry in os.listdir("/proc"):
-            if entry.isdigit():
-                try:
-                    fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-                except OSError:
-                    continue
-                parent[int(entry)], used[int(entry)] = int(fields[1]), (int(fields[11]) + int(fields[12])) / tick
-    except (OSError, ValueError, IndexError):
-        return None
-    mine = {os.getpid()}
-    while more := {pid for pid, up in parent.items() if up in mine} - mine:
-        mine |= more
-    return sum(used.get(pid, 0.0) for pid in mine)
+def tree_cpu() -> float:
+    """CPU seconds (user + system) used so far by this process and every process below it
+    (psutil, as bench_batch_cpu.py). A process that ended meanwhile is not counted, so a difference
+    of two readings can only be too small."""
+    import psutil
+
+    me = psutil.Process()
+    used = 0.0
+    for proc in [me, *me.children(recursive=True)]:
+        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+            times = proc.cpu_times()
+            used += times.user + times.system
+    return used
 
 
 def floor_worker(data: str, out: str, tasks, results, ready, go) -> None:
@@ -450,14 +442,12 @@ def main() -> int:
         print(f"\n(a) finsam batch: {a:6.1f} s  ({count(a_out, '.html')} HTML, {count(a_out, '.pdf')} PDF, "
               f"{count(a_out, '.xlsx')} Excel; the mean of {first:.1f} s before the floors and {second:.1f} s after)")
         versus = {f"the sum of the floors, shared over {workers} workers": floors}
-        if None not in floor_cpu.values():
-            cpu, cores = steps["cpu"], os.cpu_count() or 1
-            printing = sum(floor_cpu.values())
-            print(f"the floors' prints: {sum(floor['forbund']) + sum(floor['national']):.1f} s, using "
-                  f"{printing:.1f} s of CPU (Chromium's processes, playwright's driver and this one): "
-                  f"{printing / (sum(floor['forbund']) + sum(floor['national'])):.2f} cores at a time")
-            versus[f"the floors' CPU seconds over the {cores} cores, with read and figures"] = (
-                cpu["read"] + cpu["figures"] + (sum(cpu[k] for k in per_report) + printing) / cores)
+        cpu, cores, printing = steps["cpu"], os.cpu_count() or 1, sum(floor_cpu.values())
+        print(f"the floors' prints: {sum(floor['forbund']) + sum(floor['national']):.1f} s, using "
+              f"{printing:.1f} s of CPU (Chromium's processes, playwright's driver and this one): "
+              f"{printing / (sum(floor['forbund']) + sum(floor['national'])):.2f} cores at a time")
+        versus[f"the floors' CPU seconds over the {cores} cores, with read and figures"] = (
+            cpu["read"] + cpu["figures"] + (sum(cpu[k] for k in per_report) + printing) / cores)
         if together is not None:
             versus[f"the floors run {workers} at a time (measured), with read and figures"] = (
                 sum(steps["read"]) + sum(steps["figures"]) + together)
