@@ -22,6 +22,8 @@ from __future__ import annotations
 import re
 import zlib
 
+from finsam_lib.base.errors import FinsamError
+
 PLACEHOLDER_DIGITS = 2  # the page boxes hold two digits when printed: pages up to 99 are filled in here
 
 # One pass over a content stream: the graphics state's save/restore and matrices, and text runs.
@@ -174,8 +176,9 @@ def destination_pages(data: bytes) -> dict[str, int]:
     return read_pdf(data, lambda reader: _destination_pages(reader, _page_refs(reader))) or {}
 
 
-class _CannotFill(Exception):
-    """The printed PDF is not as :func:`with_contents_pages` needs it: the report is printed again."""
+class _CannotFill(FinsamError):
+    """The printed PDF is not as :func:`with_contents_pages` needs it: the report is printed again
+    (never shown to a user)."""
 
 
 def with_contents_pages(data: bytes, lines: list[list[str]], digits: int = PLACEHOLDER_DIGITS) -> bytes | None:
