@@ -706,3 +706,32 @@ def test_nothing_is_dropped_silently(tmp_path):
     assert sheets.loc["Deltagare pågående"].tolist()[-3:] == [4, 2, 2]
     assert sheets.loc["Remittenter"].tolist()[-3:] == [1, 1, 0]
     assert sheets.responses.sum() == len(data.respondents) == 3
+
+
+def test_a_written_registration_file_reads_back_answer_for_answer(tmp_path):
+    """registration.workbook.write_registration (the demo data's and fixtures' writer): each
+    respondent's codes land in their question's column and read back as written; an answer
+    without a code leaves its cell empty; two codes for one respondent's question are refused."""
+    import pandas as pd
+
+    from finsam_lib.registration.workbook import write_registration
+
+    respondents = pd.DataFrame({"respondent": ["a", "b", "c"], "insats": ["Steg", "", "Steg"],
+                                "survey": ["Deltagare pågående", "Deltagare pågående", "Remittenter"],
+                                "background": [1, None, 3]})
+    answers = pd.DataFrame({"respondent": ["a", "a", "b", "c", "c", "x"], "question": [1, 2, 2, 1, 3, 1],
+                            "code": [5, None, 3, 1, 2, 4]})  # x: not a respondent of this file
+    population = pd.DataFrame({"survey": ["Deltagare pågående", "Remittenter"], "insats": ["", ""],
+                               "malpopulation": [10, 5], "tillfragade": [8, 4]})
+    path = write_registration(tmp_path / "f.xlsx", "Testförbundet", 2022, respondents, answers, population)
+    data = read_paths([path])
+    assert not data.errors
+    rows = data.respondents.set_index("respondent")
+    got = sorted((rows.sheet[r], int(rows.row[r]), int(q), int(c))
+                 for r, q, c in zip(data.answers.respondent, data.answers.question, data.answers.code))
+    assert got == [("Deltagare pågående", 2, 1, 5), ("Deltagare pågående", 3, 2, 3),
+                   ("Remittenter", 2, 1, 1), ("Remittenter", 2, 3, 2)]
+    assert rows.insats.tolist() == ["Steg", "", "Steg"] and rows.background.tolist() == [1, 4, 3]
+    twice = pd.concat([answers, answers.iloc[[0]]])
+    with pytest.raises(ValueError, match="two answers"):
+        write_registration(tmp_path / "g.xlsx", "Testförbundet", 2022, respondents, twice, population)

@@ -138,13 +138,25 @@ def version_questions(version: int, survey: str | None = None) -> pd.DataFrame:
     return q.reset_index(drop=True)
 
 
+@lru_cache(maxsize=None)
+def question_numbers(version: int, survey: str) -> tuple[int, ...]:
+    """The question numbers of a survey in a questionnaire version, in order (F1 … Fn of its sheet);
+    looked up once per (version, survey), as every registration file written or read asks again."""
+    return tuple(int(q) for q in version_questions(version, survey).question)
+
+
 def question_count(version: int, survey: str) -> int:
-    return len(version_questions(version, survey))
+    return len(question_numbers(version, survey))
 
 
 def surveys_of(version: int) -> list[str]:
+    return list(_surveys_of(version))
+
+
+@lru_cache(maxsize=None)
+def _surveys_of(version: int) -> tuple[str, ...]:
     present = set(version_questions(version).survey)
-    return [s for s in SURVEYS if s in present]
+    return tuple(s for s in SURVEYS if s in present)
 
 
 def scale_of(version: int, survey: str, question: int) -> str:

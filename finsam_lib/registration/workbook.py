@@ -21,7 +21,7 @@ def survey_header(version: int, survey: str) -> list[str]:
     column (Kön or Arbetsgivare) where the survey has one, F1 … Fn (registration-file.md,
     "Survey sheets")."""
     background = ins.BACKGROUND.get(survey)
-    questions = [f"F{q}" for q in ins.version_questions(version, survey).question]
+    questions = [f"F{q}" for q in ins.question_numbers(version, survey)]
     return ["Löpnr", "Insats", *([background] if background else []), *questions]
 
 
@@ -29,19 +29,31 @@ def _blank(value):
     return None if value is None or pd.isna(value) else value
 
 
-def survey_rows(version: int, survey: str, respondents: pd.DataFrame, answers: pd.DataFrame) -> list[list]:
-    """One row per respondent: Löpnr, Insats, (Kön|Arbetsgivare), F1..Fn."""
-    qs = list(ins.version_questions(version, survey).question)
-    wide = (answers[answers.respondent.isin(respondents.respondent)]
-            .pivot(index="respondent", columns="question", values="code")
-            .reindex(index=respondents.respondent, columns=qs))
+def answer_codes(answers: pd.DataFrame) -> dict:
+    """{respondent: {question: code}} of the answers that have a code; ValueError on a second code
+    for the same respondent and question (a registration file has one cell for it)."""
+    given = answers[answers.code.notna()]
+    codes: dict = {}
+    for respondent, question, code in zip(given.respondent.tolist(), given.question.tolist(), given.code.tolist()):
+        mine, question = codes.setdefault(respondent, {}), int(question)
+        if question in mine:
+            raise ValueError(f"respondent {respondent} has two answers to question {question}")
+        mine[question] = int(code)
+    return codes
+
+
+def survey_rows(version: int, survey: str, respondents: pd.DataFrame, codes: dict) -> list[list]:
+    """One row per respondent of ``survey`` (in their order): Löpnr, Insats, (Kön|Arbetsgivare),
+    F1..Fn of the version, each the respondent's code in ``codes`` (:func:`answer_codes`) or empty."""
+    qs = ins.question_numbers(version, survey)
     has_bg = survey in ins.BACKGROUND
+    backgrounds = respondents.background.tolist() if has_bg else [None] * len(respondents)
     rows = []
-    for i, (r, codes) in enumerate(zip(respondents.itertuples(index=False), wide.itertuples(index=False)), 1):
-        row = [i, r.insats or None]
-        if has_bg:
-            row.append(_blank(r.background))
-        row.extend(None if pd.isna(c) else int(c) for c in codes)
+    for i, (respondent, insats, background) in enumerate(
+            zip(respondents.respondent.tolist(), respondents.insats.tolist(), backgrounds), 1):
+        row = [i, insats or None, *([_blank(background)] if has_bg else [])]
+        mine = codes.get(respondent, {})
+        row.extend(mine.get(q) for q in qs)
         rows.append(row)
     return rows
 
@@ -55,6 +67,7 @@ def write_registration(path: Path | str, forbund: str, year: int, respondents: p
     question, code; population: survey, insats, malpopulation, tillfragade.
     """
     version = version or ins.default_version(year)
+    codes = answer_codes(answers)  # refused before anything is written
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = Workbook(write_only=True)
@@ -69,13 +82,14 @@ def write_registration(path: Path | str, forbund: str, year: int, respondents: p
     for r in population.itertuples(index=False):
         pop.append(excel_row(pop, [r.survey, r.insats or None, _blank(r.malpopulation), _blank(r.tillfragade),
                                    _blank(getattr(r, "tackat_nej", None)), _blank(getattr(r, "ej_nabara", None))]))
+    by_survey = dict(tuple(respondents.groupby("survey", sort=False)))
     for survey in ins.surveys_of(version):
-        sub = respondents[respondents.survey == survey]
-        if sub.empty:
+        sub = by_survey.get(survey)
+        if sub is None or sub.empty:
             continue
         ws = wb.create_sheet(survey)
         ws.append(survey_header(version, survey))
-        for row in survey_rows(version, survey, sub, answers):
+        for row in survey_rows(version, survey, sub, codes):
             ws.append(excel_row(ws, row))
     wb.save(path)
     return path
