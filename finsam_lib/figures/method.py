@@ -160,6 +160,10 @@ def figures_table(frame: pd.DataFrame, extra: list[str] = ()) -> pd.DataFrame:
 
 # --- Responses and bortfall (Tabell 1-4, Bilaga 1) -------------------------------------------
 
+# What a population row and a response are matched on (population_units).
+UNIT_KEYS = ["year", "forbund", "survey", "insats"]
+
+
 def population_units(respondents: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
     """Population rows with the responses each covers (``antal_svar``), plus one row
     (population figures blank) per förbund, survey and insats whose responses no row covers.
@@ -167,12 +171,16 @@ def population_units(respondents: pd.DataFrame, population: pd.DataFrame) -> pd.
     A row with an insats covers that insats's responses; a row without one covers
     the förbund's other responses in the survey.
     """
-    keys = ["year", "forbund", "survey", "insats"]
-    counted = respondents.groupby(keys).size()
+    counted: dict[tuple, int] = {}
+    for key in zip(*(respondents[k].tolist() for k in UNIT_KEYS)):
+        if key[3] == key[3]:  # as a groupby counts: not a missing insats (NaN)
+            counted[key] = counted.get(key, 0) + 1
     out = population.copy()
     svar, uncovered = {}, []
-    units = population.groupby(keys[:3], sort=False).insats.apply(set).to_dict()
-    for (year, forbund, survey, insats), n in counted.items():
+    units: dict[tuple, set] = {}
+    for year, forbund, survey, insats in zip(*(population[k].tolist() for k in UNIT_KEYS)):
+        units.setdefault((year, forbund, survey), set()).add(insats)
+    for (year, forbund, survey, insats), n in sorted(counted.items()):
         names = units.get((year, forbund, survey), set())
         unit = insats if insats in names else "" if "" in names else None
         if unit is None:
@@ -190,10 +198,15 @@ def population_units(respondents: pd.DataFrame, population: pd.DataFrame) -> pd.
     return out
 
 
-def _rates(units: pd.DataFrame) -> dict:
-    """Tabell 2's rates over a set of population units (the sums in numpy: whole numbers, exact)."""
-    t, m, a = (units[c].to_numpy(dtype="float64", na_value=np.nan)
-               for c in ("tillfragade", "malpopulation", "antal_svar"))
+def _unit_arrays(units: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Population units' tillfrågade, målpopulation and antal svar as float arrays (NaN = unknown)."""
+    return tuple(units[c].to_numpy(dtype="float64", na_value=np.nan)
+                 for c in ("tillfragade", "malpopulation", "antal_svar"))
+
+
+def _rates_of(t: np.ndarray, m: np.ndarray, a: np.ndarray) -> dict:
+    """Tabell 2's rates over a set of population units' arrays (:func:`_unit_arrays`, or a subset
+    of them; the sums in numpy: whole numbers, exact)."""
     has_t = ~np.isnan(t)
     has_m = ~np.isnan(m) & has_t
     mal = m[has_m].sum()
@@ -204,8 +217,10 @@ def _rates(units: pd.DataFrame) -> dict:
     }
 
 
-def _sum_or_na(series: pd.Series):
-    return series.sum() if series.notna().any() else pd.NA
+def _array_sum_or_na(values: np.ndarray):
+    """The sum of the known values (whole numbers) of a float array, NA when none is known."""
+    known = values[~np.isnan(values)]
+    return int(known.sum()) if len(known) else pd.NA
 
 
 def response_table(respondents: pd.DataFrame, population: pd.DataFrame, sheets: pd.DataFrame,
@@ -217,46 +232,73 @@ def response_table(respondents: pd.DataFrame, population: pd.DataFrame, sheets: 
     unknown, e.g. Remittenter's målpopulation); ``forbund`` None for the whole country
     (method.md, "Responses and n"). ``units``: :func:`population_units` of the year's (and
     förbund's) respondents and population when already made (figures.year.YearFigures.units)."""
-    resp = respondents[respondents.year == year]
-    pop = population[population.year == year]
-    sh = sheets[sheets.year == year]
-    if forbund is not None:
-        resp, pop, sh = resp[resp.forbund == forbund], pop[pop.forbund == forbund], sh[sh.forbund == forbund]
-    if units is None:
+    whole = units is None  # population_units below needs every column
+    resp = rows_of(respondents, year, forbund, None if whole else ["survey", "forbund", "background"])
+    pop = rows_of(population, year, forbund, None if whole else ["survey"])
+    sh = rows_of(sheets, year, forbund, ["survey", "empty_rows"])
+    if whole:
         units = population_units(resp, pop)
-    used = set(resp.survey) | set(pop.survey)
-    # Each survey's rows split off once (the rows a filter per survey gives, in their order).
-    resp_of = dict(tuple(resp.groupby("survey", sort=False)))
-    units_of = dict(tuple(units.groupby("survey", sort=False)))
-    empty_of = sh.groupby("survey", sort=False).empty_rows.sum().to_dict()
+    # Per survey in one pass over plain columns (a förbund report asks for this every time).
+    surveys = resp.survey.tolist()
+    answers_of = dict.fromkeys(surveys, 0)
+    forbund_of: dict[str, set] = {s: set() for s in answers_of}
+    background_of: dict[tuple, int] = {}
+    for survey, forbund_, background in zip(surveys, resp.forbund.tolist(),
+                                            resp.background.to_numpy(dtype="float64", na_value=np.nan)):
+        answers_of[survey] += 1
+        forbund_of[survey].add(forbund_)
+        key = (survey, 1 if background == 1 else 2 if background == 2 else 0)
+        background_of[key] = background_of.get(key, 0) + 1
+    unit_survey = units.survey.to_numpy(dtype=object)
+    unit_values = _unit_arrays(units)
+    empty_of: dict[str, int] = {}
+    for survey, empty in zip(sh.survey.tolist(), sh.empty_rows.tolist()):
+        empty_of[survey] = empty_of.get(survey, 0) + int(empty)
     rows = []
-    for survey in ins.in_report_order(used):
-        r = resp_of.get(survey, resp.iloc[:0])
-        u = units_of.get(survey, units.iloc[:0])
-        row = {"survey": survey, "forbund_count": r.forbund.nunique(),
-               "malpopulation": _sum_or_na(u.malpopulation), "tillfragade": _sum_or_na(u.tillfragade),
-               "antal_svar": len(r), **_rates(u)}
+    for survey in ins.in_report_order(set(answers_of) | set(pop.survey.tolist())):
+        t, m, a = (v[unit_survey == survey] for v in unit_values)
+        row = {"survey": survey, "forbund_count": len(forbund_of.get(survey, ())),
+               "malpopulation": _array_sum_or_na(m), "tillfragade": _array_sum_or_na(t),
+               "antal_svar": answers_of.get(survey, 0), **_rates_of(t, m, a)}
         if ins.BACKGROUND.get(survey) == "Kön":
-            row.update(kvinnor=int((r.background == 1).sum()), man=int((r.background == 2).sum()),
-                       ej_uppgett_kon=int((~r.background.isin([1, 2])).sum()))
-        row["empty_rows"] = int(empty_of.get(survey, 0))
+            row.update(kvinnor=background_of.get((survey, 1), 0), man=background_of.get((survey, 2), 0),
+                       ej_uppgett_kon=background_of.get((survey, 0), 0))
+        row["empty_rows"] = empty_of.get(survey, 0)
         rows.append(row)
-    table = pd.DataFrame(rows, columns=[c for c in RESPONSE_COLUMNS if c not in ("year", "forbund")])
     if rows:
-        total = {"survey": TOTAL, "forbund_count": resp.forbund.nunique(),
-                 "malpopulation": _sum_or_na(table.malpopulation),
-                 "tillfragade": _sum_or_na(table.tillfragade), "antal_svar": len(resp), **_rates(units),
-                 "kvinnor": _sum_or_na(table.kvinnor), "man": _sum_or_na(table.man),
-                 "ej_uppgett_kon": _sum_or_na(table.ej_uppgett_kon),
-                 "empty_rows": int(sh.empty_rows.sum())}
-        table = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
-    table["bortfall"] = table.tillfragade - table.antal_svar
+        rows.append({"survey": TOTAL, "forbund_count": len(set().union(*forbund_of.values())),
+                     **{c: _known_sum(r.get(c, pd.NA) for r in rows)
+                        for c in ("malpopulation", "tillfragade", "kvinnor", "man", "ej_uppgett_kon")},
+                     "antal_svar": len(surveys), **_rates_of(*unit_values), "empty_rows": sum(empty_of.values())})
+    for row in rows:
+        row["bortfall"] = row["tillfragade"] - row["antal_svar"]
+    table = pd.DataFrame({"survey": pd.Series([r["survey"] for r in rows], dtype=None if rows else object)})
     table.insert(0, "forbund", forbund or "")
     table.insert(0, "year", year)
-    table = table[RESPONSE_COLUMNS]
     for col in RESPONSE_COLUMNS[3:]:
-        table[col] = pd.to_numeric(table[col]).astype("Int64")
+        table[col] = pd.array([_whole(r.get(col)) for r in rows], dtype="Int64")
     return table
+
+
+def rows_of(frame: pd.DataFrame, year: int, forbund: str | None = None,
+            columns: list[str] | None = None) -> pd.DataFrame:
+    """A frame's rows of ``year`` (and of ``forbund``; None: every förbund's), with only ``columns``
+    (None: all): one mask, one copy (respondents, population or sheets)."""
+    keep = frame.year.to_numpy() == year
+    if forbund is not None:
+        keep &= (frame.forbund == forbund).to_numpy(dtype=bool)
+    return frame.loc[keep] if columns is None else frame.loc[keep, columns]
+
+
+def _known_sum(values):
+    """The sum of the known (not NA) whole numbers, NA when none is known."""
+    known = [v for v in values if v is not pd.NA]
+    return sum(known) if known else pd.NA
+
+
+def _whole(value):
+    """A count or whole percent for an Int64 column: None where unknown (NA, NaN or missing)."""
+    return None if value is None or value is pd.NA or value != value else int(value)
 
 
 def forbund_counts(respondents: pd.DataFrame, year: int) -> pd.DataFrame:

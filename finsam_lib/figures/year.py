@@ -181,11 +181,9 @@ class YearFigures:
     def units(self) -> pd.DataFrame:
         """:func:`figures.population_units` of ``year`` in this view: population rows with the
         responses each covers, and the responses no row covers (Tabell 2's and Tabell 3's units)."""
-        r, p = self.data.respondents, self.data.population
-        r, p = r[r.year == self.year], p[p.year == self.year]
-        if self.forbund is not None:
-            r, p = r[r.forbund == self.forbund], p[p.forbund == self.forbund]
-        return fig.population_units(r, p)
+        d = self.data
+        return fig.population_units(fig.rows_of(d.respondents, self.year, self.forbund, fig.UNIT_KEYS),
+                                    fig.rows_of(d.population, self.year, self.forbund))
 
     @cached_property
     def trend(self) -> pd.DataFrame:
