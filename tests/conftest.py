@@ -72,7 +72,7 @@ def _run_lock(tmp_path_factory, name: str):
 def _shared_demo(tmp_path_factory) -> Path:
     """The demo set (seed 0, every year), written once per run and shared by the xdist workers.
 
-    With xdist a session fixture runs once per worker; writing the demo set takes 10–30 s, so the
+    With xdist a session fixture runs once per worker; writing the demo set takes 7–15 s, so the
     first worker to ask writes it into the run's common temporary folder (the parent of each
     worker's base folder), under a file lock, and the others read the same files. Read-only: a test
     that changes data copies it first (see the module docstring).
