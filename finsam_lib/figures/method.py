@@ -238,17 +238,7 @@ def response_table(respondents: pd.DataFrame, population: pd.DataFrame, sheets: 
     sh = rows_of(sheets, year, forbund, ["survey", "empty_rows"])
     if whole:
         units = population_units(resp, pop)
-    # Per survey in one pass over plain columns (a förbund report asks for this every time).
-    surveys = resp.survey.tolist()
-    answers_of = dict.fromkeys(surveys, 0)
-    forbund_of: dict[str, set] = {s: set() for s in answers_of}
-    background_of: dict[tuple, int] = {}
-    for survey, forbund_, background in zip(surveys, resp.forbund.tolist(),
-                                            resp.background.to_numpy(dtype="float64", na_value=np.nan)):
-        answers_of[survey] += 1
-        forbund_of[survey].add(forbund_)
-        key = (survey, 1 if background == 1 else 2 if background == 2 else 0)
-        background_of[key] = background_of.get(key, 0) + 1
+    answers_of, forbund_of, background_of = _response_counts(resp)
     unit_survey = units.survey.to_numpy(dtype=object)
     unit_values = _unit_arrays(units)
     empty_of: dict[str, int] = {}
@@ -269,7 +259,7 @@ def response_table(respondents: pd.DataFrame, population: pd.DataFrame, sheets: 
         rows.append({"survey": TOTAL, "forbund_count": len(set().union(*forbund_of.values())),
                      **{c: _known_sum(r.get(c, pd.NA) for r in rows)
                         for c in ("malpopulation", "tillfragade", "kvinnor", "man", "ej_uppgett_kon")},
-                     "antal_svar": len(surveys), **_rates_of(*unit_values), "empty_rows": sum(empty_of.values())})
+                     "antal_svar": len(resp), **_rates_of(*unit_values), "empty_rows": sum(empty_of.values())})
     for row in rows:
         row["bortfall"] = row["tillfragade"] - row["antal_svar"]
     table = pd.DataFrame({"survey": pd.Series([r["survey"] for r in rows], dtype=None if rows else object)})
@@ -278,6 +268,22 @@ def response_table(respondents: pd.DataFrame, population: pd.DataFrame, sheets: 
     for col in RESPONSE_COLUMNS[3:]:
         table[col] = pd.array([_whole(r.get(col)) for r in rows], dtype="Int64")
     return table
+
+
+def _response_counts(resp: pd.DataFrame) -> tuple[dict, dict, dict]:
+    """Per survey, in one pass over plain columns (a förbund report asks every time): the responses,
+    the förbund answering, and the responses by Kön code ({(survey, 1 | 2 | 0 = other or none): n})."""
+    surveys = resp.survey.tolist()
+    answers_of = dict.fromkeys(surveys, 0)
+    forbund_of: dict[str, set] = {s: set() for s in answers_of}
+    background_of: dict[tuple, int] = {}
+    for survey, forbund, background in zip(surveys, resp.forbund.tolist(),
+                                           resp.background.to_numpy(dtype="float64", na_value=np.nan)):
+        answers_of[survey] += 1
+        forbund_of[survey].add(forbund)
+        key = (survey, 1 if background == 1 else 2 if background == 2 else 0)
+        background_of[key] = background_of.get(key, 0) + 1
+    return answers_of, forbund_of, background_of
 
 
 def rows_of(frame: pd.DataFrame, year: int, forbund: str | None = None,
