@@ -14,6 +14,7 @@ from pagefill import have_pdftoppm, page_fill, under_filled
 from pypdf import PdfReader
 
 from finsam_lib.apps.cli import main
+from finsam_lib.present.forbund_report import report_stem
 from finsam_lib.publish.pdf import find_browser
 
 YEAR = 2022
@@ -36,18 +37,22 @@ def _by_answers(data_dir: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def pdfs(demo_2021_2022, tmp_path_factory) -> dict[str, Path]:
+    """The national report and the big and small förbund's, printed by one `finsam batch` (one
+    worker: one kernel and one browser for the three, as a batch prints them); the tiny one by
+    `finsam report forbund` from YEAR's files only: it ran one survey that year, so most
+    indicators have no answers (test_unanswered_indicators_are_listed_once reads its HTML)."""
     out = tmp_path_factory.mktemp("pagefill")
-    assert main(["report", "national", "--data", str(demo_2021_2022), "--year", str(YEAR), "--out",
-                 str(out / "national"), "--formats", "pdf"]) == 0
-    found = {"national": next((out / "national").glob("*.pdf"))}
-    for size, forbund in _by_answers(demo_2021_2022).items():
-        # The tiny one from YEAR's files only: it ran one survey that year, so most indicators
-        # have no answers (test_unanswered_indicators_are_listed_once reads its HTML).
-        data = demo_2021_2022 / str(YEAR) if size == "tiny" else demo_2021_2022
-        assert main(["report", "forbund", forbund, "--data", str(data), "--year", str(YEAR), "--out",
-                     str(out / size), "--formats", "pdf,html" if size == "tiny" else "pdf"]) == 0
-        found[size] = next((out / size).glob("*.pdf"))
+    sizes = _by_answers(demo_2021_2022)
+    assert main(["batch", "--data", str(demo_2021_2022), "--year", str(YEAR), "--out", str(out / "batch"),
+                 "--formats", "pdf", "--forbund", sizes["big"], "--forbund", sizes["small"], "--jobs", "1",
+                 "--quiet"]) == 0
+    found = {size: out / "batch" / f"{report_stem(sizes[size], YEAR)}.pdf" for size in ("big", "small")}
+    [found["national"]] = set((out / "batch").glob("*.pdf")) - set(found.values())
+    assert main(["report", "forbund", sizes["tiny"], "--data", str(demo_2021_2022 / str(YEAR)), "--year", str(YEAR),
+                 "--out", str(out / "tiny"), "--formats", "pdf,html"]) == 0
+    found["tiny"] = next((out / "tiny").glob("*.pdf"))
     found["tiny.html"] = next((out / "tiny").glob("*.html"))
+    assert all(p.is_file() for p in found.values()), found
     return found
 
 
