@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from finsam_lib.present import tables as tb
-from finsam_lib.publish import excel, pdf, pdf_contents, publish, warming
+from finsam_lib.publish import excel, pdf, pdf_contents, publish, report_html, warming
 
 YEAR = 2022
 
@@ -24,7 +24,7 @@ def test_notebook_html_shows_outputs_and_narrative_only():
             "text/html": '<h2 id="indikator-1">Indikator 1: Personcentrering</h2>'}, execution_count=3)]),
         nbformat.v4.new_markdown_cell("Syns inte.", metadata={"tags": ["remove_cell"]}),
     ]
-    page = publish.notebook_html(nb, "Testrapport", css="body{}")
+    page = report_html.notebook_html(nb, "Testrapport", css="body{}")
     assert page.startswith("<!DOCTYPE html>") and '<html lang="sv">' in page
     for hidden in ("year = 2022", "print(", "hemligt", "&lt;Block&gt;", "Syns inte", "In&nbsp;["):
         assert hidden not in page
@@ -38,10 +38,10 @@ def test_notebook_html_shows_outputs_and_narrative_only():
 def test_add_toc_numbers_pages_and_keeps_ids_unique():
     page = ('<nav class="toc"><h2 class="toc-title">Innehåll</h2><!-- finsam:toc --></nav>'
             "<h1>Bilaga 1</h1><h2>Tabeller</h2><h1>Bilaga 2</h1><h2>Tabeller</h2>")
-    out = publish.add_toc(page, pages={"bilaga-1": 40, "tabeller-2": 42})
+    out = report_html.add_toc(page, pages={"bilaga-1": 40, "tabeller-2": 42})
     assert '<h2 id="tabeller">' in out and '<h2 id="tabeller-2">' in out
     assert '<span class="toc-page">40</span>' in out and '<span class="toc-page">42</span>' in out
-    assert publish.add_toc(out).count("<ol>") == 1  # filling again replaces, never doubles
+    assert report_html.add_toc(out).count("<ol>") == 1  # filling again replaces, never doubles
 
 
 def test_a_fonts_to_unicode_map_gives_each_characters_glyph_code():
@@ -218,7 +218,7 @@ def test_markdown_headings_get_closed_anchor_links_and_ids_from_their_text():
                 nbformat.v4.new_code_cell("x", outputs=[nbformat.v4.new_output("execute_result", data={
                     "text/html": '<nav class="toc"><h2 class="toc-title">Innehåll</h2><!-- finsam:toc --></nav>'},
                     execution_count=1)])]
-    page = publish.notebook_html(nb, "Testrapport", css="body{}")
+    page = report_html.notebook_html(nb, "Testrapport", css="body{}")
     heading = page[page.index("<h2 id="):page.index("</h2>", page.index("<h2 id=")) + 5]
     assert heading.startswith('<h2 id="forbehall-amp-kallor">') and "/>" not in heading
     assert heading.endswith("></a></h2>")
@@ -226,7 +226,7 @@ def test_markdown_headings_get_closed_anchor_links_and_ids_from_their_text():
 
 
 def test_the_exporter_is_built_once_per_process():
-    assert publish.report_exporter() is publish.report_exporter()
+    assert report_html.report_exporter() is report_html.report_exporter()
 
 
 def test_the_notebook_client_is_imported_before_the_exporter_warms_in_a_thread(tmp_path):
@@ -253,15 +253,15 @@ def test_the_notebook_client_is_imported_before_the_exporter_warms_in_a_thread(t
 def test_the_exporter_warms_while_the_kernel_runs_once_per_process():
     """publish_report's warming: a thread builds the exporter and loads its templates when HTML or
     PDF is asked for and nothing was exported yet; none for Excel alone or once it is built."""
-    publish.report_exporter.cache_clear()
+    report_html.report_exporter.cache_clear()
     assert warming.exporter_warming(["xlsx"]) is None
     thread = warming.exporter_warming(["pdf"])
     assert thread is not None
     thread.join()
-    assert publish.report_exporter.cache_info().currsize == 1
+    assert report_html.report_exporter.cache_info().currsize == 1
     assert warming.exporter_warming(["html", "pdf"]) is None
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Rubrik")])
-    assert "Rubrik" in publish.notebook_html(nb, "Test")
+    assert "Rubrik" in report_html.notebook_html(nb, "Test")
 
 
 def test_a_new_browsers_warm_up_print_is_a_report_page_and_not_counted(tmp_path):
@@ -301,11 +301,11 @@ def _report_page(chapters: int, sections: int) -> str:
         for k in range(sections):
             body.append(f"<h2>Avsnitt {chr(65 + c)} {'x' * (k + 1)}</h2>" + f"<p>{text}</p>" * (1 + (c + k) % 3))
     page = (f'<!DOCTYPE html><html lang="sv"><head><meta charset="utf-8"><title>Test</title>'
-            f'<style>{publish.stylesheet()}</style></head><body><main class="report">'
+            f'<style>{report_html.stylesheet()}</style></head><body><main class="report">'
             '<div class="title-page"><h1 class="title">Testrapport</h1></div>'
             '<nav class="toc"><h2 class="toc-title">Innehåll</h2><!-- finsam:toc --></nav>'
             + "".join(body) + "</main></body></html>")
-    return publish.add_toc(page)
+    return report_html.add_toc(page)
 
 
 def _contents_and_landing_pages(printed):

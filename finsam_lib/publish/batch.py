@@ -136,7 +136,7 @@ def write_index(out: str | Path, data, year: int, outcomes: list[Outcome], min_n
     from finsam_lib.base import format as fmt
     from finsam_lib.present.model import swedish_date
     from finsam_lib.present.templating import render
-    from finsam_lib.publish.publish import stylesheet
+    from finsam_lib.publish.report_html import stylesheet
 
     surveys, rows = index_rows(data, year, outcomes, min_n)
     from finsam_lib.publish.provenance import report_checks

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from finsam_lib.publish.pdf import BackgroundPrinter, PdfPrinter, PublishError, html_to_pdf
-from finsam_lib.publish.report_html import add_toc, notebook_html, report_exporter, stylesheet  # noqa: F401
+from finsam_lib.publish.report_html import notebook_html
 
 
 def _without_slow_iri_check() -> None:

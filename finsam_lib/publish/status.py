@@ -257,7 +257,7 @@ def write_html(s: Status, path: str | Path) -> Path:
     """``status.html``: one self-contained page (no scripts, no external links)."""
     from finsam_lib.present.model import swedish_date
     from finsam_lib.present.templating import render
-    from finsam_lib.publish.publish import stylesheet
+    from finsam_lib.publish.report_html import stylesheet
 
     page = render(
         "status.html.j2", s=s, css=stylesheet(), date=swedish_date(s.today), summary=summary(s), kinds=qa.KINDS,

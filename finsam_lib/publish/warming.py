@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 
-from finsam_lib.publish import publish
+from finsam_lib.publish import report_html
 from finsam_lib.publish.pdf import BackgroundPrinter
 
 
@@ -25,7 +25,7 @@ def warm_up_page() -> str:
     a new browser's warm-up print (pdf.PdfPrinter.warm_up)."""
     from finsam_lib.present.templating import render
 
-    return render("printer_warm_up.html.j2", css=publish.stylesheet())
+    return render("printer_warm_up.html.j2", css=report_html.stylesheet())
 
 
 def warm_exporter() -> None:
@@ -36,7 +36,7 @@ def warm_exporter() -> None:
     import nbformat
 
     with contextlib.suppress(Exception):  # a broken exporter is the export's to report, by name
-        publish.report_exporter().from_notebook_node(nbformat.v4.new_notebook(), resources={"finsam": {
+        report_html.report_exporter().from_notebook_node(nbformat.v4.new_notebook(), resources={"finsam": {
             "title": "", "css": "", "lang": "sv"}})
 
 
@@ -45,7 +45,7 @@ def exporter_warming(formats):
     this process has not exported yet, else None; join it before exporting."""
     import threading
 
-    if not {"html", "pdf"} & set(formats) or publish.report_exporter.cache_info().currsize:
+    if not {"html", "pdf"} & set(formats) or report_html.report_exporter.cache_info().currsize:
         return None
     thread = threading.Thread(target=warm_exporter, name="finsam-exporter", daemon=True)
     thread.start()
