@@ -194,33 +194,37 @@ def with_contents_pages(data: bytes, lines: list[list[str]], digits: int = PLACE
     shown = dict(lines)
     if len(shown) != len(lines):
         return None  # two lines to one heading: told apart by the numbers put into the page
-
-    def fill(reader) -> dict[tuple[int, int], bytes]:
-        refs = _page_refs(reader)
-        pages = _destination_pages(reader, refs)
-        if pages is None or len(refs) >= 10 ** digits:
-            raise _CannotFill
-        updates, found = {}, set()
-        for ref in refs:
-            if len(found) == len(shown):
-                break
-            page = ref.get_object()
-            edits = _page_edits(page, _links(page, pages), {k: v for k, v in shown.items() if k not in found}, digits)
-            if edits:
-                stream = page.raw_get("/Contents")
-                updates[(stream.idnum, stream.generation)] = _spliced(page["/Contents"].get_object().get_data(),
-                                                                      [(span, text) for _, span, text in edits])
-                found.update(dest for dest, _, _ in edits)
-        if len(found) != len(shown):
-            raise _CannotFill  # a line's placeholder not found in its link
-        return updates
-
     try:
-        updates = read_pdf(data, fill)
+        updates = read_pdf(data, lambda reader: _filled_streams(reader, shown, digits))
     except _CannotFill:
         return None
     return appended(data, {ref: b"<< /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream" % (len(z), z)
                            for ref, z in ((ref, zlib.compress(s, 6)) for ref, s in updates.items())})
+
+
+def _filled_streams(reader, shown: dict[str, str], digits: int) -> dict[tuple[int, int], bytes]:
+    """The content streams with_contents_pages rewrites: (object number, generation) -> the page's
+    stream with its placeholders replaced (:func:`_page_edits`), for every page holding one of
+    ``shown``'s lines (heading id -> placeholder). Raises _CannotFill where the PDF is not as
+    needed: no /Dests, more pages than ``digits`` digits number, or a line not found in its link."""
+    refs = _page_refs(reader)
+    pages = _destination_pages(reader, refs)
+    if pages is None or len(refs) >= 10 ** digits:
+        raise _CannotFill
+    updates, found = {}, set()
+    for ref in refs:
+        if len(found) == len(shown):
+            break
+        page = ref.get_object()
+        edits = _page_edits(page, _links(page, pages), {k: v for k, v in shown.items() if k not in found}, digits)
+        if edits:
+            stream = page.raw_get("/Contents")
+            updates[(stream.idnum, stream.generation)] = _spliced(page["/Contents"].get_object().get_data(),
+                                                                  [(span, text) for _, span, text in edits])
+            found.update(dest for dest, _, _ in edits)
+    if len(found) != len(shown):
+        raise _CannotFill  # a line's placeholder not found in its link
+    return updates
 
 
 def _page_edits(page, links, shown: dict[str, str], digits: int) -> list[tuple[str, tuple[int, int], str]]:
