@@ -100,12 +100,18 @@ def expected_rows(results, s: Selection, min_n=fig.MIN_N) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def _plain(value):
+    """A cell as assert_same compares it: a missing value (None, NA, NaN) as None, a number as a float."""
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, (int, float, np.number)) and not isinstance(value, (bool, np.bool_)):
+        return float(value)
+    return value
+
+
 def _rows(frame: pd.DataFrame) -> list[tuple]:
-    """The COMPARED columns row by row, numbers as floats and every missing value as None."""
-    def plain(v):
-        return None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else \
-            float(v) if isinstance(v, (int, float, np.number)) and not isinstance(v, bool) else v
-    return list(zip(*([plain(v) for v in frame[c].tolist()] for c in COMPARED)))
+    """The COMPARED columns row by row (_plain)."""
+    return list(zip(*([_plain(v) for v in frame[c].tolist()] for c in COMPARED)))
 
 
 def assert_same(frame: pd.DataFrame, expected: pd.DataFrame) -> None:
