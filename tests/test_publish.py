@@ -205,6 +205,42 @@ def test_the_warm_up_imports_the_notebooks_modules_and_fills_the_figures_cache(f
     assert after["reads"] == before["reads"] and after["misses"] == before["misses"]  # all found in the cache
 
 
+def test_a_report_commands_kernel_takes_the_files_as_the_command_read_them(fixture_2022, tmp_path):
+    """`finsam report`'s kernel starts with the notebook's imports only (report_commands.started_for);
+    once the command has read the files, report_commands.hand_over gives it them as read (a pickle)
+    and the year's national figures to make: the kernel reads no file. Without the command's
+    read to hand over, the kernel reads them itself."""
+    import argparse
+
+    from finsam_lib.apps import report_commands
+    from finsam_lib.figures import year as yf
+
+    class Kernel:  # publish.Started's send: the code a kernel would run next
+        def __init__(self):
+            self.code = []
+
+        def send(self, code):
+            self.code.append(code)
+
+    args = argparse.Namespace(data=str(fixture_2022), year=YEAR, min_n=5)
+    notebook = publish.notebook_path("forbund_report.ipynb")
+    for read_here in (True, False):
+        yf._CACHE.clear()
+        if read_here:
+            yf.dataset([str(fixture_2022)])  # the command's own read (plan)
+        kernel = Kernel()
+        report_commands.hand_over(kernel, args, notebook, str(tmp_path))
+        assert len(kernel.code) == 1 and ("handoff=" in kernel.code[0]) == read_here
+        yf._CACHE.clear()  # the kernel is another process: nothing read yet
+        reads = yf.cache_info()["reads"]
+        exec(kernel.code[0], {})
+        assert yf.cache_info()["reads"] == reads + (0 if read_here else 1)
+        before = yf.cache_info()
+        yf.year_figures(str(fixture_2022), YEAR, None, 5).samtliga  # what the notebook asks first
+        assert yf.cache_info()["misses"] == before["misses"]  # made already, by the sent code
+    report_commands.hand_over(None, args, notebook, str(tmp_path))  # no kernel (tests): nothing to do
+
+
 def test_publish_refuses_unknown_formats(tmp_path):
     with pytest.raises(pdf.PublishError):
         publish.publish_report("x.ipynb", {}, tmp_path, "x", "X", formats=("docx",))
