@@ -77,7 +77,7 @@ def test_environment_installs_the_project(environment):
 def test_pyproject_essentials(pyproject):
     project = pyproject["project"]
     assert project["requires-python"] == ">=3.11"
-    assert project["scripts"] == {"finsam": "finsam_lib.apps.cli:main"}
+    assert project["scripts"] == {"finsam": "finsam_lib.apps.cli:command"}  # main, then gc.freeze as it exits
     assert {norm_name(d) for d in project["optional-dependencies"]["test"]} >= {"pytest", "pytest-xdist"}
 
 
