@@ -40,8 +40,8 @@ readings of the floors (read + figures once, then per report its sections, Excel
     once, taking the reports from one queue (floors_together);
   - their wall times shared over the workers at the speed-up this machine gives CPU-bound
     processes run side by side (parallel_speed_up, measured at the start and the end of the
-    run): the first reading assumes 2.0 on 2 cores, and a pure-Python loop run twice at once on
-    this machine took 1.2-1.35× as long as one alone (1.5-1.85 in all), varying by the minute.
+    run): the first reading assumes 2.0 on 2 cores; this machine gave 1.37–2.06 within one hour
+    (2026-12-01), varying by the minute.
 (a) runs twice, before and after the floors, which are measured right after the first run: these
 machines' speed drifts by a fifth within minutes, and a ratio of two times measured minutes apart
 takes that drift in; against the mean of the two runs, drift that is steady over the sitting
