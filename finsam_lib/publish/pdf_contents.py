@@ -206,7 +206,8 @@ def _filled_streams(reader, shown: dict[str, str], digits: int) -> dict[tuple[in
     """The content streams with_contents_pages rewrites: (object number, generation) -> the page's
     stream with its placeholders replaced (:func:`_page_edits`), for every page holding one of
     ``shown``'s lines (heading id -> placeholder). Raises _CannotFill where the PDF is not as
-    needed: no /Dests, more pages than ``digits`` digits number, or a line not found in its link."""
+    needed: no /Dests, more pages than ``digits`` digits number, a page's contents in several
+    streams, or a line not found in its link."""
     refs = _page_refs(reader)
     pages = _destination_pages(reader, refs)
     if pages is None or len(refs) >= 10 ** digits:
@@ -216,35 +217,37 @@ def _filled_streams(reader, shown: dict[str, str], digits: int) -> dict[tuple[in
         if len(found) == len(shown):
             break
         page = ref.get_object()
-        edits = _page_edits(page, _links(page, pages), {k: v for k, v in shown.items() if k not in found}, digits)
+        links = _links(page, pages)
+        if not links:
+            continue
+        contents = page.raw_get("/Contents")
+        if not hasattr(contents, "idnum"):
+            raise _CannotFill  # an array of content streams (not what Chromium writes)
+        stream = contents.get_object().get_data()
+        edits = _page_edits(page, stream, links, {k: v for k, v in shown.items() if k not in found}, digits)
         if edits:
-            stream = page.raw_get("/Contents")
-            updates[(stream.idnum, stream.generation)] = _spliced(page["/Contents"].get_object().get_data(),
-                                                                  [(span, text) for _, span, text in edits])
+            updates[(contents.idnum, contents.generation)] = _spliced(stream, [(span, text) for _, span, text in edits])
             found.update(dest for dest, _, _ in edits)
     if len(found) != len(shown):
         raise _CannotFill  # a line's placeholder not found in its link
     return updates
 
 
-def _page_edits(page, links, shown: dict[str, str], digits: int) -> list[tuple[str, tuple[int, int], str]]:
+def _page_edits(page, stream: bytes, links, shown: dict[str, str],
+                digits: int) -> list[tuple[str, tuple[int, int], str]]:
     """What to write over one page's contents placeholders: (heading id, the span of its run's show
-    operators in the page's content stream, what shows its page instead), for every line of
+    operators in the page's content ``stream``, what shows its page instead), for every line of
     ``shown`` (heading id -> placeholder) whose link (``links``, :func:`_links`) is on the page.
     Raises _CannotFill where the page is not as this module needs it."""
-    if not links:
-        return []
-    if not hasattr(page.raw_get("/Contents"), "idnum"):
-        raise _CannotFill  # an array of content streams (not what Chromium writes)
     fonts = {str(k)[1:]: v.get_object() for k, v in (page["/Resources"].get("/Font") or {}).items()}
     glyphs = {name: _to_unicode(font) for name, font in fonts.items()}
     characters = {name: {code: c for c, code in codes.items()} for name, codes in glyphs.items()}
     runs: dict[str, list] = {}  # heading id -> the runs showing its placeholder inside its link
-    for span, font, text, (x, y) in _digit_runs(page["/Contents"].get_object().get_data(), characters, digits):
+    for span, font, text, (x, y) in _digit_runs(stream, characters, digits):
         for (x1, y1, x2, y2), dest, number in links:
             if x1 <= x <= x2 and y1 <= y <= y2 and shown.get(dest) == text:
                 runs.setdefault(dest, []).append((span, font, number))
-    edits = []
+    edits, widths = [], {}  # widths: a font's glyph widths, read once a page
     for dest, candidates in runs.items():
         if len(candidates) != 1:
             raise _CannotFill  # the placeholder's digits shown twice in one line: which is the box?
@@ -253,8 +256,9 @@ def _page_edits(page, links, shown: dict[str, str], digits: int) -> list[tuple[s
         if None in codes:
             raise _CannotFill  # a digit the font was not embedded with
         # Right-aligned as the box sets it: moved right by the placeholder's digits left blank.
-        widths = _widths(fonts[font])
-        blank = widths.get(glyphs[font][shown[dest][0]], widths[""]) * (digits - len(codes))
+        if font not in widths:
+            widths[font] = _widths(fonts[font])
+        blank = widths[font].get(glyphs[font][shown[dest][0]], widths[font][""]) * (digits - len(codes))
         edits.append((dest, span, f"[{-blank:g} <{''.join(codes)}>] TJ" if codes else ""))
     return edits
 
