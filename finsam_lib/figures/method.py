@@ -217,12 +217,6 @@ def _rates_of(t: np.ndarray, m: np.ndarray, a: np.ndarray) -> dict:
     }
 
 
-def _array_sum_or_na(values: np.ndarray):
-    """The sum of the known values (whole numbers) of a float array, NA when none is known."""
-    known = values[~np.isnan(values)]
-    return int(known.sum()) if len(known) else pd.NA
-
-
 def response_table(respondents: pd.DataFrame, population: pd.DataFrame, sheets: pd.DataFrame,
                    year: int, forbund: str | None = None, units: pd.DataFrame | None = None) -> pd.DataFrame:
     """Tabell 2-4 for one year: one row per survey used (report order), plus a Totalt row.
@@ -248,7 +242,7 @@ def response_table(respondents: pd.DataFrame, population: pd.DataFrame, sheets: 
     for survey in ins.in_report_order(set(answers_of) | set(pop.survey.tolist())):
         t, m, a = (v[unit_survey == survey] for v in unit_values)
         row = {"survey": survey, "forbund_count": len(forbund_of.get(survey, ())),
-               "malpopulation": _array_sum_or_na(m), "tillfragade": _array_sum_or_na(t),
+               "malpopulation": _known_sum(m.tolist()), "tillfragade": _known_sum(t.tolist()),
                "antal_svar": answers_of.get(survey, 0), **_rates_of(t, m, a)}
         if ins.BACKGROUND.get(survey) == "Kön":
             row.update(kvinnor=background_of.get((survey, 1), 0), man=background_of.get((survey, 2), 0),
@@ -297,9 +291,10 @@ def rows_of(frame: pd.DataFrame, year: int, forbund: str | None = None,
 
 
 def _known_sum(values):
-    """The sum of the known (not NA) whole numbers, NA when none is known."""
-    known = [v for v in values if v is not pd.NA]
-    return sum(known) if known else pd.NA
+    """The sum of the known whole numbers (not NA or NaN) as an int, NA when none is known: a
+    survey's units' counts, and the Totalt row's sums of the survey rows."""
+    known = [v for v in values if v is not pd.NA and v == v]
+    return int(sum(known)) if known else pd.NA
 
 
 def _whole(value):
