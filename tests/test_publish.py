@@ -207,7 +207,7 @@ def test_the_warm_up_imports_the_notebooks_modules_and_fills_the_figures_cache(f
 
 def test_a_report_commands_kernel_takes_the_files_as_the_command_read_them(fixture_2022, tmp_path):
     """`finsam report`'s kernel starts with the notebook's imports only (report_commands.started_for);
-    once the command has read the files, report_commands.hand_over gives it them as read (a pickle)
+    once the command has read the files, report_commands.hand_files_to_kernel gives it them as read (a pickle)
     and the year's national figures to make: the kernel reads no file. Without the command's
     read to hand over, the kernel reads them itself."""
     import argparse
@@ -229,7 +229,7 @@ def test_a_report_commands_kernel_takes_the_files_as_the_command_read_them(fixtu
         if read_here:
             yf.dataset([str(fixture_2022)])  # the command's own read (plan)
         kernel = Kernel()
-        report_commands.hand_over(kernel, args, notebook, str(tmp_path))
+        report_commands.hand_files_to_kernel(kernel, args, notebook, str(tmp_path))
         assert len(kernel.code) == 1 and ("handoff=" in kernel.code[0]) == read_here
         yf._CACHE.clear()  # the kernel is another process: nothing read yet
         reads = yf.cache_info()["reads"]
@@ -238,7 +238,7 @@ def test_a_report_commands_kernel_takes_the_files_as_the_command_read_them(fixtu
         before = yf.cache_info()
         yf.year_figures(str(fixture_2022), YEAR, None, 5).samtliga  # what the notebook asks first
         assert yf.cache_info()["misses"] == before["misses"]  # made already, by the sent code
-    report_commands.hand_over(None, args, notebook, str(tmp_path))  # no kernel (tests): nothing to do
+    report_commands.hand_files_to_kernel(None, args, notebook, str(tmp_path))  # no kernel (tests): nothing to do
 
 
 def test_publish_refuses_unknown_formats(tmp_path):

@@ -62,23 +62,23 @@ def commentary_file(path: str | None) -> str | None:
 
 def started_for(args, notebook: Path, formats):
     """publish.Started for one report command: its kernel imports the notebook's modules and its
-    browser starts while the command line reads and checks the files (then :func:`hand_over`)."""
-    from finsam_lib.publish.publish import Started, notebook_imports
-    return Started(formats, "\n".join(notebook_imports(notebook)))
+    browser starts while the command line reads and checks the files (then :func:`hand_files_to_kernel`)."""
+    from finsam_lib.publish.publish import Started, imports_code
+    return Started(formats, imports_code(notebook))
 
 
-def hand_over(started, args, notebook: Path, folder: str) -> None:
+def hand_files_to_kernel(started, args, notebook: Path, folder: str) -> None:
     """Give the kernel of :func:`started_for` the files as this process read them (figures.year.hand_over,
     a pickle in ``folder``, which must outlive the report's run) and have it make the year's national
     figures of them (publish.warm_up_code), instead of reading them a second time: that read was on a
     cold report's critical path, beside this process's own (issue 15). ``started`` None: nothing."""
     if started is None:
         return
-    from finsam_lib.figures.year import hand_over as handed
+    from finsam_lib.figures.year import hand_over
     from finsam_lib.publish.publish import warm_up_code
     source = str(Path(args.data).resolve())
     started.send(warm_up_code(notebook, source, args.year, args.min_n,
-                              handoff=handed(source, Path(folder) / "dataset.pickle")))
+                              handoff=hand_over(source, Path(folder) / "dataset.pickle")))
 
 
 def publish_one(notebook: Path, args, parameters: dict, stem: str, title: str, formats, start: float,
@@ -109,7 +109,7 @@ def run_report(args, notebook_name: str, plan) -> int:
     with started_for(args, notebook, formats) as started, tempfile.TemporaryDirectory(prefix="finsam-") as handoffs:
         if (planned := plan()) is None:
             return 1
-        hand_over(started, args, notebook, handoffs)
+        hand_files_to_kernel(started, args, notebook, handoffs)
         data, own, stem, title, what = planned
         parameters = {"year": args.year, "data": str(Path(args.data).resolve()), "min_n": args.min_n, **own,
                       "commentary": commentary, "published": published_parameter(args)}

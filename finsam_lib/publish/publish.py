@@ -160,6 +160,12 @@ def notebook_imports(notebook: str | Path) -> list[str]:
         "from finsam_lib.figures.year import prepare"]
 
 
+def imports_code(*notebooks: str | Path) -> str:
+    """The report notebooks' import lines (:func:`notebook_imports`), each once: what a kernel
+    started before the files are read runs first (batch workers, report_commands.started_for)."""
+    return "\n".join(dict.fromkeys(line for notebook in notebooks for line in notebook_imports(notebook)))
+
+
 def ready_kernel(attempts: int = 4, warm_up: str | None = None):
     """A kernel (start_kernel) that has answered, retried when several processes start theirs at
     the same moment and collide on ports; ``warm_up``: code sent to it to run (stop_on_error off:

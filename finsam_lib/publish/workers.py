@@ -166,11 +166,10 @@ def worker_main(wid: int, tasks, results, warm_ups, out: str, formats, browser: 
 
 def start_code() -> str:
     """What a worker's kernel runs as it starts, before the files are read: the imports of every
-    report notebook (publish.notebook_imports)."""
-    from finsam_lib.publish.publish import notebook_imports, notebook_path
+    report notebook (publish.imports_code)."""
+    from finsam_lib.publish.publish import imports_code, notebook_path
 
-    return "\n".join(dict.fromkeys(line for name in ("national_report.ipynb", "forbund_report.ipynb")
-                                   for line in notebook_imports(notebook_path(name))))
+    return imports_code(notebook_path("national_report.ipynb"), notebook_path("forbund_report.ipynb"))
 
 
 # From how many förbund reports a batch's kernels make every förbund's figures at once
