@@ -297,12 +297,11 @@ def _write_table(ws, t, style) -> None:
                 values[first] = row.get("message")
         else:
             values = [row.get(c.key) for c in columns]
-        cells, numeric = [], False
+        cells = []
         for c, v in zip(columns, values):
             v = _cell_value(v)
             props = {}
             if isinstance(v, (int, float)):
-                numeric = True
                 kind_ = t.row_formats.get(pos, c.fmt)
                 kind_ = "pct" if kind_ == "paren_pct" else kind_
                 if kind_ in tb.PERCENT_FORMATS:
