@@ -35,6 +35,11 @@ from pathlib import Path
 
 import pytest
 
+# Before any test module imports nbformat, papermill or nbclient: finsam's publishing leaves
+# jsonschema's optional IRI check out of a process (publish._without_slow_iri_check), which
+# otherwise compiles rfc3987-syntax's 38 grammars, about 2 s of each xdist worker's collection.
+import finsam_lib.publish.publish  # noqa: F401
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
